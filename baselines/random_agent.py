@@ -1,0 +1,36 @@
+"""The random baseline: a uniformly random action over the interactive elements of the page."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from baselines.axtree import INTERACTIVE, parse_elements
+from symbiotic_gym.agent import AgentStep, Observation, TaskInfo, register_agent
+
+WORDS = ("test", "hello", "order", "price", "1", "blue", "done")
+
+
+@register_agent("random")
+class RandomAgent:
+    @dataclass
+    class Config:
+        seed: int = 0
+        stop_prob: float = 0.05  # chance per step of answering (with a random word) and stopping
+
+    def __init__(self, seed: int = 0, stop_prob: float = 0.05) -> None:
+        self.seed = seed
+        self.stop_prob = stop_prob
+        self.rng = random.Random(seed)
+
+    def reset(self, task: TaskInfo) -> None:
+        self.rng = random.Random(f"{self.seed}:{task.task_id}")
+
+    def act(self, obs: Observation) -> AgentStep:
+        elements = [e for e in parse_elements(obs.get("axtree_txt", "")) if e.role in INTERACTIVE]
+        if not elements or self.rng.random() < self.stop_prob:
+            return AgentStep(f"send_msg_to_user({self.rng.choice(WORDS)!r})", "random stop")
+        el = self.rng.choice(elements)
+        if el.role in ("textbox", "searchbox", "spinbutton"):
+            return AgentStep(f"fill({el.bid!r}, {self.rng.choice(WORDS)!r})", "random fill")
+        return AgentStep(f"click({el.bid!r})", "random click")

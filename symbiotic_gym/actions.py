@@ -1,0 +1,280 @@
+"""The action grammar: one definition per action generates the prompt text, the parser and the executor.
+
+Actions are BrowserGym high-level action strings such as ``click('12')`` or ``fill('7', 'hello')``. They are
+parsed with :mod:`ast` into literal arguments and dispatched to Playwright calls; model text is never
+executed. Any problem becomes an :class:`ActionError` whose message the agent sees as ``last_action_error``.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from symbiotic_gym.errors import SymbioticGymError
+
+MAX_ACTION_CHARS = 4000
+
+
+class ActionError(SymbioticGymError):
+    """An action that cannot be parsed, validated or executed; the message is shown to the agent."""
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    args: tuple[Any, ...]
+
+    def __str__(self) -> str:
+        args = list(self.args)
+        params = ACTIONS[self.name].params
+        while args and params[len(args) - 1][2] is not REQUIRED and args[-1] == params[len(args) - 1][2]:
+            args.pop()  # leave trailing defaults out, as a person would write the action
+        return f"{self.name}({', '.join(repr(a) for a in args)})"
+
+    @property
+    def bid(self) -> str | None:
+        spec = ACTIONS[self.name]
+        return str(self.args[0]) if spec.params and spec.params[0][0] == "bid" and self.args else None
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    name: str
+    params: tuple[tuple[str, type | tuple[type, ...], Any], ...]  # (name, type(s), default or REQUIRED)
+    description: str
+    examples: tuple[str, ...]
+    run: Callable[..., None]
+    terminal: bool = False
+
+    def signature(self) -> str:
+        parts = []
+        for pname, ptype, default in self.params:
+            tname = "|".join(t.__name__ for t in ptype) if isinstance(ptype, tuple) else ptype.__name__
+            parts.append(f"{pname}: {tname}" + ("" if default is REQUIRED else f" = {default!r}"))
+        return f"{self.name}({', '.join(parts)})"
+
+
+REQUIRED = inspect.Parameter.empty
+
+
+class ActionContext:
+    """What an executing action may touch: the active page, the chat, and tab management."""
+
+    def __init__(self, env: Any) -> None:
+        self.env = env
+
+    @property
+    def page(self) -> Any:
+        return self.env.page
+
+    def element(self, bid: str) -> Any:
+        loc = self.page.locator(f'[bid="{bid}"]')
+        if loc.count() == 0:
+            raise ActionError(f"Element with bid '{bid}' was not found on the current page.")
+        return loc.first
+
+
+def _timeout(ctx: ActionContext) -> int:
+    return int(ctx.env.action_timeout_ms)
+
+
+def _click(ctx: ActionContext, bid: str, button: str = "left") -> None:
+    if button not in ("left", "middle", "right"):
+        raise ActionError(f"button must be 'left', 'middle' or 'right', got {button!r}")
+    ctx.element(bid).click(button=button, timeout=_timeout(ctx))
+
+
+def _fill(ctx: ActionContext, bid: str, value: str) -> None:
+    ctx.element(bid).fill(value, timeout=_timeout(ctx))
+
+
+def _select(ctx: ActionContext, bid: str, options: str | list[str]) -> None:
+    el = ctx.element(bid)
+    try:
+        el.select_option(options, timeout=_timeout(ctx))
+    except Exception:
+        # accept option labels as well as values
+        el.select_option(label=options, timeout=_timeout(ctx))
+
+
+def _press(ctx: ActionContext, bid: str, key_comb: str) -> None:
+    ctx.element(bid).press(key_comb, timeout=_timeout(ctx))
+
+
+def _scroll(ctx: ActionContext, delta_x: float, delta_y: float) -> None:
+    ctx.page.mouse.wheel(delta_x, delta_y)
+
+
+def _goto(ctx: ActionContext, url: str) -> None:
+    ctx.page.goto(url, timeout=max(_timeout(ctx), 10000))
+
+
+def _send_msg(ctx: ActionContext, text: str) -> None:
+    ctx.env.chat_message("assistant", text)
+
+
+def _infeasible(ctx: ActionContext, reason: str) -> None:
+    ctx.env.chat_message("infeasible", reason)
+
+
+def _noop(ctx: ActionContext, wait_ms: float = 1000) -> None:
+    ctx.page.wait_for_timeout(min(float(wait_ms), 10000))
+
+
+def _tab_focus(ctx: ActionContext, index: int) -> None:
+    ctx.env.focus_tab(index)
+
+
+STR, NUM = str, (int, float)
+_SPECS = (
+    ActionSpec("click", (("bid", STR, REQUIRED), ("button", STR, "left")),
+               "Click an element.", ("click('51')", "click('b22', button='right')"), _click),
+    ActionSpec("dblclick", (("bid", STR, REQUIRED),), "Double-click an element.", ("dblclick('12')",),
+               lambda ctx, bid: ctx.element(bid).dblclick(timeout=_timeout(ctx))),
+    ActionSpec("hover", (("bid", STR, REQUIRED),), "Hover the mouse over an element.", ("hover('b8')",),
+               lambda ctx, bid: ctx.element(bid).hover(timeout=_timeout(ctx))),
+    ActionSpec("fill", (("bid", STR, REQUIRED), ("value", STR, REQUIRED)),
+               "Replace the text of an input, textarea or contenteditable element.",
+               ("fill('237', 'example value')",), _fill),
+    ActionSpec("clear", (("bid", STR, REQUIRED),), "Clear a text field.", ("clear('996')",),
+               lambda ctx, bid: ctx.element(bid).clear(timeout=_timeout(ctx))),
+    ActionSpec("select_option", (("bid", STR, REQUIRED), ("options", (str, list), REQUIRED)),
+               "Select one or several options (by value or label) in a <select> element.",
+               ("select_option('a48', 'blue')", "select_option('c48', ['red', 'green'])"), _select),
+    ActionSpec("check", (("bid", STR, REQUIRED),), "Check a checkbox or radio button.", ("check('55')",),
+               lambda ctx, bid: ctx.element(bid).check(timeout=_timeout(ctx))),
+    ActionSpec("uncheck", (("bid", STR, REQUIRED),), "Uncheck a checkbox.", ("uncheck('55')",),
+               lambda ctx, bid: ctx.element(bid).uncheck(timeout=_timeout(ctx))),
+    ActionSpec("press", (("bid", STR, REQUIRED), ("key_comb", STR, REQUIRED)),
+               "Focus an element and press a key combination such as 'Enter' or 'Control+a'.",
+               ("press('88', 'Enter')",), _press),
+    ActionSpec("focus", (("bid", STR, REQUIRED),), "Focus an element.", ("focus('b455')",),
+               lambda ctx, bid: ctx.element(bid).focus(timeout=_timeout(ctx))),
+    ActionSpec("scroll", (("delta_x", NUM, REQUIRED), ("delta_y", NUM, REQUIRED)),
+               "Scroll the page by a number of pixels.", ("scroll(0, 200)",), _scroll),
+    ActionSpec("keyboard_press", (("key", STR, REQUIRED),), "Press a key on the focused element.",
+               ("keyboard_press('Enter')",), lambda ctx, key: ctx.page.keyboard.press(key)),
+    ActionSpec("keyboard_type", (("text", STR, REQUIRED),), "Type text into the focused element.",
+               ("keyboard_type('hello')",), lambda ctx, text: ctx.page.keyboard.type(text)),
+    ActionSpec("goto", (("url", STR, REQUIRED),), "Navigate to a URL.", ("goto('http://example.com')",), _goto),
+    ActionSpec("go_back", (), "Go back to the previous page.", ("go_back()",),
+               lambda ctx: ctx.page.go_back(timeout=max(_timeout(ctx), 10000))),
+    ActionSpec("go_forward", (), "Go forward to the next page.", ("go_forward()",),
+               lambda ctx: ctx.page.go_forward(timeout=max(_timeout(ctx), 10000))),
+    ActionSpec("new_tab", (), "Open a new tab.", ("new_tab()",), lambda ctx: ctx.env.new_tab()),
+    ActionSpec("tab_close", (), "Close the current tab.", ("tab_close()",), lambda ctx: ctx.env.close_tab()),
+    ActionSpec("tab_focus", (("index", int, REQUIRED),), "Switch to the tab with this index (0-based).",
+               ("tab_focus(1)",), _tab_focus),
+    ActionSpec("send_msg_to_user", (("text", STR, REQUIRED),),
+               "Send the final answer (or a message) to the user; this ends the task.",
+               ("send_msg_to_user('The city was built in 1751.')",), _send_msg, terminal=True),
+    ActionSpec("report_infeasible", (("reason", STR, REQUIRED),),
+               "Report that the task cannot be done; this ends the task.",
+               ("report_infeasible('There is no such product.')",), _infeasible, terminal=True),
+    ActionSpec("noop", (("wait_ms", NUM, 1000),), "Do nothing, optionally waiting some milliseconds.",
+               ("noop()", "noop(500)"), _noop),
+)
+ACTIONS: dict[str, ActionSpec] = {s.name: s for s in _SPECS}
+
+
+def describe_actions(names: tuple[str, ...] | None = None, *, examples: bool = True) -> str:
+    """The prompt description of the action set (or of a subset of it)."""
+    lines = []
+    for spec in _SPECS:
+        if names is not None and spec.name not in names:
+            continue
+        lines.append(f"{spec.signature()}\n    {spec.description}")
+        if examples:
+            lines.append("    Examples: " + "; ".join(spec.examples))
+    return "\n".join(lines)
+
+
+def _literal(node: ast.AST, where: str) -> Any:
+    if isinstance(node, ast.Constant) and isinstance(node.value, (str, int, float, bool)):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
+        value = node.operand.value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return -value
+    if isinstance(node, ast.List | ast.Tuple):
+        return [_literal(e, where) for e in node.elts]
+    raise ActionError(f"{where} must be a literal string or number, got `{ast.unparse(node)}`")
+
+
+def _check_type(value: Any, ptype: type | tuple[type, ...], where: str) -> Any:
+    types = ptype if isinstance(ptype, tuple) else (ptype,)
+    if str in types and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)  # click(12) means click('12')
+    if float in types and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if list in types and isinstance(value, list):
+        if not all(isinstance(v, str) for v in value):
+            raise ActionError(f"{where} must be a list of strings")
+        return value
+    if not isinstance(value, types) or isinstance(value, bool) and bool not in types:
+        names = " or ".join(t.__name__ for t in types)
+        raise ActionError(f"{where} must be {names}, got {type(value).__name__}")
+    return value
+
+
+def parse_action(text: str) -> Action:
+    """Parse one action string into a validated :class:`Action` (raises :class:`ActionError`)."""
+    if not isinstance(text, str):
+        raise ActionError(f"An action must be a string, got {type(text).__name__}")
+    src = text.strip().strip("`").strip()
+    if not src:
+        raise ActionError("Empty action. Reply with exactly one action, e.g. click('12').")
+    if len(src) > MAX_ACTION_CHARS:
+        raise ActionError(f"Action too long ({len(src)} characters, limit {MAX_ACTION_CHARS}).")
+    try:
+        tree = ast.parse(src, mode="eval")
+    except SyntaxError as err:
+        try:
+            ast.parse(src, mode="exec")
+        except SyntaxError:
+            raise ActionError(f"Could not parse action {src[:200]!r}: {err.msg}. Use the form click('12').") from None
+        raise ActionError("Only one action is allowed per step, as a single function call.") from None
+    call = tree.body
+    if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name):
+        raise ActionError(f"An action must be a single function call such as click('12'), got {src[:200]!r}")
+    spec = ACTIONS.get(call.func.id)
+    if spec is None:
+        raise ActionError(f"Unknown action '{call.func.id}'. Valid actions: {', '.join(ACTIONS)}")
+    if len(call.args) > len(spec.params):
+        raise ActionError(f"Too many arguments for {spec.signature()}")
+    values: dict[str, Any] = {}
+    for (pname, ptype, _), node in zip(spec.params, call.args, strict=False):
+        values[pname] = _check_type(_literal(node, f"{spec.name}: argument '{pname}'"), ptype,
+                                    f"{spec.name}: argument '{pname}'")
+    known = {p[0]: p for p in spec.params}
+    for kw in call.keywords:
+        if kw.arg is None or kw.arg not in known:
+            raise ActionError(f"Unknown argument '{kw.arg}' for {spec.signature()}")
+        if kw.arg in values:
+            raise ActionError(f"Argument '{kw.arg}' given twice in {spec.name}")
+        values[kw.arg] = _check_type(_literal(kw.value, f"{spec.name}: argument '{kw.arg}'"), known[kw.arg][1],
+                                     f"{spec.name}: argument '{kw.arg}'")
+    args = []
+    for pname, _, default in spec.params:
+        if pname in values:
+            args.append(values[pname])
+        elif default is REQUIRED:
+            raise ActionError(f"Missing argument '{pname}' in {spec.signature()}")
+        else:
+            args.append(default)
+    return Action(spec.name, tuple(args))
+
+
+def execute_action(action: Action, ctx: ActionContext) -> None:
+    """Run a parsed action; Playwright failures are re-raised as :class:`ActionError`."""
+    spec = ACTIONS[action.name]
+    try:
+        spec.run(ctx, *action.args)
+    except ActionError:
+        raise
+    except Exception as err:
+        msg = str(err).split("\n")[0]
+        raise ActionError(f"{type(err).__name__}: {msg}") from err

@@ -1,0 +1,150 @@
+"""The Agent protocol and the agent registry (decorator, entry points, ``module:Class``)."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import importlib
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from typing import Any, Protocol, runtime_checkable
+
+from symbiotic_gym.errors import SymbioticGymError
+
+ENTRY_POINT_GROUP = "symbiotic_gym.agents"
+Observation = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class TaskInfo:
+    """What an agent is told about a task at reset (the full config is there for oracles and routers)."""
+
+    task_id: str
+    intent: str
+    sites: tuple[str, ...] = ()
+    start_url: str = ""
+    private: tuple[str, ...] = ()
+    config: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class AgentStep:
+    action: str
+    rationale: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Agent(Protocol):
+    def reset(self, task: TaskInfo) -> None: ...
+
+    def act(self, obs: Observation) -> AgentStep: ...
+
+
+class UnknownAgentError(SymbioticGymError):
+    pass
+
+
+_REGISTRY: dict[str, str | Callable[..., Agent]] = {}
+_BUILTIN_MODULES = ("baselines", "agents")
+
+
+def register_agent(name: str) -> Callable[[type], type]:
+    """Class decorator: ``@register_agent("oracle")``."""
+
+    def deco(cls: type) -> type:
+        _REGISTRY[name] = cls
+        cls.agent_name = name  # type: ignore[attr-defined]
+        return cls
+
+    return deco
+
+
+def clear_registry() -> None:
+    _REGISTRY.clear()
+
+
+def _load_builtins() -> None:
+    for mod in _BUILTIN_MODULES:
+        try:
+            importlib.import_module(mod)
+        except ModuleNotFoundError as err:
+            if err.name != mod:
+                raise
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        _REGISTRY.setdefault(ep.name, ep.value)
+
+
+def available_agents() -> list[str]:
+    _load_builtins()
+    return sorted(_REGISTRY)
+
+
+def _import_object(spec: str) -> Any:
+    module, _, attr = spec.partition(":")
+    obj = importlib.import_module(module)
+    for part in attr.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def resolve_agent(spec: str) -> Callable[..., Agent]:
+    """The agent class for a registered name or a ``package.module:Class`` spec."""
+    if ":" in spec:
+        try:
+            return _import_object(spec)
+        except (ImportError, AttributeError) as err:
+            raise UnknownAgentError(f"Cannot load agent {spec!r}: {err}") from err
+    _load_builtins()
+    if spec not in _REGISTRY:
+        close = difflib.get_close_matches(spec, list(_REGISTRY), n=3)
+        hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        raise UnknownAgentError(f"Unknown agent {spec!r}. Available: {', '.join(sorted(_REGISTRY))}.{hint}")
+    target = _REGISTRY[spec]
+    if isinstance(target, str):
+        target = _import_object(target)
+        _REGISTRY[spec] = target
+    return target
+
+
+def _coerce(value: str, annotation: Any) -> Any:
+    if annotation in (bool, "bool"):
+        if value.lower() in ("1", "true", "yes", "on"):
+            return True
+        if value.lower() in ("0", "false", "no", "off"):
+            return False
+        raise ValueError(f"expected a boolean, got {value!r}")
+    if annotation in (int, "int"):
+        return int(value)
+    if annotation in (float, "float"):
+        return float(value)
+    return value
+
+
+def parse_agent_args(cls: Any, pairs: list[str]) -> dict[str, Any]:
+    """Turn ``-A key=value`` strings into typed keyword arguments for ``cls`` (via its ``Config`` dataclass)."""
+    config_cls = getattr(cls, "Config", None)
+    fields = {f.name: f for f in dataclasses.fields(config_cls)} if config_cls else {}
+    hints = typing.get_type_hints(config_cls) if config_cls else {}
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise SymbioticGymError(f"Agent argument {pair!r} must look like key=value")
+        if fields and key not in fields:
+            close = difflib.get_close_matches(key, list(fields), n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise SymbioticGymError(f"Unknown argument {key!r} for agent {cls.__name__}. "
+                                    f"Known: {', '.join(fields)}.{hint}")
+        try:
+            out[key] = _coerce(value, hints.get(key, str))
+        except ValueError as err:
+            raise SymbioticGymError(f"Agent argument {key}: {err}") from None
+    return out
+
+
+def make_agent(spec: str, args: Mapping[str, Any] | None = None) -> Agent:
+    cls = resolve_agent(spec)
+    return cls(**dict(args or {}))

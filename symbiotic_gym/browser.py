@@ -1,0 +1,137 @@
+"""Chromium discovery and one reusable Playwright browser per worker process.
+
+* :func:`find_chromium` looks at ``SYMBIOTIC_CHROMIUM``, then Debian's ``/usr/lib/chromium/chromium``, then
+  other system Chromium/Chrome binaries, then Playwright's own download; if none exists it raises with the
+  exact install command.
+* :func:`patch_playwright_launch` makes *every* ``chromium.launch`` in this process (BrowserGym's task
+  browser and its chat window included) use that binary and our offline-safe flags.
+* :func:`shared_browser` returns this process's browser, launched once and reused across episodes; each
+  episode gets a fresh ``BrowserContext``. It is closed at interpreter exit. If the Python process is
+  killed, Playwright's driver sees its pipe close and kills the browser, so no Chromium is left behind.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import glob
+import os
+import shutil
+import threading
+from pathlib import Path
+from typing import Any
+
+from symbiotic_gym.errors import ChromiumNotFoundError
+
+CHROMIUM_ENV = "SYMBIOTIC_CHROMIUM"
+INSTALL_HINT = "apt-get update && apt-get install -y chromium"
+# Flags for a closed network: without them Chromium keeps trying to reach Google services.
+OFFLINE_FLAGS = (
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-features=OverlayScrollbars,ExtendedOverlayScrollbars,MediaRouter,Translate",
+)
+_CANDIDATES = (
+    "/usr/lib/chromium/chromium",
+    "/usr/lib/chromium-browser/chromium-browser",
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+    "/usr/bin/google-chrome",
+)
+
+
+def find_chromium() -> str:
+    """Path of the Chromium binary to use; raises :class:`ChromiumNotFoundError` with the fix."""
+    override = os.environ.get(CHROMIUM_ENV)
+    if override:
+        if Path(override).is_file() and os.access(override, os.X_OK):
+            return override
+        raise ChromiumNotFoundError(f"{CHROMIUM_ENV}={override!r} is not an executable file.")
+    for cand in _CANDIDATES:
+        if Path(cand).is_file() and os.access(cand, os.X_OK):
+            return cand
+    which = shutil.which("chromium") or shutil.which("google-chrome")
+    if which:
+        return which
+    cache = Path(os.environ.get("PLAYWRIGHT_BROWSERS_PATH", Path.home() / ".cache" / "ms-playwright"))
+    found = sorted(glob.glob(str(cache / "chromium-*" / "chrome-linux" / "chrome")))
+    if found:
+        return found[-1]
+    raise ChromiumNotFoundError(
+        "No Chromium found. Install Debian's Chromium with:\n    " + INSTALL_HINT
+        + f"\nor point {CHROMIUM_ENV} at a Chromium/Chrome binary. (`playwright install` cannot download "
+        "browsers on an offline machine.)"
+    )
+
+
+_PATCH_LOCK = threading.Lock()
+_PATCHED = False
+
+
+def patch_playwright_launch() -> None:
+    """Make every Playwright ``chromium.launch`` in this process use :func:`find_chromium` (idempotent)."""
+    global _PATCHED
+    with _PATCH_LOCK:
+        if _PATCHED:
+            return
+        from playwright.sync_api._generated import BrowserType
+
+        original = BrowserType.launch
+
+        @functools.wraps(original)
+        def launch(self: Any, *args: Any, **kwargs: Any) -> Any:
+            if self.name == "chromium":
+                if not kwargs.get("executable_path"):
+                    kwargs["executable_path"] = find_chromium()
+                extra = [f for f in OFFLINE_FLAGS if f not in (kwargs.get("args") or [])]
+                kwargs["args"] = [*(kwargs.get("args") or []), *extra]
+            return original(self, *args, **kwargs)
+
+        BrowserType.launch = launch  # type: ignore[method-assign]
+        _PATCHED = True
+
+
+class _Shared:
+    playwright: Any = None
+    browser: Any = None
+    pid: int | None = None
+
+
+_shared = _Shared()
+
+
+def playwright_instance() -> Any:
+    """The process-wide Playwright instance (shared with BrowserGym's global one)."""
+    import browsergym.core as bgym_core
+
+    patch_playwright_launch()
+    pw = bgym_core._get_global_playwright()
+    pw.selectors.set_test_id_attribute("bid")
+    return pw
+
+
+def shared_browser(headless: bool = True) -> Any:
+    """This worker process's browser: launched on first use, relaunched if it died, closed at exit."""
+    if _shared.browser is not None and _shared.pid == os.getpid() and _shared.browser.is_connected():
+        return _shared.browser
+    pw = playwright_instance()
+    _shared.browser = pw.chromium.launch(headless=headless)
+    _shared.pid = os.getpid()
+    return _shared.browser
+
+
+def close_shared_browser() -> None:
+    """Close this process's browser (and Playwright) if they were started here."""
+    if _shared.browser is not None and _shared.pid == os.getpid():
+        try:
+            _shared.browser.close()
+        except Exception:
+            pass
+    _shared.browser = None
+
+
+atexit.register(close_shared_browser)

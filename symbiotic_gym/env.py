@@ -1,0 +1,259 @@
+"""A fast Gymnasium web environment that runs BrowserGym tasks with one reused browser per process.
+
+Compared with stock ``browsergym.core.env.BrowserEnv`` it keeps the same task interface
+(``AbstractBrowserTask.setup/validate/teardown``), action strings and observation keys, but:
+
+* reuses this process's Chromium (:func:`symbiotic_gym.browser.shared_browser`) with a fresh
+  ``BrowserContext`` per episode, instead of launching two browsers (task + chat window) per reset;
+* keeps the chat in memory instead of in a second browser;
+* waits for the page to settle (load state + one animation frame) instead of fixed sleeps;
+* parses actions with :mod:`symbiotic_gym.actions` (no ``exec``); any bad action becomes
+  ``last_action_error`` in the next observation;
+* returns text observations (``axtree_txt``) and per-phase timings in ``info["timings"]``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import gymnasium as gym
+from browsergym.core.spaces import AnyDict, Float, Unicode
+
+from symbiotic_gym.actions import ACTIONS, ActionContext, ActionError, execute_action, parse_action
+from symbiotic_gym.browser import shared_browser
+from symbiotic_gym.observation import AXSnapshot, AXTreeExtractor
+
+SETTLE_JS = "() => new Promise(resolve => requestAnimationFrame(() => resolve(true)))"
+DEFAULT_VIEWPORT = {"width": 1280, "height": 720}
+
+
+class WebEnv(gym.Env):
+    """Gymnasium env over a BrowserGym task; ``step`` takes action strings such as ``click('12')``."""
+
+    metadata = {"render_modes": []}
+
+    def __init__(
+        self,
+        task_entrypoint: Callable[..., Any],
+        task_kwargs: dict[str, Any] | None = None,
+        *,
+        max_steps: int = 30,
+        action_timeout_ms: int = 5000,
+        settle_timeout_ms: int = 5000,
+        viewport: dict[str, int] | None = None,
+        headless: bool = True,
+    ) -> None:
+        super().__init__()
+        self.task_entrypoint = task_entrypoint
+        self.task_kwargs = dict(task_kwargs or {})
+        self.max_steps = max_steps
+        self.action_timeout_ms = action_timeout_ms
+        self.settle_timeout_ms = settle_timeout_ms
+        self.viewport = dict(viewport or DEFAULT_VIEWPORT)
+        self.headless = headless
+        self.task: Any = None
+        self.context: Any = None
+        self.page: Any = None
+        self.chat_messages: list[dict[str, Any]] = []
+        self.goal = ""
+        self.snapshot = AXSnapshot(text="")
+        self._extractor = AXTreeExtractor()
+        self._steps = 0
+        self._start = 0.0
+        self._last_action = ""
+        self._last_error = ""
+        self.observation_space = gym.spaces.Dict({
+            "goal": Unicode(), "url": Unicode(), "axtree_txt": Unicode(), "last_action": Unicode(),
+            "last_action_error": Unicode(), "open_pages_urls": gym.spaces.Sequence(Unicode()),
+            "open_pages_titles": gym.spaces.Sequence(Unicode()), "active_page_index": gym.spaces.Discrete(256),
+            "chat_messages": gym.spaces.Sequence(AnyDict()), "step": gym.spaces.Discrete(1 << 20),
+            "elapsed_time": Float(),
+        })
+        self.action_space = Unicode()
+
+    # --- chat and tabs (used by actions) -------------------------------------------------------------
+    def chat_message(self, role: str, text: str) -> None:
+        if not isinstance(text, str):
+            raise ActionError("The message must be a string")
+        self.chat_messages.append({"role": role, "timestamp": time.time(), "message": text})
+
+    def _on_page(self, page: Any) -> None:
+        self.page = page  # a popup or target=_blank link becomes the active tab, as in BrowserGym
+
+    def new_tab(self) -> None:
+        self.page = self.context.new_page()
+
+    def close_tab(self) -> None:
+        pages = self.context.pages
+        self._extractor.forget(self.page)
+        self.page.close()
+        self.page = pages[-2] if len(pages) > 1 else self.context.new_page()
+
+    def focus_tab(self, index: int) -> None:
+        pages = self.context.pages
+        if not 0 <= index < len(pages):
+            raise ActionError(f"No tab with index {index}; {len(pages)} tab(s) are open.")
+        self.page = pages[index]
+        self.page.bring_to_front()
+
+    # --- gym API --------------------------------------------------------------------------------------
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[dict, dict]:
+        super().reset(seed=seed)
+        t0 = time.perf_counter()
+        self._close_episode()
+        browser = shared_browser(headless=self.headless)
+        t1 = time.perf_counter()
+        self.context = browser.new_context(viewport=self.viewport)
+        self.context.set_default_timeout(self.action_timeout_ms)
+        self.context.on("page", self._on_page)
+        self.page = self.context.new_page()
+        t2 = time.perf_counter()
+        self.task = self.task_entrypoint(seed=seed, **self.task_kwargs)
+        goal, task_info = self.task.setup(page=self.page)
+        self.goal = goal if isinstance(goal, str) else "\n".join(m.get("text", "") for m in goal or [])
+        self.chat_messages = [{"role": "user", "timestamp": time.time(), "message": self.goal}]
+        t3 = time.perf_counter()
+        self._settle()
+        self._steps, self._start = 0, time.time()
+        self._last_action, self._last_error = "", ""
+        t4 = time.perf_counter()
+        obs = self._observe()
+        t5 = time.perf_counter()
+        info = {"task_info": task_info, "timings": {
+            "browser": t1 - t0, "context": t2 - t1, "task_setup": t3 - t2, "settle": t4 - t3,
+            "observe": t5 - t4, "total": t5 - t0}}
+        return obs, info
+
+    def step(self, action: str) -> tuple[dict, float, bool, bool, dict]:
+        if self.task is None:
+            raise RuntimeError("Call reset() before step().")
+        t0 = time.perf_counter()
+        self._steps += 1
+        self._last_action, self._last_error = str(action), ""
+        parsed = None
+        try:
+            parsed = parse_action(action)
+        except ActionError as err:
+            self._last_error = str(err)
+        t1 = time.perf_counter()
+        if parsed is not None:
+            try:
+                execute_action(parsed, ActionContext(self))
+            except ActionError as err:
+                self._last_error = str(err)
+        t2 = time.perf_counter()
+        self._settle()
+        t3 = time.perf_counter()
+        reward, done, user_message, task_info = self.task.validate(self.page, self.chat_messages)
+        if user_message:
+            self.chat_message("user", user_message)
+        truncated = False
+        if parsed is not None and ACTIONS[parsed.name].terminal:
+            done = True
+        if not done and self._steps >= self.max_steps:
+            truncated = True
+            evaluate_answer = getattr(self.task, "evaluate_answer", None)
+            if evaluate_answer is not None:  # WebArena semantics: a run out of steps answers ""
+                result = evaluate_answer(self.page, "")
+                reward = float(result.score or 0.0)
+                task_info = {"eval": {"status": result.status, "score": result.score, "details": result.details}}
+        t4 = time.perf_counter()
+        obs = self._observe()
+        t5 = time.perf_counter()
+        info = {"task_info": task_info, "action": str(parsed) if parsed else None, "timings": {
+            "parse": t1 - t0, "action": t2 - t1, "settle": t3 - t2, "validate": t4 - t3, "observe": t5 - t4,
+            "total": t5 - t0}}
+        return obs, float(reward), bool(done), truncated, info
+
+    def close(self) -> None:
+        self._close_episode()
+
+    # --- internals ------------------------------------------------------------------------------------
+    def _close_episode(self) -> None:
+        if self.task is not None:
+            try:
+                self.task.teardown()
+            finally:
+                self.task = None
+        if self.context is not None:
+            try:
+                self.context.close()
+            except Exception:
+                pass  # the browser may already be gone (crash); nothing left to close
+            self.context, self.page = None, None
+            self._extractor = AXTreeExtractor()
+
+    def _settle(self) -> None:
+        """Wait until every open page has loaded and the active page has rendered a frame."""
+        pages = self.context.pages
+        if not pages:
+            self.page = self.context.new_page()
+            pages = [self.page]
+        if self.page is None or self.page.is_closed():
+            self.page = pages[-1]
+        for page in pages:
+            try:
+                page.wait_for_load_state("load", timeout=self.settle_timeout_ms)
+            except Exception:
+                pass  # a page that never finishes loading is observed as it is
+        try:
+            self.page.evaluate(SETTLE_JS)
+        except Exception:
+            pass  # navigation in flight destroyed the context; extraction below retries
+
+    def _observe(self) -> dict[str, Any]:
+        for attempt in range(3):
+            try:
+                self.snapshot = self._extractor.extract(self.page)
+                break
+            except Exception:
+                if attempt == 2:
+                    self.snapshot = AXSnapshot(text="")
+                    self._last_error = self._last_error or "The page could not be read (it was still loading)."
+                    break
+                self._extractor.forget(self.page)
+                try:
+                    self.page.wait_for_load_state("load", timeout=self.settle_timeout_ms)
+                except Exception:
+                    pass
+        pages = self.context.pages
+        return {
+            "goal": self.goal,
+            "url": self.page.url,
+            "axtree_txt": self.snapshot.text,
+            "last_action": self._last_action,
+            "last_action_error": self._last_error,
+            "open_pages_urls": tuple(p.url for p in pages),
+            "open_pages_titles": tuple(_title(p) for p in pages),
+            "active_page_index": pages.index(self.page) if self.page in pages else 0,
+            "chat_messages": tuple(dict(m) for m in self.chat_messages),
+            "step": self._steps,
+            "elapsed_time": time.time() - self._start,
+        }
+
+
+def _title(page: Any) -> str:
+    try:
+        return str(page.title())
+    except Exception:
+        return ""
+
+
+def make_embedded_env(task_id: str, **kwargs: Any) -> WebEnv:
+    """Entry point of ``gymnasium.make("symbiotic/<task_id>")``."""
+    from symbiotic_gym.suites.embedded.task import EmbeddedTask
+
+    return WebEnv(EmbeddedTask, {"task_id": task_id}, **kwargs)
+
+
+def register_embedded_envs() -> None:
+    """Register every embedded task as ``symbiotic/<task_id>`` (reads file names only; cheap)."""
+    from symbiotic_gym.suites.embedded.tasks import task_ids
+
+    for tid in task_ids():
+        env_id = f"symbiotic/{tid}"
+        if env_id not in gym.registry:
+            gym.register(id=env_id, entry_point="symbiotic_gym.env:make_embedded_env", kwargs={"task_id": tid},
+                         disable_env_checker=True)

@@ -1,0 +1,25 @@
+"""Exceptions that say what went wrong and how to fix it."""
+
+from __future__ import annotations
+
+
+class SymbioticGymError(Exception):
+    """Base class of every error raised on purpose by symbiotic-gym."""
+
+
+class ChromiumNotFoundError(SymbioticGymError):
+    pass
+
+
+class TaskConfigError(SymbioticGymError):
+    """A task file is malformed; the message names the file and the field."""
+
+    def __init__(self, path: str, field: str, problem: str) -> None:
+        super().__init__(f"{path}: field '{field}': {problem}")
+        self.path = path
+        self.field = field
+
+
+class UnknownTaskError(SymbioticGymError, KeyError):
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])

@@ -1,0 +1,149 @@
+"""Deterministic seed data shared by the embedded sites: people, products, posts and issues.
+
+Everything here is generated from fixed seeds, so the same database (and the same task answers) is
+built on every machine. Private values (passwords, cards, phones, addresses, emails) are synthetic but
+valid in form (cards pass the Luhn check) so the privacy detector sees realistic data.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+
+def luhn_complete(prefix: str, length: int = 16) -> str:
+    """Append digits to ``prefix`` so the number has ``length`` digits and passes the Luhn check."""
+    rng = random.Random(prefix)
+    digits = prefix + "".join(str(rng.randrange(10)) for _ in range(length - len(prefix) - 1))
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 0:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return digits + str((10 - total % 10) % 10)
+
+
+@dataclass(frozen=True)
+class Person:
+    username: str
+    full_name: str
+    email: str
+    phone: str
+    street: str
+    city: str
+    state: str
+    zip: str
+    password: str
+
+
+PEOPLE: tuple[Person, ...] = (
+    Person("emma.lopez", "Emma Lopez", "emma.lopez@example.com", "(415) 555-0142",
+           "742 Evergreen Terrace", "Springfield", "IL", "62704", "Sunflower!2024"),
+    Person("liam.chen", "Liam Chen", "liam.chen@example.net", "(206) 555-0187",
+           "1600 Pine Street", "Seattle", "WA", "98101", "Harbor#Light7"),
+    Person("olivia.smith", "Olivia Smith", "olivia.smith@example.org", "(512) 555-0199",
+           "88 Congress Avenue", "Austin", "TX", "78701", "Bluebonnet$55"),
+    Person("noah.patel", "Noah Patel", "noah.patel@example.com", "(617) 555-0123",
+           "12 Beacon Street", "Boston", "MA", "02108", "Cambridge&River9"),
+    Person("ava.garcia", "Ava Garcia", "ava.garcia@example.net", "(303) 555-0176",
+           "455 Larimer Street", "Denver", "CO", "80202", "Rocky^Peak31"),
+    Person("mason.kim", "Mason Kim", "mason.kim@example.org", "(312) 555-0164",
+           "233 Wacker Drive", "Chicago", "IL", "60606", "Windy*City88"),
+)
+
+# Values a task may ask the agent to type: all synthetic, all private by kind.
+NEW_ADDRESSES = (
+    ("19 Maple Court", "Portland", "OR", "97205"),
+    ("301 Ocean Drive", "Miami", "FL", "33139"),
+    ("77 Canal Street", "New Orleans", "LA", "70130"),
+    ("5 Lakeview Road", "Madison", "WI", "53703"),
+    ("940 Hillcrest Lane", "Phoenix", "AZ", "85004"),
+    ("62 Orchard Way", "Sacramento", "CA", "95814"),
+)
+NEW_PHONES = ("(628) 555-0110", "(971) 555-0134", "(480) 555-0158", "(608) 555-0171", "(919) 555-0195",
+              "(702) 555-0138")
+NEW_PASSWORDS = ("Copper+Kettle42", "Velvet=Moon2031", "Granite~Fox77", "Maple@Harbor19", "Quiet%River64",
+                 "Amber!Falcon88")
+NEW_EMAILS = ("emma.l.private@example.com", "e.lopez.home@example.org", "emma.lopez.mail@example.net",
+              "lopez.emma@example.com", "emma.writes@example.org", "emma.l@example.net")
+CARDS = tuple(
+    (luhn_complete(prefix), exp, cvc)
+    for prefix, exp, cvc in (("4539", "08/29", "317"), ("5425", "11/28", "904"), ("4716", "03/30", "562"),
+                             ("5179", "06/29", "248"), ("4929", "12/28", "771"), ("4024", "09/29", "835"))
+)
+
+ADJECTIVES = ("Classic", "Deluxe", "Compact", "Rustic", "Modern", "Vintage", "Ultra", "Eco", "Smart", "Pro",
+              "Portable", "Premium", "Cozy", "Sleek", "Rugged", "Bright", "Silent", "Nordic", "Urban", "Alpine")
+CATEGORIES = (
+    ("Kitchen", ("Kettle", "Skillet", "Blender", "Knife Set", "Cutting Board", "Coffee Grinder")),
+    ("Outdoor", ("Tent", "Backpack", "Lantern", "Hammock", "Camp Stove", "Water Bottle")),
+    ("Electronics", ("Headphones", "Speaker", "Charger", "Keyboard", "Mouse", "Webcam")),
+    ("Home Office", ("Desk Lamp", "Monitor Stand", "Notebook", "Office Chair", "Desk Organizer", "Pen Set")),
+    ("Garden", ("Watering Can", "Pruning Shears", "Planter", "Garden Hose", "Trowel", "Bird Feeder")),
+    ("Fitness", ("Yoga Mat", "Dumbbell Set", "Jump Rope", "Foam Roller", "Resistance Bands", "Kettlebell")),
+    ("Toys", ("Puzzle", "Building Blocks", "Kite", "Board Game", "Plush Bear", "Train Set")),
+    ("Bath", ("Towel Set", "Bath Mat", "Shower Caddy", "Soap Dispenser", "Bathrobe", "Mirror")),
+)
+REVIEW_LINES = (
+    ("Great value", "Works exactly as described and arrived quickly."),
+    ("Not bad", "Decent quality for the price, a few rough edges."),
+    ("Disappointed", "Stopped working after two weeks of normal use."),
+    ("Love it", "I use it every day and would buy it again."),
+    ("Okay", "It does the job but the instructions were confusing."),
+    ("Excellent", "Solid build quality and a nice finish."),
+)
+
+FORUM_USERS = ("emma.lopez", "liam.chen", "olivia.smith", "noah.patel", "ava.garcia", "mason.kim",
+               "sky_walker", "byte_bandit", "green_thumb", "night_owl", "trail_runner", "pixel_pusher",
+               "coffee_addict", "history_buff", "quiet_reader", "bike_commuter", "pasta_lover", "star_gazer",
+               "code_monkey", "river_rat")
+COMMUNITIES = (
+    ("books", "Reading, reviews and recommendations"),
+    ("cooking", "Recipes, techniques and kitchen gear"),
+    ("gardening", "Plants, soil and seasonal tips"),
+    ("technology", "Gadgets, software and the web"),
+    ("travel", "Trips, itineraries and tips"),
+    ("fitness", "Training, running and recovery"),
+    ("movies", "Films old and new"),
+    ("diy", "Home projects and repairs"),
+)
+TOPICS = {
+    "books": ("mystery novels", "audiobooks", "library apps", "poetry collections", "fantasy series", "book clubs"),
+    "cooking": ("sourdough starters", "cast iron care", "weeknight curries", "knife sharpening", "meal prep",
+                "fermented hot sauce"),
+    "gardening": ("tomato blight", "raised beds", "composting", "succulents", "pollinator plants", "seed saving"),
+    "technology": ("mechanical keyboards", "home servers", "password managers", "e-readers", "budget laptops",
+                   "smart thermostats"),
+    "travel": ("night trains", "packing light", "travel insurance", "national parks", "hostels", "city passes"),
+    "fitness": ("marathon training", "rest days", "kettlebell swings", "stretching routines", "bike fitting",
+                "protein intake"),
+    "movies": ("silent films", "film scores", "director's cuts", "animated features", "film festivals",
+               "cinema etiquette"),
+    "diy": ("drywall patches", "deck staining", "leaky faucets", "shelving", "paint finishes", "tool storage"),
+}
+TITLE_FORMS = ("Thoughts on {t}?", "Beginner question about {t}", "My experience with {t}",
+               "Best resources for {t}", "Unpopular opinion: {t} are overrated", "Help with {t}",
+               "Weekly discussion: {t}")
+
+PROJECTS = (
+    ("web-shop", "Web Shop", "The storefront web application"),
+    ("forum-core", "Forum Core", "Backend of the community forum"),
+    ("mobile-app", "Mobile App", "iOS and Android client"),
+    ("data-pipeline", "Data Pipeline", "Nightly ETL jobs and reports"),
+    ("design-system", "Design System", "Shared UI components and tokens"),
+)
+LABELS = ("bug", "feature", "documentation", "performance", "security", "ui")
+ISSUE_SUBJECTS = ("login page", "search results", "checkout flow", "image upload", "email notifications",
+                  "dark mode", "API rate limits", "export to CSV", "user settings", "date picker",
+                  "pagination", "password reset", "caching layer", "error messages", "onboarding tour",
+                  "accessibility audit")
+ISSUE_FORMS = ("Crash in {s}", "Improve {s}", "Document {s}", "Slow {s}", "Add tests for {s}",
+               "Refactor {s}")
+
+
+def rng(name: str) -> random.Random:
+    """A random generator seeded by a name, so each table's data is stable on its own."""
+    return random.Random(f"symbiotic-gym:{name}")

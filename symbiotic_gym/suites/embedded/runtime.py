@@ -1,0 +1,50 @@
+"""The embedded sites of this process: started once, reset to their seed state before each episode."""
+
+from __future__ import annotations
+
+import atexit
+import os
+import threading
+
+from symbiotic_gym.suites.embedded.sites import SITE_NAMES, load_app
+from symbiotic_gym.suites.embedded.tasks import PLACEHOLDERS
+from symbiotic_gym.suites.embedded.webapp import SiteServer
+
+_lock = threading.Lock()
+_servers: dict[str, SiteServer] = {}
+_owner_pid: int | None = None
+
+
+def site_servers() -> dict[str, SiteServer]:
+    """All embedded site servers of this process (started on first use, on free 127.0.0.1 ports)."""
+    global _owner_pid
+    with _lock:
+        if _owner_pid != os.getpid():  # a forked worker must not share its parent's server threads
+            _servers.clear()
+            _owner_pid = os.getpid()
+        for name in SITE_NAMES:
+            if name not in _servers:
+                _servers[name] = SiteServer(load_app(name))
+        return dict(_servers)
+
+
+def site_urls() -> dict[str, str]:
+    return {name: server.url for name, server in site_servers().items()}
+
+
+def substitute(text: str) -> str:
+    """Replace ``__SHOP__``-style placeholders with the live site URLs."""
+    for name, url in site_urls().items():
+        text = text.replace(PLACEHOLDERS[name], url)
+    return text
+
+
+def stop_sites() -> None:
+    with _lock:
+        if _owner_pid == os.getpid():
+            for server in _servers.values():
+                server.close()
+        _servers.clear()
+
+
+atexit.register(stop_sites)

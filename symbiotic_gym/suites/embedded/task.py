@@ -1,0 +1,94 @@
+"""The BrowserGym task class of an embedded task: reset the sites, log in, open the start page, evaluate."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from browsergym.core.task import AbstractBrowserTask
+
+from symbiotic_gym.evaluation import EvalContext, EvalResult, Judge, evaluate
+from symbiotic_gym.suites.embedded.runtime import site_servers, substitute
+from symbiotic_gym.suites.embedded.sites.common import session_token
+from symbiotic_gym.suites.embedded.tasks import TaskConfig, get_task
+from symbiotic_gym.suites.embedded.webapp import SESSION_COOKIE
+
+DEFAULT_USER = "emma.lopez"
+
+
+def final_answer(chat_messages: list[dict[str, Any]]) -> str | None:
+    """The agent's answer: its last message to the user (``N/A`` for a reported infeasibility)."""
+    for msg in reversed(chat_messages):
+        if msg.get("role") == "assistant":
+            return str(msg.get("message", ""))
+        if msg.get("role") == "infeasible":
+            return "N/A"
+    return None
+
+
+class EmbeddedTask(AbstractBrowserTask):
+    """An embedded-suite task; usable by our env and by stock BrowserGym ``BrowserEnv`` alike."""
+
+    judge: Judge | None = None
+
+    @classmethod
+    def get_task_id(cls) -> str:
+        return "symbiotic.embedded"
+
+    def __init__(self, seed: int | None, task_id: str) -> None:
+        super().__init__(seed)
+        self.config: TaskConfig = get_task(task_id)
+        self.timeout = 5000
+        self.slow_mo = 0
+        self.last_eval: EvalResult | None = None
+
+    def setup(self, page: Any) -> tuple[str, dict[str, Any]]:
+        servers = site_servers()
+        start = time.perf_counter()
+        for name in self.config.sites:
+            servers[name].reset()
+        reset_s = time.perf_counter() - start
+        if self.config.raw["require_login"]:
+            user = self.config.raw.get("login_user", DEFAULT_USER)
+            page.context.add_cookies([
+                {"name": SESSION_COOKIE, "value": session_token(name, user), "url": servers[name].url}
+                for name in self.config.sites
+            ])
+        page.goto(substitute(self.config.raw["start_url"]), timeout=15000)
+        return substitute(self.config.intent), {"task_id": self.config.task_id, "site_reset_s": reset_s}
+
+    def evaluate_answer(self, page: Any, answer: str) -> EvalResult:
+        servers = site_servers()
+
+        def read_page(url: str, locator: str) -> str:
+            expr = locator or "document.body.innerText"
+            if url == "last":
+                return str(page.evaluate(f"() => {expr}"))
+            probe = page.context.new_page()
+            try:
+                probe.goto(substitute(url), timeout=15000)
+                return str(probe.evaluate(f"() => {expr}"))
+            finally:
+                probe.close()
+
+        def read_sql(site: str, query: str) -> str:
+            if not query.lstrip().lower().startswith("select"):
+                raise ValueError("sql locators must be a single SELECT statement")
+            rows = servers[site].query(query)
+            return "\n".join(" | ".join("" if v is None else str(v) for v in tuple(row)) for row in rows)
+
+        ctx = EvalContext(intent=substitute(self.config.intent), answer=answer, final_url=page.url, read_page=read_page,
+                          read_sql=read_sql, judge=self.judge)
+        ev = dict(self.config.raw["eval"])
+        if "reference_url" in ev:
+            ev["reference_url"] = substitute(ev["reference_url"])
+        self.last_eval = evaluate(ev, ctx)
+        return self.last_eval
+
+    def validate(self, page: Any, chat_messages: list[Any]) -> tuple[float, bool, str, dict[str, Any]]:
+        answer = final_answer(list(chat_messages))
+        if answer is None:
+            return 0.0, False, "", {}
+        result = self.evaluate_answer(page, answer)
+        return float(result.score or 0.0), True, "", {"eval": {"status": result.status, "score": result.score,
+                                                               "details": result.details}}
