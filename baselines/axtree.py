@@ -8,8 +8,22 @@ from dataclasses import dataclass
 
 LINE = re.compile(r"^\t*\[(?P<bid>[^\]]+)\] (?P<role>\S+) (?P<name>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")")
 ROLE_ALIASES = {"textbox": {"textbox", "searchbox", "textarea"}, "combobox": {"combobox", "listbox"}}
-INTERACTIVE = {"link", "button", "textbox", "searchbox", "combobox", "listbox", "checkbox", "radio", "spinbutton",
-               "menuitem", "tab", "option", "switch", "slider"}
+INTERACTIVE = {
+    "link",
+    "button",
+    "textbox",
+    "searchbox",
+    "combobox",
+    "listbox",
+    "checkbox",
+    "radio",
+    "spinbutton",
+    "menuitem",
+    "tab",
+    "option",
+    "switch",
+    "slider",
+}
 
 
 @dataclass(frozen=True)
@@ -36,8 +50,11 @@ def find_element(axtree_txt: str, role: str, name: str) -> AXElement | None:
     """Best element with this role and accessible name: exact, then case-insensitive, then prefix."""
     roles = ROLE_ALIASES.get(role, {role})
     cands = [e for e in parse_elements(axtree_txt) if e.role in roles]
-    for test in (lambda e: e.name == name, lambda e: e.name.lower() == name.lower(),
-                 lambda e: e.name.lower().startswith(name.lower())):
+    for test in (
+        lambda e: e.name == name,
+        lambda e: e.name.lower() == name.lower(),
+        lambda e: e.name.lower().startswith(name.lower()),
+    ):
         for e in cands:
             if test(e):
                 return e

@@ -51,8 +51,11 @@ class OracleAgent:
         if el is None:
             self.misses += 1
             if self.misses > self.retries:
-                return AgentStep(f"report_infeasible({_quote('No ' + step['role'] + ' named ' + step['name'])})",
-                                 "The reference element is missing.", {"ref_step": step})
+                return AgentStep(
+                    f"report_infeasible({_quote('No ' + step['role'] + ' named ' + step['name'])})",
+                    "The reference element is missing.",
+                    {"ref_step": step},
+                )
             return AgentStep("noop(200)", f"Waiting for {step['role']} {step['name']!r} to appear.", {"ref_step": step})
         self.misses = 0
         self.index += 1

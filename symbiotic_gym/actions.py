@@ -130,52 +130,144 @@ def _tab_focus(ctx: ActionContext, index: int) -> None:
 
 STR, NUM = str, (int, float)
 _SPECS = (
-    ActionSpec("click", (("bid", STR, REQUIRED), ("button", STR, "left")),
-               "Click an element.", ("click('51')", "click('b22', button='right')"), _click),
-    ActionSpec("dblclick", (("bid", STR, REQUIRED),), "Double-click an element.", ("dblclick('12')",),
-               lambda ctx, bid: ctx.element(bid).dblclick(timeout=_timeout(ctx))),
-    ActionSpec("hover", (("bid", STR, REQUIRED),), "Hover the mouse over an element.", ("hover('b8')",),
-               lambda ctx, bid: ctx.element(bid).hover(timeout=_timeout(ctx))),
-    ActionSpec("fill", (("bid", STR, REQUIRED), ("value", STR, REQUIRED)),
-               "Replace the text of an input, textarea or contenteditable element.",
-               ("fill('237', 'example value')",), _fill),
-    ActionSpec("clear", (("bid", STR, REQUIRED),), "Clear a text field.", ("clear('996')",),
-               lambda ctx, bid: ctx.element(bid).clear(timeout=_timeout(ctx))),
-    ActionSpec("select_option", (("bid", STR, REQUIRED), ("options", (str, list), REQUIRED)),
-               "Select one or several options (by value or label) in a <select> element.",
-               ("select_option('a48', 'blue')", "select_option('c48', ['red', 'green'])"), _select),
-    ActionSpec("check", (("bid", STR, REQUIRED),), "Check a checkbox or radio button.", ("check('55')",),
-               lambda ctx, bid: ctx.element(bid).check(timeout=_timeout(ctx))),
-    ActionSpec("uncheck", (("bid", STR, REQUIRED),), "Uncheck a checkbox.", ("uncheck('55')",),
-               lambda ctx, bid: ctx.element(bid).uncheck(timeout=_timeout(ctx))),
-    ActionSpec("press", (("bid", STR, REQUIRED), ("key_comb", STR, REQUIRED)),
-               "Focus an element and press a key combination such as 'Enter' or 'Control+a'.",
-               ("press('88', 'Enter')",), _press),
-    ActionSpec("focus", (("bid", STR, REQUIRED),), "Focus an element.", ("focus('b455')",),
-               lambda ctx, bid: ctx.element(bid).focus(timeout=_timeout(ctx))),
-    ActionSpec("scroll", (("delta_x", NUM, REQUIRED), ("delta_y", NUM, REQUIRED)),
-               "Scroll the page by a number of pixels.", ("scroll(0, 200)",), _scroll),
-    ActionSpec("keyboard_press", (("key", STR, REQUIRED),), "Press a key on the focused element.",
-               ("keyboard_press('Enter')",), lambda ctx, key: ctx.page.keyboard.press(key)),
-    ActionSpec("keyboard_type", (("text", STR, REQUIRED),), "Type text into the focused element.",
-               ("keyboard_type('hello')",), lambda ctx, text: ctx.page.keyboard.type(text)),
+    ActionSpec(
+        "click",
+        (("bid", STR, REQUIRED), ("button", STR, "left")),
+        "Click an element.",
+        ("click('51')", "click('b22', button='right')"),
+        _click,
+    ),
+    ActionSpec(
+        "dblclick",
+        (("bid", STR, REQUIRED),),
+        "Double-click an element.",
+        ("dblclick('12')",),
+        lambda ctx, bid: ctx.element(bid).dblclick(timeout=_timeout(ctx)),
+    ),
+    ActionSpec(
+        "hover",
+        (("bid", STR, REQUIRED),),
+        "Hover the mouse over an element.",
+        ("hover('b8')",),
+        lambda ctx, bid: ctx.element(bid).hover(timeout=_timeout(ctx)),
+    ),
+    ActionSpec(
+        "fill",
+        (("bid", STR, REQUIRED), ("value", STR, REQUIRED)),
+        "Replace the text of an input, textarea or contenteditable element.",
+        ("fill('237', 'example value')",),
+        _fill,
+    ),
+    ActionSpec(
+        "clear",
+        (("bid", STR, REQUIRED),),
+        "Clear a text field.",
+        ("clear('996')",),
+        lambda ctx, bid: ctx.element(bid).clear(timeout=_timeout(ctx)),
+    ),
+    ActionSpec(
+        "select_option",
+        (("bid", STR, REQUIRED), ("options", (str, list), REQUIRED)),
+        "Select one or several options (by value or label) in a <select> element.",
+        ("select_option('a48', 'blue')", "select_option('c48', ['red', 'green'])"),
+        _select,
+    ),
+    ActionSpec(
+        "check",
+        (("bid", STR, REQUIRED),),
+        "Check a checkbox or radio button.",
+        ("check('55')",),
+        lambda ctx, bid: ctx.element(bid).check(timeout=_timeout(ctx)),
+    ),
+    ActionSpec(
+        "uncheck",
+        (("bid", STR, REQUIRED),),
+        "Uncheck a checkbox.",
+        ("uncheck('55')",),
+        lambda ctx, bid: ctx.element(bid).uncheck(timeout=_timeout(ctx)),
+    ),
+    ActionSpec(
+        "press",
+        (("bid", STR, REQUIRED), ("key_comb", STR, REQUIRED)),
+        "Focus an element and press a key combination such as 'Enter' or 'Control+a'.",
+        ("press('88', 'Enter')",),
+        _press,
+    ),
+    ActionSpec(
+        "focus",
+        (("bid", STR, REQUIRED),),
+        "Focus an element.",
+        ("focus('b455')",),
+        lambda ctx, bid: ctx.element(bid).focus(timeout=_timeout(ctx)),
+    ),
+    ActionSpec(
+        "scroll",
+        (("delta_x", NUM, REQUIRED), ("delta_y", NUM, REQUIRED)),
+        "Scroll the page by a number of pixels.",
+        ("scroll(0, 200)",),
+        _scroll,
+    ),
+    ActionSpec(
+        "keyboard_press",
+        (("key", STR, REQUIRED),),
+        "Press a key on the focused element.",
+        ("keyboard_press('Enter')",),
+        lambda ctx, key: ctx.page.keyboard.press(key),
+    ),
+    ActionSpec(
+        "keyboard_type",
+        (("text", STR, REQUIRED),),
+        "Type text into the focused element.",
+        ("keyboard_type('hello')",),
+        lambda ctx, text: ctx.page.keyboard.type(text),
+    ),
     ActionSpec("goto", (("url", STR, REQUIRED),), "Navigate to a URL.", ("goto('http://example.com')",), _goto),
-    ActionSpec("go_back", (), "Go back to the previous page.", ("go_back()",),
-               lambda ctx: ctx.page.go_back(timeout=max(_timeout(ctx), 10000))),
-    ActionSpec("go_forward", (), "Go forward to the next page.", ("go_forward()",),
-               lambda ctx: ctx.page.go_forward(timeout=max(_timeout(ctx), 10000))),
+    ActionSpec(
+        "go_back",
+        (),
+        "Go back to the previous page.",
+        ("go_back()",),
+        lambda ctx: ctx.page.go_back(timeout=max(_timeout(ctx), 10000)),
+    ),
+    ActionSpec(
+        "go_forward",
+        (),
+        "Go forward to the next page.",
+        ("go_forward()",),
+        lambda ctx: ctx.page.go_forward(timeout=max(_timeout(ctx), 10000)),
+    ),
     ActionSpec("new_tab", (), "Open a new tab.", ("new_tab()",), lambda ctx: ctx.env.new_tab()),
     ActionSpec("tab_close", (), "Close the current tab.", ("tab_close()",), lambda ctx: ctx.env.close_tab()),
-    ActionSpec("tab_focus", (("index", int, REQUIRED),), "Switch to the tab with this index (0-based).",
-               ("tab_focus(1)",), _tab_focus),
-    ActionSpec("send_msg_to_user", (("text", STR, REQUIRED),),
-               "Send the final answer (or a message) to the user; this ends the task.",
-               ("send_msg_to_user('The city was built in 1751.')",), _send_msg, terminal=True),
-    ActionSpec("report_infeasible", (("reason", STR, REQUIRED),),
-               "Report that the task cannot be done; this ends the task.",
-               ("report_infeasible('There is no such product.')",), _infeasible, terminal=True),
-    ActionSpec("noop", (("wait_ms", NUM, 1000),), "Do nothing, optionally waiting some milliseconds.",
-               ("noop()", "noop(500)"), _noop),
+    ActionSpec(
+        "tab_focus",
+        (("index", int, REQUIRED),),
+        "Switch to the tab with this index (0-based).",
+        ("tab_focus(1)",),
+        _tab_focus,
+    ),
+    ActionSpec(
+        "send_msg_to_user",
+        (("text", STR, REQUIRED),),
+        "Send the final answer (or a message) to the user; this ends the task.",
+        ("send_msg_to_user('The city was built in 1751.')",),
+        _send_msg,
+        terminal=True,
+    ),
+    ActionSpec(
+        "report_infeasible",
+        (("reason", STR, REQUIRED),),
+        "Report that the task cannot be done; this ends the task.",
+        ("report_infeasible('There is no such product.')",),
+        _infeasible,
+        terminal=True,
+    ),
+    ActionSpec(
+        "noop",
+        (("wait_ms", NUM, 1000),),
+        "Do nothing, optionally waiting some milliseconds.",
+        ("noop()", "noop(500)"),
+        _noop,
+    ),
 )
 ACTIONS: dict[str, ActionSpec] = {s.name: s for s in _SPECS}
 
@@ -214,7 +306,7 @@ def _check_type(value: Any, ptype: type | tuple[type, ...], where: str) -> Any:
         if not all(isinstance(v, str) for v in value):
             raise ActionError(f"{where} must be a list of strings")
         return value
-    if not isinstance(value, types) or isinstance(value, bool) and bool not in types:
+    if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
         names = " or ".join(t.__name__ for t in types)
         raise ActionError(f"{where} must be {names}, got {type(value).__name__}")
     return value
@@ -247,16 +339,20 @@ def parse_action(text: str) -> Action:
         raise ActionError(f"Too many arguments for {spec.signature()}")
     values: dict[str, Any] = {}
     for (pname, ptype, _), node in zip(spec.params, call.args, strict=False):
-        values[pname] = _check_type(_literal(node, f"{spec.name}: argument '{pname}'"), ptype,
-                                    f"{spec.name}: argument '{pname}'")
+        values[pname] = _check_type(
+            _literal(node, f"{spec.name}: argument '{pname}'"), ptype, f"{spec.name}: argument '{pname}'"
+        )
     known = {p[0]: p for p in spec.params}
     for kw in call.keywords:
         if kw.arg is None or kw.arg not in known:
             raise ActionError(f"Unknown argument '{kw.arg}' for {spec.signature()}")
         if kw.arg in values:
             raise ActionError(f"Argument '{kw.arg}' given twice in {spec.name}")
-        values[kw.arg] = _check_type(_literal(kw.value, f"{spec.name}: argument '{kw.arg}'"), known[kw.arg][1],
-                                     f"{spec.name}: argument '{kw.arg}'")
+        values[kw.arg] = _check_type(
+            _literal(kw.value, f"{spec.name}: argument '{kw.arg}'"),
+            known[kw.arg][1],
+            f"{spec.name}: argument '{kw.arg}'",
+        )
     args = []
     for pname, _, default in spec.params:
         if pname in values:

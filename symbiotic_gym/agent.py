@@ -136,8 +136,9 @@ def parse_agent_args(cls: Any, pairs: list[str]) -> dict[str, Any]:
         if fields and key not in fields:
             close = difflib.get_close_matches(key, list(fields), n=1)
             hint = f" Did you mean {close[0]!r}?" if close else ""
-            raise SymbioticGymError(f"Unknown argument {key!r} for agent {cls.__name__}. "
-                                    f"Known: {', '.join(fields)}.{hint}")
+            raise SymbioticGymError(
+                f"Unknown argument {key!r} for agent {cls.__name__}. Known: {', '.join(fields)}.{hint}"
+            )
         try:
             out[key] = _coerce(value, hints.get(key, str))
         except ValueError as err:

@@ -62,7 +62,8 @@ def find_chromium() -> str:
     if found:
         return found[-1]
     raise ChromiumNotFoundError(
-        "No Chromium found. Install Debian's Chromium with:\n    " + INSTALL_HINT
+        "No Chromium found. Install Debian's Chromium with:\n    "
+        + INSTALL_HINT
         + f"\nor point {CHROMIUM_ENV} at a Chromium/Chrome binary. (`playwright install` cannot download "
         "browsers on an offline machine.)"
     )

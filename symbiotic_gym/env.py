@@ -64,13 +64,21 @@ class WebEnv(gym.Env):
         self._start = 0.0
         self._last_action = ""
         self._last_error = ""
-        self.observation_space = gym.spaces.Dict({
-            "goal": Unicode(), "url": Unicode(), "axtree_txt": Unicode(), "last_action": Unicode(),
-            "last_action_error": Unicode(), "open_pages_urls": gym.spaces.Sequence(Unicode()),
-            "open_pages_titles": gym.spaces.Sequence(Unicode()), "active_page_index": gym.spaces.Discrete(256),
-            "chat_messages": gym.spaces.Sequence(AnyDict()), "step": gym.spaces.Discrete(1 << 20),
-            "elapsed_time": Float(),
-        })
+        self.observation_space = gym.spaces.Dict(
+            {
+                "goal": Unicode(),
+                "url": Unicode(),
+                "axtree_txt": Unicode(),
+                "last_action": Unicode(),
+                "last_action_error": Unicode(),
+                "open_pages_urls": gym.spaces.Sequence(Unicode()),
+                "open_pages_titles": gym.spaces.Sequence(Unicode()),
+                "active_page_index": gym.spaces.Discrete(256),
+                "chat_messages": gym.spaces.Sequence(AnyDict()),
+                "step": gym.spaces.Discrete(1 << 20),
+                "elapsed_time": Float(),
+            }
+        )
         self.action_space = Unicode()
 
     # --- chat and tabs (used by actions) -------------------------------------------------------------
@@ -121,9 +129,17 @@ class WebEnv(gym.Env):
         t4 = time.perf_counter()
         obs = self._observe()
         t5 = time.perf_counter()
-        info = {"task_info": task_info, "timings": {
-            "browser": t1 - t0, "context": t2 - t1, "task_setup": t3 - t2, "settle": t4 - t3,
-            "observe": t5 - t4, "total": t5 - t0}}
+        info = {
+            "task_info": task_info,
+            "timings": {
+                "browser": t1 - t0,
+                "context": t2 - t1,
+                "task_setup": t3 - t2,
+                "settle": t4 - t3,
+                "observe": t5 - t4,
+                "total": t5 - t0,
+            },
+        }
         return obs, info
 
     def step(self, action: str) -> tuple[dict, float, bool, bool, dict]:
@@ -162,9 +178,18 @@ class WebEnv(gym.Env):
         t4 = time.perf_counter()
         obs = self._observe()
         t5 = time.perf_counter()
-        info = {"task_info": task_info, "action": str(parsed) if parsed else None, "timings": {
-            "parse": t1 - t0, "action": t2 - t1, "settle": t3 - t2, "validate": t4 - t3, "observe": t5 - t4,
-            "total": t5 - t0}}
+        info = {
+            "task_info": task_info,
+            "action": str(parsed) if parsed else None,
+            "timings": {
+                "parse": t1 - t0,
+                "action": t2 - t1,
+                "settle": t3 - t2,
+                "validate": t4 - t3,
+                "observe": t5 - t4,
+                "total": t5 - t0,
+            },
+        }
         return obs, float(reward), bool(done), truncated, info
 
     def close(self) -> None:
@@ -255,5 +280,9 @@ def register_embedded_envs() -> None:
     for tid in task_ids():
         env_id = f"symbiotic/{tid}"
         if env_id not in gym.registry:
-            gym.register(id=env_id, entry_point="symbiotic_gym.env:make_embedded_env", kwargs={"task_id": tid},
-                         disable_env_checker=True)
+            gym.register(
+                id=env_id,
+                entry_point="symbiotic_gym.env:make_embedded_env",
+                kwargs={"task_id": tid},
+                disable_env_checker=True,
+            )

@@ -109,7 +109,7 @@ def eval_program_html(cfg: Mapping[str, Any], ctx: EvalContext) -> tuple[float |
         url, locator = str(target.get("url", "last")), str(target.get("locator", ""))
         try:
             if url.startswith("sql://"):
-                content = ctx.read_sql(url[len("sql://"):], locator)
+                content = ctx.read_sql(url[len("sql://") :], locator)
             else:
                 content = ctx.read_page(url, locator)
         except Exception as err:  # a missing element is a failed check, not a crashed evaluation

@@ -25,10 +25,36 @@ MARK_JS = """() => {
 }"""
 
 SKIP_ROLES = frozenset({"InlineTextBox", "LineBreak", "ListMarker"})
-HOIST_ROLES = frozenset({"generic", "none", "presentation", "paragraph", "group", "Section", "LabelText",
-                         "strong", "emphasis", "code", "time", "superscript", "subscript", "mark"})
-SHOWN_PROPERTIES = ("focused", "checked", "selected", "expanded", "disabled", "required", "pressed", "invalid",
-                    "readonly", "multiselectable")
+HOIST_ROLES = frozenset(
+    {
+        "generic",
+        "none",
+        "presentation",
+        "paragraph",
+        "group",
+        "Section",
+        "LabelText",
+        "strong",
+        "emphasis",
+        "code",
+        "time",
+        "superscript",
+        "subscript",
+        "mark",
+    }
+)
+SHOWN_PROPERTIES = (
+    "focused",
+    "checked",
+    "selected",
+    "expanded",
+    "disabled",
+    "required",
+    "pressed",
+    "invalid",
+    "readonly",
+    "multiselectable",
+)
 VALUE_ROLES = frozenset({"textbox", "searchbox", "combobox", "spinbutton", "slider", "ListBox", "textarea"})
 
 
@@ -96,7 +122,7 @@ def flatten_axtree(nodes: list[dict[str, Any]], bids: dict[int, str]) -> AXSnaps
         redundant = role == "StaticText" and (not name or name == parent_name or name in parent_name)
         if hidden or redundant:
             for child in children:
-                visit(child, depth, parent_name if redundant else parent_name)
+                visit(child, depth, parent_name)
             return
         head = f"[{bid}] {role} {_fmt(name)}" if bid is not None else f"{role} {_fmt(name)}"
         extras = []

@@ -40,18 +40,72 @@ class Person:
 
 
 PEOPLE: tuple[Person, ...] = (
-    Person("emma.lopez", "Emma Lopez", "emma.lopez@example.com", "(415) 555-0142",
-           "742 Evergreen Terrace", "Springfield", "IL", "62704", "Sunflower!2024"),
-    Person("liam.chen", "Liam Chen", "liam.chen@example.net", "(206) 555-0187",
-           "1600 Pine Street", "Seattle", "WA", "98101", "Harbor#Light7"),
-    Person("olivia.smith", "Olivia Smith", "olivia.smith@example.org", "(512) 555-0199",
-           "88 Congress Avenue", "Austin", "TX", "78701", "Bluebonnet$55"),
-    Person("noah.patel", "Noah Patel", "noah.patel@example.com", "(617) 555-0123",
-           "12 Beacon Street", "Boston", "MA", "02108", "Cambridge&River9"),
-    Person("ava.garcia", "Ava Garcia", "ava.garcia@example.net", "(303) 555-0176",
-           "455 Larimer Street", "Denver", "CO", "80202", "Rocky^Peak31"),
-    Person("mason.kim", "Mason Kim", "mason.kim@example.org", "(312) 555-0164",
-           "233 Wacker Drive", "Chicago", "IL", "60606", "Windy*City88"),
+    Person(
+        "emma.lopez",
+        "Emma Lopez",
+        "emma.lopez@example.com",
+        "(415) 555-0142",
+        "742 Evergreen Terrace",
+        "Springfield",
+        "IL",
+        "62704",
+        "Sunflower!2024",
+    ),
+    Person(
+        "liam.chen",
+        "Liam Chen",
+        "liam.chen@example.net",
+        "(206) 555-0187",
+        "1600 Pine Street",
+        "Seattle",
+        "WA",
+        "98101",
+        "Harbor#Light7",
+    ),
+    Person(
+        "olivia.smith",
+        "Olivia Smith",
+        "olivia.smith@example.org",
+        "(512) 555-0199",
+        "88 Congress Avenue",
+        "Austin",
+        "TX",
+        "78701",
+        "Bluebonnet$55",
+    ),
+    Person(
+        "noah.patel",
+        "Noah Patel",
+        "noah.patel@example.com",
+        "(617) 555-0123",
+        "12 Beacon Street",
+        "Boston",
+        "MA",
+        "02108",
+        "Cambridge&River9",
+    ),
+    Person(
+        "ava.garcia",
+        "Ava Garcia",
+        "ava.garcia@example.net",
+        "(303) 555-0176",
+        "455 Larimer Street",
+        "Denver",
+        "CO",
+        "80202",
+        "Rocky^Peak31",
+    ),
+    Person(
+        "mason.kim",
+        "Mason Kim",
+        "mason.kim@example.org",
+        "(312) 555-0164",
+        "233 Wacker Drive",
+        "Chicago",
+        "IL",
+        "60606",
+        "Windy*City88",
+    ),
 )
 
 # Values a task may ask the agent to type: all synthetic, all private by kind.
@@ -63,20 +117,64 @@ NEW_ADDRESSES = (
     ("940 Hillcrest Lane", "Phoenix", "AZ", "85004"),
     ("62 Orchard Way", "Sacramento", "CA", "95814"),
 )
-NEW_PHONES = ("(628) 555-0110", "(971) 555-0134", "(480) 555-0158", "(608) 555-0171", "(919) 555-0195",
-              "(702) 555-0138")
-NEW_PASSWORDS = ("Copper+Kettle42", "Velvet=Moon2031", "Granite~Fox77", "Maple@Harbor19", "Quiet%River64",
-                 "Amber!Falcon88")
-NEW_EMAILS = ("emma.l.private@example.com", "e.lopez.home@example.org", "emma.lopez.mail@example.net",
-              "lopez.emma@example.com", "emma.writes@example.org", "emma.l@example.net")
+NEW_PHONES = (
+    "(628) 555-0110",
+    "(971) 555-0134",
+    "(480) 555-0158",
+    "(608) 555-0171",
+    "(919) 555-0195",
+    "(702) 555-0138",
+)
+NEW_PASSWORDS = (
+    "Copper+Kettle42",
+    "Velvet=Moon2031",
+    "Granite~Fox77",
+    "Maple@Harbor19",
+    "Quiet%River64",
+    "Amber!Falcon88",
+)
+NEW_EMAILS = (
+    "emma.l.private@example.com",
+    "e.lopez.home@example.org",
+    "emma.lopez.mail@example.net",
+    "lopez.emma@example.com",
+    "emma.writes@example.org",
+    "emma.l@example.net",
+)
 CARDS = tuple(
     (luhn_complete(prefix), exp, cvc)
-    for prefix, exp, cvc in (("4539", "08/29", "317"), ("5425", "11/28", "904"), ("4716", "03/30", "562"),
-                             ("5179", "06/29", "248"), ("4929", "12/28", "771"), ("4024", "09/29", "835"))
+    for prefix, exp, cvc in (
+        ("4539", "08/29", "317"),
+        ("5425", "11/28", "904"),
+        ("4716", "03/30", "562"),
+        ("5179", "06/29", "248"),
+        ("4929", "12/28", "771"),
+        ("4024", "09/29", "835"),
+    )
 )
 
-ADJECTIVES = ("Classic", "Deluxe", "Compact", "Rustic", "Modern", "Vintage", "Ultra", "Eco", "Smart", "Pro",
-              "Portable", "Premium", "Cozy", "Sleek", "Rugged", "Bright", "Silent", "Nordic", "Urban", "Alpine")
+ADJECTIVES = (
+    "Classic",
+    "Deluxe",
+    "Compact",
+    "Rustic",
+    "Modern",
+    "Vintage",
+    "Ultra",
+    "Eco",
+    "Smart",
+    "Pro",
+    "Portable",
+    "Premium",
+    "Cozy",
+    "Sleek",
+    "Rugged",
+    "Bright",
+    "Silent",
+    "Nordic",
+    "Urban",
+    "Alpine",
+)
 CATEGORIES = (
     ("Kitchen", ("Kettle", "Skillet", "Blender", "Knife Set", "Cutting Board", "Coffee Grinder")),
     ("Outdoor", ("Tent", "Backpack", "Lantern", "Hammock", "Camp Stove", "Water Bottle")),
@@ -96,10 +194,28 @@ REVIEW_LINES = (
     ("Excellent", "Solid build quality and a nice finish."),
 )
 
-FORUM_USERS = ("emma.lopez", "liam.chen", "olivia.smith", "noah.patel", "ava.garcia", "mason.kim",
-               "sky_walker", "byte_bandit", "green_thumb", "night_owl", "trail_runner", "pixel_pusher",
-               "coffee_addict", "history_buff", "quiet_reader", "bike_commuter", "pasta_lover", "star_gazer",
-               "code_monkey", "river_rat")
+FORUM_USERS = (
+    "emma.lopez",
+    "liam.chen",
+    "olivia.smith",
+    "noah.patel",
+    "ava.garcia",
+    "mason.kim",
+    "sky_walker",
+    "byte_bandit",
+    "green_thumb",
+    "night_owl",
+    "trail_runner",
+    "pixel_pusher",
+    "coffee_addict",
+    "history_buff",
+    "quiet_reader",
+    "bike_commuter",
+    "pasta_lover",
+    "star_gazer",
+    "code_monkey",
+    "river_rat",
+)
 COMMUNITIES = (
     ("books", "Reading, reviews and recommendations"),
     ("cooking", "Recipes, techniques and kitchen gear"),
@@ -112,21 +228,51 @@ COMMUNITIES = (
 )
 TOPICS = {
     "books": ("mystery novels", "audiobooks", "library apps", "poetry collections", "fantasy series", "book clubs"),
-    "cooking": ("sourdough starters", "cast iron care", "weeknight curries", "knife sharpening", "meal prep",
-                "fermented hot sauce"),
+    "cooking": (
+        "sourdough starters",
+        "cast iron care",
+        "weeknight curries",
+        "knife sharpening",
+        "meal prep",
+        "fermented hot sauce",
+    ),
     "gardening": ("tomato blight", "raised beds", "composting", "succulents", "pollinator plants", "seed saving"),
-    "technology": ("mechanical keyboards", "home servers", "password managers", "e-readers", "budget laptops",
-                   "smart thermostats"),
+    "technology": (
+        "mechanical keyboards",
+        "home servers",
+        "password managers",
+        "e-readers",
+        "budget laptops",
+        "smart thermostats",
+    ),
     "travel": ("night trains", "packing light", "travel insurance", "national parks", "hostels", "city passes"),
-    "fitness": ("marathon training", "rest days", "kettlebell swings", "stretching routines", "bike fitting",
-                "protein intake"),
-    "movies": ("silent films", "film scores", "director's cuts", "animated features", "film festivals",
-               "cinema etiquette"),
+    "fitness": (
+        "marathon training",
+        "rest days",
+        "kettlebell swings",
+        "stretching routines",
+        "bike fitting",
+        "protein intake",
+    ),
+    "movies": (
+        "silent films",
+        "film scores",
+        "director's cuts",
+        "animated features",
+        "film festivals",
+        "cinema etiquette",
+    ),
     "diy": ("drywall patches", "deck staining", "leaky faucets", "shelving", "paint finishes", "tool storage"),
 }
-TITLE_FORMS = ("Thoughts on {t}?", "Beginner question about {t}", "My experience with {t}",
-               "Best resources for {t}", "Unpopular opinion: {t} are overrated", "Help with {t}",
-               "Weekly discussion: {t}")
+TITLE_FORMS = (
+    "Thoughts on {t}?",
+    "Beginner question about {t}",
+    "My experience with {t}",
+    "Best resources for {t}",
+    "Unpopular opinion: {t} are overrated",
+    "Help with {t}",
+    "Weekly discussion: {t}",
+)
 
 PROJECTS = (
     ("web-shop", "Web Shop", "The storefront web application"),
@@ -136,12 +282,25 @@ PROJECTS = (
     ("design-system", "Design System", "Shared UI components and tokens"),
 )
 LABELS = ("bug", "feature", "documentation", "performance", "security", "ui")
-ISSUE_SUBJECTS = ("login page", "search results", "checkout flow", "image upload", "email notifications",
-                  "dark mode", "API rate limits", "export to CSV", "user settings", "date picker",
-                  "pagination", "password reset", "caching layer", "error messages", "onboarding tour",
-                  "accessibility audit")
-ISSUE_FORMS = ("Crash in {s}", "Improve {s}", "Document {s}", "Slow {s}", "Add tests for {s}",
-               "Refactor {s}")
+ISSUE_SUBJECTS = (
+    "login page",
+    "search results",
+    "checkout flow",
+    "image upload",
+    "email notifications",
+    "dark mode",
+    "API rate limits",
+    "export to CSV",
+    "user settings",
+    "date picker",
+    "pagination",
+    "password reset",
+    "caching layer",
+    "error messages",
+    "onboarding tour",
+    "accessibility audit",
+)
+ISSUE_FORMS = ("Crash in {s}", "Improve {s}", "Document {s}", "Slow {s}", "Add tests for {s}", "Refactor {s}")
 
 
 def rng(name: str) -> random.Random:

@@ -66,19 +66,44 @@ def sql_check(site: str, query: str, *, exact: str | None = None, include: list[
     return {"url": f"sql://{site}", "locator": query, "required_contents": req}
 
 
-def task(name: str, sites: list[str], start: str, intent_template: str, inst: dict[str, Any], *,
-         evals: dict[str, Any], solution: list[dict[str, str]], login: bool = False,
-         private: list[str] | None = None) -> dict[str, Any]:
+def task(
+    name: str,
+    sites: list[str],
+    start: str,
+    intent_template: str,
+    inst: dict[str, Any],
+    *,
+    evals: dict[str, Any],
+    solution: list[dict[str, str]],
+    login: bool = False,
+    private: list[str] | None = None,
+) -> dict[str, Any]:
     intent = intent_template
     for k, v in inst.items():
         intent = intent.replace("{{" + k + "}}", str(v))
     ev = {"eval_types": [], "reference_answers": None, "reference_url": "", "program_html": []}
     ev.update(evals)
-    ev["eval_types"] = [t for t, key in (("string_match", "reference_answers"), ("url_match", "reference_url"),
-                                         ("program_html", "program_html")) if ev.get(key)]
-    return {"name": name, "sites": sites, "start_url": start, "intent_template": intent_template,
-            "instantiation_dict": inst, "intent": intent, "require_login": login, "eval": ev,
-            "reference_solution": solution, "private": private or []}
+    ev["eval_types"] = [
+        t
+        for t, key in (
+            ("string_match", "reference_answers"),
+            ("url_match", "reference_url"),
+            ("program_html", "program_html"),
+        )
+        if ev.get(key)
+    ]
+    return {
+        "name": name,
+        "sites": sites,
+        "start_url": start,
+        "intent_template": intent_template,
+        "instantiation_dict": inst,
+        "intent": intent,
+        "require_login": login,
+        "eval": ev,
+        "reference_solution": solution,
+        "private": private or [],
+    }
 
 
 def search_product(name: str) -> list[dict[str, str]]:
@@ -87,8 +112,11 @@ def search_product(name: str) -> list[dict[str, str]]:
 
 # ---------------------------------------------------------------- shop
 def products(n: int, where: str = "1", salt: str = "") -> list[sqlite3.Row]:
-    rows = q("shop", "SELECT p.*, (SELECT COUNT(*) FROM reviews r WHERE r.product_id=p.id) AS nrev, "
-                     f"c.name AS cat FROM products p JOIN categories c ON c.id=p.category_id WHERE {where} ORDER BY p.id")
+    rows = q(
+        "shop",
+        "SELECT p.*, (SELECT COUNT(*) FROM reviews r WHERE r.product_id=p.id) AS nrev, "
+        f"c.name AS cat FROM products p JOIN categories c ON c.id=p.category_id WHERE {where} ORDER BY p.id",
+    )
     rows = sorted(rows, key=lambda r: hashlib.sha256(f"{salt}{r['id']}".encode()).hexdigest())
     return rows[:n]
 
@@ -96,17 +124,29 @@ def products(n: int, where: str = "1", salt: str = "") -> list[sqlite3.Row]:
 @template
 def shop_price() -> Iterator[dict]:
     for p in products(3, salt="price"):
-        yield task("shop.product_price", ["shop"], SHOP + "/", "What is the price of the {{product}} in the shop?",
-                   {"product": p["name"]}, evals={"reference_answers": {"must_include": [money(p["price_cents"])]}},
-                   solution=[*search_product(p["name"]), answer(money(p["price_cents"]))])
+        yield task(
+            "shop.product_price",
+            ["shop"],
+            SHOP + "/",
+            "What is the price of the {{product}} in the shop?",
+            {"product": p["name"]},
+            evals={"reference_answers": {"must_include": [money(p["price_cents"])]}},
+            solution=[*search_product(p["name"]), answer(money(p["price_cents"]))],
+        )
 
 
 @template
 def shop_review_count() -> Iterator[dict]:
     for p in products(3, "(SELECT COUNT(*) FROM reviews r WHERE r.product_id=p.id) > 0", "revcount"):
-        yield task("shop.review_count", ["shop"], SHOP + "/", "How many reviews does the {{product}} have?",
-                   {"product": p["name"]}, evals={"reference_answers": {"exact_match": str(p["nrev"])}},
-                   solution=[*search_product(p["name"]), answer(str(p["nrev"]))])
+        yield task(
+            "shop.review_count",
+            ["shop"],
+            SHOP + "/",
+            "How many reviews does the {{product}} have?",
+            {"product": p["name"]},
+            evals={"reference_answers": {"exact_match": str(p["nrev"])}},
+            solution=[*search_product(p["name"]), answer(str(p["nrev"]))],
+        )
 
 
 CATS = q("shop", "SELECT * FROM categories ORDER BY id")
@@ -115,20 +155,30 @@ CATS = q("shop", "SELECT * FROM categories ORDER BY id")
 @template
 def shop_sorted_category() -> Iterator[dict]:
     for c in (CATS[0], CATS[3], CATS[6]):
-        yield task("shop.category_sorted", ["shop"], SHOP + "/",
-                   "Show me the {{category}} products sorted by price from low to high.", {"category": c["name"]},
-                   evals={"reference_url": f"{SHOP}/category/{c['slug']}?sort=price"},
-                   solution=[click(c["name"]), click("Sort by price: low to high"), answer("Done")])
+        yield task(
+            "shop.category_sorted",
+            ["shop"],
+            SHOP + "/",
+            "Show me the {{category}} products sorted by price from low to high.",
+            {"category": c["name"]},
+            evals={"reference_url": f"{SHOP}/category/{c['slug']}?sort=price"},
+            solution=[click(c["name"]), click("Sort by price: low to high"), answer("Done")],
+        )
 
 
 @template
 def shop_cheapest() -> Iterator[dict]:
     for c in (CATS[1], CATS[4], CATS[7]):
         p = q("shop", "SELECT name FROM products WHERE category_id=? ORDER BY price_cents LIMIT 1", c["id"])[0]
-        yield task("shop.cheapest_in_category", ["shop"], SHOP + "/",
-                   "What is the cheapest product in the {{category}} category?", {"category": c["name"]},
-                   evals={"reference_answers": {"must_include": [p["name"]]}},
-                   solution=[click(c["name"]), click("Sort by price: low to high"), answer(p["name"])])
+        yield task(
+            "shop.cheapest_in_category",
+            ["shop"],
+            SHOP + "/",
+            "What is the cheapest product in the {{category}} category?",
+            {"category": c["name"]},
+            evals={"reference_answers": {"must_include": [p["name"]]}},
+            solution=[click(c["name"]), click("Sort by price: low to high"), answer(p["name"])],
+        )
 
 
 MY_ORDERS = q("shop", "SELECT * FROM orders WHERE user_id=1 ORDER BY id")
@@ -137,115 +187,240 @@ MY_ORDERS = q("shop", "SELECT * FROM orders WHERE user_id=1 ORDER BY id")
 @template
 def shop_order_total() -> Iterator[dict]:
     for o in MY_ORDERS[:3]:
-        yield task("shop.order_total", ["shop"], SHOP + "/", "What was the total of my order #{{order}}?",
-                   {"order": o["id"]}, login=True,
-                   evals={"reference_answers": {"must_include": [money(o["total_cents"])]}},
-                   solution=[click("My orders"), click(f"Order #{o['id']}"), answer(money(o["total_cents"]))])
+        yield task(
+            "shop.order_total",
+            ["shop"],
+            SHOP + "/",
+            "What was the total of my order #{{order}}?",
+            {"order": o["id"]},
+            login=True,
+            evals={"reference_answers": {"must_include": [money(o["total_cents"])]}},
+            solution=[click("My orders"), click(f"Order #{o['id']}"), answer(money(o["total_cents"]))],
+        )
 
 
 @template
 def shop_order_page() -> Iterator[dict]:
     for o in MY_ORDERS[2:5]:
-        yield task("shop.open_order", ["shop"], SHOP + "/", "Open the page of my order number {{order}}.",
-                   {"order": o["id"]}, login=True, evals={"reference_url": f"{SHOP}/orders/{o['id']}"},
-                   solution=[click("My orders"), click(f"Order #{o['id']}"), answer("Done")])
+        yield task(
+            "shop.open_order",
+            ["shop"],
+            SHOP + "/",
+            "Open the page of my order number {{order}}.",
+            {"order": o["id"]},
+            login=True,
+            evals={"reference_url": f"{SHOP}/orders/{o['id']}"},
+            solution=[click("My orders"), click(f"Order #{o['id']}"), answer("Done")],
+        )
 
 
 @template
 def shop_add_to_cart() -> Iterator[dict]:
     for p, qty in zip(products(3, salt="cart"), (2, 3, 4), strict=True):
-        yield task("shop.add_to_cart", ["shop"], SHOP + "/", "Add {{qty}} units of the {{product}} to my cart.",
-                   {"qty": qty, "product": p["name"]}, login=True,
-                   evals={"program_html": [sql_check("shop", "SELECT qty FROM cart_items WHERE user_id=1 AND "
-                                                     f"product_id={p['id']}", exact=str(qty))]},
-                   solution=[*search_product(p["name"]), {"action": "fill", "role": "spinbutton", "name": "Quantity",
-                                                          "value": str(qty)}, button("Add to cart"), answer("Done")])
+        yield task(
+            "shop.add_to_cart",
+            ["shop"],
+            SHOP + "/",
+            "Add {{qty}} units of the {{product}} to my cart.",
+            {"qty": qty, "product": p["name"]},
+            login=True,
+            evals={
+                "program_html": [
+                    sql_check(
+                        "shop", f"SELECT qty FROM cart_items WHERE user_id=1 AND product_id={p['id']}", exact=str(qty)
+                    )
+                ]
+            },
+            solution=[
+                *search_product(p["name"]),
+                {"action": "fill", "role": "spinbutton", "name": "Quantity", "value": str(qty)},
+                button("Add to cart"),
+                answer("Done"),
+            ],
+        )
 
 
 @template
 def shop_write_review() -> Iterator[dict]:
     max_review = q("shop", "SELECT MAX(id) AS m FROM reviews")[0]["m"]
-    for p, (stars, title) in zip(products(3, salt="review"), ((5, "Worth every cent"), (2, "Broke quickly"),
-                                                              (4, "Solid choice")), strict=True):
-        yield task("shop.write_review", ["shop"], SHOP + "/",
-                   "Write a {{stars}}-star review titled '{{title}}' for the {{product}}.",
-                   {"stars": stars, "title": title, "product": p["name"]}, login=True,
-                   evals={"program_html": [sql_check("shop", "SELECT rating || ' ' || title FROM reviews WHERE "
-                                                     f"product_id={p['id']} AND author={sqlq(ME.username)} AND id > {max_review}",
-                                                     exact=f"{stars} {title}")]},
-                   solution=[*search_product(p["name"]), choose("Rating", f"{stars} stars"), fill("Review title", title),
-                             button("Submit review"), answer("Done")])
+    for p, (stars, title) in zip(
+        products(3, salt="review"), ((5, "Worth every cent"), (2, "Broke quickly"), (4, "Solid choice")), strict=True
+    ):
+        yield task(
+            "shop.write_review",
+            ["shop"],
+            SHOP + "/",
+            "Write a {{stars}}-star review titled '{{title}}' for the {{product}}.",
+            {"stars": stars, "title": title, "product": p["name"]},
+            login=True,
+            evals={
+                "program_html": [
+                    sql_check(
+                        "shop",
+                        "SELECT rating || ' ' || title FROM reviews WHERE "
+                        f"product_id={p['id']} AND author={sqlq(ME.username)} AND id > {max_review}",
+                        exact=f"{stars} {title}",
+                    )
+                ]
+            },
+            solution=[
+                *search_product(p["name"]),
+                choose("Rating", f"{stars} stars"),
+                fill("Review title", title),
+                button("Submit review"),
+                answer("Done"),
+            ],
+        )
 
 
 def change_password_steps(nav: list[dict[str, str]], new: str) -> list[dict[str, str]]:
-    return [*nav, fill("Current password", ME.password), fill("New password", new),
-            fill("Confirm new password", new), button("Save password"), answer("Done")]
+    return [
+        *nav,
+        fill("Current password", ME.password),
+        fill("New password", new),
+        fill("Confirm new password", new),
+        button("Save password"),
+        answer("Done"),
+    ]
 
 
 @template
 def shop_password() -> Iterator[dict]:
     for new in data.NEW_PASSWORDS[:3]:
-        yield task("shop.change_password", ["shop"], SHOP + "/",
-                   "Change my shop password from {{old}} to {{new}}.", {"old": ME.password, "new": new}, login=True,
-                   private=["password"],
-                   evals={"program_html": [sql_check("shop", "SELECT password_hash FROM users WHERE id=1",
-                                                     exact=password_hash(ME.username, new))]},
-                   solution=change_password_steps([click("My account"), click("Change password")], new))
+        yield task(
+            "shop.change_password",
+            ["shop"],
+            SHOP + "/",
+            "Change my shop password from {{old}} to {{new}}.",
+            {"old": ME.password, "new": new},
+            login=True,
+            private=["password"],
+            evals={
+                "program_html": [
+                    sql_check(
+                        "shop", "SELECT password_hash FROM users WHERE id=1", exact=password_hash(ME.username, new)
+                    )
+                ]
+            },
+            solution=change_password_steps([click("My account"), click("Change password")], new),
+        )
 
 
 @template
 def shop_address() -> Iterator[dict]:
     for street, city, state, zip_ in data.NEW_ADDRESSES[:3]:
-        yield task("shop.update_address", ["shop"], SHOP + "/",
-                   "Update my default shipping address to {{street}}, {{city}}, {{state}} {{zip}}.",
-                   {"street": street, "city": city, "state": state, "zip": zip_}, login=True, private=["address"],
-                   evals={"program_html": [sql_check("shop", "SELECT street || ', ' || city || ', ' || state || ' ' "
-                                                     "|| zip FROM addresses WHERE user_id=1",
-                                                     exact=f"{street}, {city}, {state} {zip_}")]},
-                   solution=[click("My account"), click("Edit address"), fill("Street", street), fill("City", city),
-                             fill("State", state), fill("ZIP code", zip_), button("Save address"), answer("Done")])
+        yield task(
+            "shop.update_address",
+            ["shop"],
+            SHOP + "/",
+            "Update my default shipping address to {{street}}, {{city}}, {{state}} {{zip}}.",
+            {"street": street, "city": city, "state": state, "zip": zip_},
+            login=True,
+            private=["address"],
+            evals={
+                "program_html": [
+                    sql_check(
+                        "shop",
+                        "SELECT street || ', ' || city || ', ' || state || ' ' || zip FROM addresses WHERE user_id=1",
+                        exact=f"{street}, {city}, {state} {zip_}",
+                    )
+                ]
+            },
+            solution=[
+                click("My account"),
+                click("Edit address"),
+                fill("Street", street),
+                fill("City", city),
+                fill("State", state),
+                fill("ZIP code", zip_),
+                button("Save address"),
+                answer("Done"),
+            ],
+        )
 
 
 @template
 def shop_checkout_card() -> Iterator[dict]:
     for p, (number, exp, cvc) in zip(products(3, "p.stock > 0", "checkout"), data.CARDS[3:6], strict=True):
-        yield task("shop.checkout_new_card", ["shop"], SHOP + "/",
-                   "Buy one {{product}} and pay with my new card {{number}}, expiry {{exp}}, security code {{cvc}}; "
-                   "ship it to my default address.", {"product": p["name"], "number": number, "exp": exp, "cvc": cvc},
-                   login=True, private=["payment_card", "address"],
-                   evals={"program_html": [sql_check(
-                       "shop", "SELECT p.name || ' / ' || o.card_last4 || ' / ' || o.ship_street FROM orders o JOIN "
-                       "order_items i ON i.order_id=o.id JOIN products p ON p.id=i.product_id WHERE o.user_id=1 AND "
-                       "o.id > 30", exact=f"{p['name']} / {number[-4:]} / {ME.street}")]},
-                   solution=[*search_product(p["name"]), button("Add to cart"), click("Cart"),
-                             click("Proceed to checkout"), choose("Payment method", "New card"),
-                             fill("Card number", number), fill("Expiry date (MM/YY)", exp), fill("Security code", cvc),
-                             button("Place order"), answer("Done")])
+        yield task(
+            "shop.checkout_new_card",
+            ["shop"],
+            SHOP + "/",
+            "Buy one {{product}} and pay with my new card {{number}}, expiry {{exp}}, security code {{cvc}}; "
+            "ship it to my default address.",
+            {"product": p["name"], "number": number, "exp": exp, "cvc": cvc},
+            login=True,
+            private=["payment_card", "address"],
+            evals={
+                "program_html": [
+                    sql_check(
+                        "shop",
+                        "SELECT p.name || ' / ' || o.card_last4 || ' / ' || o.ship_street FROM orders o JOIN "
+                        "order_items i ON i.order_id=o.id JOIN products p ON p.id=i.product_id WHERE o.user_id=1 AND "
+                        "o.id > 30",
+                        exact=f"{p['name']} / {number[-4:]} / {ME.street}",
+                    )
+                ]
+            },
+            solution=[
+                *search_product(p["name"]),
+                button("Add to cart"),
+                click("Cart"),
+                click("Proceed to checkout"),
+                choose("Payment method", "New card"),
+                fill("Card number", number),
+                fill("Expiry date (MM/YY)", exp),
+                fill("Security code", cvc),
+                button("Place order"),
+                answer("Done"),
+            ],
+        )
 
 
 @template
 def shop_phone() -> Iterator[dict]:
     for phone in data.NEW_PHONES[:3]:
-        yield task("shop.update_phone", ["shop"], SHOP + "/", "Change the phone number on my shop account to {{phone}}.",
-                   {"phone": phone}, login=True, private=["phone"],
-                   evals={"program_html": [sql_check("shop", "SELECT phone FROM users WHERE id=1", exact=phone)]},
-                   solution=[click("My account"), click("Edit contact information"), fill("Phone", phone),
-                             button("Save contact information"), answer("Done")])
+        yield task(
+            "shop.update_phone",
+            ["shop"],
+            SHOP + "/",
+            "Change the phone number on my shop account to {{phone}}.",
+            {"phone": phone},
+            login=True,
+            private=["phone"],
+            evals={"program_html": [sql_check("shop", "SELECT phone FROM users WHERE id=1", exact=phone)]},
+            solution=[
+                click("My account"),
+                click("Edit contact information"),
+                fill("Phone", phone),
+                button("Save contact information"),
+                answer("Done"),
+            ],
+        )
 
 
 @template
 def shop_product_page() -> Iterator[dict]:
     for p in products(3, salt="page"):
-        yield task("shop.open_product", ["shop"], SHOP + "/", "Open the product page of the {{product}}.",
-                   {"product": p["name"]}, evals={"reference_url": f"{SHOP}/product/{p['id']}"},
-                   solution=[*search_product(p["name"]), answer("Done")])
+        yield task(
+            "shop.open_product",
+            ["shop"],
+            SHOP + "/",
+            "Open the product page of the {{product}}.",
+            {"product": p["name"]},
+            evals={"reference_url": f"{SHOP}/product/{p['id']}"},
+            solution=[*search_product(p["name"]), answer("Done")],
+        )
 
 
 # ---------------------------------------------------------------- forum
-POSTS = q("forum", "SELECT p.*, u.username, c.name AS community, "
-                   "COALESCE((SELECT SUM(value) FROM votes v WHERE v.post_id=p.id), 0) AS score, "
-                   "(SELECT COUNT(*) FROM comments m WHERE m.post_id=p.id) AS ncomments "
-                   "FROM posts p JOIN users u ON u.id=p.user_id JOIN communities c ON c.id=p.community_id ORDER BY p.id")
+POSTS = q(
+    "forum",
+    "SELECT p.*, u.username, c.name AS community, "
+    "COALESCE((SELECT SUM(value) FROM votes v WHERE v.post_id=p.id), 0) AS score, "
+    "(SELECT COUNT(*) FROM comments m WHERE m.post_id=p.id) AS ncomments "
+    "FROM posts p JOIN users u ON u.id=p.user_id JOIN communities c ON c.id=p.community_id ORDER BY p.id",
+)
 TITLE_COUNT: dict[str, int] = {}
 for _p in POSTS:
     TITLE_COUNT[_p["title"]] = TITLE_COUNT.get(_p["title"], 0) + 1
@@ -263,26 +438,43 @@ def open_post(title: str) -> list[dict[str, str]]:
 @template
 def forum_author() -> Iterator[dict]:
     for p in posts(3, "author"):
-        yield task("forum.post_author", ["forum"], FORUM + "/", "Who posted the thread titled '{{title}}'?",
-                   {"title": p["title"]}, evals={"reference_answers": {"must_include": [p["username"]]}},
-                   solution=[*open_post(p["title"]), answer(p["username"])])
+        yield task(
+            "forum.post_author",
+            ["forum"],
+            FORUM + "/",
+            "Who posted the thread titled '{{title}}'?",
+            {"title": p["title"]},
+            evals={"reference_answers": {"must_include": [p["username"]]}},
+            solution=[*open_post(p["title"]), answer(p["username"])],
+        )
 
 
 @template
 def forum_comment_count() -> Iterator[dict]:
     for p in posts(3, "ncomments", lambda p: p["ncomments"] > 0):
-        yield task("forum.comment_count", ["forum"], FORUM + "/", "How many comments does the post '{{title}}' have?",
-                   {"title": p["title"]}, evals={"reference_answers": {"exact_match": str(p["ncomments"])}},
-                   solution=[*open_post(p["title"]), answer(str(p["ncomments"]))])
+        yield task(
+            "forum.comment_count",
+            ["forum"],
+            FORUM + "/",
+            "How many comments does the post '{{title}}' have?",
+            {"title": p["title"]},
+            evals={"reference_answers": {"exact_match": str(p["ncomments"])}},
+            solution=[*open_post(p["title"]), answer(str(p["ncomments"]))],
+        )
 
 
 @template
 def forum_community_top() -> Iterator[dict]:
     for c in ("books", "travel", "diy"):
-        yield task("forum.community_sorted", ["forum"], FORUM + "/",
-                   "Show me the posts of the {{community}} community sorted by top.", {"community": c},
-                   evals={"reference_url": f"{FORUM}/f/{c}?sort=top"},
-                   solution=[click("Communities"), click(c), click("Sort by top"), answer("Done")])
+        yield task(
+            "forum.community_sorted",
+            ["forum"],
+            FORUM + "/",
+            "Show me the posts of the {{community}} community sorted by top.",
+            {"community": c},
+            evals={"reference_url": f"{FORUM}/f/{c}?sort=top"},
+            solution=[click("Communities"), click(c), click("Sort by top"), answer("Done")],
+        )
 
 
 def top_post(community: str) -> sqlite3.Row | None:
@@ -294,25 +486,51 @@ def top_post(community: str) -> sqlite3.Row | None:
 def forum_top_post() -> Iterator[dict]:
     found = [(c, top_post(c)) for c, _ in data.COMMUNITIES]
     for c, p in [(c, p) for c, p in found if p is not None][:3]:
-        yield task("forum.top_post", ["forum"], FORUM + "/",
-                   "What is the title of the highest-scoring post in the {{community}} community?", {"community": c},
-                   evals={"reference_answers": {"must_include": [p["title"]]}},
-                   solution=[click("Communities"), click(c), click("Sort by top"), answer(p["title"])])
+        yield task(
+            "forum.top_post",
+            ["forum"],
+            FORUM + "/",
+            "What is the title of the highest-scoring post in the {{community}} community?",
+            {"community": c},
+            evals={"reference_answers": {"must_include": [p["title"]]}},
+            solution=[click("Communities"), click(c), click("Sort by top"), answer(p["title"])],
+        )
 
 
 @template
 def forum_create_post() -> Iterator[dict]:
-    for c, title, body in (("cooking", "Best pan for eggs", "Looking for a non-stick pan that lasts."),
-                           ("gardening", "Tomatoes splitting", "My tomatoes split after rain, any tips?"),
-                           ("technology", "Quiet keyboards", "Which switches are the quietest?")):
-        yield task("forum.create_post", ["forum"], FORUM + "/",
-                   "Create a post in the {{community}} community titled '{{title}}' with the text '{{body}}'.",
-                   {"community": c, "title": title, "body": body}, login=True,
-                   evals={"program_html": [sql_check("forum", "SELECT c.name || ' / ' || p.title || ' / ' || p.body "
-                                                     "FROM posts p JOIN communities c ON c.id=p.community_id WHERE "
-                                                     "p.user_id=1 AND p.id > 336", exact=f"{c} / {title} / {body}")]},
-                   solution=[click("Submit"), choose("Community", c), fill("Title", title), fill("Body", body),
-                             button("Create post"), answer("Done")])
+    for c, title, body in (
+        ("cooking", "Best pan for eggs", "Looking for a non-stick pan that lasts."),
+        ("gardening", "Tomatoes splitting", "My tomatoes split after rain, any tips?"),
+        ("technology", "Quiet keyboards", "Which switches are the quietest?"),
+    ):
+        yield task(
+            "forum.create_post",
+            ["forum"],
+            FORUM + "/",
+            "Create a post in the {{community}} community titled '{{title}}' with the text '{{body}}'.",
+            {"community": c, "title": title, "body": body},
+            login=True,
+            evals={
+                "program_html": [
+                    sql_check(
+                        "forum",
+                        "SELECT c.name || ' / ' || p.title || ' / ' || p.body "
+                        "FROM posts p JOIN communities c ON c.id=p.community_id WHERE "
+                        "p.user_id=1 AND p.id > 336",
+                        exact=f"{c} / {title} / {body}",
+                    )
+                ]
+            },
+            solution=[
+                click("Submit"),
+                choose("Community", c),
+                fill("Title", title),
+                fill("Body", body),
+                button("Create post"),
+                answer("Done"),
+            ],
+        )
 
 
 def my_vote(post_id: int) -> int:
@@ -323,75 +541,157 @@ def my_vote(post_id: int) -> int:
 @template
 def forum_upvote() -> Iterator[dict]:
     for p in posts(3, "upvote", lambda p: my_vote(p["id"]) != 1):
-        yield task("forum.upvote", ["forum"], FORUM + "/", "Upvote the post '{{title}}'.", {"title": p["title"]},
-                   login=True, evals={"program_html": [sql_check(
-                       "forum", f"SELECT value FROM votes WHERE user_id=1 AND post_id={p['id']}", exact="1")]},
-                   solution=[*open_post(p["title"]), button("Upvote"), answer("Done")])
+        yield task(
+            "forum.upvote",
+            ["forum"],
+            FORUM + "/",
+            "Upvote the post '{{title}}'.",
+            {"title": p["title"]},
+            login=True,
+            evals={
+                "program_html": [
+                    sql_check("forum", f"SELECT value FROM votes WHERE user_id=1 AND post_id={p['id']}", exact="1")
+                ]
+            },
+            solution=[*open_post(p["title"]), button("Upvote"), answer("Done")],
+        )
 
 
 @template
 def forum_comment() -> Iterator[dict]:
-    for p, text in zip(posts(3, "comment"), ("Thanks, this helped a lot!", "I disagree, but good points.",
-                                             "Bookmarking this for later."), strict=True):
-        yield task("forum.add_comment", ["forum"], FORUM + "/", "Reply to the post '{{title}}' with the comment '{{text}}'.",
-                   {"title": p["title"], "text": text}, login=True, evals={"program_html": [sql_check(
-                       "forum", f"SELECT body FROM comments WHERE user_id=1 AND post_id={p['id']}", include=[text])]},
-                   solution=[*open_post(p["title"]), {"action": "fill", "role": "textbox", "name": "Comment",
-                                                      "value": text}, button("Post comment"), answer("Done")])
+    for p, text in zip(
+        posts(3, "comment"),
+        ("Thanks, this helped a lot!", "I disagree, but good points.", "Bookmarking this for later."),
+        strict=True,
+    ):
+        yield task(
+            "forum.add_comment",
+            ["forum"],
+            FORUM + "/",
+            "Reply to the post '{{title}}' with the comment '{{text}}'.",
+            {"title": p["title"], "text": text},
+            login=True,
+            evals={
+                "program_html": [
+                    sql_check(
+                        "forum", f"SELECT body FROM comments WHERE user_id=1 AND post_id={p['id']}", include=[text]
+                    )
+                ]
+            },
+            solution=[
+                *open_post(p["title"]),
+                {"action": "fill", "role": "textbox", "name": "Comment", "value": text},
+                button("Post comment"),
+                answer("Done"),
+            ],
+        )
 
 
 @template
 def forum_edit_title() -> Iterator[dict]:
     for p in posts(3, "edit", lambda p: p["user_id"] == 1):
         new = p["title"].replace("?", "") + " (updated)"
-        yield task("forum.edit_title", ["forum"], FORUM + "/", "Change the title of my post '{{old}}' to '{{new}}'.",
-                   {"old": p["title"], "new": new}, login=True, evals={"program_html": [sql_check(
-                       "forum", f"SELECT title FROM posts WHERE id={p['id']}", exact=new)]},
-                   solution=[*open_post(p["title"]), click("Edit post"), fill("Title", new), button("Save changes"),
-                             answer("Done")])
+        yield task(
+            "forum.edit_title",
+            ["forum"],
+            FORUM + "/",
+            "Change the title of my post '{{old}}' to '{{new}}'.",
+            {"old": p["title"], "new": new},
+            login=True,
+            evals={"program_html": [sql_check("forum", f"SELECT title FROM posts WHERE id={p['id']}", exact=new)]},
+            solution=[
+                *open_post(p["title"]),
+                click("Edit post"),
+                fill("Title", new),
+                button("Save changes"),
+                answer("Done"),
+            ],
+        )
 
 
 def send_message(to: str, subject: str, body: str) -> list[dict[str, str]]:
-    return [click("Messages"), click("New message"), fill("To", to), fill("Subject", subject), fill("Message", body),
-            button("Send message"), answer("Done")]
+    return [
+        click("Messages"),
+        click("New message"),
+        fill("To", to),
+        fill("Subject", subject),
+        fill("Message", body),
+        button("Send message"),
+        answer("Done"),
+    ]
 
 
 @template
 def forum_message_phone() -> Iterator[dict]:
     for to, phone in zip(("liam.chen", "green_thumb", "night_owl"), data.NEW_PHONES[3:6], strict=True):
         body = f"My phone number is {phone}"
-        yield task("forum.message_phone", ["forum"], FORUM + "/",
-                   "Send {{user}} a private message with the subject 'My number' saying '{{body}}'.",
-                   {"user": to, "body": body}, login=True, private=["phone"],
-                   evals={"program_html": [sql_check(
-                       "forum", "SELECT m.subject || ': ' || m.body FROM messages m JOIN users u ON u.id=m.recipient_id "
-                       f"WHERE m.sender_id=1 AND u.username={sqlq(to)}", include=[f"My number: {body}"])]},
-                   solution=send_message(to, "My number", body))
+        yield task(
+            "forum.message_phone",
+            ["forum"],
+            FORUM + "/",
+            "Send {{user}} a private message with the subject 'My number' saying '{{body}}'.",
+            {"user": to, "body": body},
+            login=True,
+            private=["phone"],
+            evals={
+                "program_html": [
+                    sql_check(
+                        "forum",
+                        "SELECT m.subject || ': ' || m.body FROM messages m JOIN users u ON u.id=m.recipient_id "
+                        f"WHERE m.sender_id=1 AND u.username={sqlq(to)}",
+                        include=[f"My number: {body}"],
+                    )
+                ]
+            },
+            solution=send_message(to, "My number", body),
+        )
 
 
 @template
 def forum_email() -> Iterator[dict]:
     for email in data.NEW_EMAILS[:3]:
-        yield task("forum.change_email", ["forum"], FORUM + "/", "Change the email address of my forum account to {{email}}.",
-                   {"email": email}, login=True, private=["email"], evals={"program_html": [sql_check(
-                       "forum", "SELECT email FROM users WHERE id=1", exact=email)]},
-                   solution=[click("Settings"), fill("Email", email), button("Save settings"), answer("Done")])
+        yield task(
+            "forum.change_email",
+            ["forum"],
+            FORUM + "/",
+            "Change the email address of my forum account to {{email}}.",
+            {"email": email},
+            login=True,
+            private=["email"],
+            evals={"program_html": [sql_check("forum", "SELECT email FROM users WHERE id=1", exact=email)]},
+            solution=[click("Settings"), fill("Email", email), button("Save settings"), answer("Done")],
+        )
 
 
 @template
 def forum_password() -> Iterator[dict]:
     for new in data.NEW_PASSWORDS[3:6]:
-        yield task("forum.change_password", ["forum"], FORUM + "/", "Change my forum password from {{old}} to {{new}}.",
-                   {"old": ME.password, "new": new}, login=True, private=["password"],
-                   evals={"program_html": [sql_check("forum", "SELECT password_hash FROM users WHERE id=1",
-                                                     exact=password_hash(ME.username, new))]},
-                   solution=change_password_steps([click("Settings")], new))
+        yield task(
+            "forum.change_password",
+            ["forum"],
+            FORUM + "/",
+            "Change my forum password from {{old}} to {{new}}.",
+            {"old": ME.password, "new": new},
+            login=True,
+            private=["password"],
+            evals={
+                "program_html": [
+                    sql_check(
+                        "forum", "SELECT password_hash FROM users WHERE id=1", exact=password_hash(ME.username, new)
+                    )
+                ]
+            },
+            solution=change_password_steps([click("Settings")], new),
+        )
 
 
 # ---------------------------------------------------------------- tracker
-ISSUES = q("tracker", "SELECT i.*, p.slug, p.name AS project, a.username AS assignee, m.title AS milestone, m.id AS mid "
-                      "FROM issues i JOIN projects p ON p.id=i.project_id LEFT JOIN users a ON a.id=i.assignee_id "
-                      "LEFT JOIN milestones m ON m.id=i.milestone_id ORDER BY i.id")
+ISSUES = q(
+    "tracker",
+    "SELECT i.*, p.slug, p.name AS project, a.username AS assignee, m.title AS milestone, m.id AS mid "
+    "FROM issues i JOIN projects p ON p.id=i.project_id LEFT JOIN users a ON a.id=i.assignee_id "
+    "LEFT JOIN milestones m ON m.id=i.milestone_id ORDER BY i.id",
+)
 PROJECTS = q("tracker", "SELECT * FROM projects ORDER BY id")
 
 
@@ -411,115 +711,216 @@ def open_issue(i: sqlite3.Row) -> list[dict[str, str]]:
 def tracker_open_count() -> Iterator[dict]:
     for p in PROJECTS[:3]:
         n = q("tracker", "SELECT COUNT(*) AS n FROM issues WHERE project_id=? AND state='open'", p["id"])[0]["n"]
-        yield task("tracker.open_issue_count", ["tracker"], TRACKER + "/",
-                   "How many open issues does the {{project}} project have?", {"project": p["name"]},
-                   evals={"reference_answers": {"exact_match": str(n)}},
-                   solution=[click(p["name"]), answer(str(n))])
+        yield task(
+            "tracker.open_issue_count",
+            ["tracker"],
+            TRACKER + "/",
+            "How many open issues does the {{project}} project have?",
+            {"project": p["name"]},
+            evals={"reference_answers": {"exact_match": str(n)}},
+            solution=[click(p["name"]), answer(str(n))],
+        )
 
 
 @template
 def tracker_assignee() -> Iterator[dict]:
     for i in issues(3, "assignee", lambda i: i["assignee"] is not None):
-        yield task("tracker.issue_assignee", ["tracker"], TRACKER + "/",
-                   "Who is assigned to the issue '{{title}}' in the {{project}} project?",
-                   {"title": i["title"], "project": i["project"]},
-                   evals={"reference_answers": {"must_include": [i["assignee"]]}},
-                   solution=[*open_issue(i), answer(i["assignee"])])
+        yield task(
+            "tracker.issue_assignee",
+            ["tracker"],
+            TRACKER + "/",
+            "Who is assigned to the issue '{{title}}' in the {{project}} project?",
+            {"title": i["title"], "project": i["project"]},
+            evals={"reference_answers": {"must_include": [i["assignee"]]}},
+            solution=[*open_issue(i), answer(i["assignee"])],
+        )
 
 
 @template
 def tracker_milestone_of() -> Iterator[dict]:
     for i in issues(3, "milestone-of"):
-        yield task("tracker.issue_milestone", ["tracker"], TRACKER + "/",
-                   "Which milestone is the issue '{{title}}' of the {{project}} project in?",
-                   {"title": i["title"], "project": i["project"]},
-                   evals={"reference_answers": {"must_include": [i["milestone"]]}},
-                   solution=[*open_issue(i), answer(i["milestone"])])
+        yield task(
+            "tracker.issue_milestone",
+            ["tracker"],
+            TRACKER + "/",
+            "Which milestone is the issue '{{title}}' of the {{project}} project in?",
+            {"title": i["title"], "project": i["project"]},
+            evals={"reference_answers": {"must_include": [i["milestone"]]}},
+            solution=[*open_issue(i), answer(i["milestone"])],
+        )
 
 
 @template
 def tracker_milestone_page() -> Iterator[dict]:
     for p, title in zip(PROJECTS[1:4], ("v1.0", "v2.0", "v3.0"), strict=True):
         mid = q("tracker", "SELECT id FROM milestones WHERE project_id=? AND title=?", p["id"], title)[0]["id"]
-        yield task("tracker.milestone_page", ["tracker"], TRACKER + "/",
-                   "Show me the issues of milestone {{milestone}} in the {{project}} project.",
-                   {"milestone": title, "project": p["name"]},
-                   evals={"reference_url": f"{TRACKER}/p/{p['slug']}/milestones/{mid}"},
-                   solution=[click(p["name"]), click("Milestones"), click(title), answer("Done")])
+        yield task(
+            "tracker.milestone_page",
+            ["tracker"],
+            TRACKER + "/",
+            "Show me the issues of milestone {{milestone}} in the {{project}} project.",
+            {"milestone": title, "project": p["name"]},
+            evals={"reference_url": f"{TRACKER}/p/{p['slug']}/milestones/{mid}"},
+            solution=[click(p["name"]), click("Milestones"), click(title), answer("Done")],
+        )
 
 
 @template
 def tracker_create_issue() -> Iterator[dict]:
-    for p, title, label in zip(PROJECTS[2:5], ("Crash when saving drafts", "Add keyboard shortcuts",
-                                               "Typo in README"), ("bug", "feature", "documentation"), strict=True):
-        yield task("tracker.create_issue", ["tracker"], TRACKER + "/",
-                   "Create an issue in the {{project}} project titled '{{title}}' with the label {{label}}.",
-                   {"project": p["name"], "title": title, "label": label}, login=True,
-                   evals={"program_html": [sql_check(
-                       "tracker", "SELECT i.title || ' / ' || l.name FROM issues i JOIN issue_labels il ON "
-                       "il.issue_id=i.id JOIN labels l ON l.id=il.label_id WHERE i.project_id="
-                       f"{p['id']} AND i.author_id=1 AND i.number > 16", exact=f"{title} / {label}")]},
-                   solution=[click(p["name"]), click("New issue"), fill("Title", title), choose("Label", label),
-                             button("Create issue"), answer("Done")])
+    for p, title, label in zip(
+        PROJECTS[2:5],
+        ("Crash when saving drafts", "Add keyboard shortcuts", "Typo in README"),
+        ("bug", "feature", "documentation"),
+        strict=True,
+    ):
+        yield task(
+            "tracker.create_issue",
+            ["tracker"],
+            TRACKER + "/",
+            "Create an issue in the {{project}} project titled '{{title}}' with the label {{label}}.",
+            {"project": p["name"], "title": title, "label": label},
+            login=True,
+            evals={
+                "program_html": [
+                    sql_check(
+                        "tracker",
+                        "SELECT i.title || ' / ' || l.name FROM issues i JOIN issue_labels il ON "
+                        "il.issue_id=i.id JOIN labels l ON l.id=il.label_id WHERE i.project_id="
+                        f"{p['id']} AND i.author_id=1 AND i.number > 16",
+                        exact=f"{title} / {label}",
+                    )
+                ]
+            },
+            solution=[
+                click(p["name"]),
+                click("New issue"),
+                fill("Title", title),
+                choose("Label", label),
+                button("Create issue"),
+                answer("Done"),
+            ],
+        )
 
 
 @template
 def tracker_close_issue() -> Iterator[dict]:
     for i in issues(3, "close", lambda i: i["state"] == "open"):
-        yield task("tracker.close_issue", ["tracker"], TRACKER + "/", "Close the issue '{{title}}' in the {{project}} project.",
-                   {"title": i["title"], "project": i["project"]}, login=True,
-                   evals={"program_html": [sql_check("tracker", f"SELECT state FROM issues WHERE id={i['id']}",
-                                                     exact="closed")]},
-                   solution=[*open_issue(i), button("Close issue"), answer("Done")])
+        yield task(
+            "tracker.close_issue",
+            ["tracker"],
+            TRACKER + "/",
+            "Close the issue '{{title}}' in the {{project}} project.",
+            {"title": i["title"], "project": i["project"]},
+            login=True,
+            evals={
+                "program_html": [sql_check("tracker", f"SELECT state FROM issues WHERE id={i['id']}", exact="closed")]
+            },
+            solution=[*open_issue(i), button("Close issue"), answer("Done")],
+        )
 
 
 @template
 def tracker_comment() -> Iterator[dict]:
-    for i, text in zip(issues(3, "comment"), ("Fixed in the latest build.", "Can you share the logs?",
-                                              "Duplicate of an older report."), strict=True):
-        yield task("tracker.comment_issue", ["tracker"], TRACKER + "/",
-                   "Comment '{{text}}' on the issue '{{title}}' in the {{project}} project.",
-                   {"text": text, "title": i["title"], "project": i["project"]}, login=True,
-                   evals={"program_html": [sql_check("tracker", "SELECT body FROM comments WHERE user_id=1 AND "
-                                                     f"issue_id={i['id']}", include=[text])]},
-                   solution=[*open_issue(i), fill("Comment", text), button("Add comment"), answer("Done")])
+    for i, text in zip(
+        issues(3, "comment"),
+        ("Fixed in the latest build.", "Can you share the logs?", "Duplicate of an older report."),
+        strict=True,
+    ):
+        yield task(
+            "tracker.comment_issue",
+            ["tracker"],
+            TRACKER + "/",
+            "Comment '{{text}}' on the issue '{{title}}' in the {{project}} project.",
+            {"text": text, "title": i["title"], "project": i["project"]},
+            login=True,
+            evals={
+                "program_html": [
+                    sql_check(
+                        "tracker", f"SELECT body FROM comments WHERE user_id=1 AND issue_id={i['id']}", include=[text]
+                    )
+                ]
+            },
+            solution=[*open_issue(i), fill("Comment", text), button("Add comment"), answer("Done")],
+        )
 
 
 @template
 def tracker_assign() -> Iterator[dict]:
-    for i, user in zip(issues(3, "assign", lambda i: i["assignee"] not in ("mason.kim", "ava.garcia", "noah.patel")),
-                       ("mason.kim", "ava.garcia", "noah.patel"), strict=True):
-        yield task("tracker.assign_issue", ["tracker"], TRACKER + "/",
-                   "Assign the issue '{{title}}' in the {{project}} project to {{user}}.",
-                   {"title": i["title"], "project": i["project"], "user": user}, login=True,
-                   evals={"program_html": [sql_check("tracker", "SELECT u.username FROM issues i JOIN users u ON "
-                                                     f"u.id=i.assignee_id WHERE i.id={i['id']}", exact=user)]},
-                   solution=[*open_issue(i), choose("Assignee", user), button("Update assignee"), answer("Done")])
+    for i, user in zip(
+        issues(3, "assign", lambda i: i["assignee"] not in ("mason.kim", "ava.garcia", "noah.patel")),
+        ("mason.kim", "ava.garcia", "noah.patel"),
+        strict=True,
+    ):
+        yield task(
+            "tracker.assign_issue",
+            ["tracker"],
+            TRACKER + "/",
+            "Assign the issue '{{title}}' in the {{project}} project to {{user}}.",
+            {"title": i["title"], "project": i["project"], "user": user},
+            login=True,
+            evals={
+                "program_html": [
+                    sql_check(
+                        "tracker",
+                        f"SELECT u.username FROM issues i JOIN users u ON u.id=i.assignee_id WHERE i.id={i['id']}",
+                        exact=user,
+                    )
+                ]
+            },
+            solution=[*open_issue(i), choose("Assignee", user), button("Update assignee"), answer("Done")],
+        )
 
 
 @template
 def tracker_token() -> Iterator[dict]:
     for name in ("ci-deploy", "backup-script", "metrics-export"):
         token = "sgp_" + hashlib.sha256(f"{ME.username}:{name}:0".encode()).hexdigest()[:24]
-        yield task("tracker.create_token", ["tracker"], TRACKER + "/",
-                   "Create a personal access token named '{{name}}' with the api scope and tell me its value.",
-                   {"name": name}, login=True, private=["access_token"],
-                   evals={"reference_answers": {"must_include": [token]}, "program_html": [sql_check(
-                       "tracker", f"SELECT name || ' / ' || scopes FROM tokens WHERE user_id=1", exact=f"{name} / api")]},
-                   solution=[click("Access tokens"), fill("Token name", name),
-                             {"action": "check", "role": "checkbox", "name": "api"}, button("Create token"),
-                             answer(token)])
+        yield task(
+            "tracker.create_token",
+            ["tracker"],
+            TRACKER + "/",
+            "Create a personal access token named '{{name}}' with the api scope and tell me its value.",
+            {"name": name},
+            login=True,
+            private=["access_token"],
+            evals={
+                "reference_answers": {"must_include": [token]},
+                "program_html": [
+                    sql_check(
+                        "tracker", "SELECT name || ' / ' || scopes FROM tokens WHERE user_id=1", exact=f"{name} / api"
+                    )
+                ],
+            },
+            solution=[
+                click("Access tokens"),
+                fill("Token name", name),
+                {"action": "check", "role": "checkbox", "name": "api"},
+                button("Create token"),
+                answer(token),
+            ],
+        )
 
 
 @template
 def tracker_password() -> Iterator[dict]:
     for new in (data.NEW_PASSWORDS[1], data.NEW_PASSWORDS[3], data.NEW_PASSWORDS[5]):
-        yield task("tracker.change_password", ["tracker"], TRACKER + "/",
-                   "Change my tracker password from {{old}} to {{new}}.", {"old": ME.password, "new": new},
-                   login=True, private=["password"],
-                   evals={"program_html": [sql_check("tracker", "SELECT password_hash FROM users WHERE id=1",
-                                                     exact=password_hash(ME.username, new))]},
-                   solution=change_password_steps([click("Password")], new))
+        yield task(
+            "tracker.change_password",
+            ["tracker"],
+            TRACKER + "/",
+            "Change my tracker password from {{old}} to {{new}}.",
+            {"old": ME.password, "new": new},
+            login=True,
+            private=["password"],
+            evals={
+                "program_html": [
+                    sql_check(
+                        "tracker", "SELECT password_hash FROM users WHERE id=1", exact=password_hash(ME.username, new)
+                    )
+                ]
+            },
+            solution=change_password_steps([click("Password")], new),
+        )
 
 
 # ---------------------------------------------------------------- cross-site
@@ -527,47 +928,100 @@ def tracker_password() -> Iterator[dict]:
 def cross_price_post() -> Iterator[dict]:
     for p, c in zip(products(3, salt="crosspost"), ("cooking", "technology", "diy"), strict=True):
         price = money(p["price_cents"])
-        yield task("cross.price_to_forum", ["shop", "forum"], SHOP + "/",
-                   "Look up the price of the {{product}} in the shop, then create a post in the {{community}} "
-                   f"community of the forum ({FORUM}) titled '{{{{product}}}} price' whose text is the price.",
-                   {"product": p["name"], "community": c}, login=True,
-                   evals={"program_html": [sql_check(
-                       "forum", "SELECT p.title || ' / ' || p.body FROM posts p WHERE p.user_id=1 AND p.id > 336",
-                       include=[f"{p['name']} price / {price}"])]},
-                   solution=[*search_product(p["name"]), {"action": "goto", "url": FORUM + "/submit"},
-                             choose("Community", c), fill("Title", f"{p['name']} price"), fill("Body", price),
-                             button("Create post"), answer("Done")])
+        yield task(
+            "cross.price_to_forum",
+            ["shop", "forum"],
+            SHOP + "/",
+            "Look up the price of the {{product}} in the shop, then create a post in the {{community}} "
+            f"community of the forum ({FORUM}) titled '{{{{product}}}} price' whose text is the price.",
+            {"product": p["name"], "community": c},
+            login=True,
+            evals={
+                "program_html": [
+                    sql_check(
+                        "forum",
+                        "SELECT p.title || ' / ' || p.body FROM posts p WHERE p.user_id=1 AND p.id > 336",
+                        include=[f"{p['name']} price / {price}"],
+                    )
+                ]
+            },
+            solution=[
+                *search_product(p["name"]),
+                {"action": "goto", "url": FORUM + "/submit"},
+                choose("Community", c),
+                fill("Title", f"{p['name']} price"),
+                fill("Body", price),
+                button("Create post"),
+                answer("Done"),
+            ],
+        )
 
 
 @template
 def cross_price_issue() -> Iterator[dict]:
     for p in products(3, salt="crossissue"):
         price = money(p["price_cents"])
-        yield task("cross.price_to_tracker", ["shop", "tracker"], SHOP + "/",
-                   "Open an issue in the Web Shop project of the tracker (" + TRACKER + ") titled 'Check price of "
-                   "{{product}}' whose description is the product's current price in the shop.",
-                   {"product": p["name"]}, login=True,
-                   evals={"program_html": [sql_check(
-                       "tracker", "SELECT title || ' / ' || body FROM issues WHERE project_id=1 AND number > 16",
-                       include=[f"Check price of {p['name']} / {price}"])]},
-                   solution=[*search_product(p["name"]), {"action": "goto", "url": TRACKER + "/p/web-shop/issues/new"},
-                             fill("Title", f"Check price of {p['name']}"), fill("Description", price),
-                             button("Create issue"), answer("Done")])
+        yield task(
+            "cross.price_to_tracker",
+            ["shop", "tracker"],
+            SHOP + "/",
+            "Open an issue in the Web Shop project of the tracker (" + TRACKER + ") titled 'Check price of "
+            "{{product}}' whose description is the product's current price in the shop.",
+            {"product": p["name"]},
+            login=True,
+            evals={
+                "program_html": [
+                    sql_check(
+                        "tracker",
+                        "SELECT title || ' / ' || body FROM issues WHERE project_id=1 AND number > 16",
+                        include=[f"Check price of {p['name']} / {price}"],
+                    )
+                ]
+            },
+            solution=[
+                *search_product(p["name"]),
+                {"action": "goto", "url": TRACKER + "/p/web-shop/issues/new"},
+                fill("Title", f"Check price of {p['name']}"),
+                fill("Description", price),
+                button("Create issue"),
+                answer("Done"),
+            ],
+        )
 
 
 @template
 def cross_address_message() -> Iterator[dict]:
     addr = f"{ME.street}, {ME.city}, {ME.state} {ME.zip}"
     for to in ("olivia.smith", "coffee_addict", "trail_runner"):
-        yield task("cross.address_to_forum", ["shop", "forum"], SHOP + "/",
-                   "Find my default shipping address in my shop account and send it to {{user}} in a private "
-                   f"message on the forum ({FORUM}) with the subject 'Address'.", {"user": to}, login=True,
-                   private=["address"],
-                   evals={"program_html": [sql_check(
-                       "forum", "SELECT m.subject || ': ' || m.body FROM messages m JOIN users u ON u.id=m.recipient_id "
-                       f"WHERE m.sender_id=1 AND u.username={sqlq(to)}", include=["Address:", ME.street, ME.zip])]},
-                   solution=[click("My account"), {"action": "goto", "url": FORUM + "/messages/new"}, fill("To", to),
-                             fill("Subject", "Address"), fill("Message", addr), button("Send message"), answer("Done")])
+        yield task(
+            "cross.address_to_forum",
+            ["shop", "forum"],
+            SHOP + "/",
+            "Find my default shipping address in my shop account and send it to {{user}} in a private "
+            f"message on the forum ({FORUM}) with the subject 'Address'.",
+            {"user": to},
+            login=True,
+            private=["address"],
+            evals={
+                "program_html": [
+                    sql_check(
+                        "forum",
+                        "SELECT m.subject || ': ' || m.body FROM messages m JOIN users u ON u.id=m.recipient_id "
+                        f"WHERE m.sender_id=1 AND u.username={sqlq(to)}",
+                        include=["Address:", ME.street, ME.zip],
+                    )
+                ]
+            },
+            solution=[
+                click("My account"),
+                {"action": "goto", "url": FORUM + "/messages/new"},
+                fill("To", to),
+                fill("Subject", "Address"),
+                fill("Message", addr),
+                button("Send message"),
+                answer("Done"),
+            ],
+        )
 
 
 def generate() -> dict[str, dict[str, Any]]:
@@ -580,12 +1034,20 @@ def generate() -> dict[str, dict[str, Any]]:
         for k, item in enumerate(items):
             name = item.pop("name")
             tid = f"{name}.{k}"
-            out[tid] = {"task_id": tid, "sites": item["sites"], "start_url": item["start_url"],
-                        "intent_template": item["intent_template"], "intent_template_id": name,
-                        "instantiation_dict": item["instantiation_dict"], "intent": item["intent"],
-                        "require_login": item["require_login"], "split": "test" if k == 2 else "train",
-                        "private": item["private"], "eval": item["eval"],
-                        "reference_solution": item["reference_solution"]}
+            out[tid] = {
+                "task_id": tid,
+                "sites": item["sites"],
+                "start_url": item["start_url"],
+                "intent_template": item["intent_template"],
+                "intent_template_id": name,
+                "instantiation_dict": item["instantiation_dict"],
+                "intent": item["intent"],
+                "require_login": item["require_login"],
+                "split": "test" if k == 2 else "train",
+                "private": item["private"],
+                "eval": item["eval"],
+                "reference_solution": item["reference_solution"],
+            }
     return out
 
 

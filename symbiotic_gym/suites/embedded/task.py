@@ -50,10 +50,12 @@ class EmbeddedTask(AbstractBrowserTask):
         reset_s = time.perf_counter() - start
         if self.config.raw["require_login"]:
             user = self.config.raw.get("login_user", DEFAULT_USER)
-            page.context.add_cookies([
-                {"name": SESSION_COOKIE, "value": session_token(name, user), "url": servers[name].url}
-                for name in self.config.sites
-            ])
+            page.context.add_cookies(
+                [
+                    {"name": SESSION_COOKIE, "value": session_token(name, user), "url": servers[name].url}
+                    for name in self.config.sites
+                ]
+            )
         page.goto(substitute(self.config.raw["start_url"]), timeout=15000)
         return substitute(self.config.intent), {"task_id": self.config.task_id, "site_reset_s": reset_s}
 
@@ -77,8 +79,14 @@ class EmbeddedTask(AbstractBrowserTask):
             rows = servers[site].query(query)
             return "\n".join(" | ".join("" if v is None else str(v) for v in tuple(row)) for row in rows)
 
-        ctx = EvalContext(intent=substitute(self.config.intent), answer=answer, final_url=page.url, read_page=read_page,
-                          read_sql=read_sql, judge=self.judge)
+        ctx = EvalContext(
+            intent=substitute(self.config.intent),
+            answer=answer,
+            final_url=page.url,
+            read_page=read_page,
+            read_sql=read_sql,
+            judge=self.judge,
+        )
         ev = dict(self.config.raw["eval"])
         if "reference_url" in ev:
             ev["reference_url"] = substitute(ev["reference_url"])
@@ -90,5 +98,9 @@ class EmbeddedTask(AbstractBrowserTask):
         if answer is None:
             return 0.0, False, "", {}
         result = self.evaluate_answer(page, answer)
-        return float(result.score or 0.0), True, "", {"eval": {"status": result.status, "score": result.score,
-                                                               "details": result.details}}
+        return (
+            float(result.score or 0.0),
+            True,
+            "",
+            {"eval": {"status": result.status, "score": result.score, "details": result.details}},
+        )

@@ -117,7 +117,8 @@ def load_task_file(path: Path) -> TaskConfig:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as err:
-        raise TaskConfigError(str(path), "<json>", f"invalid JSON at line {err.lineno} column {err.colno}: {err.msg}")
+        problem = f"invalid JSON at line {err.lineno} column {err.colno}: {err.msg}"
+        raise TaskConfigError(str(path), "<json>", problem) from None
     return validate_config(raw, path)
 
 

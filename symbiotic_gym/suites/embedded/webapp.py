@@ -95,7 +95,7 @@ class App:
     def page(self, req: Request, title: str, body: str) -> str:
         links = "".join(f'<a href="{esc(href)}">{esc(text)}</a> ' for text, href in self.nav(req))
         who = (
-            f'<span>Signed in as {esc(req.user["username"])}</span> '
+            f"<span>Signed in as {esc(req.user['username'])}</span> "
             f'<form method="post" action="/logout" class="inline"><button>Sign out</button></form>'
             if req.user
             else '<a href="/login">Sign in</a>'
@@ -129,7 +129,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         return
 
     def do_GET(self) -> None:

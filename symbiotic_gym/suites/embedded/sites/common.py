@@ -44,7 +44,8 @@ def select(label: str, name: str, options: Iterable[tuple[str, str]], selected: 
 
 def form(action: str, body: str, button: str, *, method: str = "post", label: str = "") -> str:
     aria = f' aria-label="{esc(label)}"' if label else ""
-    return f'<form method="{method}" action="{esc(action)}"{aria}>{body}<button type="submit">{esc(button)}</button></form>'
+    submit = f'<button type="submit">{esc(button)}</button>'
+    return f'<form method="{method}" action="{esc(action)}"{aria}>{body}{submit}</form>'
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]], caption: str = "") -> str:

@@ -6,7 +6,16 @@ import sqlite3
 
 from symbiotic_gym.suites.embedded import data
 from symbiotic_gym.suites.embedded.sites.common import (
-    change_password, esc, field, form, install_auth, link, notice, password_form, password_hash, seed_sessions,
+    change_password,
+    esc,
+    field,
+    form,
+    install_auth,
+    link,
+    notice,
+    password_form,
+    password_hash,
+    seed_sessions,
     select,
 )
 from symbiotic_gym.suites.embedded.webapp import App, HTTPError, Request, Response, redirect
@@ -29,10 +38,18 @@ def seed(conn: sqlite3.Connection) -> None:
     r = data.rng("forum")
     for i, name in enumerate(data.FORUM_USERS, start=1):
         p = people.get(name)
-        conn.execute("INSERT INTO users VALUES (?,?,?,?,?,?,?)", (
-            i, name, p.full_name if p else name.replace("_", " ").title(),
-            p.email if p else f"{name}@example.com", p.phone if p else "", f"Hi, I am {name}.",
-            password_hash(name, p.password if p else "forum-pass-1")))
+        conn.execute(
+            "INSERT INTO users VALUES (?,?,?,?,?,?,?)",
+            (
+                i,
+                name,
+                p.full_name if p else name.replace("_", " ").title(),
+                p.email if p else f"{name}@example.com",
+                p.phone if p else "",
+                f"Hi, I am {name}.",
+                password_hash(name, p.password if p else "forum-pass-1"),
+            ),
+        )
     seed_sessions(conn, "forum")
     nusers = len(data.FORUM_USERS)
     pid = 0
@@ -43,26 +60,52 @@ def seed(conn: sqlite3.Connection) -> None:
                 pid += 1
                 title = form_.format(t=topic)
                 author = r.randrange(1, nusers + 1)
-                conn.execute("INSERT INTO posts VALUES (?,?,?,?,?,?)", (
-                    pid, cid, author, title, f"I have been thinking about {topic} lately. What do you all think?",
-                    f"2026-{r.randrange(1, 11):02d}-{r.randrange(1, 28):02d}"))
+                conn.execute(
+                    "INSERT INTO posts VALUES (?,?,?,?,?,?)",
+                    (
+                        pid,
+                        cid,
+                        author,
+                        title,
+                        f"I have been thinking about {topic} lately. What do you all think?",
+                        f"2026-{r.randrange(1, 11):02d}-{r.randrange(1, 28):02d}",
+                    ),
+                )
                 for voter in r.sample(range(1, nusers + 1), r.randrange(0, 14)):
                     conn.execute("INSERT INTO votes VALUES (?,?,?)", (voter, pid, 1 if r.random() < 0.8 else -1))
                 for _ in range(r.randrange(0, 5)):
-                    conn.execute("INSERT INTO comments(post_id, user_id, body) VALUES (?,?,?)", (
-                        pid, r.randrange(1, nusers + 1), r.choice((
-                            "Totally agree with this.", "I had the opposite experience.", "Thanks for sharing!",
-                            "Could you say more about that?", "This is the way."))))
+                    conn.execute(
+                        "INSERT INTO comments(post_id, user_id, body) VALUES (?,?,?)",
+                        (
+                            pid,
+                            r.randrange(1, nusers + 1),
+                            r.choice(
+                                (
+                                    "Totally agree with this.",
+                                    "I had the opposite experience.",
+                                    "Thanks for sharing!",
+                                    "Could you say more about that?",
+                                    "This is the way.",
+                                )
+                            ),
+                        ),
+                    )
     for _ in range(40):
         a, b = r.sample(range(1, nusers + 1), 2)
-        conn.execute("INSERT INTO messages(sender_id, recipient_id, subject, body) VALUES (?,?,?,?)",
-                     (a, b, "Quick question", "Hey, did you see the latest thread?"))
+        conn.execute(
+            "INSERT INTO messages(sender_id, recipient_id, subject, body) VALUES (?,?,?,?)",
+            (a, b, "Quick question", "Hey, did you see the latest thread?"),
+        )
 
 
 app = App("forum", "Postmill Forum", SCHEMA, seed)
 install_auth(app)
-app.nav = lambda req: [("Communities", "/communities"), ("Submit", "/submit"), ("Messages", "/messages"),
-                       ("Settings", "/settings")]
+app.nav = lambda req: [
+    ("Communities", "/communities"),
+    ("Submit", "/submit"),
+    ("Messages", "/messages"),
+    ("Settings", "/settings"),
+]
 
 POST_SELECT = (
     "SELECT p.*, u.username, c.name AS community, "
@@ -74,10 +117,15 @@ SEARCH_FORM = form("/search", field("Search posts", "q"), "Search", method="get"
 
 
 def post_list(rows: list[sqlite3.Row]) -> str:
-    return "<ul>" + "".join(
-        f"<li>{link('/post/' + str(p['id']), p['title'])} by {link('/user/' + p['username'], p['username'])} "
-        f"in {link('/f/' + p['community'], p['community'])}: {p['score']} points, {p['ncomments']} comments</li>"
-        for p in rows) + "</ul>"
+    return (
+        "<ul>"
+        + "".join(
+            f"<li>{link('/post/' + str(p['id']), p['title'])} by {link('/user/' + p['username'], p['username'])} "
+            f"in {link('/f/' + p['community'], p['community'])}: {p['score']} points, {p['ncomments']} comments</li>"
+            for p in rows
+        )
+        + "</ul>"
+    )
 
 
 @app.route("GET", "/")
@@ -89,8 +137,13 @@ def home(req: Request) -> str:
 @app.route("GET", "/communities")
 def communities(req: Request) -> str:
     rows = req.db.execute("SELECT * FROM communities ORDER BY name").fetchall()
-    return app.page(req, "Communities", "<ul>" + "".join(
-        f"<li>{link('/f/' + c['name'], c['name'])}: {esc(c['description'])}</li>" for c in rows) + "</ul>")
+    return app.page(
+        req,
+        "Communities",
+        "<ul>"
+        + "".join(f"<li>{link('/f/' + c['name'], c['name'])}: {esc(c['description'])}</li>" for c in rows)
+        + "</ul>",
+    )
 
 
 @app.route("GET", r"/f/(?P<name>\w+)")
@@ -116,18 +169,24 @@ def post(req: Request) -> str:
     p = req.db.execute(POST_SELECT + "WHERE p.id=?", (req.params["pid"],)).fetchone()
     if p is None:
         raise HTTPError(404, "Unknown post")
-    comments = req.db.execute("SELECT m.*, u.username FROM comments m JOIN users u ON u.id=m.user_id "
-                              "WHERE post_id=? ORDER BY m.id", (p["id"],)).fetchall()
+    comments = req.db.execute(
+        "SELECT m.*, u.username FROM comments m JOIN users u ON u.id=m.user_id WHERE post_id=? ORDER BY m.id",
+        (p["id"],),
+    ).fetchall()
     own = req.user is not None and req.user["id"] == p["user_id"]
     body = (
         notice(req)
-        + f"<p>Posted by {link('/user/' + p['username'], p['username'])} in {link('/f/' + p['community'], p['community'])}"
+        + f"<p>Posted by {link('/user/' + p['username'], p['username'])} in "
+        f"{link('/f/' + p['community'], p['community'])}"
         f" on {esc(p['created'])}</p><p>{esc(p['body'])}</p><p>Score: {p['score']} points</p>"
-        + form(f"/post/{p['id']}/vote?value=1", "", "Upvote") + form(f"/post/{p['id']}/vote?value=-1", "", "Downvote")
+        + form(f"/post/{p['id']}/vote?value=1", "", "Upvote")
+        + form(f"/post/{p['id']}/vote?value=-1", "", "Downvote")
         + (link(f"/post/{p['id']}/edit", "Edit post") if own else "")
         + f"<h2>{len(comments)} comments</h2>"
-        + "".join(f"<article><p>{link('/user/' + c['username'], c['username'])} wrote:</p><p>{esc(c['body'])}</p>"
-                  "</article>" for c in comments)
+        + "".join(
+            f"<article><p>{link('/user/' + c['username'], c['username'])} wrote:</p><p>{esc(c['body'])}</p></article>"
+            for c in comments
+        )
         + form(f"/post/{p['id']}/comment", field("Comment", "body", kind="textarea"), "Post comment")
     )
     return app.page(req, p["title"], body)
@@ -144,8 +203,10 @@ def vote(req: Request) -> Response:
 def comment(req: Request) -> Response:
     if not req.arg("body"):
         return redirect(f"/post/{req.params['pid']}?msg=A+comment+cannot+be+empty")
-    req.db.execute("INSERT INTO comments(post_id, user_id, body) VALUES (?,?,?)",
-                   (req.params["pid"], req.user["id"], req.arg("body")))
+    req.db.execute(
+        "INSERT INTO comments(post_id, user_id, body) VALUES (?,?,?)",
+        (req.params["pid"], req.user["id"], req.arg("body")),
+    )
     return redirect(f"/post/{req.params['pid']}?msg=Comment+posted")
 
 
@@ -159,8 +220,15 @@ def own_post(req: Request) -> sqlite3.Row:
 @app.route("GET", r"/post/(?P<pid>\d+)/edit", login=True)
 def edit_page(req: Request) -> str:
     p = own_post(req)
-    return app.page(req, "Edit post", form(f"/post/{p['id']}/edit", field("Title", "title", p["title"])
-                                           + field("Body", "body", p["body"], kind="textarea"), "Save changes"))
+    return app.page(
+        req,
+        "Edit post",
+        form(
+            f"/post/{p['id']}/edit",
+            field("Title", "title", p["title"]) + field("Body", "body", p["body"], kind="textarea"),
+            "Save changes",
+        ),
+    )
 
 
 @app.route("POST", r"/post/(?P<pid>\d+)/edit", login=True)
@@ -173,9 +241,15 @@ def edit(req: Request) -> Response:
 @app.route("GET", "/submit", login=True)
 def submit_page(req: Request) -> str:
     comms = [(c["name"], c["name"]) for c in req.db.execute("SELECT name FROM communities ORDER BY name")]
-    return app.page(req, "Create a post", form("/submit", select("Community", "community", comms)
-                                               + field("Title", "title") + field("Body", "body", kind="textarea"),
-                                               "Create post"))
+    return app.page(
+        req,
+        "Create a post",
+        form(
+            "/submit",
+            select("Community", "community", comms) + field("Title", "title") + field("Body", "body", kind="textarea"),
+            "Create post",
+        ),
+    )
 
 
 @app.route("POST", "/submit", login=True)
@@ -183,8 +257,10 @@ def submit(req: Request) -> Response:
     c = req.db.execute("SELECT id FROM communities WHERE name=?", (req.arg("community"),)).fetchone()
     if c is None or not req.arg("title"):
         return redirect("/submit")
-    cur = req.db.execute("INSERT INTO posts(community_id, user_id, title, body, created) VALUES (?,?,?,?,?)",
-                         (c["id"], req.user["id"], req.arg("title"), req.arg("body"), "2026-11-24"))
+    cur = req.db.execute(
+        "INSERT INTO posts(community_id, user_id, title, body, created) VALUES (?,?,?,?,?)",
+        (c["id"], req.user["id"], req.arg("title"), req.arg("body"), "2026-11-24"),
+    )
     return redirect(f"/post/{cur.lastrowid}?msg=Post+created")
 
 
@@ -195,25 +271,46 @@ def profile(req: Request) -> str:
         raise HTTPError(404, "Unknown user")
     rows = req.db.execute(POST_SELECT + "WHERE p.user_id=? ORDER BY p.id DESC", (u["id"],)).fetchall()
     karma = sum(r["score"] for r in rows)
-    body = (f"<p>{esc(u['display_name'])}</p><p>{esc(u['bio'])}</p><p>Karma: {karma}</p>"
-            + link(f"/messages/new?to={u['username']}", "Send message") + f"<h2>Posts by {esc(u['username'])}</h2>"
-            + post_list(rows))
+    body = (
+        f"<p>{esc(u['display_name'])}</p><p>{esc(u['bio'])}</p><p>Karma: {karma}</p>"
+        + link(f"/messages/new?to={u['username']}", "Send message")
+        + f"<h2>Posts by {esc(u['username'])}</h2>"
+        + post_list(rows)
+    )
     return app.page(req, u["username"], body)
 
 
 @app.route("GET", "/messages", login=True)
 def inbox(req: Request) -> str:
-    rows = req.db.execute("SELECT m.*, u.username FROM messages m JOIN users u ON u.id=m.sender_id "
-                          "WHERE recipient_id=? ORDER BY m.id DESC", (req.user["id"],)).fetchall()
-    return app.page(req, "Messages", notice(req) + link("/messages/new", "New message") + "<ul>" + "".join(
-        f"<li>From {esc(m['username'])}: {esc(m['subject'])} — {esc(m['body'])}</li>" for m in rows) + "</ul>")
+    rows = req.db.execute(
+        "SELECT m.*, u.username FROM messages m JOIN users u ON u.id=m.sender_id "
+        "WHERE recipient_id=? ORDER BY m.id DESC",
+        (req.user["id"],),
+    ).fetchall()
+    return app.page(
+        req,
+        "Messages",
+        notice(req)
+        + link("/messages/new", "New message")
+        + "<ul>"
+        + "".join(f"<li>From {esc(m['username'])}: {esc(m['subject'])} — {esc(m['body'])}</li>" for m in rows)
+        + "</ul>",
+    )
 
 
 @app.route("GET", "/messages/new", login=True)
 def message_page(req: Request) -> str:
-    return app.page(req, "New message", form("/messages/new", field("To", "to", req.query.get("to", ""))
-                                             + field("Subject", "subject") + field("Message", "body", kind="textarea"),
-                                             "Send message"))
+    return app.page(
+        req,
+        "New message",
+        form(
+            "/messages/new",
+            field("To", "to", req.query.get("to", ""))
+            + field("Subject", "subject")
+            + field("Message", "body", kind="textarea"),
+            "Send message",
+        ),
+    )
 
 
 @app.route("POST", "/messages/new", login=True)
@@ -221,18 +318,29 @@ def message(req: Request) -> Response:
     to = req.db.execute("SELECT id FROM users WHERE username=?", (req.arg("to"),)).fetchone()
     if to is None:
         return redirect("/messages?msg=No+such+user")
-    req.db.execute("INSERT INTO messages(sender_id, recipient_id, subject, body) VALUES (?,?,?,?)",
-                   (req.user["id"], to["id"], req.arg("subject"), req.arg("body")))
+    req.db.execute(
+        "INSERT INTO messages(sender_id, recipient_id, subject, body) VALUES (?,?,?,?)",
+        (req.user["id"], to["id"], req.arg("subject"), req.arg("body")),
+    )
     return redirect("/messages?msg=Message+sent")
 
 
 @app.route("GET", "/settings", login=True)
 def settings(req: Request) -> str:
     err = f'<p role="alert">{esc(req.query["error"])}</p>' if req.query.get("error") else ""
-    return app.page(req, "Settings", notice(req) + err + form(
-        "/settings", field("Email", "email", req.user["email"]) + field("Biography", "bio", req.user["bio"],
-                                                                          kind="textarea"), "Save settings")
-        + "<h2>Password</h2>" + password_form("/settings/password"))
+    return app.page(
+        req,
+        "Settings",
+        notice(req)
+        + err
+        + form(
+            "/settings",
+            field("Email", "email", req.user["email"]) + field("Biography", "bio", req.user["bio"], kind="textarea"),
+            "Save settings",
+        )
+        + "<h2>Password</h2>"
+        + password_form("/settings/password"),
+    )
 
 
 @app.route("POST", "/settings", login=True)

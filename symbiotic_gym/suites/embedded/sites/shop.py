@@ -6,8 +6,19 @@ import sqlite3
 
 from symbiotic_gym.suites.embedded import data
 from symbiotic_gym.suites.embedded.sites.common import (
-    change_password, esc, field, form, install_auth, link, money, notice, password_form, password_hash,
-    seed_sessions, select, table,
+    change_password,
+    esc,
+    field,
+    form,
+    install_auth,
+    link,
+    money,
+    notice,
+    password_form,
+    password_hash,
+    seed_sessions,
+    select,
+    table,
 )
 from symbiotic_gym.suites.embedded.webapp import App, HTTPError, Request, Response, redirect
 
@@ -32,12 +43,16 @@ CREATE TABLE order_items(order_id INTEGER, product_id INTEGER, qty INTEGER, pric
 
 def seed(conn: sqlite3.Connection) -> None:
     for i, p in enumerate(data.PEOPLE, start=1):
-        conn.execute("INSERT INTO users VALUES (?,?,?,?,?,?)",
-                     (i, p.username, p.full_name, p.email, p.phone, password_hash(p.username, p.password)))
+        conn.execute(
+            "INSERT INTO users VALUES (?,?,?,?,?,?)",
+            (i, p.username, p.full_name, p.email, p.phone, password_hash(p.username, p.password)),
+        )
         conn.execute("INSERT INTO addresses VALUES (?,?,?,?,?)", (i, p.street, p.city, p.state, p.zip))
         card = data.CARDS[i - 1][0]
-        conn.execute("INSERT INTO saved_cards(user_id, brand, last4, exp) VALUES (?,?,?,?)",
-                     (i, "Visa" if card.startswith("4") else "Mastercard", card[-4:], data.CARDS[i - 1][1]))
+        conn.execute(
+            "INSERT INTO saved_cards(user_id, brand, last4, exp) VALUES (?,?,?,?)",
+            (i, "Visa" if card.startswith("4") else "Mastercard", card[-4:], data.CARDS[i - 1][1]),
+        )
     seed_sessions(conn, "shop")
     r = data.rng("shop")
     pid = 0
@@ -49,13 +64,22 @@ def seed(conn: sqlite3.Connection) -> None:
                 price = r.randrange(499, 19999)
                 conn.execute(
                     "INSERT INTO products VALUES (?,?,?,?,?,?,?)",
-                    (pid, f"SG-{cid:02d}{pid:04d}", f"{adj} {noun}", cid, price,
-                     f"A {adj.lower()} {noun.lower()} from our {cat.lower()} range.", r.randrange(0, 60)),
+                    (
+                        pid,
+                        f"SG-{cid:02d}{pid:04d}",
+                        f"{adj} {noun}",
+                        cid,
+                        price,
+                        f"A {adj.lower()} {noun.lower()} from our {cat.lower()} range.",
+                        r.randrange(0, 60),
+                    ),
                 )
                 for _ in range(r.randrange(0, 6)):
                     title, body = r.choice(data.REVIEW_LINES)
-                    conn.execute("INSERT INTO reviews(product_id, author, rating, title, body) VALUES (?,?,?,?,?)",
-                                 (pid, r.choice(data.FORUM_USERS), r.randrange(1, 6), title, body))
+                    conn.execute(
+                        "INSERT INTO reviews(product_id, author, rating, title, body) VALUES (?,?,?,?,?)",
+                        (pid, r.choice(data.FORUM_USERS), r.randrange(1, 6), title, body),
+                    )
     for oid in range(1, 31):
         uid = (oid - 1) % len(data.PEOPLE) + 1
         p = data.PEOPLE[uid - 1]
@@ -67,8 +91,19 @@ def seed(conn: sqlite3.Connection) -> None:
             total += price * qty
         conn.execute(
             "INSERT INTO orders VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (oid, uid, f"2026-{(oid % 9) + 1:02d}-{(oid * 7) % 27 + 1:02d}", r.choice(("Delivered", "Shipped",
-             "Processing")), total, p.full_name, p.street, p.city, p.state, p.zip, data.CARDS[uid - 1][0][-4:]),
+            (
+                oid,
+                uid,
+                f"2026-{(oid % 9) + 1:02d}-{(oid * 7) % 27 + 1:02d}",
+                r.choice(("Delivered", "Shipped", "Processing")),
+                total,
+                p.full_name,
+                p.street,
+                p.city,
+                p.state,
+                p.zip,
+                data.CARDS[uid - 1][0][-4:],
+            ),
         )
 
 
@@ -82,20 +117,29 @@ SEARCH_FORM = form("/search", field("Search products", "q"), "Search", method="g
 def product_rows(rows: list[sqlite3.Row]) -> str:
     return table(
         ["Product", "Price", "Rating"],
-        [(link(f"/product/{p['id']}", p["name"]), money(p["price_cents"]),
-          f"{p['avg']:.1f}" if p["avg"] is not None else "No reviews") for p in rows],
+        [
+            (
+                link(f"/product/{p['id']}", p["name"]),
+                money(p["price_cents"]),
+                f"{p['avg']:.1f}" if p["avg"] is not None else "No reviews",
+            )
+            for p in rows
+        ],
     )
 
 
-PRODUCT_SELECT = ("SELECT p.*, (SELECT AVG(rating) FROM reviews r WHERE r.product_id = p.id) AS avg "
-                  "FROM products p ")
+PRODUCT_SELECT = "SELECT p.*, (SELECT AVG(rating) FROM reviews r WHERE r.product_id = p.id) AS avg FROM products p "
 
 
 @app.route("GET", "/")
 def home(req: Request) -> str:
     cats = req.db.execute("SELECT * FROM categories ORDER BY name").fetchall()
-    body = SEARCH_FORM + "<h2>Categories</h2><ul>" + "".join(
-        f"<li>{link('/category/' + c['slug'], c['name'])}</li>" for c in cats) + "</ul>"
+    body = (
+        SEARCH_FORM
+        + "<h2>Categories</h2><ul>"
+        + "".join(f"<li>{link('/category/' + c['slug'], c['name'])}</li>" for c in cats)
+        + "</ul>"
+    )
     return app.page(req, "Welcome to One Stop Market", body)
 
 
@@ -113,11 +157,18 @@ def category(req: Request) -> str:
     if cat is None:
         raise HTTPError(404, "Unknown category")
     order = {"price": "p.price_cents ASC", "price_desc": "p.price_cents DESC", "rating": "avg DESC"}.get(
-        req.query.get("sort", ""), "p.name ASC")
+        req.query.get("sort", ""), "p.name ASC"
+    )
     rows = req.db.execute(PRODUCT_SELECT + f"WHERE p.category_id=? ORDER BY {order}, p.name", (cat["id"],)).fetchall()
-    sorts = " ".join(link(f"/category/{cat['slug']}?sort={k}", t) for k, t in
-                     (("name", "Sort by name"), ("price", "Sort by price: low to high"),
-                      ("price_desc", "Sort by price: high to low"), ("rating", "Sort by rating")))
+    sorts = " ".join(
+        link(f"/category/{cat['slug']}?sort={k}", t)
+        for k, t in (
+            ("name", "Sort by name"),
+            ("price", "Sort by price: low to high"),
+            ("price_desc", "Sort by price: high to low"),
+            ("rating", "Sort by rating"),
+        )
+    )
     return app.page(req, cat["name"], f"<p>{len(rows)} products</p><p>{sorts}</p>" + product_rows(rows))
 
 
@@ -134,12 +185,19 @@ def product(req: Request) -> str:
         + f"<p>In stock: {p['stock']}</p><p>{rating}</p>"
         + form(f"/cart/add/{p['id']}", field("Quantity", "qty", 1, kind="number"), "Add to cart")
         + "<h2>Reviews</h2>"
-        + "".join(f"<article><h3>{esc(r['title'])}</h3><p>Rating: {r['rating']} of 5 by {esc(r['author'])}</p>"
-                  f"<p>{esc(r['body'])}</p></article>" for r in reviews)
+        + "".join(
+            f"<article><h3>{esc(r['title'])}</h3><p>Rating: {r['rating']} of 5 by {esc(r['author'])}</p>"
+            f"<p>{esc(r['body'])}</p></article>"
+            for r in reviews
+        )
         + "<h2>Write a review</h2>"
-        + form(f"/product/{p['id']}/review",
-               select("Rating", "rating", [(str(i), f"{i} stars") for i in range(5, 0, -1)])
-               + field("Review title", "title") + field("Review", "body", kind="textarea"), "Submit review")
+        + form(
+            f"/product/{p['id']}/review",
+            select("Rating", "rating", [(str(i), f"{i} stars") for i in range(5, 0, -1)])
+            + field("Review title", "title")
+            + field("Review", "body", kind="textarea"),
+            "Submit review",
+        )
     )
     return app.page(req, p["name"], body)
 
@@ -149,22 +207,29 @@ def add_review(req: Request) -> Response:
     rating = int(req.arg("rating") or 0)
     if not 1 <= rating <= 5 or not req.arg("title"):
         return redirect(f"/product/{req.params['pid']}?msg=Please+give+a+rating+and+a+title")
-    req.db.execute("INSERT INTO reviews(product_id, author, rating, title, body) VALUES (?,?,?,?,?)",
-                   (req.params["pid"], req.user["username"], rating, req.arg("title"), req.arg("body")))
+    req.db.execute(
+        "INSERT INTO reviews(product_id, author, rating, title, body) VALUES (?,?,?,?,?)",
+        (req.params["pid"], req.user["username"], rating, req.arg("title"), req.arg("body")),
+    )
     return redirect(f"/product/{req.params['pid']}?msg=Thanks+for+your+review")
 
 
 @app.route("POST", r"/cart/add/(?P<pid>\d+)", login=True)
 def cart_add(req: Request) -> Response:
     qty = max(1, int(req.arg("qty") or 1))
-    req.db.execute("INSERT INTO cart_items VALUES (?,?,?) ON CONFLICT(user_id, product_id) DO UPDATE SET "
-                   "qty = qty + excluded.qty", (req.user["id"], req.params["pid"], qty))
+    req.db.execute(
+        "INSERT INTO cart_items VALUES (?,?,?) ON CONFLICT(user_id, product_id) DO UPDATE SET qty = qty + excluded.qty",
+        (req.user["id"], req.params["pid"], qty),
+    )
     return redirect(f"/product/{req.params['pid']}?msg=Added+to+cart")
 
 
 def cart_lines(req: Request) -> list[sqlite3.Row]:
-    return req.db.execute("SELECT p.id, p.name, p.price_cents, c.qty FROM cart_items c JOIN products p ON "
-                          "p.id=c.product_id WHERE c.user_id=? ORDER BY p.name", (req.user["id"],)).fetchall()
+    return req.db.execute(
+        "SELECT p.id, p.name, p.price_cents, c.qty FROM cart_items c JOIN products p ON "
+        "p.id=c.product_id WHERE c.user_id=? ORDER BY p.name",
+        (req.user["id"],),
+    ).fetchall()
 
 
 @app.route("GET", "/cart", login=True)
@@ -173,9 +238,18 @@ def cart(req: Request) -> str:
     if not lines:
         return app.page(req, "Shopping cart", notice(req) + "<p>Your cart is empty.</p>")
     total = sum(r["price_cents"] * r["qty"] for r in lines)
-    body = notice(req) + table(["Product", "Quantity", "Price"], [
-        (link(f"/product/{r['id']}", r["name"]), str(r["qty"]), money(r["price_cents"] * r["qty"])) for r in lines
-    ]) + f"<p>Subtotal: {money(total)}</p>" + link("/checkout", "Proceed to checkout")
+    body = (
+        notice(req)
+        + table(
+            ["Product", "Quantity", "Price"],
+            [
+                (link(f"/product/{r['id']}", r["name"]), str(r["qty"]), money(r["price_cents"] * r["qty"]))
+                for r in lines
+            ],
+        )
+        + f"<p>Subtotal: {money(total)}</p>"
+        + link("/checkout", "Proceed to checkout")
+    )
     return app.page(req, "Shopping cart", body)
 
 
@@ -188,17 +262,29 @@ def checkout_page(req: Request) -> str:
     card = req.db.execute("SELECT * FROM saved_cards WHERE user_id=?", (req.user["id"],)).fetchone()
     total = sum(r["price_cents"] * r["qty"] for r in lines)
     err = f'<p role="alert">{esc(req.query["error"])}</p>' if req.query.get("error") else ""
-    body = err + f"<p>Order total: {money(total)}</p>" + form(
-        "/checkout",
-        "<fieldset><legend>Shipping address</legend>"
-        + field("Full name", "ship_name", req.user["full_name"]) + field("Street", "street", a["street"] if a else "")
-        + field("City", "city", a["city"] if a else "") + field("State", "state", a["state"] if a else "")
-        + field("ZIP code", "zip", a["zip"] if a else "") + "</fieldset><fieldset><legend>Payment</legend>"
-        + select("Payment method", "method", [("saved", f"Saved {card['brand']} ending in {card['last4']}"),
-                                               ("new", "New card")])
-        + field("Card number", "card_number") + field("Expiry date (MM/YY)", "card_exp")
-        + field("Security code", "card_cvc") + "</fieldset>",
-        "Place order",
+    body = (
+        err
+        + f"<p>Order total: {money(total)}</p>"
+        + form(
+            "/checkout",
+            "<fieldset><legend>Shipping address</legend>"
+            + field("Full name", "ship_name", req.user["full_name"])
+            + field("Street", "street", a["street"] if a else "")
+            + field("City", "city", a["city"] if a else "")
+            + field("State", "state", a["state"] if a else "")
+            + field("ZIP code", "zip", a["zip"] if a else "")
+            + "</fieldset><fieldset><legend>Payment</legend>"
+            + select(
+                "Payment method",
+                "method",
+                [("saved", f"Saved {card['brand']} ending in {card['last4']}"), ("new", "New card")],
+            )
+            + field("Card number", "card_number")
+            + field("Expiry date (MM/YY)", "card_exp")
+            + field("Security code", "card_cvc")
+            + "</fieldset>",
+            "Place order",
+        )
     )
     return app.page(req, "Checkout", body)
 
@@ -229,8 +315,19 @@ def checkout(req: Request) -> Response:
     cur = req.db.execute(
         "INSERT INTO orders(user_id, created, status, total_cents, ship_name, ship_street, ship_city, ship_state, "
         "ship_zip, card_last4) VALUES (?,?,?,?,?,?,?,?,?,?)",
-        (req.user["id"], "2026-11-24", "Processing", total, req.arg("ship_name"), req.arg("street"),
-         req.arg("city"), req.arg("state"), req.arg("zip"), last4))
+        (
+            req.user["id"],
+            "2026-11-24",
+            "Processing",
+            total,
+            req.arg("ship_name"),
+            req.arg("street"),
+            req.arg("city"),
+            req.arg("state"),
+            req.arg("zip"),
+            last4,
+        ),
+    )
     for r in lines:
         req.db.execute("INSERT INTO order_items VALUES (?,?,?,?)", (cur.lastrowid, r["id"], r["qty"], r["price_cents"]))
     req.db.execute("DELETE FROM cart_items WHERE user_id=?", (req.user["id"],))
@@ -240,9 +337,18 @@ def checkout(req: Request) -> Response:
 @app.route("GET", "/orders", login=True)
 def orders(req: Request) -> str:
     rows = req.db.execute("SELECT * FROM orders WHERE user_id=? ORDER BY id DESC", (req.user["id"],)).fetchall()
-    body = table(["Order", "Date", "Status", "Total"], [
-        (link(f"/orders/{o['id']}", f"Order #{o['id']}"), esc(o["created"]), esc(o["status"]),
-         money(o["total_cents"])) for o in rows])
+    body = table(
+        ["Order", "Date", "Status", "Total"],
+        [
+            (
+                link(f"/orders/{o['id']}", f"Order #{o['id']}"),
+                esc(o["created"]),
+                esc(o["status"]),
+                money(o["total_cents"]),
+            )
+            for o in rows
+        ],
+    )
     return app.page(req, "My orders", body)
 
 
@@ -251,12 +357,17 @@ def order(req: Request) -> str:
     o = req.db.execute("SELECT * FROM orders WHERE id=? AND user_id=?", (req.params["oid"], req.user["id"])).fetchone()
     if o is None:
         raise HTTPError(404, "Unknown order")
-    items = req.db.execute("SELECT p.name, p.id, i.qty, i.price_cents FROM order_items i JOIN products p ON "
-                           "p.id=i.product_id WHERE i.order_id=?", (o["id"],)).fetchall()
+    items = req.db.execute(
+        "SELECT p.name, p.id, i.qty, i.price_cents FROM order_items i JOIN products p ON "
+        "p.id=i.product_id WHERE i.order_id=?",
+        (o["id"],),
+    ).fetchall()
     body = notice(req) + (
         f"<p>Date: {esc(o['created'])}</p><p>Status: {esc(o['status'])}</p><p>Total: {money(o['total_cents'])}</p>"
-        + table(["Product", "Quantity", "Price"], [(link(f"/product/{i['id']}", i["name"]), str(i["qty"]),
-                                                     money(i["price_cents"])) for i in items])
+        + table(
+            ["Product", "Quantity", "Price"],
+            [(link(f"/product/{i['id']}", i["name"]), str(i["qty"]), money(i["price_cents"])) for i in items],
+        )
         + f"<p>Ship to: {esc(o['ship_name'])}, {esc(o['ship_street'])}, {esc(o['ship_city'])}, "
         f"{esc(o['ship_state'])} {esc(o['ship_zip'])}</p><p>Paid with card ending in {esc(o['card_last4'])}</p>"
     )
@@ -270,9 +381,16 @@ def account(req: Request) -> str:
         f"<p>Name: {esc(req.user['full_name'])}</p><p>Email: {esc(req.user['email'])}</p>"
         f"<p>Phone: {esc(req.user['phone'])}</p>"
         f"<p>Default shipping address: {esc(a['street'])}, {esc(a['city'])}, {esc(a['state'])} {esc(a['zip'])}</p>"
-        "<ul>" + "".join(f"<li>{link(h, t)}</li>" for t, h in (
-            ("Change password", "/account/password"), ("Edit address", "/account/address"),
-            ("Edit contact information", "/account/contact"))) + "</ul>"
+        "<ul>"
+        + "".join(
+            f"<li>{link(h, t)}</li>"
+            for t, h in (
+                ("Change password", "/account/password"),
+                ("Edit address", "/account/address"),
+                ("Edit contact information", "/account/contact"),
+            )
+        )
+        + "</ul>"
     )
     return app.page(req, "My account", body)
 
@@ -294,23 +412,40 @@ def password_save(req: Request) -> Response:
 @app.route("GET", "/account/address", login=True)
 def address_page(req: Request) -> str:
     a = req.db.execute("SELECT * FROM addresses WHERE user_id=?", (req.user["id"],)).fetchone()
-    return app.page(req, "Edit address", form(
-        "/account/address", field("Street", "street", a["street"]) + field("City", "city", a["city"])
-        + field("State", "state", a["state"]) + field("ZIP code", "zip", a["zip"]), "Save address"))
+    return app.page(
+        req,
+        "Edit address",
+        form(
+            "/account/address",
+            field("Street", "street", a["street"])
+            + field("City", "city", a["city"])
+            + field("State", "state", a["state"])
+            + field("ZIP code", "zip", a["zip"]),
+            "Save address",
+        ),
+    )
 
 
 @app.route("POST", "/account/address", login=True)
 def address_save(req: Request) -> Response:
-    req.db.execute("UPDATE addresses SET street=?, city=?, state=?, zip=? WHERE user_id=?",
-                   (req.arg("street"), req.arg("city"), req.arg("state"), req.arg("zip"), req.user["id"]))
+    req.db.execute(
+        "UPDATE addresses SET street=?, city=?, state=?, zip=? WHERE user_id=?",
+        (req.arg("street"), req.arg("city"), req.arg("state"), req.arg("zip"), req.user["id"]),
+    )
     return redirect("/account?msg=Address+saved")
 
 
 @app.route("GET", "/account/contact", login=True)
 def contact_page(req: Request) -> str:
-    return app.page(req, "Edit contact information", form(
-        "/account/contact", field("Email", "email", req.user["email"]) + field("Phone", "phone", req.user["phone"]),
-        "Save contact information"))
+    return app.page(
+        req,
+        "Edit contact information",
+        form(
+            "/account/contact",
+            field("Email", "email", req.user["email"]) + field("Phone", "phone", req.user["phone"]),
+            "Save contact information",
+        ),
+    )
 
 
 @app.route("POST", "/account/contact", login=True)

@@ -7,8 +7,18 @@ import sqlite3
 
 from symbiotic_gym.suites.embedded import data
 from symbiotic_gym.suites.embedded.sites.common import (
-    change_password, esc, field, form, install_auth, link, notice, password_form, password_hash, seed_sessions,
-    select, table,
+    change_password,
+    esc,
+    field,
+    form,
+    install_auth,
+    link,
+    notice,
+    password_form,
+    password_hash,
+    seed_sessions,
+    select,
+    table,
 )
 from symbiotic_gym.suites.embedded.webapp import App, HTTPError, Request, Response, redirect
 
@@ -30,8 +40,10 @@ CREATE TABLE tokens(id INTEGER PRIMARY KEY, user_id INTEGER, name TEXT, token TE
 def seed(conn: sqlite3.Connection) -> None:
     r = data.rng("tracker")
     for i, p in enumerate(data.PEOPLE, start=1):
-        conn.execute("INSERT INTO users VALUES (?,?,?,?,?)",
-                     (i, p.username, p.full_name, p.email, password_hash(p.username, p.password)))
+        conn.execute(
+            "INSERT INTO users VALUES (?,?,?,?,?)",
+            (i, p.username, p.full_name, p.email, password_hash(p.username, p.password)),
+        )
     seed_sessions(conn, "tracker")
     nusers = len(data.PEOPLE)
     for pid, (slug, name, desc) in enumerate(data.PROJECTS, start=1):
@@ -41,8 +53,12 @@ def seed(conn: sqlite3.Connection) -> None:
         label_ids = []
         for lab in data.LABELS:
             label_ids.append(conn.execute("INSERT INTO labels(project_id, name) VALUES (?,?)", (pid, lab)).lastrowid)
-        ms_ids = [conn.execute("INSERT INTO milestones(project_id, title, due) VALUES (?,?,?)",
-                               (pid, f"v{v}.0", f"2027-0{v}-15")).lastrowid for v in (1, 2, 3)]
+        ms_ids = [
+            conn.execute(
+                "INSERT INTO milestones(project_id, title, due) VALUES (?,?,?)", (pid, f"v{v}.0", f"2027-0{v}-15")
+            ).lastrowid
+            for v in (1, 2, 3)
+        ]
         subjects = r.sample(data.ISSUE_SUBJECTS, 8)
         for n in range(1, 17):
             title = data.ISSUE_FORMS[(n + pid) % len(data.ISSUE_FORMS)].format(s=subjects[(n - 1) % 8])
@@ -51,14 +67,24 @@ def seed(conn: sqlite3.Connection) -> None:
             iid = conn.execute(
                 "INSERT INTO issues(project_id, number, title, body, state, author_id, assignee_id, milestone_id) "
                 "VALUES (?,?,?,?,?,?,?,?)",
-                (pid, n, title, f"Steps to reproduce and details for: {title.lower()}.",
-                 "closed" if r.random() < 0.3 else "open", r.randrange(1, nusers + 1),
-                 r.randrange(1, nusers + 1) if r.random() < 0.8 else None, r.choice(ms_ids))).lastrowid
+                (
+                    pid,
+                    n,
+                    title,
+                    f"Steps to reproduce and details for: {title.lower()}.",
+                    "closed" if r.random() < 0.3 else "open",
+                    r.randrange(1, nusers + 1),
+                    r.randrange(1, nusers + 1) if r.random() < 0.8 else None,
+                    r.choice(ms_ids),
+                ),
+            ).lastrowid
             for lab in r.sample(label_ids, r.randrange(1, 3)):
                 conn.execute("INSERT INTO issue_labels VALUES (?,?)", (iid, lab))
             for _ in range(r.randrange(0, 3)):
-                conn.execute("INSERT INTO comments(issue_id, user_id, body) VALUES (?,?,?)",
-                             (iid, r.randrange(1, nusers + 1), "I can reproduce this on the latest build."))
+                conn.execute(
+                    "INSERT INTO comments(issue_id, user_id, body) VALUES (?,?,?)",
+                    (iid, r.randrange(1, nusers + 1), "I can reproduce this on the latest build."),
+                )
 
 
 app = App("tracker", "Tracker", SCHEMA, seed)
@@ -82,24 +108,47 @@ ISSUE_SELECT = (
 
 
 def issue_table(slug: str, rows: list[sqlite3.Row]) -> str:
-    return table(["#", "Title", "Labels", "Assignee", "Milestone", "State"], [
-        (str(i["number"]), link(f"/p/{slug}/issues/{i['number']}", i["title"]), esc(i["labels"] or ""),
-         esc(i["assignee"] or "Unassigned"), esc(i["milestone"] or ""), esc(i["state"])) for i in rows])
+    return table(
+        ["#", "Title", "Labels", "Assignee", "Milestone", "State"],
+        [
+            (
+                str(i["number"]),
+                link(f"/p/{slug}/issues/{i['number']}", i["title"]),
+                esc(i["labels"] or ""),
+                esc(i["assignee"] or "Unassigned"),
+                esc(i["milestone"] or ""),
+                esc(i["state"]),
+            )
+            for i in rows
+        ],
+    )
 
 
 @app.route("GET", "/")
 def home(req: Request) -> str:
     rows = req.db.execute("SELECT * FROM projects ORDER BY name").fetchall()
-    return app.page(req, "Projects", "<ul>" + "".join(
-        f"<li>{link('/p/' + p['slug'], p['name'])}: {esc(p['description'])}</li>" for p in rows) + "</ul>")
+    return app.page(
+        req,
+        "Projects",
+        "<ul>"
+        + "".join(f"<li>{link('/p/' + p['slug'], p['name'])}: {esc(p['description'])}</li>" for p in rows)
+        + "</ul>",
+    )
 
 
 @app.route("GET", r"/p/(?P<slug>[\w-]+)")
 def project(req: Request) -> str:
     p = get_project(req)
     n_open = req.db.execute("SELECT COUNT(*) FROM issues WHERE project_id=? AND state='open'", (p["id"],)).fetchone()[0]
-    links = " ".join(link(f"/p/{p['slug']}/{h}", t) for t, h in (
-        ("Issues", "issues"), ("Milestones", "milestones"), ("Members", "members"), ("New issue", "issues/new")))
+    links = " ".join(
+        link(f"/p/{p['slug']}/{h}", t)
+        for t, h in (
+            ("Issues", "issues"),
+            ("Milestones", "milestones"),
+            ("Members", "members"),
+            ("New issue", "issues/new"),
+        )
+    )
     return app.page(req, p["name"], f"<p>{esc(p['description'])}</p><p>Open issues: {n_open}</p><p>{links}</p>")
 
 
@@ -112,28 +161,45 @@ def issues(req: Request) -> str:
         where += " AND i.state=?"
         args.append(state)
     rows = req.db.execute(ISSUE_SELECT + where + " ORDER BY i.number", args).fetchall()
-    filters = " ".join(link(f"/p/{p['slug']}/issues?state={s}", t) for s, t in (
-        ("open", "Open"), ("closed", "Closed"), ("all", "All")))
-    return app.page(req, f"{p['name']} issues", notice(req) + f"<p>{filters}</p><p>{len(rows)} {esc(state)} issues"
-                    "</p>" + issue_table(p["slug"], rows) + link(f"/p/{p['slug']}/issues/new", "New issue"))
+    filters = " ".join(
+        link(f"/p/{p['slug']}/issues?state={s}", t) for s, t in (("open", "Open"), ("closed", "Closed"), ("all", "All"))
+    )
+    return app.page(
+        req,
+        f"{p['name']} issues",
+        notice(req) + f"<p>{filters}</p><p>{len(rows)} {esc(state)} issues"
+        "</p>" + issue_table(p["slug"], rows) + link(f"/p/{p['slug']}/issues/new", "New issue"),
+    )
 
 
 def user_options(req: Request) -> list[tuple[str, str]]:
-    return [("", "Unassigned")] + [(u["username"], u["username"]) for u in
-                                   req.db.execute("SELECT username FROM users ORDER BY username")]
+    return [("", "Unassigned")] + [
+        (u["username"], u["username"]) for u in req.db.execute("SELECT username FROM users ORDER BY username")
+    ]
 
 
 @app.route("GET", r"/p/(?P<slug>[\w-]+)/issues/new", login=True)
 def new_issue_page(req: Request) -> str:
     p = get_project(req)
-    labels = [("", "None")] + [(r["name"], r["name"]) for r in
-                               req.db.execute("SELECT name FROM labels WHERE project_id=?", (p["id"],))]
-    miles = [("", "None")] + [(r["title"], r["title"]) for r in
-                              req.db.execute("SELECT title FROM milestones WHERE project_id=?", (p["id"],))]
-    return app.page(req, "New issue", form(
-        f"/p/{p['slug']}/issues/new", field("Title", "title") + field("Description", "body", kind="textarea")
-        + select("Label", "label", labels) + select("Assignee", "assignee", user_options(req))
-        + select("Milestone", "milestone", miles), "Create issue"))
+    labels = [("", "None")] + [
+        (r["name"], r["name"]) for r in req.db.execute("SELECT name FROM labels WHERE project_id=?", (p["id"],))
+    ]
+    miles = [("", "None")] + [
+        (r["title"], r["title"]) for r in req.db.execute("SELECT title FROM milestones WHERE project_id=?", (p["id"],))
+    ]
+    return app.page(
+        req,
+        "New issue",
+        form(
+            f"/p/{p['slug']}/issues/new",
+            field("Title", "title")
+            + field("Description", "body", kind="textarea")
+            + select("Label", "label", labels)
+            + select("Assignee", "assignee", user_options(req))
+            + select("Milestone", "milestone", miles),
+            "Create issue",
+        ),
+    )
 
 
 @app.route("POST", r"/p/(?P<slug>[\w-]+)/issues/new", login=True)
@@ -141,13 +207,27 @@ def new_issue(req: Request) -> Response:
     p = get_project(req)
     if not req.arg("title"):
         return redirect(f"/p/{p['slug']}/issues/new")
-    number = req.db.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM issues WHERE project_id=?", (p["id"],)).fetchone()[0]
+    number = req.db.execute(
+        "SELECT COALESCE(MAX(number), 0) + 1 FROM issues WHERE project_id=?", (p["id"],)
+    ).fetchone()[0]
     assignee = req.db.execute("SELECT id FROM users WHERE username=?", (req.arg("assignee"),)).fetchone()
-    ms = req.db.execute("SELECT id FROM milestones WHERE project_id=? AND title=?", (p["id"], req.arg("milestone"))).fetchone()
+    ms = req.db.execute(
+        "SELECT id FROM milestones WHERE project_id=? AND title=?", (p["id"], req.arg("milestone"))
+    ).fetchone()
     iid = req.db.execute(
         "INSERT INTO issues(project_id, number, title, body, state, author_id, assignee_id, milestone_id) "
-        "VALUES (?,?,?,?,?,?,?,?)", (p["id"], number, req.arg("title"), req.arg("body"), "open", req.user["id"],
-                                     assignee["id"] if assignee else None, ms["id"] if ms else None)).lastrowid
+        "VALUES (?,?,?,?,?,?,?,?)",
+        (
+            p["id"],
+            number,
+            req.arg("title"),
+            req.arg("body"),
+            "open",
+            req.user["id"],
+            assignee["id"] if assignee else None,
+            ms["id"] if ms else None,
+        ),
+    ).lastrowid
     lab = req.db.execute("SELECT id FROM labels WHERE project_id=? AND name=?", (p["id"], req.arg("label"))).fetchone()
     if lab:
         req.db.execute("INSERT INTO issue_labels VALUES (?,?)", (iid, lab["id"]))
@@ -166,16 +246,19 @@ def get_issue(req: Request) -> tuple[sqlite3.Row, sqlite3.Row]:
 def issue(req: Request) -> str:
     p, i = get_issue(req)
     base = f"/p/{p['slug']}/issues/{i['number']}"
-    comments = req.db.execute("SELECT c.*, u.username FROM comments c JOIN users u ON u.id=c.user_id "
-                              "WHERE issue_id=? ORDER BY c.id", (i["id"],)).fetchall()
+    comments = req.db.execute(
+        "SELECT c.*, u.username FROM comments c JOIN users u ON u.id=c.user_id WHERE issue_id=? ORDER BY c.id",
+        (i["id"],),
+    ).fetchall()
     author = req.db.execute("SELECT username FROM users WHERE id=?", (i["author_id"],)).fetchone()[0]
     body = (
         notice(req) + f"<p>Status: {esc(i['state'])}</p><p>Opened by {esc(author)}</p>"
         f"<p>Assignee: {esc(i['assignee'] or 'Unassigned')}</p><p>Labels: {esc(i['labels'] or 'None')}</p>"
         f"<p>Milestone: {esc(i['milestone'] or 'None')}</p><p>{esc(i['body'])}</p>"
         + form(f"{base}/state", "", "Close issue" if i["state"] == "open" else "Reopen issue")
-        + form(f"{base}/assign", select("Assignee", "assignee", user_options(req), i["assignee"] or ""),
-               "Update assignee")
+        + form(
+            f"{base}/assign", select("Assignee", "assignee", user_options(req), i["assignee"] or ""), "Update assignee"
+        )
         + f"<h2>{len(comments)} comments</h2>"
         + "".join(f"<article><p>{esc(c['username'])} commented:</p><p>{esc(c['body'])}</p></article>" for c in comments)
         + form(f"{base}/comment", field("Comment", "body", kind="textarea"), "Add comment")
@@ -203,8 +286,9 @@ def assign(req: Request) -> Response:
 def add_comment(req: Request) -> Response:
     p, i = get_issue(req)
     if req.arg("body"):
-        req.db.execute("INSERT INTO comments(issue_id, user_id, body) VALUES (?,?,?)",
-                       (i["id"], req.user["id"], req.arg("body")))
+        req.db.execute(
+            "INSERT INTO comments(issue_id, user_id, body) VALUES (?,?,?)", (i["id"], req.user["id"], req.arg("body"))
+        )
     return redirect(f"/p/{p['slug']}/issues/{i['number']}?msg=Comment+added")
 
 
@@ -212,8 +296,16 @@ def add_comment(req: Request) -> Response:
 def milestones(req: Request) -> str:
     p = get_project(req)
     rows = req.db.execute("SELECT * FROM milestones WHERE project_id=? ORDER BY title", (p["id"],)).fetchall()
-    return app.page(req, f"{p['name']} milestones", "<ul>" + "".join(
-        f"<li>{link('/p/' + p['slug'] + '/milestones/' + str(m['id']), m['title'])} due {esc(m['due'])}</li>" for m in rows) + "</ul>")
+    return app.page(
+        req,
+        f"{p['name']} milestones",
+        "<ul>"
+        + "".join(
+            f"<li>{link('/p/' + p['slug'] + '/milestones/' + str(m['id']), m['title'])} due {esc(m['due'])}</li>"
+            for m in rows
+        )
+        + "</ul>",
+    )
 
 
 @app.route("GET", r"/p/(?P<slug>[\w-]+)/milestones/(?P<mid>\d+)")
@@ -229,10 +321,16 @@ def milestone(req: Request) -> str:
 @app.route("GET", r"/p/(?P<slug>[\w-]+)/members")
 def members(req: Request) -> str:
     p = get_project(req)
-    rows = req.db.execute("SELECT u.username, u.full_name, m.role FROM members m JOIN users u ON u.id=m.user_id "
-                          "WHERE project_id=? ORDER BY u.username", (p["id"],)).fetchall()
-    return app.page(req, f"{p['name']} members", table(["User", "Name", "Role"], [
-        (esc(r["username"]), esc(r["full_name"]), esc(r["role"])) for r in rows]))
+    rows = req.db.execute(
+        "SELECT u.username, u.full_name, m.role FROM members m JOIN users u ON u.id=m.user_id "
+        "WHERE project_id=? ORDER BY u.username",
+        (p["id"],),
+    ).fetchall()
+    return app.page(
+        req,
+        f"{p['name']} members",
+        table(["User", "Name", "Role"], [(esc(r["username"]), esc(r["full_name"]), esc(r["role"])) for r in rows]),
+    )
 
 
 @app.route("GET", "/settings/tokens", login=True)
@@ -240,11 +338,18 @@ def tokens_page(req: Request) -> str:
     rows = req.db.execute("SELECT * FROM tokens WHERE user_id=? ORDER BY id", (req.user["id"],)).fetchall()
     new = req.query.get("new", "")
     shown = f'<p role="status">Your new personal access token: <code>{esc(new)}</code></p>' if new else ""
-    scopes = "".join(f'<p><input type="checkbox" id="scope-{s}" name="scope_{s}"><label for="scope-{s}">{s}</label></p>'
-                     for s in ("api", "read_repository", "write_repository"))
-    return app.page(req, "Personal access tokens", shown + table(["Name", "Scopes"], [
-        (esc(t["name"]), esc(t["scopes"])) for t in rows]) + "<h2>Create a token</h2>"
-        + form("/settings/tokens", field("Token name", "name") + scopes, "Create token"))
+    scopes = "".join(
+        f'<p><input type="checkbox" id="scope-{s}" name="scope_{s}"><label for="scope-{s}">{s}</label></p>'
+        for s in ("api", "read_repository", "write_repository")
+    )
+    return app.page(
+        req,
+        "Personal access tokens",
+        shown
+        + table(["Name", "Scopes"], [(esc(t["name"]), esc(t["scopes"])) for t in rows])
+        + "<h2>Create a token</h2>"
+        + form("/settings/tokens", field("Token name", "name") + scopes, "Create token"),
+    )
 
 
 @app.route("POST", "/settings/tokens", login=True)
@@ -255,8 +360,9 @@ def create_token(req: Request) -> Response:
     count = req.db.execute("SELECT COUNT(*) FROM tokens").fetchone()[0]
     token = "sgp_" + hashlib.sha256(f"{req.user['username']}:{name}:{count}".encode()).hexdigest()[:24]
     scopes = ",".join(s for s in ("api", "read_repository", "write_repository") if req.form.get(f"scope_{s}"))
-    req.db.execute("INSERT INTO tokens(user_id, name, token, scopes) VALUES (?,?,?,?)",
-                   (req.user["id"], name, token, scopes))
+    req.db.execute(
+        "INSERT INTO tokens(user_id, name, token, scopes) VALUES (?,?,?,?)", (req.user["id"], name, token, scopes)
+    )
     return redirect(f"/settings/tokens?new={token}")
 
 
@@ -269,5 +375,6 @@ def password_page(req: Request) -> str:
 @app.route("POST", "/settings/password", login=True)
 def password_save(req: Request) -> Response:
     error = change_password(req)
-    return redirect("/settings/password?error=" + error.replace(" ", "+") if error
-                    else "/settings/password?msg=Password+changed")
+    return redirect(
+        "/settings/password?error=" + error.replace(" ", "+") if error else "/settings/password?msg=Password+changed"
+    )

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Install everything symbiotic-gym needs on a fresh Debian/Ubuntu machine; idempotent (skips what is done).
+#   - Debian Chromium (apt) if no Chromium is found
+#   - a .venv with the package and its dev tools (re-installed only when pyproject.toml changes)
+# Usage: bash scripts/setup.sh            EXTRAS="dev" by default; e.g. EXTRAS="dev,train" bash scripts/setup.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+EXTRAS="${EXTRAS:-dev}"
+PYTHON="${PYTHON:-python3}"
+
+have_chromium() {
+  [ -n "${SYMBIOTIC_CHROMIUM:-}" ] && [ -x "${SYMBIOTIC_CHROMIUM}" ] && return 0
+  for c in /usr/lib/chromium/chromium /usr/bin/chromium /usr/bin/google-chrome; do [ -x "$c" ] && return 0; done
+  return 1
+}
+
+if have_chromium; then
+  echo "[setup] Chromium: found"
+else
+  echo "[setup] Chromium: installing Debian's chromium package"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "[setup] creating .venv"
+  "$PYTHON" -m venv .venv
+fi
+
+stamp=".venv/.symbiotic-installed"
+want="$(cat pyproject.toml | sha256sum | cut -c1-16)-${EXTRAS}"
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && .venv/bin/python -c "import symbiotic_gym" 2>/dev/null; then
+  echo "[setup] Python packages: up to date"
+else
+  echo "[setup] installing symbiotic-gym[${EXTRAS}] into .venv"
+  .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+  # torch first from its pinned CPU wheel when the train extra is wanted (a bare `torch` pulls CUDA builds)
+  case ",${EXTRAS}," in *,train,*) .venv/bin/python -m pip install -q "torch==2.13.0" 2>&1 | grep -v "^WARNING: Location" || true;; esac
+  .venv/bin/python -m pip install -q -e ".[${EXTRAS}]" 2>&1 | grep -v "^WARNING: Location" || true
+  .venv/bin/python -c "import symbiotic_gym, playwright, browsergym.core" 
+  echo "$want" > "$stamp"
+fi
+echo "[setup] done: $(.venv/bin/python -c 'import symbiotic_gym, sys; print("symbiotic-gym", symbiotic_gym.__version__, "on Python", sys.version.split()[0])')"

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Quick start, step 2: install what is missing, lint, and run the default (fast) test suite.
+# Extra arguments go to pytest, e.g. `bash scripts/test.sh -k oracle` or `bash scripts/test.sh -m slow`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+.venv/bin/python -m ruff check .
+set +e
+.venv/bin/python -m pytest -q "$@"
+rc=$?
+set -e
+if [ "$rc" -eq 5 ]; then echo "pytest collected no tests: treating as a failure"; exit 1; fi
+exit "$rc"

@@ -1,0 +1,24 @@
+"""Success-rate statistics: standard error and the Wilson score interval."""
+
+from __future__ import annotations
+
+import math
+
+
+def success_rate(successes: int, n: int) -> tuple[float, float]:
+    """(rate, standard error) of a binomial proportion; (0, 0) when n is 0."""
+    if n <= 0:
+        return 0.0, 0.0
+    p = successes / n
+    return p, math.sqrt(p * (1 - p) / n)
+
+
+def wilson_interval(successes: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    """95% Wilson score interval (better than the normal interval near 0 or 1 and for small n)."""
+    if n <= 0:
+        return 0.0, 1.0
+    p = successes / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)

@@ -1,0 +1,116 @@
+"""Run directories: config.json, append-only results.jsonl, trajectories/<task>.jsonl, summary.json.
+
+Every write is atomic: whole files are written to a temporary name and renamed; results lines are appended
+with a flush and fsync, and a torn last line (a kill mid-write) is ignored when the run is read back, so
+a resumed run never loses or duplicates a finished episode.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from symbiotic_gym.errors import SymbioticGymError
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_json(path: Path, obj: Any) -> None:
+    atomic_write_text(path, json.dumps(obj, indent=2, sort_keys=True, default=str) + "\n")
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """Records of a JSONL file; a torn final line (interrupted append) is skipped."""
+    if not path.exists():
+        return []
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        try:
+            out.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
+    return out
+
+
+class RunDir:
+    """One benchmark run on disk."""
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root)
+        self.config_path = self.root / "config.json"
+        self.results_path = self.root / "results.jsonl"
+        self.summary_path = self.root / "summary.json"
+        self.traj_dir = self.root / "trajectories"
+
+    def check_writable(self) -> None:
+        """Fail before any work starts if the run cannot be written."""
+        try:
+            self.traj_dir.mkdir(parents=True, exist_ok=True)
+            probe = self.root / ".write-test"
+            probe.write_text("ok")
+            probe.unlink()
+        except OSError as err:
+            raise SymbioticGymError(
+                f"Cannot write the run directory {self.root}: {err.strerror or err}. "
+                "Choose another --out or free some space."
+            ) from err
+
+    def exists(self) -> bool:
+        return self.config_path.exists()
+
+    def load_config(self) -> dict[str, Any]:
+        return json.loads(self.config_path.read_text(encoding="utf-8"))
+
+    def write_config(self, config: dict[str, Any]) -> None:
+        atomic_write_json(self.config_path, config)
+
+    def results(self) -> list[dict[str, Any]]:
+        return read_jsonl(self.results_path)
+
+    def finished_ids(self) -> set[str]:
+        return {r["task_id"] for r in self.results()}
+
+    def append_result(self, record: dict[str, Any]) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        if self.results_path.exists():
+            # a torn last line from a killed run must not swallow this record
+            with open(self.results_path, "rb") as fh:
+                fh.seek(0, os.SEEK_END)
+                if fh.tell() > 0:
+                    fh.seek(-1, os.SEEK_END)
+                    needs_newline = fh.read(1) != b"\n"
+                else:
+                    needs_newline = False
+        else:
+            needs_newline = False
+        line = ("\n" if needs_newline else "") + json.dumps(record, sort_keys=True, default=str) + "\n"
+        with open(self.results_path, "a", encoding="utf-8") as fh:
+            fh.write(line)
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    def write_trajectory(self, task_id: str, steps: Iterable[dict[str, Any]]) -> Path:
+        path = self.traj_dir / f"{task_id}.jsonl"
+        atomic_write_text(path, "".join(json.dumps(s, sort_keys=True, default=str) + "\n" for s in steps))
+        return path
+
+    def trajectory(self, task_id: str) -> list[dict[str, Any]]:
+        return read_jsonl(self.traj_dir / f"{task_id}.jsonl")

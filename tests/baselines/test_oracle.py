@@ -1,0 +1,54 @@
+"""For every embedded task: the oracle succeeds, stopping at once fails, and a wrong outcome fails."""
+
+from __future__ import annotations
+
+import pytest
+
+from baselines.oracle import OracleAgent
+from benchmarks.harness import run_episode
+from symbiotic_gym.agent import AgentStep, Observation, TaskInfo
+from symbiotic_gym.suites.embedded.tasks import load_tasks, task_ids
+
+TASKS = load_tasks()
+
+
+class StopAtOnce:
+    def reset(self, task: TaskInfo) -> None:
+        pass
+
+    def act(self, obs: Observation) -> AgentStep:
+        return AgentStep("send_msg_to_user('')")
+
+
+class WrongOutcome(OracleAgent):
+    """The reference solution, spoiled: a wrong answer, or its last effective step left out."""
+
+    def reset(self, task: TaskInfo) -> None:
+        steps = [dict(s) for s in task.config["reference_solution"]]
+        if "string_match" in task.config["eval"]["eval_types"]:
+            steps[-1]["text"] = "certainly not the answer"
+        else:
+            del steps[-2]  # e.g. the Save / Submit click, or the last navigation
+        super().reset(TaskInfo(task.task_id, task.intent, config={**task.config, "reference_solution": steps}))
+
+
+@pytest.mark.parametrize("task_id", task_ids())
+def test_oracle_solves(task_id: str) -> None:
+    record, steps = run_episode(OracleAgent(), "oracle", task_id, max_steps=30, seed=0)
+    assert record["error"] is None, record["error"]
+    assert record["success"], (record.get("eval_details"), [s["action"] for s in steps])
+    assert all(not s["error_after"] for s in steps), [s["error_after"] for s in steps]
+
+
+@pytest.mark.parametrize("task_id", task_ids())
+def test_stopping_at_once_fails(task_id: str) -> None:
+    record, _ = run_episode(StopAtOnce(), "stop", task_id, max_steps=5, seed=0)
+    assert record["error"] is None and record["terminated"]
+    assert not record["success"] and record["eval_status"] == "fail"
+
+
+@pytest.mark.parametrize("task_id", task_ids())
+def test_wrong_outcome_fails(task_id: str) -> None:
+    record, _ = run_episode(WrongOutcome(), "wrong", task_id, max_steps=30, seed=0)
+    assert record["error"] is None
+    assert not record["success"] and record["eval_status"] == "fail", record.get("eval_details")

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+
+from symbiotic_gym import browser
+from symbiotic_gym.errors import ChromiumNotFoundError
+
+
+def test_env_override_must_be_executable(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv(browser.CHROMIUM_ENV, str(tmp_path / "nope"))
+    with pytest.raises(ChromiumNotFoundError, match="not an executable"):
+        browser.find_chromium()
+
+
+def test_missing_chromium_names_the_install_command(monkeypatch, tmp_path) -> None:
+    monkeypatch.delenv(browser.CHROMIUM_ENV, raising=False)
+    monkeypatch.setattr(browser, "_CANDIDATES", ())
+    monkeypatch.setattr(browser.shutil, "which", lambda name: None)
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path))
+    with pytest.raises(ChromiumNotFoundError) as err:
+        browser.find_chromium()
+    assert "apt-get install -y chromium" in str(err.value)
+
+
+def _descendants(pid: int) -> set[int]:
+    rows = subprocess.run(["ps", "-eo", "pid=,ppid="], capture_output=True, text=True).stdout.split("\n")
+    children: dict[int, list[int]] = {}
+    for row in rows:
+        if row.strip():
+            child, parent = map(int, row.split())
+            children.setdefault(parent, []).append(child)
+    out, stack = set(), [pid]
+    while stack:
+        for c in children.get(stack.pop(), []):
+            out.add(c)
+            stack.append(c)
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_browser_is_reused_and_no_chromium_survives_a_killed_worker() -> None:
+    script = (
+        "import os, sys\n"
+        "from symbiotic_gym.browser import shared_browser\n"
+        "b1 = shared_browser(); b2 = shared_browser()\n"
+        "assert b1 is b2\n"
+        "c = b1.new_context(); p = c.new_page(); p.set_content('<p>hi</p>')\n"
+        "print('ready', flush=True)\n"
+        "sys.stdin.read()\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "ready"
+    spawned = _descendants(proc.pid)
+    assert spawned, "the worker should have started Playwright's driver and Chromium"
+    proc.kill()  # kill -9: no atexit handler runs
+    proc.wait(timeout=10)
+    deadline = time.time() + 15
+    while time.time() < deadline and any(_alive(p) for p in spawned):
+        time.sleep(0.2)
+    assert not [p for p in spawned if _alive(p)], "Chromium or the driver outlived the killed worker"

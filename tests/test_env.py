@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import gymnasium as gym
+import pytest
+
+import symbiotic_gym  # noqa: F401  (registers symbiotic/<task_id>)
+from symbiotic_gym.checker import check_web_env
+from symbiotic_gym.suites.embedded.tasks import task_ids
+
+
+@pytest.mark.parametrize("task_id", task_ids())
+def test_check_env_passes_for_every_embedded_task(task_id: str) -> None:
+    env = gym.make(f"symbiotic/{task_id}")
+    try:
+        check_web_env(env.unwrapped)
+    finally:
+        env.close()
+
+
+def test_episode_terminates_on_answer_and_truncates_on_budget() -> None:
+    env = gym.make("symbiotic/shop.product_price.0", max_steps=2)
+    obs, info = env.reset(seed=0)
+    assert "One Stop Market" in obs["axtree_txt"]
+    assert set(info["timings"]) >= {"browser", "context", "task_setup", "observe", "total"}
+    obs, reward, terminated, truncated, info = env.step("noop(0)")
+    assert not terminated and not truncated
+    obs, reward, terminated, truncated, info = env.step("noop(0)")
+    assert truncated and not terminated and reward == 0.0
+    assert info["task_info"]["eval"]["status"] == "fail"
+    obs, _ = env.reset(seed=0)
+    obs, reward, terminated, truncated, info = env.step("send_msg_to_user('no idea')")
+    assert terminated and reward == 0.0
+    env.close()
+
+
+def test_new_tab_and_tab_focus() -> None:
+    env = gym.make("symbiotic/forum.post_author.0")
+    env.reset(seed=0)
+    obs, *_ = env.step("new_tab()")
+    assert len(obs["open_pages_urls"]) == 2 and obs["active_page_index"] == 1
+    obs, *_ = env.step("tab_focus(0)")
+    assert obs["active_page_index"] == 0 and obs["url"].startswith("http://127.0.0.1")
+    obs, *_ = env.step("tab_focus(7)")
+    assert "No tab with index 7" in obs["last_action_error"]
+    env.close()
+
+
+def test_fresh_state_every_episode() -> None:
+    env = gym.make("symbiotic/forum.change_email.0")
+    env.reset(seed=0)
+    obs, *_ = env.step("goto('" + env.unwrapped.page.url.rstrip("/") + "/settings')")
+    assert "emma.lopez@example.com" in obs["axtree_txt"]
+    bid = next(line.split("]")[0].strip().lstrip("[") for line in obs["axtree_txt"].splitlines()
+               if "textbox 'Email'" in line)
+    env.step(f"fill('{bid}', 'changed@example.com')")
+    obs, *_ = env.step("keyboard_press('Enter')")
+    assert "changed@example.com" in obs["axtree_txt"]
+    obs, _ = env.reset(seed=0)
+    obs, *_ = env.step("goto('" + env.unwrapped.page.url.rstrip("/") + "/settings')")
+    assert "emma.lopez@example.com" in obs["axtree_txt"] and "changed@" not in obs["axtree_txt"]
+    env.close()
