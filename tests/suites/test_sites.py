@@ -59,7 +59,7 @@ def test_login_required_pages_redirect_and_sessions_work(servers) -> None:
 
 def test_login_form(servers) -> None:
     status, body = get(servers["tracker"], "/login", data={"username": "emma.lopez", "password": "wrong"})
-    assert "Invalid username or password" in body
+    assert status == 200 and "Invalid username or password" in body
 
 
 def test_state_changes_and_reset_restores_the_seed(servers) -> None:
