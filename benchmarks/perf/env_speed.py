@@ -1,0 +1,110 @@
+"""Env speed, side by side on one embedded task: stock BrowserGym vs symbiotic-gym's WebEnv.
+
+    python -m benchmarks.perf.env_speed [--task shop.product_price.0] [--episodes 10] [--out FILE]
+
+* stock: what AgentLab does - a new ``browsergym.core.env.BrowserEnv`` per episode with default settings
+  (``pre_observation_delay=0.5``; task browser + chat browser launched at every reset);
+* stock-tuned: the same with ``pre_observation_delay=0`` (BrowserGym's fastest documented setting);
+* ours: ``WebEnv``, one browser per process, a fresh context per episode.
+
+Measured per episode: reset (for stock: constructing the env + reset), one step (click a category link,
+which navigates, + the new observation), and the embedded site's database reset. Medians, p90 and
+means are printed and saved as JSON with the machine and package versions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+LINK = re.compile(r"\[([^\]]+)\] link 'Kitchen'")
+
+
+def _stats(values: list[float]) -> dict[str, float]:
+    vals = sorted(values)
+    return {"median": statistics.median(vals), "p90": vals[min(len(vals) - 1, int(0.9 * len(vals)))],
+            "mean": statistics.fmean(vals), "n": len(vals)}
+
+
+def bench_ours(task_id: str, episodes: int) -> dict[str, Any]:
+    from symbiotic_gym.env import make_embedded_env
+
+    env = make_embedded_env(task_id)
+    env.reset(seed=0)  # warm-up: launches this process's browser once
+    resets, steps, site = [], [], []
+    for _ in range(episodes):
+        t = time.perf_counter()
+        obs, info = env.reset(seed=0)
+        resets.append(time.perf_counter() - t)
+        site.append(info["task_info"]["site_reset_s"])
+        bid = LINK.search(obs["axtree_txt"]).group(1)
+        t = time.perf_counter()
+        obs, *_ = env.step(f"click('{bid}')")
+        steps.append(time.perf_counter() - t)
+        assert "/category/" in obs["url"] and not obs["last_action_error"], obs["last_action_error"]
+    env.close()
+    return {"reset_s": _stats(resets), "step_s": _stats(steps), "site_reset_s": _stats(site)}
+
+
+def bench_stock(task_id: str, episodes: int, pre_observation_delay: float) -> dict[str, Any]:
+    from browsergym.core.env import BrowserEnv
+    from browsergym.utils.obs import flatten_axtree_to_str
+
+    from symbiotic_gym.browser import patch_playwright_launch
+    from symbiotic_gym.suites.embedded.task import EmbeddedTask
+
+    patch_playwright_launch()  # stock BrowserGym cannot find Debian's Chromium on its own (chat window)
+    resets, steps, site = [], [], []
+    for _ in range(episodes):
+        t = time.perf_counter()
+        env = BrowserEnv(task_entrypoint=EmbeddedTask, task_kwargs={"task_id": task_id}, headless=True,
+                         pre_observation_delay=pre_observation_delay)
+        obs, info = env.reset(seed=0)
+        resets.append(time.perf_counter() - t)
+        site.append(info["task_info"]["site_reset_s"])
+        text = flatten_axtree_to_str(obs["axtree_object"])
+        bid = LINK.search(text).group(1)
+        t = time.perf_counter()
+        obs, *_ = env.step(f"click('{bid}')")
+        steps.append(time.perf_counter() - t)
+        assert "/category/" in obs["url"] and not obs["last_action_error"], obs["last_action_error"]
+        env.close()
+    return {"reset_s": _stats(resets), "step_s": _stats(steps), "site_reset_s": _stats(site)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.perf.env_speed", description=__doc__.splitlines()[0])
+    p.add_argument("--task", default="shop.product_price.0")
+    p.add_argument("--episodes", type=int, default=10)
+    p.add_argument("--stock-episodes", type=int, default=5)
+    p.add_argument("--out", default="runs/perf/env_speed.json")
+    args = p.parse_args(argv)
+    from benchmarks.harness import environment_info
+
+    results = {
+        "ours": bench_ours(args.task, args.episodes),
+        "stock": bench_stock(args.task, args.stock_episodes, 0.5),
+        "stock-tuned": bench_stock(args.task, args.stock_episodes, 0.0),
+    }
+    print(f"task {args.task}; seconds (median / p90)")
+    print(f"{'env':12s} {'reset':>17s} {'step':>17s} {'site reset':>17s}")
+    for name, r in results.items():
+        cells = [f"{r[k]['median']:.3f} / {r[k]['p90']:.3f}" for k in ("reset_s", "step_s", "site_reset_s")]
+        print(f"{name:12s} " + " ".join(f"{c:>17s}" for c in cells))
+    ours, stock = results["ours"], results["stock"]
+    print(f"speed-up vs stock: reset x{stock['reset_s']['median'] / ours['reset_s']['median']:.1f}, "
+          f"step x{stock['step_s']['median'] / ours['step_s']['median']:.1f}")
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"task": args.task, "results": results, "environment": environment_info()}, indent=2))
+    print(f"saved {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
