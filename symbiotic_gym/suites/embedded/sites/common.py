@@ -64,13 +64,19 @@ def notice(req: Request) -> str:
     return f'<p role="status">{esc(msg)}</p>' if msg else ""
 
 
+def alert(req: Request) -> str:
+    """The error message passed back by a failed form (``?error=...``), shown as an alert."""
+    msg = req.query.get("error", "")
+    return f'<p role="alert">{esc(msg)}</p>' if msg else ""
+
+
 def install_auth(app: App) -> None:
     """Add /login and /logout, backed by the site's ``users`` and ``sessions`` tables."""
 
     @app.route("GET", "/login")
     def login_page(req: Request) -> str:
         nxt = req.query.get("next", "/")
-        err = f'<p role="alert">{esc(req.query["error"])}</p>' if req.query.get("error") else ""
+        err = alert(req)
         body = err + form(
             "/login",
             field("Username", "username", required=True)

@@ -6,6 +6,7 @@ import sqlite3
 
 from symbiotic_gym.suites.embedded import data
 from symbiotic_gym.suites.embedded.sites.common import (
+    alert,
     change_password,
     esc,
     field,
@@ -175,8 +176,7 @@ def post(req: Request) -> str:
     ).fetchall()
     own = req.user is not None and req.user["id"] == p["user_id"]
     body = (
-        notice(req)
-        + f"<p>Posted by {link('/user/' + p['username'], p['username'])} in "
+        notice(req) + f"<p>Posted by {link('/user/' + p['username'], p['username'])} in "
         f"{link('/f/' + p['community'], p['community'])}"
         f" on {esc(p['created'])}</p><p>{esc(p['body'])}</p><p>Score: {p['score']} points</p>"
         + form(f"/post/{p['id']}/vote?value=1", "", "Upvote")
@@ -327,7 +327,7 @@ def message(req: Request) -> Response:
 
 @app.route("GET", "/settings", login=True)
 def settings(req: Request) -> str:
-    err = f'<p role="alert">{esc(req.query["error"])}</p>' if req.query.get("error") else ""
+    err = alert(req)
     return app.page(
         req,
         "Settings",

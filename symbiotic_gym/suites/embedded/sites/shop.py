@@ -6,6 +6,7 @@ import sqlite3
 
 from symbiotic_gym.suites.embedded import data
 from symbiotic_gym.suites.embedded.sites.common import (
+    alert,
     change_password,
     esc,
     field,
@@ -261,7 +262,7 @@ def checkout_page(req: Request) -> str:
     a = req.db.execute("SELECT * FROM addresses WHERE user_id=?", (req.user["id"],)).fetchone()
     card = req.db.execute("SELECT * FROM saved_cards WHERE user_id=?", (req.user["id"],)).fetchone()
     total = sum(r["price_cents"] * r["qty"] for r in lines)
-    err = f'<p role="alert">{esc(req.query["error"])}</p>' if req.query.get("error") else ""
+    err = alert(req)
     body = (
         err
         + f"<p>Order total: {money(total)}</p>"
@@ -397,7 +398,7 @@ def account(req: Request) -> str:
 
 @app.route("GET", "/account/password", login=True)
 def password_page(req: Request) -> str:
-    err = f'<p role="alert">{esc(req.query["error"])}</p>' if req.query.get("error") else ""
+    err = alert(req)
     return app.page(req, "Change password", err + password_form("/account/password"))
 
 

@@ -7,6 +7,7 @@ import sqlite3
 
 from symbiotic_gym.suites.embedded import data
 from symbiotic_gym.suites.embedded.sites.common import (
+    alert,
     change_password,
     esc,
     field,
@@ -368,7 +369,7 @@ def create_token(req: Request) -> Response:
 
 @app.route("GET", "/settings/password", login=True)
 def password_page(req: Request) -> str:
-    err = f'<p role="alert">{esc(req.query["error"])}</p>' if req.query.get("error") else ""
+    err = alert(req)
     return app.page(req, "Change password", notice(req) + err + password_form("/settings/password"))
 
 
