@@ -284,26 +284,29 @@ def change_password_steps(nav: list[dict[str, str]], new: str) -> list[dict[str,
     ]
 
 
-@template
-def shop_password() -> Iterator[dict]:
-    for new in data.NEW_PASSWORDS[:3]:
+def password_tasks(site: str, passwords: tuple[str, ...], nav: list[dict[str, str]]) -> Iterator[dict]:
+    """Change emma's password on ``site``: the same template on every site, reached through ``nav``."""
+    for new in passwords:
         yield task(
-            "shop.change_password",
-            ["shop"],
-            SHOP + "/",
-            "Change my shop password from {{old}} to {{new}}.",
+            f"{site}.change_password",
+            [site],
+            f"__{site.upper()}__/",
+            f"Change my {site} password from {{{{old}}}} to {{{{new}}}}.",
             {"old": ME.password, "new": new},
             login=True,
             private=["password"],
             evals={
                 "program_html": [
-                    sql_check(
-                        "shop", "SELECT password_hash FROM users WHERE id=1", exact=password_hash(ME.username, new)
-                    )
+                    sql_check(site, "SELECT password_hash FROM users WHERE id=1", exact=password_hash(ME.username, new))
                 ]
             },
-            solution=change_password_steps([click("My account"), click("Change password")], new),
+            solution=change_password_steps(nav, new),
         )
+
+
+@template
+def shop_password() -> Iterator[dict]:
+    return password_tasks("shop", data.NEW_PASSWORDS[:3], [click("My account"), click("Change password")])
 
 
 @template
@@ -665,24 +668,7 @@ def forum_email() -> Iterator[dict]:
 
 @template
 def forum_password() -> Iterator[dict]:
-    for new in data.NEW_PASSWORDS[3:6]:
-        yield task(
-            "forum.change_password",
-            ["forum"],
-            FORUM + "/",
-            "Change my forum password from {{old}} to {{new}}.",
-            {"old": ME.password, "new": new},
-            login=True,
-            private=["password"],
-            evals={
-                "program_html": [
-                    sql_check(
-                        "forum", "SELECT password_hash FROM users WHERE id=1", exact=password_hash(ME.username, new)
-                    )
-                ]
-            },
-            solution=change_password_steps([click("Settings")], new),
-        )
+    return password_tasks("forum", data.NEW_PASSWORDS[3:6], [click("Settings")])
 
 
 # ---------------------------------------------------------------- tracker
@@ -903,24 +889,8 @@ def tracker_token() -> Iterator[dict]:
 
 @template
 def tracker_password() -> Iterator[dict]:
-    for new in (data.NEW_PASSWORDS[1], data.NEW_PASSWORDS[3], data.NEW_PASSWORDS[5]):
-        yield task(
-            "tracker.change_password",
-            ["tracker"],
-            TRACKER + "/",
-            "Change my tracker password from {{old}} to {{new}}.",
-            {"old": ME.password, "new": new},
-            login=True,
-            private=["password"],
-            evals={
-                "program_html": [
-                    sql_check(
-                        "tracker", "SELECT password_hash FROM users WHERE id=1", exact=password_hash(ME.username, new)
-                    )
-                ]
-            },
-            solution=change_password_steps([click("Password")], new),
-        )
+    pw = data.NEW_PASSWORDS
+    return password_tasks("tracker", (pw[1], pw[3], pw[5]), [click("Password")])
 
 
 # ---------------------------------------------------------------- cross-site
