@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -1041,5 +1040,3 @@ def main(task_dir: Path = TASK_DIR) -> None:
 
 if __name__ == "__main__":
     main()
-
-_ = re  # (kept for template authors: intent placeholders are {{name}})
