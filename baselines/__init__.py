@@ -1,5 +1,5 @@
-"""Reference agents: the scripted oracle and the random baseline (more baselines register here)."""
+"""Reference agents: oracle, random, vanilla prompting, AgentOccam-style, and the BrowserGym adapter."""
 
 from __future__ import annotations
 
-from baselines import oracle, random_agent  # noqa: F401  (registration side effect)
+from baselines import browsergym_adapter, occam, oracle, random_agent, vanilla  # noqa: F401  (registration)

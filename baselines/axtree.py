@@ -6,7 +6,7 @@ import ast
 import re
 from dataclasses import dataclass
 
-LINE = re.compile(r"^\t*\[(?P<bid>[^\]]+)\] (?P<role>\S+) (?P<name>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")")
+LINE = re.compile(r"(?:^|(?<=[\s|]))\[(?P<bid>[^\]]+)\] (?P<role>\S+) (?P<name>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")")
 ROLE_ALIASES = {"textbox": {"textbox", "searchbox", "textarea"}, "combobox": {"combobox", "listbox"}}
 INTERACTIVE = {
     "link",
@@ -35,9 +35,8 @@ class AXElement:
 
 def parse_elements(axtree_txt: str) -> list[AXElement]:
     out = []
-    for line in axtree_txt.splitlines():
-        m = LINE.match(line)
-        if m:
+    for line in axtree_txt.splitlines():  # pruned observations put several elements on one line
+        for m in LINE.finditer(line):
             try:
                 name = ast.literal_eval(m.group("name"))
             except (ValueError, SyntaxError):

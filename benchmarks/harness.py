@@ -27,7 +27,7 @@ TRACKED_PACKAGES = (
     "peft",
 )
 # keys that must match for --resume to continue a run
-RESUME_KEYS = ("agent", "agent_args", "suite", "split", "tasks", "max_steps", "seed")
+RESUME_KEYS = ("agent", "agent_args", "suite", "split", "tasks", "max_steps", "seed", "models")
 
 
 def package_versions() -> dict[str, str]:
@@ -87,9 +87,11 @@ def run_episode(
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """One episode; returns (result record, trajectory steps). Agent and env failures become the record's error."""
     from symbiotic_gym.env import make_embedded_env
+    from symbiotic_gym.llm import begin_episode, settings
     from symbiotic_gym.suites.embedded.tasks import get_task
 
     cfg = get_task(task_id)
+    begin_episode(task_id)
     start = time.perf_counter()
     steps: list[dict[str, Any]] = []
     record: dict[str, Any] = {
@@ -112,6 +114,7 @@ def run_episode(
         "terminated": False,
         "truncated": False,
         "seed": seed,
+        "models": {"large": settings().large, "small": settings().small},
     }
     env = make_embedded_env(task_id, max_steps=max_steps, **(env_kwargs or {}))
     try:

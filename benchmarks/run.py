@@ -28,6 +28,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="episode seed (default: 0)")
     p.add_argument("--out", default=None, help="run directory (default: runs/<agent>-<suite>-<timestamp>)")
     p.add_argument("--resume", action="store_true", help="continue the run in --out, skipping finished episodes")
+    p.add_argument(
+        "--large-model",
+        default=None,
+        help="model of the large role: litellm string (anthropic/claude-sonnet-4-6, openai/gpt-4o, "
+        "hosted_vllm/NAME, openai/NAME@http://host:port/v1) or local[:PATH]; env SYMBIOTIC_LARGE_MODEL; "
+        "default: a cloud model if an API key is set, else the bundled local model",
+    )
+    p.add_argument(
+        "--small-model",
+        default=None,
+        help="model of the small role (default: local, the bundled SmolLM2-135M-Instruct); env SYMBIOTIC_SMALL_MODEL",
+    )
+    p.add_argument("--llm-cache", default=None, metavar="DIR", help="record/replay cache directory for LLM calls")
+    p.add_argument(
+        "--llm-cache-mode",
+        default=None,
+        choices=("off", "record", "replay", "replay-strict"),
+        help="off | record (call and store) | replay (stored answers, call on a miss) | replay-strict "
+        "(a miss is an error; no model is called). Default: replay when --llm-cache is given, else off",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return p
 
@@ -39,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     from benchmarks.harness import RESUME_KEYS, environment_info, run_episode, summarize
     from symbiotic_gym.agent import make_agent, parse_agent_args, resolve_agent
     from symbiotic_gym.errors import SymbioticGymError
+    from symbiotic_gym.llm import configure
     from symbiotic_gym.suites import select_tasks
     from symbiotic_gym.trajectory import RunDir, atomic_write_json
 
@@ -47,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
         cls = resolve_agent(args.agent)
         agent_args = parse_agent_args(cls, args.agent_arg)
         task_ids = select_tasks(args.suite, args.split, args.tasks, args.limit)
+        cache_mode = args.llm_cache_mode or ("replay" if args.llm_cache else "off")
+        llm_settings = configure(
+            args.large_model, args.small_model, cache_dir=args.llm_cache, cache_mode=cache_mode, announce=True
+        )
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         run = RunDir(args.out or Path("runs") / f"{args.agent.replace(':', '_')}-{args.suite}-{stamp}")
         config: dict[str, Any] = {
@@ -58,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
             "tasks": task_ids,
             "max_steps": args.max_steps,
             "seed": args.seed,
+            "models": {"large": llm_settings.large, "small": llm_settings.small},
+            "llm": llm_settings.to_dict(),
             "created": dt.datetime.now().isoformat(timespec="seconds"),
             "command": ["python", "-m", "benchmarks.run", *(argv if argv is not None else sys.argv[1:])],
             "environment": environment_info(),

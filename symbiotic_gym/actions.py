@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,15 +29,16 @@ class Action:
 
     def __str__(self) -> str:
         args = list(self.args)
-        params = ACTIONS[self.name].params
-        while args and params[len(args) - 1][2] is not REQUIRED and args[-1] == params[len(args) - 1][2]:
+        spec = ACTIONS.get(self.name)
+        params = spec.params if spec else ()
+        while params and args and params[len(args) - 1][2] is not REQUIRED and args[-1] == params[len(args) - 1][2]:
             args.pop()  # leave trailing defaults out, as a person would write the action
         return f"{self.name}({', '.join(repr(a) for a in args)})"
 
     @property
     def bid(self) -> str | None:
-        spec = ACTIONS[self.name]
-        return str(self.args[0]) if spec.params and spec.params[0][0] == "bid" and self.args else None
+        spec = ACTIONS.get(self.name)
+        return str(self.args[0]) if spec and spec.params and spec.params[0][0] == "bid" and self.args else None
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class ActionSpec:
     params: tuple[tuple[str, type | tuple[type, ...], Any], ...]  # (name, type(s), default or REQUIRED)
     description: str
     examples: tuple[str, ...]
-    run: Callable[..., None]
+    run: Callable[..., None] | None = None  # None: an agent-side action that never reaches the browser
     terminal: bool = False
 
     def signature(self) -> str:
@@ -89,6 +90,13 @@ def _click(ctx: ActionContext, bid: str, button: str = "left") -> None:
 
 def _fill(ctx: ActionContext, bid: str, value: str) -> None:
     ctx.element(bid).fill(value, timeout=_timeout(ctx))
+
+
+def _type(ctx: ActionContext, bid: str, text: str, press_enter: bool = False) -> None:
+    el = ctx.element(bid)
+    el.fill(text, timeout=_timeout(ctx))
+    if press_enter:
+        el.press("Enter", timeout=_timeout(ctx))
 
 
 def _select(ctx: ActionContext, bid: str, options: str | list[str]) -> None:
@@ -157,6 +165,13 @@ _SPECS = (
         "Replace the text of an input, textarea or contenteditable element.",
         ("fill('237', 'example value')",),
         _fill,
+    ),
+    ActionSpec(
+        "type",
+        (("bid", STR, REQUIRED), ("text", STR, REQUIRED), ("press_enter", bool, False)),
+        "Replace the text of a field, then press Enter if press_enter is True (e.g. to submit a search).",
+        ("type('18', 'blue mug', press_enter=True)",),
+        _type,
     ),
     ActionSpec(
         "clear",
@@ -272,10 +287,12 @@ _SPECS = (
 ACTIONS: dict[str, ActionSpec] = {s.name: s for s in _SPECS}
 
 
-def describe_actions(names: tuple[str, ...] | None = None, *, examples: bool = True) -> str:
-    """The prompt description of the action set (or of a subset of it)."""
+def describe_actions(
+    names: tuple[str, ...] | None = None, *, examples: bool = True, grammar: Mapping[str, ActionSpec] | None = None
+) -> str:
+    """The prompt description of the action set (or of a subset of it, or of an agent's own grammar)."""
     lines = []
-    for spec in _SPECS:
+    for spec in (grammar or ACTIONS).values():
         if names is not None and spec.name not in names:
             continue
         lines.append(f"{spec.signature()}\n    {spec.description}")
@@ -302,6 +319,8 @@ def _check_type(value: Any, ptype: type | tuple[type, ...], where: str) -> Any:
         return str(value)  # click(12) means click('12')
     if float in types and isinstance(value, int) and not isinstance(value, bool):
         return value
+    if bool in types and value in (0, 1) and isinstance(value, int):
+        return bool(value)
     if list in types and isinstance(value, list):
         if not all(isinstance(v, str) for v in value):
             raise ActionError(f"{where} must be a list of strings")
@@ -312,8 +331,12 @@ def _check_type(value: Any, ptype: type | tuple[type, ...], where: str) -> Any:
     return value
 
 
-def parse_action(text: str) -> Action:
-    """Parse one action string into a validated :class:`Action` (raises :class:`ActionError`)."""
+def parse_action(text: str, grammar: Mapping[str, ActionSpec] | None = None) -> Action:
+    """Parse one action string into a validated :class:`Action` (raises :class:`ActionError`).
+
+    ``grammar`` restricts or extends the action set (an agent's own actions); default: every browser action.
+    """
+    grammar = ACTIONS if grammar is None else grammar
     if not isinstance(text, str):
         raise ActionError(f"An action must be a string, got {type(text).__name__}")
     src = text.strip().strip("`").strip()
@@ -332,9 +355,9 @@ def parse_action(text: str) -> Action:
     call = tree.body
     if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name):
         raise ActionError(f"An action must be a single function call such as click('12'), got {src[:200]!r}")
-    spec = ACTIONS.get(call.func.id)
+    spec = grammar.get(call.func.id)
     if spec is None:
-        raise ActionError(f"Unknown action '{call.func.id}'. Valid actions: {', '.join(ACTIONS)}")
+        raise ActionError(f"Unknown action '{call.func.id}'. Valid actions: {', '.join(grammar)}")
     if len(call.args) > len(spec.params):
         raise ActionError(f"Too many arguments for {spec.signature()}")
     values: dict[str, Any] = {}
@@ -366,7 +389,9 @@ def parse_action(text: str) -> Action:
 
 def execute_action(action: Action, ctx: ActionContext) -> None:
     """Run a parsed action; Playwright failures are re-raised as :class:`ActionError`."""
-    spec = ACTIONS[action.name]
+    spec = ACTIONS.get(action.name)
+    if spec is None or spec.run is None:
+        raise ActionError(f"'{action.name}' is not a browser action. Valid actions: {', '.join(ACTIONS)}")
     try:
         spec.run(ctx, *action.args)
     except ActionError:

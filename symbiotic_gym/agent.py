@@ -90,6 +90,16 @@ def _import_object(spec: str) -> Any:
     return obj
 
 
+def resolve_target(spec: str) -> Any:
+    """The object named by ``package.module:Name`` (clear error when it cannot be imported)."""
+    if ":" not in spec:
+        raise UnknownAgentError(f"{spec!r} must look like package.module:Name")
+    try:
+        return _import_object(spec)
+    except (ImportError, AttributeError) as err:
+        raise UnknownAgentError(f"Cannot load {spec!r}: {err}") from err
+
+
 def resolve_agent(spec: str) -> Callable[..., Agent]:
     """The agent class for a registered name or a ``package.module:Class`` spec."""
     if ":" in spec:
@@ -147,5 +157,15 @@ def parse_agent_args(cls: Any, pairs: list[str]) -> dict[str, Any]:
 
 
 def make_agent(spec: str, args: Mapping[str, Any] | None = None) -> Agent:
+    """Build an agent; objects with BrowserGym's ``get_action`` and no ``act`` are wrapped by the adapter."""
     cls = resolve_agent(spec)
-    return cls(**dict(args or {}))
+    agent = cls(**dict(args or {}))
+    if not callable(getattr(agent, "act", None)) and callable(getattr(agent, "get_action", None)):
+        adapter = resolve_agent("browsergym")
+        return adapter(agent=agent)
+    if not callable(getattr(agent, "act", None)) or not callable(getattr(agent, "reset", None)):
+        raise UnknownAgentError(
+            f"{spec!r} built a {type(agent).__name__}, which has neither act(obs)/reset(task) "
+            "nor BrowserGym's get_action(obs)"
+        )
+    return agent

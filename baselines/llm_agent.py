@@ -1,0 +1,87 @@
+"""What every prompting agent shares: the model call, one retry with the parse error, usage and route.
+
+A reply that holds no valid action is sent back to the model once with the error. If the retry fails too,
+the raw reply (capped) is returned as the action: the environment rejects it and the agent sees the error
+on its next observation, so a confused model costs a step, never the episode.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from symbiotic_gym.action_text import ExtractedAction, extract_action
+from symbiotic_gym.actions import ACTIONS, ActionError, ActionSpec
+from symbiotic_gym.agent import AgentStep, TaskInfo
+from symbiotic_gym.llm import LLM, Message, UsageMeter, get_llm
+from symbiotic_gym.llm.tokens import count_tokens, truncate_to_tokens
+
+RAW_ACTION_CHARS = 500
+
+
+class LLMAgentBase:
+    """Subclasses define ``grammar`` and ``build_messages``; ``decide`` runs the model with one retry."""
+
+    grammar: Mapping[str, ActionSpec] = ACTIONS
+
+    def __init__(
+        self, model: str = "large", temperature: float = 0.0, max_tokens: int = 384, max_obs_tokens: int = 3000
+    ) -> None:
+        self.model = model
+        self.temperature = temperature
+        self.max_tokens = max_tokens
+        self.max_obs_tokens = max_obs_tokens
+        self.task: TaskInfo | None = None
+        self._llm: LLM | None = None
+        self.pending_error = ""  # an extraction error the model has not yet seen in an observation
+
+    @property
+    def llm(self) -> LLM:
+        if self._llm is None:
+            self._llm = get_llm(self.model)
+        return self._llm
+
+    def reset(self, task: TaskInfo) -> None:
+        self.task = task
+        self.pending_error = ""
+
+    def fit_observation(self, text: str) -> str:
+        return truncate_to_tokens(text, self.max_obs_tokens, self.llm)
+
+    def count(self, text: str) -> int:
+        return count_tokens(text, self.llm)
+
+    def last_error(self, obs: Mapping[str, Any]) -> str:
+        """The error the model should see: its own unreadable reply, else the browser's action error."""
+        return self.pending_error or str(obs.get("last_action_error") or "")
+
+    def decide(self, messages: list[Message]) -> tuple[ExtractedAction | None, str, dict[str, Any]]:
+        """(parsed action or None, the final raw reply, meta with usage, route, model and errors)."""
+        meter = UsageMeter()
+        meta: dict[str, Any] = {"route": self.llm.route, "model": self.llm.model}
+        convo = list(messages)
+        reply, errors = "", []
+        for attempt in range(2):
+            completions = self.llm.complete(convo, n=1, temperature=self.temperature, max_tokens=self.max_tokens)
+            meter.add(completions)
+            reply = completions[0].text
+            try:
+                extracted = extract_action(reply, self.grammar)
+            except ActionError as err:
+                errors.append(str(err))
+                if attempt == 0:
+                    convo += [
+                        {"role": "assistant", "content": reply[:4000]},
+                        {"role": "user", "content": f"ERROR: {err}\nAnswer again, ending with exactly one action."},
+                    ]
+                continue
+            meta.update(usage=meter.to_dict(), raw=reply[:4000], parse_errors=errors)
+            self.pending_error = ""
+            return extracted, reply, meta
+        meta.update(usage=meter.to_dict(), raw=reply[:4000], parse_errors=errors)
+        self.pending_error = errors[-1]
+        return None, reply, meta
+
+    def unparsed_step(self, reply: str, meta: dict[str, Any]) -> AgentStep:
+        action = reply.strip()[:RAW_ACTION_CHARS] or "(empty reply)"
+        return AgentStep(action, "The model gave no valid action.", meta)

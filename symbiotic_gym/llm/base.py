@@ -1,0 +1,122 @@
+"""The one LLM interface every agent uses: ``complete(messages, ...) -> list[Completion]``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal, Protocol, runtime_checkable
+
+from symbiotic_gym.errors import SymbioticGymError
+
+Message = dict[str, str]
+Route = Literal["local", "cloud"]
+
+
+class LLMError(SymbioticGymError):
+    """A model call failed for good (after retries), or a model cannot be loaded."""
+
+
+@dataclass
+class Completion:
+    """One generated answer with what it cost. ``cached`` marks answers served from a record/replay cache."""
+
+    text: str
+    model: str
+    tokens_in: int = 0
+    tokens_out: int = 0
+    latency_s: float = 0.0
+    cost: float = 0.0
+    finish_reason: str = ""
+    route: Route = "local"
+    cached: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Completion:
+        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        return cls(**known)
+
+
+@runtime_checkable
+class LLM(Protocol):
+    """Anything with a model name, a route and ``complete``; backends, caches and test doubles alike."""
+
+    model: str
+    route: Route
+
+    def complete(
+        self,
+        messages: Sequence[Message],
+        *,
+        n: int = 1,
+        temperature: float = 0.0,
+        max_tokens: int = 512,
+        stop: Sequence[str] | None = None,
+    ) -> list[Completion]: ...
+
+
+@dataclass
+class UsageMeter:
+    """Sums the usage of the completions an agent asked for during one step (goes into ``AgentStep.meta``)."""
+
+    tokens_in: int = 0
+    tokens_out: int = 0
+    cost: float = 0.0
+    latency_s: float = 0.0
+    calls: int = 0
+    cached_calls: int = 0
+    models: list[str] = field(default_factory=list)
+
+    def add(self, completions: Sequence[Completion]) -> None:
+        if not completions:
+            return
+        self.calls += 1
+        first = completions[0]
+        # one request: the prompt is paid once, every returned choice pays its own output
+        self.tokens_in += first.tokens_in
+        self.tokens_out += sum(c.tokens_out for c in completions)
+        self.cost += sum(c.cost for c in completions)
+        self.latency_s += first.latency_s
+        self.cached_calls += int(first.cached)
+        if first.model not in self.models:
+            self.models.append(first.model)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "tokens_in": self.tokens_in,
+            "tokens_out": self.tokens_out,
+            "cost": round(self.cost, 8),
+            "latency_s": round(self.latency_s, 4),
+            "calls": self.calls,
+            "cached_calls": self.cached_calls,
+            "models": list(self.models),
+        }
+
+
+def request_key(model: str, messages: Sequence[Message], **params: Any) -> str:
+    """A stable hash of a request: same model, messages and parameters give the same key on any machine."""
+    payload = {
+        "model": model,
+        "messages": [{"role": m["role"], "content": m["content"]} for m in messages],
+        "params": {k: (list(v) if isinstance(v, tuple) else v) for k, v in sorted(params.items())},
+    }
+    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def check_messages(messages: Sequence[Message]) -> list[Message]:
+    """Validate a chat before it is sent; a wrong shape is a programming error worth a clear message."""
+    out = []
+    for i, m in enumerate(messages):
+        if not isinstance(m, dict) or "role" not in m or "content" not in m:
+            raise LLMError(f"messages[{i}] must be a dict with 'role' and 'content', got {m!r:.80}")
+        if m["role"] not in ("system", "user", "assistant"):
+            raise LLMError(f"messages[{i}]['role'] must be system, user or assistant, got {m['role']!r}")
+        out.append({"role": m["role"], "content": str(m["content"])})
+    if not out:
+        raise LLMError("messages is empty")
+    return out

@@ -1,0 +1,141 @@
+"""Record/replay cache for any LLM: CI replays a real model's run exactly, with no key and no network.
+
+Requests are keyed by a stable hash of (model, messages, n, temperature, max_tokens, stop). Identical
+requests within one episode are told apart by their occurrence number, so a sampled run replays step for
+step. Modes:
+
+* ``off``            no cache;
+* ``record``         always call the model and store its answers (re-records what was there);
+* ``replay``         serve stored answers; on a miss call the model and store the answer;
+* ``replay-strict``  serve stored answers; a miss raises :class:`CacheMissError` and no model is ever built.
+
+Replayed completions keep the usage and cost recorded with them (what the run cost when it was recorded)
+and are marked ``cached=True``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from symbiotic_gym.llm.base import LLM, Completion, LLMError, Message, Route, check_messages, request_key
+from symbiotic_gym.trajectory import atomic_write_json
+
+CACHE_MODES = ("off", "record", "replay", "replay-strict")
+
+
+class CacheMissError(LLMError):
+    """replay-strict found no stored answer for a request."""
+
+
+class _Scope:
+    """Occurrence counters per request key; reset at the start of every episode."""
+
+    def __init__(self) -> None:
+        self.name = ""
+        self.counts: dict[str, int] = {}
+        self.lock = threading.Lock()
+
+    def next_index(self, key: str) -> int:
+        with self.lock:
+            i = self.counts.get(key, 0)
+            self.counts[key] = i + 1
+            return i
+
+    def reset(self, name: str) -> None:
+        with self.lock:
+            self.name, self.counts = name, {}
+
+
+SCOPE = _Scope()
+
+
+def begin_episode(name: str) -> None:
+    """Restart occurrence counting (the harness calls this before each episode)."""
+    SCOPE.reset(name)
+
+
+class RecordReplayLLM:
+    """Wraps a model (built lazily by ``factory``) with a directory of recorded answers."""
+
+    def __init__(
+        self, model: str, route: Route, factory: Callable[[], LLM], cache_dir: str | Path, mode: str = "replay"
+    ) -> None:
+        if mode not in CACHE_MODES or mode == "off":
+            raise LLMError(f"cache mode must be one of {', '.join(CACHE_MODES[1:])} here, got {mode!r}")
+        self.model = model
+        self.route: Route = route
+        self.mode = mode
+        self.dir = Path(cache_dir)
+        self._factory = factory
+        self._inner: LLM | None = None
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def __repr__(self) -> str:
+        return f"RecordReplayLLM({self.model!r}, mode={self.mode!r}, dir={str(self.dir)!r})"
+
+    @property
+    def inner(self) -> LLM:
+        with self._lock:
+            if self._inner is None:
+                self._inner = self._factory()
+            return self._inner
+
+    def count_tokens(self, text: str) -> int:
+        counter = getattr(self.inner, "count_tokens", None) if self.mode != "replay-strict" else None
+        return int(counter(text)) if counter else max(1, len(text) // 4)
+
+    def _path(self, key: str) -> Path:
+        return self.dir / key[:2] / f"{key}.json"
+
+    def _load(self, key: str) -> dict[str, Any] | None:
+        path = self._path(key)
+        if not path.exists():
+            return None
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as err:
+            raise LLMError(f"Corrupt LLM cache entry {path}: {err}. Delete it and record again.") from err
+
+    def complete(
+        self,
+        messages: Sequence[Message],
+        *,
+        n: int = 1,
+        temperature: float = 0.0,
+        max_tokens: int = 512,
+        stop: Sequence[str] | None = None,
+    ) -> list[Completion]:
+        msgs = check_messages(messages)
+        params = {"n": n, "temperature": temperature, "max_tokens": max_tokens, "stop": list(stop or [])}
+        key = request_key(self.model, msgs, **params)
+        index = SCOPE.next_index(key)
+        stored = self._load(key)
+        entries: list[list[dict[str, Any]]] = stored["entries"] if stored else []
+        if self.mode != "record" and index < len(entries):
+            self.hits += 1
+            return [Completion.from_dict({**c, "cached": True}) for c in entries[index]]
+        if self.mode == "replay-strict":
+            self.misses += 1
+            last = msgs[-1]["content"][-300:]
+            raise CacheMissError(
+                f"replay-strict: no recorded answer for model {self.model!r} (request {key[:12]}, occurrence "
+                f"{index}) in {self.dir}. Record it first with --llm-cache-mode record. End of the prompt: {last!r}"
+            )
+        self.misses += 1
+        answers = self.inner.complete(msgs, n=n, temperature=temperature, max_tokens=max_tokens, stop=stop)
+        with self._lock:
+            stored = self._load(key) or {"key": key, "model": self.model, "request": {"messages": msgs, **params}}
+            entries = stored.setdefault("entries", [])
+            record = [c.to_dict() for c in answers]
+            if index < len(entries):
+                entries[index] = record
+            else:
+                entries.extend([record] * (index + 1 - len(entries)))
+            atomic_write_json(self._path(key), stored)
+        return answers

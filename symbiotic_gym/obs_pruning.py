@@ -1,0 +1,291 @@
+"""AgentOccam-style pruning of accessibility-tree text: fewer tokens, the same actionable content.
+
+Input is BrowserGym-format ``axtree_txt`` (``[bid] role 'name', prop=value`` lines indented by depth).
+The rules, after AgentOccam's observation refinement:
+
+* only interactive elements keep their ``[bid]``; landmarks and containers without a name disappear and
+  their children move up; named containers stay as one short line;
+* URLs of links and the page are dropped (the prompt shows the current URL once);
+* static text is printed bare, consecutive texts are merged, and a text that repeats a neighbour's name
+  (a label next to its field, a link's own caption) is dropped;
+* tables become one ``| cell | cell |`` line per row, with interactive cells kept as ``[bid] role 'name'``;
+* noisy properties (``focused``) are dropped, repeated lines collapsed, and the result capped.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+
+INTERACTIVE_ROLES = frozenset(
+    {
+        "link",
+        "button",
+        "textbox",
+        "searchbox",
+        "textarea",
+        "combobox",
+        "listbox",
+        "ListBox",
+        "checkbox",
+        "radio",
+        "option",
+        "menuitem",
+        "menuitemcheckbox",
+        "menuitemradio",
+        "tab",
+        "switch",
+        "slider",
+        "spinbutton",
+        "treeitem",
+    }
+)
+CONTAINER_ROLES = frozenset(
+    {
+        "banner",
+        "main",
+        "navigation",
+        "contentinfo",
+        "complementary",
+        "region",
+        "form",
+        "list",
+        "listitem",
+        "article",
+        "section",
+        "Section",
+        "generic",
+        "group",
+        "document",
+        "paragraph",
+        "DescriptionList",
+        "term",
+        "definition",
+        "figure",
+        "search",
+        "toolbar",
+        "menu",
+        "menubar",
+        "tablist",
+        "tabpanel",
+        "dialog",
+        "alert",
+        "status",
+        "note",
+        "blockquote",
+        "LayoutTable",
+        "LayoutTableRow",
+        "LayoutTableCell",
+        "MenuListPopup",
+    }
+)
+# containers whose name is worth one line even though they are not interactive
+KEEP_NAMED = frozenset({"navigation", "form", "region", "dialog", "alert", "status", "tabpanel", "figure", "group"})
+INLINE_ROLES = frozenset(
+    {
+        "listitem",
+        "paragraph",
+        "generic",
+        "Section",
+        "section",
+        "article",
+        "term",
+        "definition",
+        "cell",
+        "gridcell",
+        "LayoutTableCell",
+        "note",
+        "status",
+        "alert",
+        "blockquote",
+    }
+)
+DROPPED_PROPS = frozenset({"focused", "url"})
+TEXT_ROLES = frozenset({"StaticText", "text"})
+
+_LINE = re.compile(r"^(?P<indent>\t*)(?:\[(?P<bid>[^\]]+)\] )?(?P<role>\S+)(?P<rest>.*)$")
+_STR = r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\""
+_NAME = re.compile(rf"^ (?P<name>{_STR})")
+_PROP = re.compile(rf", (?P<key>[\w-]+)(?:=(?P<value>{_STR}|[^,]*))?")
+
+
+@dataclass
+class AXNode:
+    role: str
+    name: str = ""
+    bid: str | None = None
+    props: list[tuple[str, str | None]] = field(default_factory=list)
+    children: list[AXNode] = field(default_factory=list)
+
+
+def _unquote(lit: str) -> str:
+    try:
+        return str(ast.literal_eval(lit))
+    except (ValueError, SyntaxError):
+        return lit[1:-1]
+
+
+def parse_axtree_text(text: str) -> list[AXNode]:
+    """Rebuild the tree from indented text (lines that do not parse become text nodes)."""
+    roots: list[AXNode] = []
+    stack: list[tuple[int, AXNode]] = []
+    for raw in text.splitlines():
+        if not raw.strip():
+            continue
+        m = _LINE.match(raw)
+        depth = len(m.group("indent")) if m else len(raw) - len(raw.lstrip("\t"))
+        node = AXNode(role="StaticText", name=raw.strip())
+        if m:
+            rest = m.group("rest")
+            nm = _NAME.match(rest)
+            name = _unquote(nm.group("name")) if nm else ""
+            rest = rest[nm.end() :] if nm else rest
+            props = [(p.group("key"), p.group("value")) for p in _PROP.finditer(rest)]
+            node = AXNode(role=m.group("role"), name=name, bid=m.group("bid"), props=props)
+        while stack and stack[-1][0] >= depth:
+            stack.pop()
+        (stack[-1][1].children if stack else roots).append(node)
+        stack.append((depth, node))
+    return roots
+
+
+def _text_of(node: AXNode) -> str:
+    """Everything a cell or item says, interactive parts kept addressable."""
+    if node.role in INTERACTIVE_ROLES and node.bid:
+        return f"[{node.bid}] {node.role} {node.name!r}"
+    parts = [node.name] if node.name and node.role not in CONTAINER_ROLES | {"cell", "gridcell", "columnheader"} else []
+    inner = [_text_of(c) for c in node.children]
+    if node.name and not any(node.name in t for t in inner) and not parts:
+        parts.append(node.name)
+    names = {c.name.strip().rstrip(":") for c in node.children if c.role not in TEXT_ROLES and c.name}
+    parts.extend(
+        t
+        for c, t in zip(node.children, inner, strict=True)
+        if t and not (c.role in TEXT_ROLES and t.rstrip(":") in names)
+    )
+    return " ".join(parts).strip()
+
+
+def _row_line(row: AXNode) -> str:
+    cells = [c for c in row.children if c.role in ("cell", "gridcell", "columnheader", "rowheader")] or row.children
+    return "| " + " | ".join(_text_of(c) or " " for c in cells) + " |"
+
+
+def _props(node: AXNode) -> str:
+    out = []
+    for key, value in node.props:
+        if key in DROPPED_PROPS:
+            continue
+        out.append(key if value is None else f"{key}={value}")
+    return "".join(", " + p for p in out)
+
+
+class _Pruner:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def emit(self, depth: int, text: str) -> None:
+        line = "\t" * depth + text
+        if self.lines and self.lines[-1] == line:
+            return  # repeated line (e.g. the same caption twice)
+        self.lines.append(line)
+
+    def visit_children(self, children: list[AXNode], depth: int, context: str) -> None:
+        texts: list[str] = []
+        names = {c.name for c in children if c.role not in TEXT_ROLES and c.name}
+
+        def flush() -> None:
+            if texts:
+                self.emit(depth, " ".join(texts))
+                texts.clear()
+
+        for child in children:
+            if child.role in TEXT_ROLES:
+                t = child.name.strip()
+                # drop texts that repeat a sibling's or the parent's name (labels, captions)
+                if t and t not in names and t not in context and not any(t == n.strip(":") for n in names):
+                    texts.append(t)
+                continue
+            flush()
+            self.visit(child, depth, context)
+        flush()
+
+    def visit(self, node: AXNode, depth: int, context: str) -> None:
+        role = node.role
+        if role == "RootWebArea":
+            self.emit(depth, f"RootWebArea {node.name!r}")
+            self.visit_children(node.children, depth + 1, node.name)
+            return
+        if role in ("table", "grid", "treegrid"):
+            if node.name:
+                self.emit(depth, f"table {node.name!r}")
+            for row in _rows(node):
+                self.emit(depth + 1 if node.name else depth, _row_line(row))
+            return
+        if role in INTERACTIVE_ROLES and node.bid:
+            self.emit(depth, f"[{node.bid}] {role} {node.name!r}{_props(node)}")
+            if node.children:
+                value = next((v for k, v in node.props if k == "value" and v), "")
+                self.visit_children(node.children, depth + 1, node.name + " " + _unquote(value) if value else node.name)
+            return
+        if role in ("img", "image") and not node.name:
+            return
+        if role in CONTAINER_ROLES or role in ("cell", "row", "rowgroup"):
+            if _is_inline(node):  # text mixed with links: one line, as it reads on the page
+                line = _text_of(node)
+                if line and line not in context:
+                    self.emit(depth, line)
+                return
+            if node.name and role in KEEP_NAMED:
+                self.emit(depth, f"{role} {node.name!r}")
+                self.visit_children(node.children, depth + 1, node.name)
+            elif node.name and not node.children:
+                self.emit(depth, node.name)
+            else:
+                self.visit_children(node.children, depth, context + " " + node.name)
+            return
+        # headings, images with alt text, static roles with a name, anything unknown
+        label = f"{role} {node.name!r}{_props(node)}" if node.name else f"{role}{_props(node)}"
+        if node.name or node.children:
+            self.emit(depth, label if node.name else role)
+        self.visit_children(node.children, depth + 1, node.name)
+
+
+def _is_inline(node: AXNode) -> bool:
+    """A container whose children are only texts and childless interactive elements, with some text."""
+    if node.role not in INLINE_ROLES:
+        return False
+    kids = node.children
+    has_text = any(c.role in TEXT_ROLES for c in kids)
+    leaves = all(c.role in TEXT_ROLES or (c.role in INTERACTIVE_ROLES and not c.children) for c in kids)
+    return has_text and leaves and len(kids) > 1 and len(kids) <= 16
+
+
+def _rows(table: AXNode) -> list[AXNode]:
+    out: list[AXNode] = []
+    stack = list(reversed(table.children))
+    while stack:
+        n = stack.pop()
+        if n.role == "row":
+            out.append(n)
+        else:
+            stack.extend(reversed(n.children))
+    return out
+
+
+def prune_axtree(text: str, *, max_lines: int = 400, max_chars: int = 24_000) -> str:
+    """The pruned observation; at most ``max_lines`` lines and ``max_chars`` characters."""
+    pruner = _Pruner()
+    for root in parse_axtree_text(text):
+        pruner.visit(root, 0, "")
+    lines = pruner.lines
+    # drop a heading-less empty remainder of hoisting: lines that are only a role word with nothing under them
+    out, size = [], 0
+    for i, line in enumerate(lines):
+        if len(out) >= max_lines or size + len(line) + 1 > max_chars:
+            out.append(f"[... {len(lines) - i} more lines not shown ...]")
+            break
+        out.append(line)
+        size += len(line) + 1
+    return "\n".join(out)
