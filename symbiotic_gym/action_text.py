@@ -16,9 +16,13 @@ from dataclasses import dataclass
 from symbiotic_gym.actions import ACTIONS, Action, ActionError, ActionSpec, parse_action
 
 MAX_REPLY_CHARS = 50_000
-FENCE_RE = re.compile(r"```[a-zA-Z_]*\n?(.*?)```", re.DOTALL)
+FENCE_RE = re.compile(r"```(?:[a-zA-Z_]+[ \t]*\n)?(.*?)```", re.DOTALL)
 ACTION_LINE_RE = re.compile(r"^\s*(?:\*\*)?(?:next\s+)?action(?:\*\*)?\s*[:=]\s*(.+)$", re.IGNORECASE | re.MULTILINE)
-TRAILING_LABEL_RE = re.compile(r"(?:\*\*)?(?:next\s+)?action(?:\*\*)?\s*[:=]\s*$", re.IGNORECASE)
+TRAILING_LABEL_RE = re.compile(
+    r"(?:(?:\*\*)?(?:next\s+)?action(?:\*\*)?\s*[:=]|(?:in summary,?\s*)?the next action i will perform is)?\s*"
+    r"(?:```[a-zA-Z_]*)?\s*$",
+    re.IGNORECASE,
+)
 LABEL_RE = re.compile(r"^\s*(?:thought|thoughts|reasoning|reason|rationale|think)\s*:\s*", re.IGNORECASE)
 
 

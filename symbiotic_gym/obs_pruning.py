@@ -204,7 +204,7 @@ class _Pruner:
             if child.role in TEXT_ROLES:
                 t = child.name.strip()
                 # drop texts that repeat a sibling's or the parent's name (labels, captions)
-                if t and t not in names and t not in context and not any(t == n.strip(":") for n in names):
+                if t and t not in names and t not in context and t not in texts and t.rstrip(":") not in names:
                     texts.append(t)
                 continue
             flush()

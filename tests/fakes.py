@@ -23,14 +23,18 @@ class ScriptedLLM:
     def complete(self, messages, *, n=1, temperature=0.0, max_tokens=512, stop=None) -> list[Completion]:
         msgs = [dict(m) for m in messages]
         self.calls.append(msgs)
-        if self._respond is not None:
-            text = self._respond(msgs)
-        else:
-            text = self._script.pop(0) if self._script else "noop()"
+        text = self._respond(msgs) if self._respond is not None else (self._script or ["noop()"]).pop(0)
         size = sum(len(m["content"]) for m in msgs)
         return [
-            Completion(text, self.model, tokens_in=size // 4, tokens_out=len(text) // 4 + 1, latency_s=0.001,
-                       cost=0.000001 * size, route=self.route)
+            Completion(
+                text,
+                self.model,
+                tokens_in=size // 4,
+                tokens_out=len(text) // 4 + 1,
+                latency_s=0.001,
+                cost=0.000001 * size,
+                route=self.route,
+            )
             for _ in range(n)
         ]
 
@@ -55,7 +59,8 @@ class OracleResponder:
     def __call__(self, messages: list[Message]) -> str:
         step = self.oracle.act({"axtree_txt": self.observation(messages[-1]["content"])})
         if self.style == "vanilla":
-            return f"Let's think step-by-step. {step.rationale}\nIn summary, the next action I will perform is ```{step.action}```"
+            summary = f"In summary, the next action I will perform is ```{step.action}```"
+            return f"Let's think step-by-step. {step.rationale}\n{summary}"
         action = parse_action(step.action)
         a = action.args
         occam = {

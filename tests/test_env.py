@@ -50,8 +50,9 @@ def test_fresh_state_every_episode() -> None:
     env.reset(seed=0)
     obs, *_ = env.step("goto('" + env.unwrapped.page.url.rstrip("/") + "/settings')")
     assert "emma.lopez@example.com" in obs["axtree_txt"]
-    bid = next(line.split("]")[0].strip().lstrip("[") for line in obs["axtree_txt"].splitlines()
-               if "textbox 'Email'" in line)
+    bid = next(
+        line.split("]")[0].strip().lstrip("[") for line in obs["axtree_txt"].splitlines() if "textbox 'Email'" in line
+    )
     env.step(f"fill('{bid}', 'changed@example.com')")
     obs, *_ = env.step("keyboard_press('Enter')")
     assert "changed@example.com" in obs["axtree_txt"]

@@ -4,8 +4,9 @@ from symbiotic_gym.evaluation import EvalContext, clean_answer, evaluate, must_i
 
 
 def ctx(answer: str = "", url: str = "", page: str = "", sql: str = "", judge=None) -> EvalContext:
-    return EvalContext(intent="q", answer=answer, final_url=url, read_page=lambda u, loc: page,
-                       read_sql=lambda s, q: sql, judge=judge)
+    return EvalContext(
+        intent="q", answer=answer, final_url=url, read_page=lambda u, loc: page, read_sql=lambda s, q: sql, judge=judge
+    )
 
 
 def test_string_match_exact_and_must_include() -> None:
@@ -38,10 +39,13 @@ def test_url_match_path_and_query() -> None:
 
 
 def test_program_html_sql_and_page_and_errors() -> None:
-    cfg = {"eval_types": ["program_html"], "program_html": [
-        {"url": "sql://shop", "locator": "SELECT x", "required_contents": {"exact_match": "closed"}},
-        {"url": "last", "locator": "", "required_contents": {"must_include": ["Saved"]}},
-    ]}
+    cfg = {
+        "eval_types": ["program_html"],
+        "program_html": [
+            {"url": "sql://shop", "locator": "SELECT x", "required_contents": {"exact_match": "closed"}},
+            {"url": "last", "locator": "", "required_contents": {"must_include": ["Saved"]}},
+        ],
+    }
     assert evaluate(cfg, ctx(sql="closed", page="Settings Saved")).status == "pass"
     assert evaluate(cfg, ctx(sql="open", page="Settings Saved")).status == "fail"
 

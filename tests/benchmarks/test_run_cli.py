@@ -11,8 +11,24 @@ from symbiotic_gym.trajectory import RunDir
 
 def test_run_writes_a_complete_run_directory_and_resumes(tmp_path: Path, capsys) -> None:
     out = tmp_path / "run"
-    assert main(["--agent", "oracle", "--tasks", "tracker.*", "--split", "test", "--limit", "2", "--out", str(out),
-                 "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "--agent",
+                "oracle",
+                "--tasks",
+                "tracker.*",
+                "--split",
+                "test",
+                "--limit",
+                "2",
+                "--out",
+                str(out),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     run = RunDir(out)
     config = run.load_config()
     assert config["agent"] == "oracle" and config["agent_args"] == {} and len(config["tasks"]) == 2
@@ -29,15 +45,67 @@ def test_run_writes_a_complete_run_directory_and_resumes(tmp_path: Path, capsys)
     # a torn line (kill -9 mid-append) and a missing episode: resume finishes it, without duplicates
     lines = run.results_path.read_text().splitlines()
     run.results_path.write_text(lines[0] + "\n" + lines[1][:40])
-    assert main(["--agent", "oracle", "--tasks", "tracker.*", "--split", "test", "--limit", "2", "--out", str(out),
-                 "--quiet"]) == 2  # refuses without --resume
-    assert main(["--agent", "oracle", "--tasks", "tracker.*", "--split", "test", "--limit", "2", "--out", str(out),
-                 "--quiet", "--resume"]) == 0
+    assert (
+        main(
+            [
+                "--agent",
+                "oracle",
+                "--tasks",
+                "tracker.*",
+                "--split",
+                "test",
+                "--limit",
+                "2",
+                "--out",
+                str(out),
+                "--quiet",
+            ]
+        )
+        == 2
+    )  # refuses without --resume
+    assert (
+        main(
+            [
+                "--agent",
+                "oracle",
+                "--tasks",
+                "tracker.*",
+                "--split",
+                "test",
+                "--limit",
+                "2",
+                "--out",
+                str(out),
+                "--quiet",
+                "--resume",
+            ]
+        )
+        == 0
+    )
     ids = [r["task_id"] for r in run.results()]
     assert sorted(ids) == sorted(set(ids)) and len(ids) == 2
     # a changed configuration is refused
-    assert main(["--agent", "oracle", "--tasks", "tracker.*", "--split", "test", "--limit", "2", "--out", str(out),
-                 "--quiet", "--resume", "--max-steps", "5"]) == 2
+    assert (
+        main(
+            [
+                "--agent",
+                "oracle",
+                "--tasks",
+                "tracker.*",
+                "--split",
+                "test",
+                "--limit",
+                "2",
+                "--out",
+                str(out),
+                "--quiet",
+                "--resume",
+                "--max-steps",
+                "5",
+            ]
+        )
+        == 2
+    )
     assert "max_steps" in capsys.readouterr().err
 
 
@@ -49,8 +117,10 @@ def test_unknown_agent_suggests_the_closest(capsys) -> None:
 
 def test_agent_args_are_typed_and_recorded(tmp_path: Path) -> None:
     out = tmp_path / "r"
-    assert main(["--agent", "random", "-A", "seed=3", "-A", "stop_prob=0.5", "--limit", "1", "--out", str(out),
-                 "--quiet"]) == 0
+    assert (
+        main(["--agent", "random", "-A", "seed=3", "-A", "stop_prob=0.5", "--limit", "1", "--out", str(out), "--quiet"])
+        == 0
+    )
     assert RunDir(out).load_config()["agent_args"] == {"seed": 3, "stop_prob": 0.5}
     assert main(["--agent", "random", "-A", "sed=3", "--limit", "1", "--out", str(tmp_path / "x")]) == 2
 

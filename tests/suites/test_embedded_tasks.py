@@ -46,7 +46,8 @@ def test_stored_task_files_match_the_generator(tmp_path: Path) -> None:
     assert set(generated) == set(TASKS)
     for tid, cfg in generated.items():
         assert (TASK_DIR / f"{tid}.json").read_text(encoding="utf-8") == generate.render(cfg), (
-            f"{tid} is stale: run python -m symbiotic_gym.suites.embedded.generate")
+            f"{tid} is stale: run python -m symbiotic_gym.suites.embedded.generate"
+        )
 
 
 def _broken(tmp_path: Path, mutate) -> Path:

@@ -83,8 +83,21 @@ def test_injected_fault_gives_http_500(servers) -> None:
 def test_checkout_rejects_an_invalid_card(servers) -> None:
     shop = servers["shop"]
     get(shop, "/cart/add/1", user="emma.lopez", data={"qty": "1"})
-    _, body = get(shop, "/checkout", user="emma.lopez", data={
-        "method": "new", "card_number": "4111 1111 1111 1112", "card_exp": "01/30", "card_cvc": "123",
-        "ship_name": "E", "street": "s", "city": "c", "state": "s", "zip": "1"})
+    _, body = get(
+        shop,
+        "/checkout",
+        user="emma.lopez",
+        data={
+            "method": "new",
+            "card_number": "4111 1111 1111 1112",
+            "card_exp": "01/30",
+            "card_cvc": "123",
+            "ship_name": "E",
+            "street": "s",
+            "city": "c",
+            "state": "s",
+            "zip": "1",
+        },
+    )
     assert "valid card number" in body
     shop.reset()

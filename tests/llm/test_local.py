@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import pytest
+from tiny_model import build_tiny_chat_model
+
+from symbiotic_gym.llm import build_llm
+from symbiotic_gym.llm.local import TransformersLLM, resolve_local_path
+
+MSGS = [{"role": "system", "content": "Act."}, {"role": "user", "content": "OBSERVATION [12] link"}]
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    return build_tiny_chat_model(tmp_path_factory.mktemp("tiny"))
+
+
+def test_local_model_generates_with_usage(tiny) -> None:
+    model = build_llm(f"local:{tiny}")
+    assert isinstance(model, TransformersLLM) and model.route == "local"
+    (c,) = model.complete(MSGS, max_tokens=8)
+    assert isinstance(c.text, str) and c.tokens_in > 5 and 0 < c.tokens_out <= 8
+    assert c.cost == 0.0 and c.route == "local" and c.model == f"local:{tiny}"
+    again = model.complete(MSGS, max_tokens=8)[0]
+    assert again.text == c.text  # greedy decoding is deterministic
+
+
+def test_sampling_n_and_greedy_n(tiny) -> None:
+    model = TransformersLLM(tiny, seed=1)
+    sampled = model.complete(MSGS, n=3, temperature=1.0, max_tokens=6)
+    assert len(sampled) == 3
+    greedy = model.complete(MSGS, n=2, max_tokens=6)
+    assert greedy[0].text == greedy[1].text and greedy[1].tokens_out == 0  # generated once
+
+
+def test_long_prompts_are_cut_from_the_left(tiny) -> None:
+    model = TransformersLLM(tiny, max_context=64)
+    (c,) = model.complete([{"role": "user", "content": "hello " * 200}], max_tokens=4)
+    assert c.finish_reason == "prompt_truncated" and c.tokens_in <= 60
+
+
+def test_adapter_folder_resolves_its_base(tiny, tmp_path) -> None:
+    import json
+
+    (tmp_path / "adapter_config.json").write_text(json.dumps({"base_model_name_or_path": str(tiny)}))
+    assert resolve_local_path(f"local:{tmp_path}") == (tiny, tmp_path)
