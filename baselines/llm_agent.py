@@ -78,8 +78,13 @@ class LLMAgentBase:
         convo = list(messages)
         reply, errors = "", []
         for attempt in range(2):
+            # a primed answer is one action: stop at the first blank line instead of rambling to max_tokens
             completions = self.llm.complete(
-                convo + primer, n=1, temperature=self.temperature, max_tokens=self.max_tokens
+                convo + primer,
+                n=1,
+                temperature=self.temperature,
+                max_tokens=self.max_tokens,
+                stop=["\n\n"] if prefix else None,
             )
             meter.add(completions)
             reply = completions[0].text

@@ -27,8 +27,12 @@ LINK = re.compile(r"\[([^\]]+)\] link 'Kitchen'")
 
 def _stats(values: list[float]) -> dict[str, float]:
     vals = sorted(values)
-    return {"median": statistics.median(vals), "p90": vals[min(len(vals) - 1, int(0.9 * len(vals)))],
-            "mean": statistics.fmean(vals), "n": len(vals)}
+    return {
+        "median": statistics.median(vals),
+        "p90": vals[min(len(vals) - 1, int(0.9 * len(vals)))],
+        "mean": statistics.fmean(vals),
+        "n": len(vals),
+    }
 
 
 def bench_ours(task_id: str, episodes: int) -> dict[str, Any]:
@@ -62,8 +66,12 @@ def bench_stock(task_id: str, episodes: int, pre_observation_delay: float) -> di
     resets, steps, site = [], [], []
     for _ in range(episodes):
         t = time.perf_counter()
-        env = BrowserEnv(task_entrypoint=EmbeddedTask, task_kwargs={"task_id": task_id}, headless=True,
-                         pre_observation_delay=pre_observation_delay)
+        env = BrowserEnv(
+            task_entrypoint=EmbeddedTask,
+            task_kwargs={"task_id": task_id},
+            headless=True,
+            pre_observation_delay=pre_observation_delay,
+        )
         obs, info = env.reset(seed=0)
         resets.append(time.perf_counter() - t)
         site.append(info["task_info"]["site_reset_s"])
@@ -97,8 +105,10 @@ def main(argv: list[str] | None = None) -> int:
         cells = [f"{r[k]['median']:.3f} / {r[k]['p90']:.3f}" for k in ("reset_s", "step_s", "site_reset_s")]
         print(f"{name:12s} " + " ".join(f"{c:>17s}" for c in cells))
     ours, stock = results["ours"], results["stock"]
-    print(f"speed-up vs stock: reset x{stock['reset_s']['median'] / ours['reset_s']['median']:.1f}, "
-          f"step x{stock['step_s']['median'] / ours['step_s']['median']:.1f}")
+    print(
+        f"speed-up vs stock: reset x{stock['reset_s']['median'] / ours['reset_s']['median']:.1f}, "
+        f"step x{stock['step_s']['median'] / ours['step_s']['median']:.1f}"
+    )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"task": args.task, "results": results, "environment": environment_info()}, indent=2))

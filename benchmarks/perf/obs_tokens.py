@@ -102,14 +102,18 @@ def main(argv: list[str] | None = None) -> int:
     report["embedded"] = measure(embedded_pages(), tokenizer)
     mw = miniwob_pages(args.miniwob)
     report["miniwob"] = measure(mw, tokenizer) if mw else {"pages": 0, "note": "pip install miniwob to include it"}
-    print(f"{'pages':10s} {'n':>4s} {'tokens before':>14s} {'after':>8s} {'total cut':>10s} {'median cut':>11s} "
-          f"{'min cut':>8s} {'ids lost':>9s}")
+    print(
+        f"{'pages':10s} {'n':>4s} {'tokens before':>14s} {'after':>8s} {'total cut':>10s} {'median cut':>11s} "
+        f"{'min cut':>8s} {'ids lost':>9s}"
+    )
     for suite in ("embedded", "miniwob"):
         r = report[suite]
         if r["pages"]:
-            print(f"{suite:10s} {r['pages']:4d} {r['tokens_before']:14d} {r['tokens_after']:8d} "
-                  f"{r['reduction_total']:10.1%} {r['reduction_median_page']:11.1%} {r['reduction_min_page']:8.1%} "
-                  f"{r['interactive_ids_lost']:9d}")
+            print(
+                f"{suite:10s} {r['pages']:4d} {r['tokens_before']:14d} {r['tokens_after']:8d} "
+                f"{r['reduction_total']:10.1%} {r['reduction_median_page']:11.1%} {r['reduction_min_page']:8.1%} "
+                f"{r['interactive_ids_lost']:9d}"
+            )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
