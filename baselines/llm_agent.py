@@ -14,7 +14,7 @@ from symbiotic_gym.action_text import ExtractedAction, extract_action
 from symbiotic_gym.actions import ACTIONS, ActionError, ActionSpec
 from symbiotic_gym.agent import AgentStep, TaskInfo
 from symbiotic_gym.llm import LLM, Message, UsageMeter, get_llm
-from symbiotic_gym.llm.tokens import count_tokens, truncate_to_tokens
+from symbiotic_gym.llm.tokens import truncate_to_tokens
 
 RAW_ACTION_CHARS = 500
 
@@ -54,9 +54,6 @@ class LLMAgentBase:
     def fit_observation(self, text: str) -> str:
         return truncate_to_tokens(text, self.max_obs_tokens, self.llm)
 
-    def count(self, text: str) -> int:
-        return count_tokens(text, self.llm)
-
     def last_error(self, obs: Mapping[str, Any]) -> str:
         """The error the model should see: its own unreadable reply, else the browser's action error."""
         return self.pending_error or str(obs.get("last_action_error") or "")
@@ -69,13 +66,18 @@ class LLMAgentBase:
             return self.prime
         return "Action:" if str(self.llm.model).startswith("local:") else ""
 
-    def decide(self, messages: list[Message]) -> tuple[ExtractedAction | None, str, dict[str, Any]]:
-        """(parsed action or None, the final raw reply, meta with usage, route, model and errors)."""
-        meter = UsageMeter()
-        meta: dict[str, Any] = {"route": self.llm.route, "model": self.llm.model}
+    def decide(
+        self, messages: list[Message], meter: UsageMeter | None = None
+    ) -> tuple[ExtractedAction | None, str, dict[str, Any]]:
+        """(parsed action or None, the final raw reply, meta with usage, route, model and errors).
+
+        ``meter`` lets a caller that asks several times in one step (planning) sum the usage of all of them.
+        """
+        meter = meter if meter is not None else UsageMeter()
         prefix = self.answer_prefix()
         primer: list[Message] = [{"role": "assistant", "content": prefix}] if prefix else []
         convo = list(messages)
+        extracted: ExtractedAction | None = None
         reply, errors = "", []
         for attempt in range(2):
             # a primed answer is one action: stop at the first blank line instead of rambling to max_tokens
@@ -90,6 +92,7 @@ class LLMAgentBase:
             reply = completions[0].text
             try:
                 extracted = extract_action(reply, self.grammar)
+                break
             except ActionError as err:
                 errors.append(str(err))
                 if attempt == 0:
@@ -97,13 +100,15 @@ class LLMAgentBase:
                         {"role": "assistant", "content": reply[:4000]},
                         {"role": "user", "content": f"ERROR: {err}\nAnswer again, ending with exactly one action."},
                     ]
-                continue
-            meta.update(usage=meter.to_dict(), raw=reply[:4000], parse_errors=errors)
-            self.pending_error = ""
-            return extracted, reply, meta
-        meta.update(usage=meter.to_dict(), raw=reply[:4000], parse_errors=errors)
-        self.pending_error = errors[-1]
-        return None, reply, meta
+        self.pending_error = errors[-1] if extracted is None else ""
+        meta: dict[str, Any] = {
+            "route": self.llm.route,
+            "model": self.llm.model,
+            "usage": meter.to_dict(),
+            "raw": reply[:4000],
+            "parse_errors": errors,
+        }
+        return extracted, reply, meta
 
     def unparsed_step(self, reply: str, meta: dict[str, Any]) -> AgentStep:
         action = reply.strip()[:RAW_ACTION_CHARS] or "(empty reply)"

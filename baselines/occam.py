@@ -214,17 +214,15 @@ class OccamAgent(LLMAgentBase):
 
     def act(self, obs: Observation) -> AgentStep:
         pruned = prune_axtree(str(obs.get("axtree_txt", "")))
-        usage = UsageMeter()
+        usage = UsageMeter()  # one step's usage, over every planning round
         planning: list[str] = []
-        meta: dict = {}
         for _ in range(MAX_PLANNING_ACTIONS + 1):
-            extracted, reply, meta = self.decide(self.build_messages(obs, pruned))
-            _merge(usage, meta["usage"])
+            extracted, reply, meta = self.decide(self.build_messages(obs, pruned), usage)
+            meta["planning"] = planning
             if extracted is None:
                 self.history.append(
                     HistoryEntry(self.current, "(unreadable reply)", meta["parse_errors"][-1][:120], [])
                 )
-                meta["usage"], meta["planning"] = usage.to_dict(), planning
                 return self.unparsed_step(reply, meta)
             name, args = extracted.action.name, extracted.action.args
             if name not in PLANNING:
@@ -233,7 +231,6 @@ class OccamAgent(LLMAgentBase):
             planning.append(extracted.text)
             self.history.append(HistoryEntry(self.current, extracted.text, extracted.rationale[:200], []))
         else:
-            meta["usage"], meta["planning"] = usage.to_dict(), planning
             return AgentStep("noop(0)", "Too many planning actions in one step.", meta)
         reason = re.sub(r"(?im)^\s*(highlights?|reason)\s*:\s*", "", extracted.rationale).strip()
         if name == "note":
@@ -241,15 +238,5 @@ class OccamAgent(LLMAgentBase):
         if name == "stop":
             self.plan[self.current].status = "done"
         self.history.append(HistoryEntry(self.current, extracted.text, reason[:200], self._highlights(reply, pruned)))
-        meta.update(usage=usage.to_dict(), planning=planning, occam_action=extracted.text)
+        meta["occam_action"] = extracted.text
         return AgentStep(self.to_browser_action(name, args), reason, meta)
-
-
-def _merge(meter: UsageMeter, usage: dict) -> None:
-    meter.tokens_in += usage["tokens_in"]
-    meter.tokens_out += usage["tokens_out"]
-    meter.cost += usage["cost"]
-    meter.latency_s += usage["latency_s"]
-    meter.calls += usage["calls"]
-    meter.cached_calls += usage["cached_calls"]
-    meter.models.extend(m for m in usage["models"] if m not in meter.models)

@@ -11,24 +11,20 @@ from symbiotic_gym.trajectory import RunDir
 
 def test_run_writes_a_complete_run_directory_and_resumes(tmp_path: Path, capsys) -> None:
     out = tmp_path / "run"
-    assert (
-        main(
-            [
-                "--agent",
-                "oracle",
-                "--tasks",
-                "tracker.*",
-                "--split",
-                "test",
-                "--limit",
-                "2",
-                "--out",
-                str(out),
-                "--quiet",
-            ]
-        )
-        == 0
-    )
+    args = [
+        "--agent",
+        "oracle",
+        "--tasks",
+        "tracker.*",
+        "--split",
+        "test",
+        "--limit",
+        "2",
+        "--out",
+        str(out),
+        "--quiet",
+    ]
+    assert main(args) == 0
     run = RunDir(out)
     config = run.load_config()
     assert config["agent"] == "oracle" and config["agent_args"] == {} and len(config["tasks"]) == 2
@@ -45,67 +41,12 @@ def test_run_writes_a_complete_run_directory_and_resumes(tmp_path: Path, capsys)
     # a torn line (kill -9 mid-append) and a missing episode: resume finishes it, without duplicates
     lines = run.results_path.read_text().splitlines()
     run.results_path.write_text(lines[0] + "\n" + lines[1][:40])
-    assert (
-        main(
-            [
-                "--agent",
-                "oracle",
-                "--tasks",
-                "tracker.*",
-                "--split",
-                "test",
-                "--limit",
-                "2",
-                "--out",
-                str(out),
-                "--quiet",
-            ]
-        )
-        == 2
-    )  # refuses without --resume
-    assert (
-        main(
-            [
-                "--agent",
-                "oracle",
-                "--tasks",
-                "tracker.*",
-                "--split",
-                "test",
-                "--limit",
-                "2",
-                "--out",
-                str(out),
-                "--quiet",
-                "--resume",
-            ]
-        )
-        == 0
-    )
+    assert main(args) == 2  # refuses without --resume
+    assert main([*args, "--resume"]) == 0
     ids = [r["task_id"] for r in run.results()]
     assert sorted(ids) == sorted(set(ids)) and len(ids) == 2
     # a changed configuration is refused
-    assert (
-        main(
-            [
-                "--agent",
-                "oracle",
-                "--tasks",
-                "tracker.*",
-                "--split",
-                "test",
-                "--limit",
-                "2",
-                "--out",
-                str(out),
-                "--quiet",
-                "--resume",
-                "--max-steps",
-                "5",
-            ]
-        )
-        == 2
-    )
+    assert main([*args, "--resume", "--max-steps", "5"]) == 2
     assert "max_steps" in capsys.readouterr().err
 
 
