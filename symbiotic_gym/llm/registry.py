@@ -22,12 +22,11 @@ import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
-from urllib.parse import urlparse
 
 from symbiotic_gym.llm.base import LLM, LLMError, Route
 from symbiotic_gym.llm.cache import CACHE_MODES, RecordReplayLLM
 from symbiotic_gym.llm.local import BUNDLED_ALIASES
-from symbiotic_gym.llm.remote import LOOPBACK_HOSTS
+from symbiotic_gym.llm.remote import route_for
 
 ROLES = ("large", "small")
 DEFAULT_CLOUD_MODELS = (("ANTHROPIC_API_KEY", "anthropic/claude-sonnet-4-6"), ("OPENAI_API_KEY", "openai/gpt-4o"))
@@ -49,6 +48,7 @@ class LLMSettings:
 _settings = LLMSettings()
 _instances: dict[str, LLM] = {}
 _custom: dict[str, Callable[[], LLM]] = {}
+_custom_routes: dict[str, Route] = {}
 _lock = threading.Lock()
 _announced = False
 _announce = True
@@ -67,18 +67,23 @@ def split_spec(spec: str) -> tuple[str, str | None]:
 
 
 def route_of(spec: str) -> Route:
+    """Where a spec's model runs, known without building it (a cache in replay-strict never builds it)."""
     if spec in _custom:
-        return getattr(_instances.get(spec), "route", "local")
+        return _custom_routes[spec]
     if is_local_spec(spec):
         return "local"
-    _, base = split_spec(spec)
-    return "local" if base and urlparse(base).hostname in LOOPBACK_HOSTS else "cloud"
+    return route_for(split_spec(spec)[1])
 
 
-def register_llm(name: str, factory: Callable[[], LLM] | LLM) -> None:
-    """Make ``name`` a model spec that builds ``factory()`` (tests use this for scripted models)."""
+def register_llm(name: str, factory: Callable[[], LLM] | LLM, route: Route | None = None) -> None:
+    """Make ``name`` a model spec that builds ``factory()`` (tests use this for scripted models).
+
+    ``route`` says where the model runs; an instance's own ``route`` is used when not given, else local.
+    """
+    is_instance = hasattr(factory, "complete")
     with _lock:
-        _custom[name] = factory if callable(factory) and not hasattr(factory, "complete") else (lambda f=factory: f)
+        _custom[name] = (lambda f=factory: f) if is_instance else factory
+        _custom_routes[name] = route or getattr(factory, "route", None) or "local"
         _instances.pop(name, None)
 
 
@@ -195,5 +200,6 @@ def reset() -> None:
     with _lock:
         _instances.clear()
         _custom.clear()
+        _custom_routes.clear()
         _settings = LLMSettings()
         _announced = False

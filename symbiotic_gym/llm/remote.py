@@ -42,6 +42,12 @@ def import_litellm() -> Any:
     return litellm
 
 
+def route_for(api_base: str | None) -> Route:
+    """A provider's own endpoint is the cloud; a server on this machine (loopback) is local."""
+    host = urlparse(api_base).hostname if api_base else None
+    return "local" if host in LOOPBACK_HOSTS else "cloud"
+
+
 def missing_credentials(model: str, api_base: str | None = None) -> list[str]:
     """Environment variables a provider needs and does not have (empty when the model can be called)."""
     if api_base:
@@ -80,8 +86,8 @@ class LiteLLMClient:
         self.extra = dict(extra or {})
         self._sleep = sleep
         self.request_hooks: list[RequestHook] = []
-        host = urlparse(api_base).hostname if api_base else None
-        self.route: Route = "local" if host in LOOPBACK_HOSTS else "cloud"
+        self.route: Route = route_for(api_base)
+        self._accepts_n = True  # cleared the first time the provider refuses ``n`` (Anthropic)
 
     def __repr__(self) -> str:
         return f"LiteLLMClient({self.model!r}, route={self.route!r})"
@@ -109,7 +115,7 @@ class LiteLLMClient:
     def _call(self, msgs: list[Message], n: int, params: dict[str, Any]) -> list[Completion]:
         litellm = import_litellm()
         kwargs: dict[str, Any] = {"model": self.model, "messages": msgs, "timeout": self.timeout_s, **params}
-        if n > 1:
+        if n > 1 and self._accepts_n:
             kwargs["n"] = n
         if self.api_base:
             kwargs["api_base"] = self.api_base
@@ -125,6 +131,7 @@ class LiteLLMClient:
                 name = type(err).__name__
                 if name == "UnsupportedParamsError" and "n" in kwargs:
                     kwargs.pop("n")
+                    self._accepts_n = False
                     continue
                 if name not in RETRYABLE or attempt >= self.max_retries:
                     tries = f" after {attempt + 1} attempts" if attempt else ""

@@ -81,10 +81,11 @@ def test_record_then_replay_strict_reproduces_an_episode(tmp_path) -> None:
     llm.register_llm("fake", ScriptedLLM(OracleResponder(task, "vanilla"), model="fake"))
     llm.configure("fake", cache_dir=str(tmp_path), cache_mode="record")
     rec1, steps1 = run_episode(make_agent("vanilla"), "vanilla", task, max_steps=10, seed=0)
-    assert rec1["success"]
+    assert rec1["success"] and rec1["tokens_in_cloud"] > 0  # the cached model keeps the cloud route
 
     llm.reset()
-    llm.register_llm("fake", lambda: (_ for _ in ()).throw(AssertionError("model called in replay-strict")))
+    never = lambda: (_ for _ in ()).throw(AssertionError("model called in replay-strict"))  # noqa: E731
+    llm.register_llm("fake", never, route="cloud")
     llm.configure("fake", cache_dir=str(tmp_path), cache_mode="replay-strict")
     rec2, steps2 = run_episode(make_agent("vanilla"), "vanilla", task, max_steps=10, seed=0)
     assert rec2["error"] is None, rec2.get("traceback")

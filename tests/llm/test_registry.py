@@ -42,6 +42,13 @@ def test_replay_strict_needs_no_key(no_keys, tmp_path) -> None:
     assert isinstance(model, RecordReplayLLM) and model.route == "cloud"
 
 
+def test_custom_specs_know_their_route_before_they_are_built() -> None:
+    register_llm("cloudy", ScriptedLLM(["noop()"], route="cloud"))
+    register_llm("lazy", lambda: 1 / 0, route="cloud")
+    register_llm("plain", lambda: 1 / 0)
+    assert route_of("cloudy") == "cloud" and route_of("lazy") == "cloud" and route_of("plain") == "local"
+
+
 def test_specs_and_routes() -> None:
     assert route_of("local") == "local" and route_of("local:/models/x") == "local"
     assert route_of("openai/x@http://127.0.0.1:8000/v1") == "local"
