@@ -246,9 +246,10 @@ class _Pruner:
                 self.visit_children(node.children, depth, context + " " + node.name)
             return
         # headings, images with alt text, static roles with a name, anything unknown
-        label = f"{role} {node.name!r}{_props(node)}" if node.name else f"{role}{_props(node)}"
-        if node.name or node.children:
-            self.emit(depth, label if node.name else role)
+        if node.name:
+            self.emit(depth, f"{role} {node.name!r}{_props(node)}")
+        elif node.children:
+            self.emit(depth, role)
         self.visit_children(node.children, depth + 1, node.name)
 
 
@@ -280,7 +281,6 @@ def prune_axtree(text: str, *, max_lines: int = 400, max_chars: int = 24_000) ->
     for root in parse_axtree_text(text):
         pruner.visit(root, 0, "")
     lines = pruner.lines
-    # drop a heading-less empty remainder of hoisting: lines that are only a role word with nothing under them
     out, size = [], 0
     for i, line in enumerate(lines):
         if len(out) >= max_lines or size + len(line) + 1 > max_chars:

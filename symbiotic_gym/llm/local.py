@@ -174,8 +174,7 @@ class TransformersLLM:
     def count_tokens(self, text: str) -> int:
         return len(self.tokenizer(text, add_special_tokens=False)["input_ids"])
 
-    def _encode(self, msgs: list[Message], max_tokens: int) -> tuple[Any, bool]:
-        prefill = msgs[-1]["role"] == "assistant"  # continue a started answer ("Action: ...")
+    def _encode(self, msgs: list[Message], max_tokens: int, prefill: bool) -> tuple[Any, bool]:
         enc = self.tokenizer.apply_chat_template(
             msgs,
             add_generation_prompt=not prefill,
@@ -202,7 +201,8 @@ class TransformersLLM:
         import torch
 
         msgs = check_messages(messages)
-        ids, truncated = self._encode(msgs, max_tokens)
+        prefill = msgs[-1]["role"] == "assistant"  # continue a started answer ("Action: ...")
+        ids, truncated = self._encode(msgs, max_tokens, prefill)
         ids = ids.to(self.device)
         sample = temperature > 0
         gen: dict[str, Any] = {
@@ -230,7 +230,7 @@ class TransformersLLM:
             new = row[prompt_len:]
             n_out = int((new != self.tokenizer.pad_token_id).sum())
             text = self.tokenizer.decode(new, skip_special_tokens=True)
-            if msgs[-1]["role"] == "assistant":
+            if prefill:
                 text = msgs[-1]["content"] + text
             reason = "length" if len(new) >= max_tokens else "stop"
             for s in stop or ():
