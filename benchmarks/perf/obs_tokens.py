@@ -3,9 +3,10 @@
     python -m benchmarks.perf.obs_tokens [--miniwob 20] [--out runs/perf/obs_tokens.json]
 
 Pages: the start page of every embedded task, and the first ``--miniwob`` MiniWoB++ task pages (from the
-``miniwob`` PyPI package, opened offline and started as BrowserGym does). Tokens are counted with the
-bundled local model's tokenizer (SmolLM2), the model that reads these prompts by default. Also checks
-that every interactive element id of the raw observation is still in the pruned one.
+``miniwob`` PyPI package, opened offline, seeded with ``Math.seedrandom('0')`` and started as BrowserGym
+does). Tokens are counted with the bundled local model's tokenizer (SmolLM2), the model that reads these
+prompts by default. Also checks that every interactive element id of the raw observation is still in the
+pruned one.
 """
 
 from __future__ import annotations
@@ -49,7 +50,11 @@ def miniwob_pages(limit: int) -> list[tuple[str, str]]:
         try:
             page = context.new_page()
             page.goto(html.as_uri())
-            page.evaluate("() => { if (window.core && core.startEpisodeReal) core.startEpisodeReal(); }")
+            # a fixed seed makes the generated page, and so the token counts, reproducible
+            page.evaluate(
+                "() => { if (Math.seedrandom) Math.seedrandom('0');"
+                " if (window.core && core.startEpisodeReal) core.startEpisodeReal(); }"
+            )
             page.wait_for_timeout(200)
             out.append((f"miniwob.{html.stem}", AXTreeExtractor().extract(page).text))
         finally:
