@@ -9,10 +9,12 @@ import time
 import traceback
 from importlib import metadata
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from symbiotic_gym.agent import Agent, AgentStep, TaskInfo
 from symbiotic_gym.stats import success_rate, wilson_interval
+from symbiotic_gym.suites import Suite, TaskMeta
 from symbiotic_gym.trajectory import RunDir
 
 TRACKED_PACKAGES = (
@@ -69,38 +71,43 @@ def environment_info() -> dict[str, Any]:
 
 
 def task_info(cfg: Any) -> TaskInfo:
-    from symbiotic_gym.suites.embedded.runtime import substitute
+    """TaskInfo of an embedded task config (kept for callers that hold a TaskConfig)."""
+    from symbiotic_gym.suites.embedded.suite import EmbeddedSuite
 
-    raw = cfg.raw
-    return TaskInfo(
-        task_id=cfg.task_id,
-        intent=substitute(cfg.intent),
-        sites=tuple(raw["sites"]),
-        start_url=substitute(raw["start_url"]),
-        private=tuple(raw["private"]),
-        config=raw,
-    )
+    return EmbeddedSuite().task_info(cfg.task_id)
 
 
-def run_episode(
-    agent: Agent, agent_name: str, task_id: str, *, max_steps: int, seed: int, env_kwargs: dict[str, Any] | None = None
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """One episode; returns (result record, trajectory steps). Agent and env failures become the record's error."""
-    from symbiotic_gym.env import make_embedded_env
-    from symbiotic_gym.llm import begin_episode, settings
-    from symbiotic_gym.suites.embedded.tasks import get_task
+# error kinds: which side failed. Only infrastructure failures are retried; the others would fail again.
+RETRYABLE_ERRORS = ("browser", "worker")
 
-    cfg = get_task(task_id)
-    begin_episode(task_id)
-    start = time.perf_counter()
-    steps: list[dict[str, Any]] = []
-    record: dict[str, Any] = {
+
+class AgentFailure(Exception):
+    """The agent raised; wraps its exception so the episode record blames the agent, not the env."""
+
+
+def final_answer_of(obs: dict[str, Any]) -> str | None:
+    """The agent's answer: its last message to the user (N/A for a reported infeasibility)."""
+    for msg in reversed(list(obs.get("chat_messages") or ())):
+        if msg.get("role") == "assistant":
+            return str(msg.get("message", ""))
+        if msg.get("role") == "infeasible":
+            return "N/A"
+    return None
+
+
+def new_record(agent_name: str, task_id: str, meta: TaskMeta, *, seed: int, eval_mode: str) -> dict[str, Any]:
+    """A result record with every field set to its "nothing happened" value."""
+    from symbiotic_gym.llm import settings
+
+    return {
         "task_id": task_id,
         "agent": agent_name,
-        "split": cfg.split,
-        "sites": cfg.sites,
-        "template": cfg.template_id,
-        "private": cfg.private,
+        "split": meta.split,
+        "sites": list(meta.sites),
+        "template": meta.template,
+        "private": list(meta.private),
+        "eval_types": list(meta.eval_types),
+        "eval_mode": eval_mode,
         "success": False,
         "reward": 0.0,
         "steps": 0,
@@ -110,29 +117,84 @@ def run_episode(
         "tokens_out_cloud": 0,
         "cost": 0.0,
         "error": None,
+        "error_kind": None,
         "eval_status": None,
         "terminated": False,
         "truncated": False,
+        "answer": None,
+        "site_errors": [],
         "seed": seed,
         "models": {"large": settings().large, "small": settings().small},
+        "attempt": 1,
     }
-    env = make_embedded_env(task_id, max_steps=max_steps, **(env_kwargs or {}))
+
+
+def run_episode(
+    agent: Agent,
+    agent_name: str,
+    task_id: str,
+    *,
+    max_steps: int,
+    seed: int,
+    suite: Suite | None = None,
+    on_step: Callable[[int], None] | None = None,
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """One episode; returns (result record, trajectory steps).
+
+    Agent and env failures become the record's ``error`` (with ``error_kind`` agent, env or browser) and
+    never propagate. ``on_step(n)`` is called before step ``n`` (0 = reset): the worker's heartbeat.
+    """
+    from symbiotic_gym.browser import shared_browser_alive
+    from symbiotic_gym.llm import begin_episode
+
+    if suite is None:
+        from symbiotic_gym.suites import get_suite
+
+        suite = get_suite("embedded")
+    meta = suite.meta(task_id)
+    begin_episode(task_id)
+    start = time.perf_counter()
+    steps: list[dict[str, Any]] = []
+    record = new_record(agent_name, task_id, meta, seed=seed, eval_mode=suite.eval_mode)
+    agent_total = env_total = 0.0
+    env = None
     try:
+        if on_step:
+            on_step(0)
+        t0 = time.perf_counter()
+        env = suite.make_env(task_id, max_steps=max_steps)
         obs, info = env.reset(seed=seed)
+        env_total += time.perf_counter() - t0
         record["reset_s"] = info["timings"]["total"]
-        agent.reset(task_info(cfg))
+        record["site_errors"].extend(info.get("http_errors", []))
+        record["site_urls"] = suite.site_urls()
+        try:
+            agent.reset(suite.task_info(task_id))
+        except Exception as err:
+            raise AgentFailure(f"{type(err).__name__} in agent.reset: {err}") from err
         reward, info = 0.0, {}
         for n in range(1, max_steps + 1):
+            if on_step:
+                on_step(n)
             t0 = time.perf_counter()
-            step: AgentStep = agent.act(obs)
+            try:
+                step: AgentStep = agent.act(obs)
+            except Exception as err:
+                raise AgentFailure(f"{type(err).__name__} in agent.act: {err}") from err
             agent_s = time.perf_counter() - t0
+            agent_total += agent_s
             prev_obs = obs
+            t0 = time.perf_counter()
             obs, reward, terminated, truncated, info = env.step(step.action)
-            usage = step.meta.get("usage", {}) if isinstance(step.meta, dict) else {}
-            route = step.meta.get("route", "local") if isinstance(step.meta, dict) else "local"
+            env_total += time.perf_counter() - t0
+            meta_d = step.meta if isinstance(step.meta, dict) else {}
+            usage = meta_d.get("usage", {}) or {}
+            route = meta_d.get("route", "local")
             for key in ("tokens_in", "tokens_out"):
                 record[f"{key}_{route}"] = record.get(f"{key}_{route}", 0) + int(usage.get(key, 0))
             record["cost"] += float(usage.get("cost", 0.0))
+            http_errors = info.get("http_errors", [])
+            record["site_errors"].extend(http_errors)
             steps.append(
                 {
                     "step": n,
@@ -145,7 +207,9 @@ def run_episode(
                     "route": route,
                     "meta": step.meta,
                     "reward": reward,
+                    "url_after": obs["url"],
                     "error_after": obs["last_action_error"],
+                    "http_errors": http_errors,
                     "agent_s": agent_s,
                     "env_timings": info.get("timings", {}),
                 }
@@ -161,15 +225,24 @@ def run_episode(
         record["reward"] = float(reward)
         record["success"] = bool(ev and ev["status"] == "pass")
         record["final_url"] = obs["url"]
+        record["answer"] = final_answer_of(obs)
+    except AgentFailure as err:
+        record["error"], record["error_kind"] = str(err), "agent"
+        record["traceback"] = "".join(traceback.format_exception(err.__cause__, limit=-5))
     except Exception as err:
         record["error"] = f"{type(err).__name__}: {err}"
-        record["traceback"] = traceback.format_exc(limit=5)
+        # a dead browser is infrastructure (retried); anything else is the env or the site
+        record["error_kind"] = "browser" if shared_browser_alive() is False else "env"
+        record["traceback"] = traceback.format_exc(limit=-5)
     finally:
-        try:
-            env.close()
-        except Exception:
-            pass
+        if env is not None:
+            try:
+                env.close()
+            except Exception:
+                pass
     record["wall_s"] = round(time.perf_counter() - start, 4)
+    record["agent_s"] = round(agent_total, 4)
+    record["env_s"] = round(env_total, 4)
     return record, steps
 
 

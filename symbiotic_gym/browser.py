@@ -125,6 +125,35 @@ def shared_browser(headless: bool = True) -> Any:
     return _shared.browser
 
 
+def shared_browser_alive() -> bool | None:
+    """Whether this process's browser is connected; None if none was launched here."""
+    if _shared.browser is None or _shared.pid != os.getpid():
+        return None
+    try:
+        return bool(_shared.browser.is_connected())
+    except Exception:
+        return False
+
+
+def shared_browser_pid() -> int | None:
+    """Process id of this process's Chromium (the browser process, parent of its renderers), if known."""
+    if _shared.browser is None or _shared.pid != os.getpid():
+        return None
+    try:
+        import psutil
+    except ImportError:
+        return None
+    for child in psutil.Process().children(recursive=True):
+        try:
+            name = child.name()
+            cmd = child.cmdline()
+        except psutil.Error:
+            continue
+        if "chrom" in name.lower() and not any(a.startswith("--type=") for a in cmd):
+            return child.pid
+    return None
+
+
 def close_shared_browser() -> None:
     """Close this process's browser (and Playwright) if they were started here."""
     if _shared.browser is not None and _shared.pid == os.getpid():

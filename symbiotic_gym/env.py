@@ -64,6 +64,7 @@ class WebEnv(gym.Env):
         self._start = 0.0
         self._last_action = ""
         self._last_error = ""
+        self._http_errors: list[str] = []
         self.observation_space = gym.spaces.Dict(
             {
                 "goal": Unicode(),
@@ -89,6 +90,18 @@ class WebEnv(gym.Env):
 
     def _on_page(self, page: Any) -> None:
         self.page = page  # a popup or target=_blank link becomes the active tab, as in BrowserGym
+
+    def _on_response(self, response: Any) -> None:
+        """Remember documents the site answered with a server error (5xx): a broken site, not a bad agent."""
+        try:
+            if response.status >= 500 and response.request.resource_type == "document":
+                self._http_errors.append(f"HTTP {response.status} {response.request.method} {response.url}")
+        except Exception:
+            pass
+
+    def take_http_errors(self) -> list[str]:
+        errors, self._http_errors = self._http_errors, []
+        return errors
 
     def new_tab(self) -> None:
         self.page = self.context.new_page()
@@ -116,6 +129,8 @@ class WebEnv(gym.Env):
         self.context = browser.new_context(viewport=self.viewport)
         self.context.set_default_timeout(self.action_timeout_ms)
         self.context.on("page", self._on_page)
+        self.context.on("response", self._on_response)
+        self._http_errors = []
         self.page = self.context.new_page()
         t2 = time.perf_counter()
         self.task = self.task_entrypoint(seed=seed, **self.task_kwargs)
@@ -131,6 +146,7 @@ class WebEnv(gym.Env):
         t5 = time.perf_counter()
         info = {
             "task_info": task_info,
+            "http_errors": self.take_http_errors(),
             "timings": {
                 "browser": t1 - t0,
                 "context": t2 - t1,
@@ -181,6 +197,7 @@ class WebEnv(gym.Env):
         info = {
             "task_info": task_info,
             "action": str(parsed) if parsed else None,
+            "http_errors": self.take_http_errors(),
             "timings": {
                 "parse": t1 - t0,
                 "action": t2 - t1,

@@ -1,0 +1,68 @@
+"""The embedded suite as a :class:`~symbiotic_gym.suites.base.Suite`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from symbiotic_gym.suites.base import TaskMeta
+
+if TYPE_CHECKING:
+    from symbiotic_gym.agent import TaskInfo
+    from symbiotic_gym.env import WebEnv
+
+
+class EmbeddedSuite:
+    """111 tasks on three offline sites (shop, forum, tracker), served from this process."""
+
+    name = "embedded"
+    eval_mode = "stock"
+
+    def task_ids(self, split: str = "all") -> list[str]:
+        from symbiotic_gym.suites.embedded.tasks import load_tasks
+
+        return [tid for tid, cfg in load_tasks().items() if split == "all" or cfg.split == split]
+
+    def meta(self, task_id: str) -> TaskMeta:
+        from symbiotic_gym.suites.embedded.tasks import get_task
+
+        cfg = get_task(task_id)
+        return TaskMeta(
+            task_id=task_id,
+            split=cfg.split,
+            sites=tuple(cfg.sites),
+            template=cfg.template_id,
+            private=tuple(cfg.private),
+            eval_types=tuple(cfg.raw["eval"]["eval_types"]),
+        )
+
+    def task_info(self, task_id: str) -> TaskInfo:
+        from symbiotic_gym.agent import TaskInfo
+        from symbiotic_gym.suites.embedded.runtime import substitute
+        from symbiotic_gym.suites.embedded.tasks import get_task
+
+        raw = get_task(task_id).raw
+        return TaskInfo(
+            task_id=task_id,
+            intent=substitute(raw["intent"]),
+            sites=tuple(raw["sites"]),
+            start_url=substitute(raw["start_url"]),
+            private=tuple(raw["private"]),
+            config=raw,
+        )
+
+    def make_env(self, task_id: str, *, max_steps: int) -> WebEnv:
+        from symbiotic_gym.env import make_embedded_env
+
+        return make_embedded_env(task_id, max_steps=max_steps)
+
+    def eval_config(self, task_id: str) -> dict[str, Any]:
+        from symbiotic_gym.suites.embedded.tasks import PLACEHOLDERS, get_task
+
+        ev = dict(get_task(task_id).raw["eval"])
+        ev["site_placeholders"] = dict(PLACEHOLDERS)
+        return ev
+
+    def site_urls(self) -> dict[str, str]:
+        from symbiotic_gym.suites.embedded.runtime import site_urls
+
+        return site_urls()
