@@ -7,9 +7,9 @@ import subprocess
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 from symbiotic_gym.agent import Agent, AgentStep, TaskInfo
@@ -259,6 +259,11 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
         site["successes"] += bool(r["success"])
     for site in by_site.values():
         site["success_rate"], site["stderr"] = success_rate(site["successes"], site["n"])
+    errors_by_kind: dict[str, int] = {}
+    for r in results:
+        if r.get("error"):
+            kind = r.get("error_kind") or "unknown"
+            errors_by_kind[kind] = errors_by_kind.get(kind, 0) + 1
     return {
         "n": n,
         "successes": wins,
@@ -266,6 +271,8 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
         "stderr": se,
         "wilson95": [lo, hi],
         "errors": sum(r.get("error") is not None for r in results),
+        "errors_by_kind": errors_by_kind,
+        "site_error_episodes": sum(bool(r.get("site_errors")) for r in results),
         "avg_steps": sum(r["steps"] for r in results) / n if n else 0.0,
         "tokens_in_local": sum(r.get("tokens_in_local", 0) for r in results),
         "tokens_out_local": sum(r.get("tokens_out_local", 0) for r in results),
@@ -273,6 +280,9 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
         "tokens_out_cloud": sum(r.get("tokens_out_cloud", 0) for r in results),
         "cost": sum(r.get("cost", 0.0) for r in results),
         "wall_s": sum(r.get("wall_s", 0.0) for r in results),
+        "agent_s": sum(r.get("agent_s", 0.0) for r in results),
+        "env_s": sum(r.get("env_s", 0.0) for r in results),
+        "per_task": {r["task_id"]: bool(r["success"]) for r in results},
         "by_site": by_site,
     }
 

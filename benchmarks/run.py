@@ -29,6 +29,43 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=None, help="run directory (default: runs/<agent>-<suite>-<timestamp>)")
     p.add_argument("--resume", action="store_true", help="continue the run in --out, skipping finished episodes")
     p.add_argument(
+        "--retry-errors",
+        action="store_true",
+        help="with --resume: also run again the episodes that ended with an error (their new record replaces the old)",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="parallel workers, each with its own browser (default: 1); 0 runs in this process, without timeouts",
+    )
+    p.add_argument("--backend", default="process", choices=("process", "ray"), help="worker backend (default: process)")
+    p.add_argument(
+        "--ray-address",
+        default=None,
+        help="with --backend ray: a running cluster (auto, ray://host:10001); default: a local Ray instance",
+    )
+    p.add_argument(
+        "--step-timeout",
+        type=float,
+        default=300.0,
+        metavar="S",
+        help="kill and restart a worker whose reset or step (agent + browser) takes longer (default: 300; 0 = none)",
+    )
+    p.add_argument(
+        "--episode-timeout",
+        type=float,
+        default=1800.0,
+        metavar="S",
+        help="kill and restart a worker whose episode takes longer (default: 1800; 0 = none)",
+    )
+    p.add_argument(
+        "--retries",
+        type=int,
+        default=2,
+        help="run again an episode whose worker or browser crashed, up to N times (default: 2)",
+    )
+    p.add_argument(
         "--large-model",
         default=None,
         help="model of the large role: litellm string (anthropic/claude-sonnet-4-6, openai/gpt-4o, "
@@ -56,15 +93,20 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from rich.console import Console
 
-    from benchmarks.harness import RESUME_KEYS, environment_info, run_episode, summarize
-    from symbiotic_gym.agent import make_agent, parse_agent_args, resolve_agent
+    from benchmarks.harness import RESUME_KEYS, environment_info
+    from benchmarks.pool import RunSpec
+    from symbiotic_gym.agent import parse_agent_args, resolve_agent
     from symbiotic_gym.errors import SymbioticGymError
     from symbiotic_gym.llm import configure
     from symbiotic_gym.suites import select_tasks
-    from symbiotic_gym.trajectory import RunDir, atomic_write_json
+    from symbiotic_gym.trajectory import RunDir
 
     console = Console(stderr=True)
     try:
+        if args.workers < 0 or args.retries < 0:
+            raise SymbioticGymError("--workers and --retries must be >= 0")
+        if args.retry_errors and not args.resume:
+            raise SymbioticGymError("--retry-errors only makes sense with --resume")
         cls = resolve_agent(args.agent)
         agent_args = parse_agent_args(cls, args.agent_arg)
         task_ids = select_tasks(args.suite, args.split, args.tasks, args.limit)
@@ -85,6 +127,13 @@ def main(argv: list[str] | None = None) -> int:
             "seed": args.seed,
             "models": {"large": llm_settings.large, "small": llm_settings.small},
             "llm": llm_settings.to_dict(),
+            "execution": {
+                "workers": args.workers,
+                "backend": args.backend,
+                "step_timeout": args.step_timeout,
+                "episode_timeout": args.episode_timeout,
+                "retries": args.retries,
+            },
             "created": dt.datetime.now().isoformat(timespec="seconds"),
             "command": ["python", "-m", "benchmarks.run", *(argv if argv is not None else sys.argv[1:])],
             "environment": environment_info(),
@@ -104,38 +153,136 @@ def main(argv: list[str] | None = None) -> int:
         run.check_writable()
         if not run.exists():
             run.write_config(config)
-        agent = make_agent(args.agent, agent_args)
+        else:
+            run.append_resume_note(config)
+        spec = RunSpec(
+            agent=args.agent,
+            agent_args=agent_args,
+            suite=args.suite,
+            max_steps=args.max_steps,
+            seed=args.seed,
+            llm={
+                "large": llm_settings.large,
+                "small": llm_settings.small,
+                "cache_dir": llm_settings.cache_dir,
+                "cache_mode": llm_settings.cache_mode,
+            },
+            step_timeout=args.step_timeout or None,
+            episode_timeout=args.episode_timeout or None,
+            retries=args.retries,
+        )
+        pool = make_pool(spec, args.workers, args.backend, args.ray_address)
     except SymbioticGymError as err:
         console.print(f"[bold red]error:[/] {err}")
         return 2
-    done = run.finished_ids()
+    finished = run.results()
+    if args.retry_errors:
+        finished = [r for r in finished if not r.get("error")]
+    done = {r["task_id"] for r in finished}
     todo = [t for t in task_ids if t not in done]
+    where = f"{args.workers} {args.backend} worker(s)" if args.workers else "in-process"
     console.print(
         f"[bold]{args.agent}[/] on {args.suite}/{args.split}: {len(task_ids)} tasks "
-        f"({len(done)} already done) -> {run.root}"
+        f"({len(done)} already done, {where}) -> {run.root}"
     )
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    code = execute(pool, todo, run, finished, len(task_ids), console, quiet=args.quiet)
+    if code != 0:
+        return code
+    return report(run, args, agent_args)
 
-    wins = sum(bool(r["success"]) for r in run.results())
+
+def make_pool(spec: Any, workers: int, backend: str, ray_address: str | None) -> Any:
+    from benchmarks.pool import InlinePool, ProcessPool
+
+    if backend == "ray":
+        from benchmarks.ray_pool import RayPool
+
+        return RayPool(spec, max(1, workers), address=ray_address)
+    if workers == 0:
+        return InlinePool(spec)
+    return ProcessPool(spec, workers)
+
+
+def execute(
+    pool: Any, todo: list[str], run: Any, finished: list[dict[str, Any]], total: int, console: Any, *, quiet: bool
+) -> int:
+    """Run the missing episodes, saving each as soon as it ends; 0, or 2 when a worker cannot start, 130 on Ctrl-C."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from benchmarks.pool import WorkerFatalError
+
+    totals = {
+        "n": len(finished),
+        "wins": sum(bool(r["success"]) for r in finished),
+        "tok_l": 0,
+        "tok_c": 0,
+        "cost": 0.0,
+    }
+    for r in finished:
+        totals["tok_l"] += r.get("tokens_in_local", 0) + r.get("tokens_out_local", 0)
+        totals["tok_c"] += r.get("tokens_in_cloud", 0) + r.get("tokens_out_cloud", 0)
+        totals["cost"] += r.get("cost", 0.0)
+
+    def stats() -> str:
+        sr = f"{totals['wins'] / totals['n']:.1%}" if totals["n"] else "-"
+        return f"SR {sr} | tokens local {totals['tok_l']:,} cloud {totals['tok_c']:,} | ${totals['cost']:.4f}"
+
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
         TimeRemainingColumn(),
-        TextColumn("SR {task.fields[sr]}"),
+        TextColumn("{task.fields[stats]}"),
         console=console,
-        disable=args.quiet,
+        disable=quiet,
     ) as bar:
-        job = bar.add_task("episodes", total=len(task_ids), completed=len(done), sr="-")
-        for tid in todo:
-            record, steps = run_episode(agent, args.agent, tid, max_steps=args.max_steps, seed=args.seed)
-            run.write_trajectory(tid, steps)
-            run.append_result(record)
-            wins += record["success"]
-            finished = len(done) + todo.index(tid) + 1
-            bar.update(job, advance=1, description=tid, sr=f"{wins / finished:.1%}")
-            if record["error"]:
-                console.print(f"[yellow]{tid}: {record['error']}[/]")
+        job = bar.add_task("episodes", total=total, completed=len(finished), stats=stats())
+
+        def on_event(kind: str, data: dict[str, Any]) -> None:
+            if kind == "restart":
+                console.print(f"[yellow]{data['task_id'] or 'worker'}: {data['reason']}; worker restarted[/]")
+            elif kind == "retry":
+                console.print(f"[yellow]{data['task_id']}: {data['error']}; retrying[/]")
+
+        pool.on_event = on_event
+        try:
+            for outcome in pool.run(todo):
+                rec = outcome.record
+                run.write_trajectory(outcome.task_id, outcome.steps)
+                run.append_result(rec)
+                totals["n"] += 1
+                totals["wins"] += bool(rec["success"])
+                totals["tok_l"] += rec.get("tokens_in_local", 0) + rec.get("tokens_out_local", 0)
+                totals["tok_c"] += rec.get("tokens_in_cloud", 0) + rec.get("tokens_out_cloud", 0)
+                totals["cost"] += rec.get("cost", 0.0)
+                bar.update(job, advance=1, description=outcome.task_id, stats=stats())
+                if rec.get("error"):
+                    console.print(f"[yellow]{outcome.task_id}: {rec['error_kind']} error: {rec['error']}[/]")
+        except WorkerFatalError as err:
+            console.print(f"[bold red]error:[/] a worker could not start: {err}")
+            return 2
+        except KeyboardInterrupt:
+            console.print(
+                f"[bold yellow]interrupted[/]: {totals['n']} of {total} episodes are saved in {run.root}; "
+                "continue with the same command and --resume"
+            )
+            return 130
+    return 0
+
+
+def report(run: Any, args: argparse.Namespace, agent_args: dict[str, Any]) -> int:
+    from benchmarks.harness import summarize
+    from symbiotic_gym.trajectory import atomic_write_json
+
     summary = summarize(run.results())
     summary.update({"agent": args.agent, "agent_args": agent_args, "suite": args.suite, "split": args.split})
     atomic_write_json(run.summary_path, summary)
@@ -147,6 +294,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     for site, s in sorted(summary["by_site"].items()):
         print(f"  {site:14s} n={s['n']:3d}  success {s['success_rate']:.1%} ± {s['stderr']:.1%}")
+    if summary["errors"]:
+        kinds = ", ".join(f"{k} {v}" for k, v in sorted(summary["errors_by_kind"].items()))
+        print(f"  errors by kind: {kinds} (see results.jsonl)")
     print(f"run directory: {run.root}")
     return 0
 

@@ -23,6 +23,7 @@ from browsergym.core.spaces import AnyDict, Float, Unicode
 
 from symbiotic_gym.actions import ACTIONS, ActionContext, ActionError, execute_action, parse_action
 from symbiotic_gym.browser import shared_browser
+from symbiotic_gym.errors import BrowserCrashedError
 from symbiotic_gym.observation import AXSnapshot, AXTreeExtractor
 
 SETTLE_JS = "() => new Promise(resolve => requestAnimationFrame(() => resolve(true)))"
@@ -177,6 +178,7 @@ class WebEnv(gym.Env):
                 self._last_error = str(err)
         t2 = time.perf_counter()
         self._settle()
+        self._check_browser()
         t3 = time.perf_counter()
         reward, done, user_message, task_info = self.task.validate(self.page, self.chat_messages)
         if user_message:
@@ -226,6 +228,11 @@ class WebEnv(gym.Env):
                 pass  # the browser may already be gone (crash); nothing left to close
             self.context, self.page = None, None
             self._extractor = AXTreeExtractor()
+
+    def _check_browser(self) -> None:
+        browser = self.context.browser if self.context is not None else None
+        if browser is not None and not browser.is_connected():
+            raise BrowserCrashedError("Chromium died during the episode (killed or out of memory)")
 
     def _settle(self) -> None:
         """Wait until every open page has loaded and the active page has rendered a frame."""

@@ -11,6 +11,10 @@ class ChromiumNotFoundError(SymbioticGymError):
     pass
 
 
+class BrowserCrashedError(SymbioticGymError):
+    """The browser died mid-episode (killed, out of memory); the episode cannot go on in it."""
+
+
 class TaskConfigError(SymbioticGymError):
     """A task file is malformed; the message names the file and the field."""
 

@@ -83,7 +83,22 @@ class RunDir:
         atomic_write_json(self.config_path, config)
 
     def results(self) -> list[dict[str, Any]]:
+        """One record per task, in the order first finished; a later record of a task (a re-run with
+        ``--retry-errors``) replaces the earlier one."""
+        latest: dict[str, dict[str, Any]] = {}
+        for rec in read_jsonl(self.results_path):
+            latest[rec["task_id"]] = rec
+        return list(latest.values())
+
+    def raw_results(self) -> list[dict[str, Any]]:
+        """Every line of results.jsonl, superseded records included."""
         return read_jsonl(self.results_path)
+
+    def append_resume_note(self, config: dict[str, Any]) -> None:
+        """Log each resume (when, with which command and environment) next to the original config."""
+        note = {k: config.get(k) for k in ("created", "command", "execution", "environment")}
+        with open(self.root / "resumes.jsonl", "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(note, sort_keys=True, default=str) + "\n")
 
     def finished_ids(self) -> set[str]:
         return {r["task_id"] for r in self.results()}

@@ -28,7 +28,7 @@ def get_suite(name: str) -> Suite:
             obj = getattr(importlib.import_module(module_name), attr)
         except (ImportError, AttributeError) as err:
             raise SymbioticGymError(f"Cannot load suite {name!r}: {err}") from err
-        suite = obj() if callable(obj) and not isinstance(obj, Suite) else obj
+        suite = obj() if isinstance(obj, type) or (callable(obj) and not isinstance(obj, Suite)) else obj
         if not isinstance(suite, Suite):
             raise SymbioticGymError(f"{name!r} is not a Suite (it needs task_ids, meta, task_info, make_env ...).")
         return suite

@@ -1,0 +1,359 @@
+"""Run episodes in parallel worker processes that survive hung agents, dead browsers and crashed workers.
+
+Each worker is a spawned process that configures the run's models, builds the agent once and reuses one
+Chromium for all its episodes. It sends a heartbeat before every step; the parent kills a worker whose
+step or episode runs past its timeout (the worker and every process under it, Chromium included) and
+starts a new one. A worker that dies (segfault, out of memory, killed browser) turns its episode into an
+error record, which is retried up to ``retries`` times; an episode that times out or whose agent raised is
+recorded once. Every task therefore ends with exactly one record, and the run always finishes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+import os
+import signal
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from benchmarks.harness import RETRYABLE_ERRORS, new_record
+
+STARTUP_TIMEOUT_S = 180.0
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """Everything a worker needs to run episodes exactly as the parent would (picklable)."""
+
+    agent: str
+    agent_args: dict[str, Any]
+    suite: str
+    max_steps: int
+    seed: int
+    llm: dict[str, Any] = field(default_factory=dict)  # large, small, cache_dir, cache_mode
+    step_timeout: float | None = None
+    episode_timeout: float | None = None
+    retries: int = 2
+
+
+@dataclass
+class Outcome:
+    """The final record of one task (after retries) and its trajectory."""
+
+    task_id: str
+    record: dict[str, Any]
+    steps: list[dict[str, Any]]
+
+
+class EpisodeRunner:
+    """Lives in a worker: the run's models, suite and agent, built once and reused for every episode."""
+
+    def __init__(self, spec: RunSpec) -> None:
+        from symbiotic_gym.agent import make_agent
+        from symbiotic_gym.llm import configure
+        from symbiotic_gym.suites import get_suite
+
+        if spec.llm:
+            configure(
+                spec.llm.get("large"),
+                spec.llm.get("small"),
+                cache_dir=spec.llm.get("cache_dir"),
+                cache_mode=spec.llm.get("cache_mode", "off"),
+                announce=False,
+            )
+        self.spec = spec
+        self.suite = get_suite(spec.suite)
+        self.agent = make_agent(spec.agent, spec.agent_args)
+
+    def run(self, task_id: str, on_step: Callable[[int], None] | None = None) -> Outcome:
+        from benchmarks.harness import run_episode
+
+        record, steps = run_episode(
+            self.agent,
+            self.spec.agent,
+            task_id,
+            max_steps=self.spec.max_steps,
+            seed=self.spec.seed,
+            suite=self.suite,
+            on_step=on_step,
+        )
+        return Outcome(task_id, record, steps)
+
+
+def failure_record(spec: RunSpec, task_id: str, error: str, kind: str) -> dict[str, Any]:
+    """The record of an episode whose worker never reported back (killed on timeout, or crashed)."""
+    from symbiotic_gym.suites import get_suite
+
+    suite = get_suite(spec.suite)
+    record = new_record(spec.agent, task_id, suite.meta(task_id), seed=spec.seed, eval_mode=suite.eval_mode)
+    record["models"] = {"large": spec.llm.get("large"), "small": spec.llm.get("small")}
+    record["error"], record["error_kind"] = error, kind
+    return record
+
+
+class RetryPolicy:
+    """Decides, per finished attempt, whether a task is done or goes back to the queue."""
+
+    def __init__(self, retries: int) -> None:
+        self.retries = retries
+        self.attempts: dict[str, int] = {}
+        self.history: dict[str, list[str]] = {}
+
+    def start(self, task_id: str) -> int:
+        self.attempts[task_id] = self.attempts.get(task_id, 0) + 1
+        return self.attempts[task_id]
+
+    def settle(self, outcome: Outcome) -> bool:
+        """True if the outcome is final; False if the task should run again."""
+        tid, rec = outcome.task_id, outcome.record
+        rec["attempt"] = self.attempts.get(tid, 1)
+        if rec.get("error_kind") in RETRYABLE_ERRORS and rec["attempt"] <= self.retries:
+            self.history.setdefault(tid, []).append(f"attempt {rec['attempt']}: {rec['error']}")
+            return False
+        if self.history.get(tid):
+            rec["previous_attempts"] = self.history[tid]
+        return True
+
+
+# --- worker side -------------------------------------------------------------------------------------
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to SIGKILL this worker when the parent dies (a kill -9 of the run leaves no orphans)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def worker_main(conn: Connection, spec_dict: dict[str, Any]) -> None:
+    """A worker process: build the runner, then run each task id received until told to stop (None)."""
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    try:
+        runner = EpisodeRunner(RunSpec(**spec_dict))
+    except BaseException as err:  # a broken agent spec or model: tell the parent, which stops the run
+        conn.send(("fatal", f"{type(err).__name__}: {err}"))
+        return
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            task_id = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task_id is None:
+            return
+
+        def beat(n: int, tid: str = task_id) -> None:
+            conn.send(("step", tid, n))
+
+        try:
+            outcome = runner.run(task_id, on_step=beat)
+        except Exception as err:  # a bug outside the episode's own error handling (e.g. the suite's metadata)
+            conn.send(("error", task_id, f"{type(err).__name__}: {err}"))
+            continue
+        conn.send(("done", outcome.task_id, outcome.record, outcome.steps))
+
+
+# --- parent side -------------------------------------------------------------------------------------
+
+
+class WorkerFatalError(RuntimeError):
+    """A worker could not even start (the agent or its model failed to build)."""
+
+
+def kill_tree(pid: int) -> None:
+    """SIGKILL a process and everything under it (its Playwright driver and Chromium)."""
+    procs = []
+    try:
+        import psutil
+
+        parent = psutil.Process(pid)
+        procs = [*parent.children(recursive=True), parent]
+    except Exception:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+        return
+    for p in procs:
+        with contextlib.suppress(Exception):
+            p.kill()
+    with contextlib.suppress(Exception):
+        psutil.wait_procs(procs, timeout=5)
+
+
+@dataclass
+class _Worker:
+    proc: Any
+    conn: Connection
+    started: float
+    ready: bool = False
+    task_id: str | None = None
+    episode_start: float = 0.0
+    last_beat: float = 0.0
+    step: int = 0
+
+
+class ProcessPool:
+    """``workers`` spawned processes running the tasks of one run; ``run`` yields one Outcome per task."""
+
+    def __init__(self, spec: RunSpec, workers: int = 1, *, poll_s: float = 0.25) -> None:
+        if workers < 1:
+            raise ValueError("ProcessPool needs at least one worker")
+        self.spec = spec
+        self.n_workers = workers
+        self.poll_s = poll_s
+        self.ctx = mp.get_context("spawn")  # Playwright's threads make fork unsafe
+        self.workers: list[_Worker] = []
+        self.restarts = 0
+        self.on_event: Callable[[str, dict[str, Any]], None] | None = None
+
+    def _spawn(self) -> _Worker:
+        parent, child = self.ctx.Pipe()
+        proc = self.ctx.Process(target=worker_main, args=(child, asdict(self.spec)), daemon=True)
+        proc.start()
+        child.close()
+        return _Worker(proc=proc, conn=parent, started=time.monotonic())
+
+    def _retire(self, w: _Worker) -> None:
+        kill_tree(w.proc.pid)
+        with contextlib.suppress(Exception):
+            w.proc.join(timeout=5)
+        with contextlib.suppress(Exception):
+            w.conn.close()
+        self.workers.remove(w)
+
+    def close(self) -> None:
+        for w in list(self.workers):
+            with contextlib.suppress(Exception):
+                w.conn.send(None)
+        deadline = time.monotonic() + 10
+        for w in list(self.workers):
+            w.proc.join(timeout=max(0.1, deadline - time.monotonic()))
+            if w.proc.is_alive():
+                kill_tree(w.proc.pid)
+            with contextlib.suppress(Exception):
+                w.conn.close()
+        self.workers.clear()
+
+    def _emit(self, kind: str, **data: Any) -> None:
+        if self.on_event:
+            self.on_event(kind, data)
+
+    def run(self, task_ids: list[str]) -> Iterator[Outcome]:
+        queue: deque[str] = deque(task_ids)
+        policy = RetryPolicy(self.spec.retries)
+        pending = len(task_ids)
+        try:
+            while pending:
+                while len(self.workers) < min(self.n_workers, pending):
+                    self.workers.append(self._spawn())
+                for w in self.workers:
+                    if w.ready and w.task_id is None and queue:
+                        w.task_id = queue.popleft()
+                        policy.start(w.task_id)
+                        w.episode_start = w.last_beat = time.monotonic()
+                        w.step = 0
+                        w.conn.send(w.task_id)
+                        self._emit("start", task_id=w.task_id, pid=w.proc.pid)
+                ready = wait([w.conn for w in self.workers] + [w.proc.sentinel for w in self.workers], self.poll_s)
+                for w in list(self.workers):
+                    outcome = self._service(w, ready)
+                    if outcome is None:
+                        continue
+                    if policy.settle(outcome):
+                        pending -= 1
+                        yield outcome
+                    else:
+                        queue.appendleft(outcome.task_id)
+                        self._emit("retry", task_id=outcome.task_id, error=outcome.record["error"])
+        finally:
+            self.close()
+
+    def _service(self, w: _Worker, ready: list[Any]) -> Outcome | None:
+        """Read a worker's messages and enforce its deadlines; an Outcome when its episode ended."""
+        if w.conn in ready:
+            try:
+                while w.conn.poll():
+                    msg = w.conn.recv()
+                    if msg[0] == "ready":
+                        w.ready = True
+                    elif msg[0] == "fatal":
+                        self._retire(w)
+                        raise WorkerFatalError(msg[1])
+                    elif msg[0] == "step":
+                        w.step, w.last_beat = msg[2], time.monotonic()
+                    elif msg[0] == "done":
+                        w.task_id = None
+                        return Outcome(msg[1], msg[2], msg[3])
+                    elif msg[0] == "error":
+                        w.task_id = None
+                        return Outcome(msg[1], failure_record(self.spec, msg[1], msg[2], "harness"), [])
+            except (EOFError, OSError):
+                pass  # the worker died; its exit is handled below
+        now = time.monotonic()
+        if not w.proc.is_alive():
+            return self._replace(w, "worker", self._death_reason(w))
+        if w.task_id is None:
+            if not w.ready and now - w.started > STARTUP_TIMEOUT_S:
+                self._retire(w)
+                raise WorkerFatalError(f"a worker did not start within {STARTUP_TIMEOUT_S:.0f} s")
+            return None
+        spec = self.spec
+        if spec.step_timeout and now - w.last_beat > spec.step_timeout:
+            what = "reset" if w.step == 0 else f"step {w.step}"
+            return self._replace(w, "timeout", f"{what} exceeded the step timeout of {spec.step_timeout:g} s")
+        if spec.episode_timeout and now - w.episode_start > spec.episode_timeout:
+            return self._replace(w, "timeout", f"episode exceeded the episode timeout of {spec.episode_timeout:g} s")
+        return None
+
+    def _death_reason(self, w: _Worker) -> str:
+        w.proc.join(timeout=1)
+        code = w.proc.exitcode
+        if code is not None and code < 0:
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = str(-code)
+            return f"worker process died from signal {name}"
+        return f"worker process exited with code {code}"
+
+    def _replace(self, w: _Worker, kind: str, reason: str) -> Outcome | None:
+        """Kill a worker (and its Chromium), start a fresh one, and turn its episode into an error record."""
+        task_id, step, elapsed = w.task_id, w.step, time.monotonic() - w.episode_start
+        self._retire(w)
+        self.restarts += 1
+        self._emit("restart", task_id=task_id, reason=reason)
+        if task_id is None:
+            return None
+        record = failure_record(self.spec, task_id, reason, kind)
+        record["steps"] = step
+        record["wall_s"] = round(elapsed, 4)
+        return Outcome(task_id, record, [])
+
+
+class InlinePool:
+    """Episodes one after another in this process (``--workers 0``): easiest to debug, but no timeouts."""
+
+    def __init__(self, spec: RunSpec) -> None:
+        self.spec = spec
+        self.restarts = 0
+        self.on_event: Callable[[str, dict[str, Any]], None] | None = None
+
+    def run(self, task_ids: list[str]) -> Iterator[Outcome]:
+        runner = EpisodeRunner(self.spec)
+        policy = RetryPolicy(self.spec.retries)
+        for tid in task_ids:
+            while True:
+                policy.start(tid)
+                outcome = runner.run(tid)
+                if policy.settle(outcome):
+                    yield outcome
+                    break
