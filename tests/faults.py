@@ -129,9 +129,12 @@ class FaultyAgent:
         segfault_on: str = ""
         kill_browser_on: str = ""
         once_dir: str = ""
+        fail_init: bool = False
 
     def __init__(self, **kwargs: Any) -> None:
         self.cfg = FaultyAgent.Config(**kwargs)
+        if self.cfg.fail_init:
+            raise ValueError("model weights not found at /nowhere")
         self.task_id = ""
         self.n = 0
 

@@ -290,3 +290,11 @@ def test_full_disk_fails_before_any_work(tmp_path: Path) -> None:
     proc = subprocess.run(cmd, cwd=ROOT, env=_env(), capture_output=True, text=True, preexec_fn=no_writes)
     _no_work_started(proc, "File too large")
     assert not (out / "config.json").exists() and not (out / "results.jsonl").exists()
+
+
+def test_agent_that_cannot_be_built_stops_the_run_with_its_error(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "run"
+    code = main([*SUITE, "-A", "fail_init=1", "--workers", "2", "--out", str(out), "--quiet"])
+    err = " ".join(capsys.readouterr().err.split())
+    assert code == 2 and "a worker could not start: ValueError: model weights not found at /nowhere" in err
+    assert RunDir(out).raw_results() == []  # nothing recorded as a failed episode
