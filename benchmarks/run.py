@@ -284,7 +284,16 @@ def report(run: Any, args: argparse.Namespace, agent_args: dict[str, Any]) -> in
     from symbiotic_gym.trajectory import atomic_write_json
 
     summary = summarize(run.results())
-    summary.update({"agent": args.agent, "agent_args": agent_args, "suite": args.suite, "split": args.split})
+    modes = sorted({r.get("eval_mode") or "stock" for r in run.results()})
+    summary.update(
+        {
+            "agent": args.agent,
+            "agent_args": agent_args,
+            "suite": args.suite,
+            "split": args.split,
+            "eval_mode": modes[0] if len(modes) == 1 else modes,
+        }
+    )
     atomic_write_json(run.summary_path, summary)
     lo, hi = summary["wilson95"]
     print(

@@ -15,9 +15,25 @@ pytest.importorskip("ray", reason="the ray extra is not installed (pip install '
 def test_ray_backend_runs_episodes_and_kills_a_hung_actor(tmp_path: Path) -> None:
     out = tmp_path / "run"
     code = main(
-        ["--suite", "faults:FaultSuite", "--agent", "faults:FaultyAgent", "--tasks", "fault.ok.[0-4]"]
-        + ["-A", "sleep_on=fault.ok.2", "--backend", "ray", "--workers", "2", "--step-timeout", "5"]
-        + ["--out", str(out), "--quiet"]
+        [
+            "--suite",
+            "faults:FaultSuite",
+            "--agent",
+            "faults:FaultyAgent",
+            "--tasks",
+            "fault.ok.[0-4]",
+            "-A",
+            "sleep_on=fault.ok.2",
+            "--backend",
+            "ray",
+            "--workers",
+            "2",
+            "--step-timeout",
+            "5",
+            "--out",
+            str(out),
+            "--quiet",
+        ]
     )
     assert code == 0
     results = {r["task_id"]: r for r in RunDir(out).results()}
@@ -29,8 +45,19 @@ def test_ray_backend_runs_episodes_and_kills_a_hung_actor(tmp_path: Path) -> Non
 
 def test_ray_backend_stops_when_the_agent_cannot_be_built(tmp_path: Path, capsys) -> None:
     code = main(
-        ["--suite", "faults:FaultSuite", "--agent", "faults:FaultyAgent", "-A", "fail_init=1", "--backend", "ray"]
-        + ["--out", str(tmp_path / "r"), "--quiet"]
+        [
+            "--suite",
+            "faults:FaultSuite",
+            "--agent",
+            "faults:FaultyAgent",
+            "-A",
+            "fail_init=1",
+            "--backend",
+            "ray",
+            "--out",
+            str(tmp_path / "r"),
+            "--quiet",
+        ]
     )
     assert code == 2
     assert "a worker could not start" in capsys.readouterr().err

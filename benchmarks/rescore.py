@@ -1,0 +1,123 @@
+"""python -m benchmarks.rescore: recompute string_match / url_match scores from saved trajectories.
+
+The answer is read from the last step's action (``send_msg_to_user`` or ``report_infeasible``; an episode
+cut off by the step budget answered ""), and the final URL from the last step's ``url_after``, with the
+run's live site addresses mapped back to the task's placeholders. Each recomputed score is compared with
+the stored one; any difference exits 1. Tasks that need the live site (program_html) or a judge
+(fuzzy_match) and episodes that ended in an error are listed as skipped, never silently counted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+RESCORABLE = {"string_match", "url_match"}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.rescore", description=__doc__.split(":", 1)[1].strip())
+    p.add_argument("run", metavar="RUN_DIR", help="a run directory made by benchmarks.run")
+    p.add_argument("--verbose", "-v", action="store_true", help="print every episode, not only mismatches")
+    return p
+
+
+def answer_from(steps: list[dict[str, Any]], record: dict[str, Any]) -> str | None:
+    """The final answer as the env saw it; None when the trajectory does not end in an answer or a cut-off."""
+    from symbiotic_gym.actions import ActionError, parse_action
+
+    if not steps:
+        return None
+    last = steps[-1]
+    try:
+        action = parse_action(last.get("parsed_action") or last.get("action") or "")
+    except ActionError:
+        action = None
+    if action is not None and action.name == "send_msg_to_user":
+        return str(action.args[0]) if action.args else ""
+    if action is not None and action.name == "report_infeasible":
+        return "N/A"
+    if record.get("truncated"):
+        return ""  # WebArena semantics: out of steps means an empty answer
+    return None
+
+
+def to_placeholders(url: str, site_urls: dict[str, str], placeholders: dict[str, str]) -> str:
+    for site, base in sorted(site_urls.items(), key=lambda kv: -len(kv[1])):
+        if site in placeholders and url.startswith(base):
+            return placeholders[site] + url[len(base) :]
+    return url
+
+
+def rescore_episode(record: dict[str, Any], steps: list[dict[str, Any]], eval_cfg: dict[str, Any]) -> tuple[str, Any]:
+    """("ok" | "mismatch" | "skipped", detail)."""
+    from symbiotic_gym.evaluation import EvalContext, evaluate
+
+    types = set(eval_cfg.get("eval_types") or [])
+    if record.get("error"):
+        return "skipped", "the episode ended in an error"
+    if not types or not types <= RESCORABLE:
+        return "skipped", f"{', '.join(sorted(types - RESCORABLE)) or 'no evaluator'} needs the live site"
+    answer = answer_from(steps, record)
+    if answer is None:
+        return "skipped", "the trajectory does not end with an answer"
+    placeholders = eval_cfg.get("site_placeholders") or {}
+    final_url = to_placeholders(steps[-1].get("url_after") or "", record.get("site_urls") or {}, placeholders)
+
+    def no_live_site(*_: Any) -> str:
+        raise RuntimeError("rescoring has no live site")
+
+    ctx = EvalContext(
+        intent=record.get("goal") or "",
+        answer=answer,
+        final_url=final_url,
+        read_page=no_live_site,
+        read_sql=no_live_site,
+    )
+    result = evaluate(eval_cfg, ctx)
+    if result.status == "needs_judge":
+        return "skipped", "fuzzy_match needs a judge"
+    stored = (record.get("eval_status"), float(record.get("reward") or 0.0))
+    fresh = (result.status, float(result.score or 0.0))
+    if stored == fresh:
+        return "ok", fresh
+    return "mismatch", {"stored": stored, "recomputed": fresh, "answer": answer, "final_url": final_url}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from benchmarks.results import load_run
+    from symbiotic_gym.errors import SymbioticGymError
+    from symbiotic_gym.suites import get_suite
+    from symbiotic_gym.trajectory import RunDir
+
+    try:
+        run = load_run(args.run)
+        suite = get_suite(run.config.get("suite", "embedded"))
+    except SymbioticGymError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    rd = RunDir(Path(args.run))
+    counts: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()
+    for rec in run.results:
+        status, detail = rescore_episode(rec, rd.trajectory(rec["task_id"]), suite.eval_config(rec["task_id"]))
+        counts[status] += 1
+        if status == "skipped":
+            reasons[str(detail)] += 1
+        if status == "mismatch" or args.verbose:
+            print(f"{rec['task_id']}: {status} {detail}")
+    print(
+        f"rescored {counts['ok'] + counts['mismatch']} of {len(run.results)} episodes: {counts['ok']} reproduce the "
+        f"stored score, {counts['mismatch']} differ; {counts['skipped']} skipped"
+    )
+    for reason, n in reasons.most_common():
+        print(f"  skipped {n}: {reason}")
+    return 1 if counts["mismatch"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,163 @@
+"""Reading finished runs back: run directories, their episodes, and the rows a leaderboard groups them into."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from symbiotic_gym.errors import SymbioticGymError
+from symbiotic_gym.stats import success_rate, wilson_interval
+from symbiotic_gym.trajectory import RunDir
+
+NOT_SCORED = ("not_scored", "needs_judge")
+
+
+@dataclass
+class LoadedRun:
+    root: Path
+    config: dict[str, Any]
+    results: list[dict[str, Any]]
+
+
+def load_run(path: str | Path) -> LoadedRun:
+    run = RunDir(path)
+    if not run.exists():
+        raise SymbioticGymError(f"{path} is not a run directory (no config.json). Pass folders made by benchmarks.run.")
+    return LoadedRun(Path(path), run.load_config(), run.results())
+
+
+def scored(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Episodes that count in a success rate: those with no judge available are left out, openly."""
+    return [r for r in results if r.get("eval_status") not in NOT_SCORED]
+
+
+def agent_label(agent: str, args: dict[str, Any]) -> str:
+    if not args:
+        return agent
+    return f"{agent}(" + ", ".join(f"{k}={v}" for k, v in sorted(args.items())) + ")"
+
+
+def models_label(run: LoadedRun) -> str:
+    """The models the run's episodes actually called (by route); "none" for agents without an LLM."""
+    used_local = any(r.get("tokens_in_local", 0) or r.get("tokens_out_local", 0) for r in run.results)
+    used_cloud = any(r.get("tokens_in_cloud", 0) or r.get("tokens_out_cloud", 0) for r in run.results)
+    if not (used_local or used_cloud):
+        return "none"
+    models = run.config.get("models") or {}
+    return f"large={models.get('large')}, small={models.get('small')}"
+
+
+@dataclass
+class Row:
+    """One leaderboard row: a configuration (agent, models, suite, split, evaluator mode) over 1+ runs."""
+
+    agent: str
+    models: str
+    suite: str
+    split: str
+    eval_mode: str
+    runs: list[str] = field(default_factory=list)
+    episodes: list[dict[str, Any]] = field(default_factory=list)
+    created: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str, str, str]:
+        return (self.agent, self.models, self.suite, self.split, self.eval_mode)
+
+    def stats(self, episodes: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        eps = self.episodes if episodes is None else episodes
+        counted = scored(eps)
+        n = len(counted)
+        wins = sum(bool(r["success"]) for r in counted)
+        sr, se = success_rate(wins, n)
+        lo, hi = wilson_interval(wins, n)
+        return {
+            "n": n,
+            "successes": wins,
+            "success_rate": sr,
+            "stderr": se,
+            "wilson95": [lo, hi],
+            "not_scored": len(eps) - n,
+            "errors": sum(bool(r.get("error")) for r in eps),
+            "avg_steps": sum(r.get("steps", 0) for r in counted) / n if n else 0.0,
+            "tokens_local": sum(r.get("tokens_in_local", 0) + r.get("tokens_out_local", 0) for r in eps),
+            "tokens_cloud": sum(r.get("tokens_in_cloud", 0) + r.get("tokens_out_cloud", 0) for r in eps),
+            "cost": sum(r.get("cost", 0.0) for r in eps),
+            "wall_s": sum(r.get("wall_s", 0.0) for r in eps),
+        }
+
+    def by_site(self) -> dict[str, dict[str, Any]]:
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for r in self.episodes:
+            groups.setdefault("+".join(r.get("sites") or []) or "?", []).append(r)
+        return {site: self.stats(eps) for site, eps in sorted(groups.items())}
+
+
+def group_runs(paths: list[str | Path]) -> list[Row]:
+    """Rows from run directories; runs of the same configuration are pooled (one episode per task and seed)."""
+    rows: dict[tuple[str, ...], Row] = {}
+    for path in paths:
+        run = load_run(path)
+        cfg = run.config
+        label = agent_label(cfg.get("agent", "?"), cfg.get("agent_args") or {})
+        models = models_label(run)
+        by_mode: dict[str, list[dict[str, Any]]] = {}
+        for r in run.results:
+            by_mode.setdefault(r.get("eval_mode") or "stock", []).append(r)
+        for mode, eps in by_mode.items():
+            row = Row(label, models, cfg.get("suite", "?"), cfg.get("split", "?"), mode)
+            row = rows.setdefault(row.key, row)
+            row.runs.append(str(path))
+            row.created = max(row.created, str(cfg.get("created", "")))
+            seen = {(e["task_id"], e.get("seed")) for e in row.episodes}
+            dup = 0
+            for e in eps:
+                if (e["task_id"], e.get("seed")) in seen:
+                    dup += 1
+                    continue
+                row.episodes.append(e)
+            if dup:
+                print(
+                    f"warning: {path}: {dup} episode(s) already counted from another run were skipped", file=sys.stderr
+                )
+    return sorted(rows.values(), key=lambda r: (-r.stats()["success_rate"], r.key))
+
+
+def outcomes(source: str | Path) -> tuple[dict[str, bool], dict[str, Any]]:
+    """Per-task success of a run directory, a results.jsonl, or a JSON file (a summary.json with ``per_task``,
+    a ``{task_id: bool}`` mapping, or a list of records); plus what is known of its configuration."""
+    path = Path(source)
+    if path.is_dir():
+        run = load_run(path)
+        meta = {"eval_mode": _single_mode(run.results, path), "suite": run.config.get("suite")}
+        return {r["task_id"]: bool(r["success"]) for r in scored(run.results)}, meta
+    if not path.exists():
+        raise SymbioticGymError(f"{source}: no such run directory or file")
+    text = path.read_text(encoding="utf-8")
+    try:
+        if path.suffix == ".jsonl":
+            data: Any = [json.loads(line) for line in text.splitlines() if line.strip()]
+        else:
+            data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise SymbioticGymError(f"{source}: not valid JSON ({err})") from err
+    if isinstance(data, dict) and isinstance(data.get("per_task"), dict):
+        return {k: bool(v) for k, v in data["per_task"].items()}, {"eval_mode": data.get("eval_mode")}
+    if isinstance(data, list) and all(isinstance(r, dict) and "task_id" in r for r in data):
+        return {r["task_id"]: bool(r.get("success")) for r in scored(data)}, {"eval_mode": _single_mode(data, path)}
+    if isinstance(data, dict) and all(isinstance(v, bool) for v in data.values()):
+        return dict(data), {}
+    raise SymbioticGymError(
+        f"{source}: expected a run directory, results.jsonl, a summary.json (with per_task), "
+        "or a JSON object mapping task ids to true/false"
+    )
+
+
+def _single_mode(results: list[dict[str, Any]], path: Path) -> str | None:
+    modes = {r.get("eval_mode") or "stock" for r in results}
+    if len(modes) > 1:
+        raise SymbioticGymError(f"{path} mixes evaluator modes {sorted(modes)}; compare one mode at a time")
+    return next(iter(modes), None)
