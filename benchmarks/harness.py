@@ -166,6 +166,7 @@ def run_episode(
         obs, info = env.reset(seed=seed)
         env_total += time.perf_counter() - t0
         record["reset_s"] = info["timings"]["total"]
+        record["reset_timings"] = {k: round(v, 4) for k, v in info["timings"].items()}
         record["goal"] = obs["goal"]
         record["site_errors"].extend(info.get("http_errors", []))
         record["site_urls"] = suite.site_urls()

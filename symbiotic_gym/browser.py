@@ -120,7 +120,8 @@ def shared_browser(headless: bool = True) -> Any:
     if _shared.browser is not None and _shared.pid == os.getpid() and _shared.browser.is_connected():
         return _shared.browser
     pw = playwright_instance()
-    _shared.browser = pw.chromium.launch(headless=headless)
+    extra = os.environ.get("SYMBIOTIC_CHROMIUM_ARGS", "").split()
+    _shared.browser = pw.chromium.launch(headless=headless, args=extra)
     _shared.pid = os.getpid()
     return _shared.browser
 

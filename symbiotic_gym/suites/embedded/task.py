@@ -17,8 +17,13 @@ DEFAULT_USER = "emma.lopez"
 
 
 def final_answer(chat_messages: list[dict[str, Any]]) -> str | None:
-    """The agent's answer: its last message to the user (``N/A`` for a reported infeasibility)."""
+    """The agent's answer: its last message to the user (``N/A`` for a reported infeasibility).
+
+    Only messages after the user's last one count: stock BrowserGym opens its chat with an assistant
+    greeting, which is not an answer."""
     for msg in reversed(chat_messages):
+        if msg.get("role") == "user":
+            return None
         if msg.get("role") == "assistant":
             return str(msg.get("message", ""))
         if msg.get("role") == "infeasible":

@@ -31,6 +31,10 @@ CREATE TABLE posts(id INTEGER PRIMARY KEY, community_id INTEGER, user_id INTEGER
 CREATE TABLE comments(id INTEGER PRIMARY KEY, post_id INTEGER, user_id INTEGER, body TEXT);
 CREATE TABLE votes(user_id INTEGER, post_id INTEGER, value INTEGER, PRIMARY KEY(user_id, post_id));
 CREATE TABLE messages(id INTEGER PRIMARY KEY, sender_id INTEGER, recipient_id INTEGER, subject TEXT, body TEXT);
+-- indexes for the per-post score and comment count subqueries (without them the home page costs ~30 ms)
+CREATE INDEX votes_post ON votes(post_id);
+CREATE INDEX comments_post ON comments(post_id);
+CREATE INDEX posts_community ON posts(community_id);
 """
 
 

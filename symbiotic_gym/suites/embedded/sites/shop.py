@@ -39,6 +39,9 @@ CREATE TABLE orders(id INTEGER PRIMARY KEY, user_id INTEGER, created TEXT, statu
                     ship_name TEXT, ship_street TEXT, ship_city TEXT, ship_state TEXT, ship_zip TEXT,
                     card_last4 TEXT);
 CREATE TABLE order_items(order_id INTEGER, product_id INTEGER, qty INTEGER, price_cents INTEGER);
+CREATE INDEX reviews_product ON reviews(product_id);
+CREATE INDEX order_items_order ON order_items(order_id);
+CREATE INDEX products_category ON products(category_id);
 """
 
 

@@ -35,6 +35,9 @@ CREATE TABLE issues(id INTEGER PRIMARY KEY, project_id INTEGER, number INTEGER, 
 CREATE TABLE issue_labels(issue_id INTEGER, label_id INTEGER);
 CREATE TABLE comments(id INTEGER PRIMARY KEY, issue_id INTEGER, user_id INTEGER, body TEXT);
 CREATE TABLE tokens(id INTEGER PRIMARY KEY, user_id INTEGER, name TEXT, token TEXT, scopes TEXT);
+CREATE INDEX issue_labels_issue ON issue_labels(issue_id);
+CREATE INDEX comments_issue ON comments(issue_id);
+CREATE INDEX issues_project ON issues(project_id);
 """
 
 
