@@ -255,27 +255,34 @@ class ProcessPool:
             while pending:
                 while len(self.workers) < min(self.n_workers, pending):
                     self.workers.append(self._spawn())
-                for w in self.workers:
-                    if w.ready and w.task_id is None and queue:
-                        w.task_id = queue.popleft()
-                        policy.start(w.task_id)
-                        w.episode_start = w.last_beat = time.monotonic()
-                        w.step = 0
-                        w.conn.send(w.task_id)
-                        self._emit("start", task_id=w.task_id, pid=w.proc.pid)
+                self._assign(queue, policy)
                 ready = wait([w.conn for w in self.workers] + [w.proc.sentinel for w in self.workers], self.poll_s)
+                finished = []
                 for w in list(self.workers):
                     outcome = self._service(w, ready)
                     if outcome is None:
                         continue
                     if policy.settle(outcome):
-                        pending -= 1
-                        yield outcome
+                        finished.append(outcome)
                     else:
                         queue.appendleft(outcome.task_id)
                         self._emit("retry", task_id=outcome.task_id, error=outcome.record["error"])
+                self._assign(queue, policy)  # idle workers start their next episode before results are saved
+                for outcome in finished:
+                    pending -= 1
+                    yield outcome
         finally:
             self.close()
+
+    def _assign(self, queue: deque[str], policy: RetryPolicy) -> None:
+        for w in self.workers:
+            if w.ready and w.task_id is None and queue:
+                w.task_id = queue.popleft()
+                policy.start(w.task_id)
+                w.episode_start = w.last_beat = time.monotonic()
+                w.step = 0
+                w.conn.send(w.task_id)
+                self._emit("start", task_id=w.task_id, pid=w.proc.pid)
 
     def _service(self, w: _Worker, ready: list[Any]) -> Outcome | None:
         """Read a worker's messages and enforce its deadlines; an Outcome when its episode ended."""
@@ -300,6 +307,10 @@ class ProcessPool:
                 pass  # the worker died; its exit is handled below
         now = time.monotonic()
         if not w.proc.is_alive():
+            if not w.ready:  # it died while starting: a new one would too
+                reason = self._death_reason(w)
+                self._retire(w)
+                raise WorkerFatalError(f"{reason} before it was ready")
             return self._replace(w, "worker", self._death_reason(w))
         if w.task_id is None:
             if not w.ready and now - w.started > STARTUP_TIMEOUT_S:

@@ -130,11 +130,14 @@ class FaultyAgent:
         kill_browser_on: str = ""
         once_dir: str = ""
         fail_init: bool = False
+        crash_init: bool = False
 
     def __init__(self, **kwargs: Any) -> None:
         self.cfg = FaultyAgent.Config(**kwargs)
         if self.cfg.fail_init:
             raise ValueError("model weights not found at /nowhere")
+        if self.cfg.crash_init:
+            os.kill(os.getpid(), signal.SIGSEGV)
         self.task_id = ""
         self.n = 0
 

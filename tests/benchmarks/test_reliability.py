@@ -298,3 +298,10 @@ def test_agent_that_cannot_be_built_stops_the_run_with_its_error(tmp_path: Path,
     err = " ".join(capsys.readouterr().err.split())
     assert code == 2 and "a worker could not start: ValueError: model weights not found at /nowhere" in err
     assert RunDir(out).raw_results() == []  # nothing recorded as a failed episode
+
+
+def test_worker_that_crashes_while_starting_is_not_respawned_forever(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "run"
+    code = main([*SUITE, "-A", "crash_init=1", "--out", str(out), "--quiet"])
+    err = " ".join(capsys.readouterr().err.split())
+    assert code == 2 and "died from signal SIGSEGV before it was ready" in err
