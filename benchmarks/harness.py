@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from symbiotic_gym.agent import Agent, AgentStep, TaskInfo
-from symbiotic_gym.stats import success_rate, wilson_interval
+from symbiotic_gym.stats import rate_summary
 from symbiotic_gym.suites import Suite, TaskMeta
 from symbiotic_gym.trajectory import RunDir
 
@@ -248,34 +248,33 @@ def run_episode(
     return record, steps
 
 
+# an episode with one of these statuses could not be scored (no judge): it is left out of every rate, openly
+NOT_SCORED = ("not_scored", "needs_judge")
+
+
+def scored(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Episodes that count in a success rate."""
+    return [r for r in results if r.get("eval_status") not in NOT_SCORED]
+
+
 def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
-    n = len(results)
-    wins = sum(bool(r["success"]) for r in results)
-    sr, se = success_rate(wins, n)
-    lo, hi = wilson_interval(wins, n)
-    by_site: dict[str, dict[str, Any]] = {}
-    for r in results:
-        key = "+".join(r.get("sites", [])) or "?"
-        site = by_site.setdefault(key, {"n": 0, "successes": 0})
-        site["n"] += 1
-        site["successes"] += bool(r["success"])
-    for site in by_site.values():
-        site["success_rate"], site["stderr"] = success_rate(site["successes"], site["n"])
+    counted = scored(results)
+    by_site: dict[str, list[dict[str, Any]]] = {}
+    for r in counted:
+        by_site.setdefault("+".join(r.get("sites", [])) or "?", []).append(r)
     errors_by_kind: dict[str, int] = {}
     for r in results:
         if r.get("error"):
             kind = r.get("error_kind") or "unknown"
             errors_by_kind[kind] = errors_by_kind.get(kind, 0) + 1
+    n = len(counted)
     return {
-        "n": n,
-        "successes": wins,
-        "success_rate": sr,
-        "stderr": se,
-        "wilson95": [lo, hi],
+        **rate_summary(sum(bool(r["success"]) for r in counted), n),
+        "not_scored": len(results) - n,
         "errors": sum(r.get("error") is not None for r in results),
         "errors_by_kind": errors_by_kind,
         "site_error_episodes": sum(bool(r.get("site_errors")) for r in results),
-        "avg_steps": sum(r["steps"] for r in results) / n if n else 0.0,
+        "avg_steps": sum(r["steps"] for r in counted) / n if n else 0.0,
         "tokens_in_local": sum(r.get("tokens_in_local", 0) for r in results),
         "tokens_out_local": sum(r.get("tokens_out_local", 0) for r in results),
         "tokens_in_cloud": sum(r.get("tokens_in_cloud", 0) for r in results),
@@ -284,9 +283,11 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
         "wall_s": sum(r.get("wall_s", 0.0) for r in results),
         "agent_s": sum(r.get("agent_s", 0.0) for r in results),
         "env_s": sum(r.get("env_s", 0.0) for r in results),
-        "per_task": {r["task_id"]: bool(r["success"]) for r in results},
-        "by_site": by_site,
+        "per_task": {r["task_id"]: bool(r["success"]) for r in counted},
+        "by_site": {
+            site: rate_summary(sum(bool(r["success"]) for r in eps), len(eps)) for site, eps in sorted(by_site.items())
+        },
     }
 
 
-__all__ = ["RESUME_KEYS", "RunDir", "environment_info", "run_episode", "summarize"]
+__all__ = ["NOT_SCORED", "RESUME_KEYS", "RunDir", "environment_info", "run_episode", "scored", "summarize"]

@@ -8,11 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from benchmarks.harness import scored
 from symbiotic_gym.errors import SymbioticGymError
-from symbiotic_gym.stats import success_rate, wilson_interval
+from symbiotic_gym.stats import rate_summary
 from symbiotic_gym.trajectory import RunDir
-
-NOT_SCORED = ("not_scored", "needs_judge")
 
 
 @dataclass
@@ -27,11 +26,6 @@ def load_run(path: str | Path) -> LoadedRun:
     if not run.exists():
         raise SymbioticGymError(f"{path} is not a run directory (no config.json). Pass folders made by benchmarks.run.")
     return LoadedRun(Path(path), run.load_config(), run.results())
-
-
-def scored(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Episodes that count in a success rate: those with no judge available are left out, openly."""
-    return [r for r in results if r.get("eval_status") not in NOT_SCORED]
 
 
 def agent_label(agent: str, args: dict[str, Any]) -> str:
@@ -71,15 +65,8 @@ class Row:
         eps = self.episodes if episodes is None else episodes
         counted = scored(eps)
         n = len(counted)
-        wins = sum(bool(r["success"]) for r in counted)
-        sr, se = success_rate(wins, n)
-        lo, hi = wilson_interval(wins, n)
         return {
-            "n": n,
-            "successes": wins,
-            "success_rate": sr,
-            "stderr": se,
-            "wilson95": [lo, hi],
+            **rate_summary(sum(bool(r["success"]) for r in counted), n),
             "not_scored": len(eps) - n,
             "errors": sum(bool(r.get("error")) for r in eps),
             "avg_steps": sum(r.get("steps", 0) for r in counted) / n if n else 0.0,

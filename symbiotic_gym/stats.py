@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 
 def success_rate(successes: int, n: int) -> tuple[float, float]:
@@ -22,3 +23,10 @@ def wilson_interval(successes: int, n: int, z: float = 1.959963984540054) -> tup
     centre = (p + z * z / (2 * n)) / denom
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
     return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def rate_summary(successes: int, n: int) -> dict[str, Any]:
+    """n, successes, success_rate, stderr and the 95% Wilson interval, as every table and summary prints them."""
+    rate, stderr = success_rate(successes, n)
+    lo, hi = wilson_interval(successes, n)
+    return {"n": n, "successes": successes, "success_rate": rate, "stderr": stderr, "wilson95": [lo, hi]}
