@@ -29,7 +29,7 @@ TRACKED_PACKAGES = (
     "peft",
 )
 # keys that must match for --resume to continue a run
-RESUME_KEYS = ("agent", "agent_args", "suite", "split", "tasks", "max_steps", "seed", "models")
+RESUME_KEYS = ("agent", "agent_args", "suite", "split", "tasks", "max_steps", "seed", "models", "eval_mode")
 
 
 def package_versions() -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="off | record (call and store) | replay (stored answers, call on a miss) | replay-strict "
         "(a miss is an error; no model is called). Default: replay when --llm-cache is given, else off",
     )
+    p.add_argument(
+        "--eval-mode",
+        default="stock",
+        choices=("stock", "rectified"),
+        help="WebArena scoring: stock (WebArena's rules) or rectified (AgentOccam-style partial credit)",
+    )
+    p.add_argument(
+        "--judge-model",
+        default=None,
+        help="LLM judge for WebArena's fuzzy_match checks (any model spec; env SYMBIOTIC_JUDGE_MODEL); "
+        "without one those tasks are reported as not scored",
+    )
+    p.add_argument("--na-hint", action="store_true", help="WebArena: tell the agent it may answer N/A")
+    p.add_argument("--skip-doctor", action="store_true", help="do not run the suite's pre-flight checks")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return p
 
@@ -109,7 +124,15 @@ def main(argv: list[str] | None = None) -> int:
             raise SymbioticGymError("--retry-errors only makes sense with --resume")
         cls = resolve_agent(args.agent)
         agent_args = parse_agent_args(cls, args.agent_arg)
+        # suite settings travel to the workers through the environment (spawned processes inherit it)
+        os.environ["SYMBIOTIC_EVAL_MODE"] = args.eval_mode
+        if args.judge_model:
+            os.environ["SYMBIOTIC_JUDGE_MODEL"] = args.judge_model
+        if args.na_hint:
+            os.environ["SYMBIOTIC_WEBARENA_NA_HINT"] = "1"
         task_ids = select_tasks(args.suite, args.split, args.tasks, args.limit)
+        if args.suite in ("webarena", "miniwob") and not args.skip_doctor:
+            preflight(args.suite, task_ids, console)
         cache_mode = args.llm_cache_mode or ("replay" if args.llm_cache else "off")
         llm_settings = configure(
             args.large_model, args.small_model, cache_dir=args.llm_cache, cache_mode=cache_mode, announce=True
@@ -127,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
             "seed": args.seed,
             "models": {"large": llm_settings.large, "small": llm_settings.small},
             "llm": llm_settings.to_dict(),
+            "eval_mode": args.eval_mode,
+            "judge": os.environ.get("SYMBIOTIC_JUDGE_MODEL"),
             "execution": {
                 "workers": args.workers,
                 "backend": args.backend,
@@ -189,6 +214,24 @@ def main(argv: list[str] | None = None) -> int:
     if code != 0:
         return code
     return report(run, args, agent_args)
+
+
+def preflight(suite: str, task_ids: list[str], console: Any) -> None:
+    """The doctor's checks; a blocking failure stops the run before any episode, with the fixes."""
+    from benchmarks.doctor import checks_for
+    from symbiotic_gym.errors import SymbioticGymError
+    from symbiotic_gym.suites.webarena.doctor import blocking_failures, format_report
+
+    selection = ",".join(task_ids) if suite == "webarena" else None
+    checks = checks_for(suite, selection)
+    failed = blocking_failures(checks)
+    warnings = [c for c in checks if not c.ok and not c.blocking]
+    if warnings:
+        console.print(format_report(warnings))
+    if failed:
+        raise SymbioticGymError(
+            f"{suite} is not ready (python -m benchmarks.doctor --suite {suite}):\n{format_report(failed)}"
+        )
 
 
 def make_pool(spec: Any, workers: int, backend: str, ray_address: str | None) -> Any:

@@ -20,6 +20,14 @@ def get_suite(name: str) -> Suite:
         from symbiotic_gym.suites.embedded.suite import EmbeddedSuite
 
         return EmbeddedSuite()
+    if name == "miniwob":
+        from symbiotic_gym.suites.miniwob import MiniwobSuite
+
+        return MiniwobSuite()
+    if name == "webarena":
+        from symbiotic_gym.suites.webarena.suite import WebArenaSuite
+
+        return WebArenaSuite()
     if name in SUITES:
         raise SymbioticGymError(f"Suite {name!r} is not available in this version; use --suite embedded.")
     if ":" in name:
@@ -40,7 +48,7 @@ def select_tasks(suite: str, split: str = "all", pattern: str | None = None, lim
     if split not in SPLITS:
         raise SymbioticGymError(f"--split must be train, test or all, got {split!r}")
     s = get_suite(suite)
-    return filter_ids(s.task_ids(split), pattern, limit, what=s.name, split=split)
+    return filter_ids(s.task_ids(split), pattern, limit, what=s.name, split=split, meta=s.meta)
 
 
 __all__ = ["SPLITS", "SUITES", "Suite", "TaskMeta", "filter_ids", "get_suite", "select_tasks"]

