@@ -100,6 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--na-hint", action="store_true", help="WebArena: tell the agent it may answer N/A")
     p.add_argument("--skip-doctor", action="store_true", help="do not run the suite's pre-flight checks")
+    p.add_argument(
+        "--no-full-reset",
+        action="store_true",
+        help="WebArena: do not reset the instance through WA_FULL_RESET before a new run",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return p
 
@@ -177,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
                 )
         run.check_writable()
         if not run.exists():
+            if args.suite == "webarena" and os.environ.get("WA_FULL_RESET") and not args.no_full_reset:
+                config["webarena_full_reset"] = full_reset_webarena(console)
             run.write_config(config)
         else:
             run.append_resume_note(config)
@@ -232,6 +239,27 @@ def preflight(suite: str, task_ids: list[str], console: Any) -> None:
         raise SymbioticGymError(
             f"{suite} is not ready (python -m benchmarks.doctor --suite {suite}):\n{format_report(failed)}"
         )
+
+
+def full_reset_webarena(console: Any) -> dict[str, Any]:
+    """Reset the WebArena instance (WA_FULL_RESET) once before a new run, so it starts from clean state."""
+    import time
+
+    from symbiotic_gym.suites.webarena.configs import require_sites
+    from symbiotic_gym.suites.webarena.nltk_data import ensure_punkt_tab
+
+    require_sites()
+    ensure_punkt_tab()
+    from browsergym.webarena.instance import WebArenaInstance
+
+    console.print(f"resetting the WebArena instance through {os.environ['WA_FULL_RESET']} (takes minutes)")
+    start = time.monotonic()
+    WebArenaInstance().full_reset(skip_if_not_set=False)
+    return {
+        "url": os.environ["WA_FULL_RESET"],
+        "seconds": round(time.monotonic() - start, 1),
+        "at": dt.datetime.now().isoformat(timespec="seconds"),
+    }
 
 
 def make_pool(spec: Any, workers: int, backend: str, ray_address: str | None) -> Any:

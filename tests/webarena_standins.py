@@ -95,6 +95,32 @@ def make_handler(site: str) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+RESETS: list[str] = []
+
+
+class _ResetHandler(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # the WebArena reset server: /reset starts a reset, /status says when done
+        if self.path.startswith("/reset"):
+            RESETS.append(self.path)
+        body = b"Ready for duty!" if self.path.startswith("/status") else b"Reset started"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def reset_server_url() -> str:
+    with _lock:
+        if "reset" not in _started:
+            httpd = ThreadingHTTPServer(("127.0.0.1", 0), _ResetHandler)
+            threading.Thread(target=httpd.serve_forever, daemon=True).start()
+            _started["reset"] = f"http://127.0.0.1:{httpd.server_address[1]}"
+        return _started["reset"]
+
+
 SITES = ("shopping", "shopping_admin", "reddit", "gitlab", "wikipedia", "map", "homepage")
 _started: dict[str, str] = {}
 _lock = threading.Lock()
@@ -108,7 +134,7 @@ def start() -> dict[str, str]:
                 httpd = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(site))
                 threading.Thread(target=httpd.serve_forever, daemon=True).start()
                 _started[f"WA_{site.upper()}"] = f"http://127.0.0.1:{httpd.server_address[1]}"
-        return dict(_started)
+        return {k: v for k, v in _started.items() if k.startswith("WA_")}
 
 
 def closed_port_url() -> str:

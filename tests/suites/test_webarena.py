@@ -225,3 +225,19 @@ def test_leaving_the_webarena_sites_fails_the_episode(sites: dict[str, str]) -> 
         context.close()
         outside.shutdown()
         outside.server_close()
+
+
+def test_a_new_run_resets_the_instance_through_wa_full_reset(
+    sites: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WA_FULL_RESET", standins.reset_server_url())
+    standins.RESETS.clear()
+    out = tmp_path / "run"
+    assert run_main([*AGENT, "--suite", "webarena", "--tasks", "7", "--workers", "0", "--out", str(out)]) == 0
+    assert standins.RESETS == ["/reset"]
+    assert RunDir(out).load_config()["webarena_full_reset"]["url"] == standins.reset_server_url()
+    # resuming does not reset again
+    assert (
+        run_main([*AGENT, "--suite", "webarena", "--tasks", "7", "--workers", "0", "--out", str(out), "--resume"]) == 0
+    )
+    assert standins.RESETS == ["/reset"]
