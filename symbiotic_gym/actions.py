@@ -71,15 +71,21 @@ class ActionContext:
     def page(self) -> Any:
         return self.env.page
 
-    def element(self, bid: str) -> Any:
+    def element(self, bid: str, *, visible: bool = True) -> Any:
+        """The element with this bid; by default it must be visible (checked at once, so acting on a hidden
+        element fails immediately instead of waiting out the timeout for it to appear)."""
         loc = self.page.locator(f'[bid="{bid}"]')
         if loc.count() == 0:
             raise ActionError(f"Element with bid '{bid}' was not found on the current page.")
-        return loc.first
+        el = loc.first
+        if visible and not el.is_visible():
+            raise ActionError(f"Element with bid '{bid}' is not visible, so it cannot be used.")
+        return el
 
 
 def _timeout(ctx: ActionContext) -> int:
-    return int(ctx.env.action_timeout_ms)
+    """How long an element action may take, including a navigation it starts (to commit)."""
+    return int(getattr(ctx.env, "element_timeout_ms", ctx.env.action_timeout_ms))
 
 
 def _click(ctx: ActionContext, bid: str, button: str = "left") -> None:
@@ -117,7 +123,7 @@ def _scroll(ctx: ActionContext, delta_x: float, delta_y: float) -> None:
 
 
 def _goto(ctx: ActionContext, url: str) -> None:
-    ctx.page.goto(url, timeout=max(_timeout(ctx), 10000))
+    ctx.page.goto(url, timeout=max(int(ctx.env.action_timeout_ms), 10000))
 
 
 def _send_msg(ctx: ActionContext, text: str) -> None:
@@ -213,7 +219,7 @@ _SPECS = (
         (("bid", STR, REQUIRED),),
         "Focus an element.",
         ("focus('b455')",),
-        lambda ctx, bid: ctx.element(bid).focus(timeout=_timeout(ctx)),
+        lambda ctx, bid: ctx.element(bid, visible=False).focus(timeout=_timeout(ctx)),
     ),
     ActionSpec(
         "scroll",
@@ -242,14 +248,14 @@ _SPECS = (
         (),
         "Go back to the previous page.",
         ("go_back()",),
-        lambda ctx: ctx.page.go_back(timeout=max(_timeout(ctx), 10000)),
+        lambda ctx: ctx.page.go_back(timeout=max(int(ctx.env.action_timeout_ms), 10000)),
     ),
     ActionSpec(
         "go_forward",
         (),
         "Go forward to the next page.",
         ("go_forward()",),
-        lambda ctx: ctx.page.go_forward(timeout=max(_timeout(ctx), 10000)),
+        lambda ctx: ctx.page.go_forward(timeout=max(int(ctx.env.action_timeout_ms), 10000)),
     ),
     ActionSpec("new_tab", (), "Open a new tab.", ("new_tab()",), lambda ctx: ctx.env.new_tab()),
     ActionSpec("tab_close", (), "Close the current tab.", ("tab_close()",), lambda ctx: ctx.env.close_tab()),

@@ -43,6 +43,7 @@ class WebEnv(gym.Env):
         max_steps: int = 30,
         action_timeout_ms: int = 5000,
         settle_timeout_ms: int = 5000,
+        element_timeout_ms: int = 5000,
         viewport: dict[str, int] | None = None,
         headless: bool = True,
     ) -> None:
@@ -50,7 +51,8 @@ class WebEnv(gym.Env):
         self.task_entrypoint = task_entrypoint
         self.task_kwargs = dict(task_kwargs or {})
         self.max_steps = max_steps
-        self.action_timeout_ms = action_timeout_ms
+        self.action_timeout_ms = action_timeout_ms  # page-level default (loads, evaluations)
+        self.element_timeout_ms = element_timeout_ms  # an element action, incl. the navigation it starts
         self.settle_timeout_ms = settle_timeout_ms
         self.viewport = dict(viewport or DEFAULT_VIEWPORT)
         self.headless = headless
