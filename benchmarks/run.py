@@ -181,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
                     f"(stored: {', '.join(f'{k}={old.get(k)!r}' for k in diff)})."
                 )
         run.check_writable()
+        # every request to a cloud model is logged (redacted copy + hash) for benchmarks.privacy_audit
+        os.environ["SYMBIOTIC_AUDIT_LOG"] = str(run.root.resolve() / "cloud_requests.jsonl")
         if not run.exists():
             if args.suite == "webarena" and os.environ.get("WA_FULL_RESET") and not args.no_full_reset:
                 config["webarena_full_reset"] = full_reset_webarena(console)

@@ -190,6 +190,9 @@ def get_llm(role_or_spec: str) -> LLM:
         )
     else:
         llm = build_llm(spec)
+    from symbiotic_gym.privacy.audit import maybe_audit
+
+    llm = maybe_audit(llm, route_of(spec))
     with _lock:
         return _instances.setdefault(spec, llm)
 

@@ -1,0 +1,76 @@
+"""The audit log of cloud-bound requests: every request a cloud model is asked, as it is sent.
+
+When ``SYMBIOTIC_AUDIT_LOG`` names a file (``benchmarks.run`` sets ``RUN_DIR/cloud_requests.jsonl``), every
+model whose route is ``cloud`` is wrapped so that, before each request, one line is appended: the
+episode, the model, the SHA-256 of the exact request, the private-data types the detector finds in it
+*as sent*, and a redacted copy. ``python -m benchmarks.privacy_audit`` rescans these lines. Replayed
+(cached) requests are logged too: routing, not the network, decides what is cloud-bound.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+AUDIT_ENV = "SYMBIOTIC_AUDIT_LOG"
+
+
+def request_hash(messages: Sequence[Any]) -> str:
+    return hashlib.sha256(json.dumps(list(messages), sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def audit_entry(messages: Sequence[Any], model: str) -> dict[str, Any]:
+    from symbiotic_gym.llm.cache import SCOPE
+    from symbiotic_gym.privacy.detector import default_detector
+    from symbiotic_gym.privacy.redact import redact_obj
+
+    texts = [str(m.get("content", "")) for m in messages if isinstance(m, dict)]
+    return {
+        "episode": SCOPE.name,
+        "model": model,
+        "sha256": request_hash(messages),
+        "findings": default_detector().types(texts),
+        "redacted": redact_obj(list(messages)),
+        "time": dt.datetime.now().isoformat(timespec="seconds"),
+    }
+
+
+def append_entry(path: str | Path, entry: dict[str, Any]) -> None:
+    line = json.dumps(entry, sort_keys=True, ensure_ascii=False) + "\n"
+    with open(path, "a", encoding="utf-8") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)  # several workers append to one log
+        try:
+            fh.write(line)
+            fh.flush()
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+class AuditedLLM:
+    """Wraps a cloud model: logs each request before delegating to it."""
+
+    def __init__(self, inner: Any, path: str | Path) -> None:
+        self.inner = inner
+        self.path = Path(path)
+        self.model = getattr(inner, "model", "?")
+        self.route = getattr(inner, "route", "cloud")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def complete(self, messages: Sequence[Any], **kwargs: Any) -> Any:
+        append_entry(self.path, audit_entry(messages, str(self.model)))
+        return self.inner.complete(messages, **kwargs)
+
+
+def maybe_audit(llm: Any, route: str) -> Any:
+    path = os.environ.get(AUDIT_ENV)
+    if route == "cloud" and path:
+        return AuditedLLM(llm, path)
+    return llm

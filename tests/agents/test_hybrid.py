@@ -1,0 +1,120 @@
+"""The hybrid agent routes private steps to the local model, and the audit proves what the cloud saw."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fakes import OracleResponder, ScriptedLLM
+
+from benchmarks import privacy_audit
+from benchmarks.harness import run_episode
+from benchmarks.run import main as run_main
+from symbiotic_gym import llm
+from symbiotic_gym.agent import make_agent
+from symbiotic_gym.suites.embedded.data import CARDS
+from symbiotic_gym.suites.embedded.tasks import get_task
+
+PRIVATE = "forum.change_password.0"  # the goal holds two passwords
+PUBLIC = "shop.product_price.1"
+
+
+def pair(task_ids: list[str]) -> tuple[ScriptedLLM, ScriptedLLM]:
+    """A cloud and a local fake that play one competent model (they share the oracle's progress)."""
+    responders = {get_task(t).intent.split("(")[0][:60]: OracleResponder(t, "occam") for t in task_ids}
+
+    def respond(messages: list[dict]) -> str:
+        prompt = messages[-1]["content"]
+        for key, r in responders.items():
+            if key in prompt:
+                return r(messages)
+        raise AssertionError("no responder for this prompt")
+
+    cloud, local = ScriptedLLM(respond, "fake-cloud", "cloud"), ScriptedLLM(respond, "fake-local", "local")
+    llm.register_llm("fake-cloud", cloud, route="cloud")
+    llm.register_llm("fake-local", local, route="local")
+    return cloud, local
+
+
+def test_private_task_stays_local_and_public_task_goes_to_the_cloud(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SYMBIOTIC_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
+    cloud, _local = pair([PRIVATE, PUBLIC])
+    agent = make_agent("hybrid", {"large": "fake-cloud", "small": "fake-local"})
+    rec, steps = run_episode(agent, "hybrid", PRIVATE, max_steps=20, seed=0)
+    assert rec["success"], [s["action"] for s in steps]
+    assert {s["meta"]["privacy"]["decided_route"] for s in steps} == {"local"}
+    assert "password" in steps[0]["meta"]["privacy"]["types"]
+    assert cloud.calls == [] and rec["tokens_in_cloud"] == 0 and rec["tokens_in_local"] > 0
+    for s in steps:  # types only, never values, in what is recorded
+        assert "Sunflower" not in json.dumps(s["meta"]["privacy"])
+
+    rec, steps = run_episode(agent, "hybrid", PUBLIC, max_steps=20, seed=0)
+    assert rec["success"]
+    assert {s["meta"]["privacy"]["decided_route"] for s in steps} == {"cloud"}
+    assert cloud.calls and rec["tokens_in_cloud"] > 0
+    log = [json.loads(line) for line in (tmp_path / "audit.jsonl").read_text().splitlines()]
+    assert len(log) == len(cloud.calls) and all(e["findings"] == [] and len(e["sha256"]) == 64 for e in log)
+
+
+def test_a_cloud_action_with_private_data_is_discarded(tmp_path: Path, monkeypatch) -> None:
+    card = CARDS[0][0]
+    cloud = ScriptedLLM(lambda m: f"Highlights: \nReason: pay\nAction: stop('{card}')", "fake-cloud", "cloud")
+    local = ScriptedLLM(lambda m: "Highlights: \nReason: unsure\nAction: stop('no answer')", "fake-local", "local")
+    llm.register_llm("fake-cloud", cloud, route="cloud")
+    llm.register_llm("fake-local", local, route="local")
+    agent = make_agent("hybrid", {"large": "fake-cloud", "small": "fake-local"})
+    _rec, steps = run_episode(agent, "hybrid", PUBLIC, max_steps=3, seed=0)
+    assert steps[0]["action"] == "send_msg_to_user('no answer')"
+    privacy = steps[0]["meta"]["privacy"]
+    assert privacy["decided_route"] == "local" and privacy["discarded_cloud_action_types"] == ["payment_card"]
+    assert card not in json.dumps(steps)
+
+
+def test_hybrid_run_audit_reports_zero_leaks_and_a_cloud_only_run_leaks(tmp_path: Path, capsys) -> None:
+    tasks = [PRIVATE, "forum.message_phone.0", PUBLIC, "tracker.issue_assignee.0"]
+    pair(tasks)
+    out = tmp_path / "hybrid"
+    args = ["--agent", "hybrid", "-A", "large=fake-cloud", "-A", "small=fake-local", "--tasks", ",".join(tasks)]
+    assert run_main([*args, "--workers", "0", "--out", str(out), "--quiet"]) == 0
+    capsys.readouterr()
+    png = tmp_path / "routing.png"
+    assert privacy_audit.main([str(out), "--plot", str(png)]) == 0
+    report = capsys.readouterr().out
+    assert "leaks: 0" in report and "private tasks routed locally" in report
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    assert privacy_audit.main([str(out), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["cloud_requests"] > 0 and doc["private_task_steps"]["share_local"] == 1.0
+    assert doc["by_type"]["password"]["share_local"] == 1.0 and doc["by_type"]["phone"]["share_local"] == 1.0
+
+    pair([PRIVATE])  # a cloud-only agent on a private task: the audit must catch it
+    leaky = tmp_path / "cloud-only"
+    assert (
+        run_main(
+            [
+                "--agent",
+                "occam",
+                "-A",
+                "model=fake-cloud",
+                "--tasks",
+                PRIVATE,
+                "--workers",
+                "0",
+                "--out",
+                str(leaky),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    assert privacy_audit.main([str(leaky)]) == 1
+    out_text = capsys.readouterr().out
+    assert "LEAK" in out_text and "password" in out_text
+
+
+@pytest.mark.parametrize("style", ["vanilla", "occam"])
+def test_sticky_off_returns_to_the_cloud(style: str) -> None:
+    agent = make_agent("hybrid", {"style": style, "sticky": False})
+    assert agent.sticky is False and agent.agent.__class__.__name__.lower().startswith(style[:4])
