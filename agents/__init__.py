@@ -1,5 +1,5 @@
-"""AgentSymbiotic's agents: ``hybrid`` (privacy routing) so far; rag, distilled and speculative follow."""
+"""AgentSymbiotic's agents: ``hybrid`` (privacy routing) and ``rag`` (knowledge-base retrieval)."""
 
 from __future__ import annotations
 
-from agents import hybrid  # noqa: F401  (registration)
+from agents import hybrid, rag  # noqa: F401  (registration)

@@ -1,0 +1,142 @@
+"""Knowledge-base entries: trajectories from run directories, condensed and redacted before indexing.
+
+An entry is one episode: the task intent, sites, start URL, outcome, source agent and iteration, and its
+condensed steps (action, a short rationale, and the observation line of the element acted on). Private
+data never enters: every text goes through the privacy detector's redaction, and in tasks flagged
+private the values typed, selected or sent are replaced as a whole (``[VALUE]``), since a bare value in
+an action has no context a detector could use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from symbiotic_gym.privacy import redact
+
+RATIONALE_CHARS = 200
+CONTEXT_CHARS = 160
+VALUE_ACTIONS = re.compile(r"^(fill|type|select_option|send_msg_to_user|report_infeasible|goto)\((.*)\)$", re.S)
+BID = re.compile(r"^\w+\('([^']+)'")
+
+
+@dataclass
+class Step:
+    action: str
+    rationale: str = ""
+    context: str = ""
+
+
+@dataclass
+class Entry:
+    id: str
+    task_id: str
+    intent: str
+    sites: list[str]
+    start_url: str
+    success: bool
+    reward: float
+    agent: str
+    iteration: int
+    run: str
+    steps: list[Step] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Entry:
+        return cls(**{**d, "steps": [Step(**s) for s in d.get("steps", [])]})
+
+    def render(self, max_steps: int = 12) -> str:
+        """The entry as prompt text."""
+        lines = [f"Task: {self.intent}", f"Outcome: {'success' if self.success else 'failure'}"]
+        for i, s in enumerate(self.steps[:max_steps], 1):
+            why = f"  # {s.rationale}" if s.rationale else ""
+            lines.append(f"{i}. {s.action}{why}")
+            if s.context:
+                lines.append(f"   on: {s.context}")
+        if len(self.steps) > max_steps:
+            lines.append(f"... ({len(self.steps) - max_steps} more steps)")
+        return "\n".join(lines)
+
+
+def element_line(axtree: str, action: str) -> str:
+    m = BID.match(action)
+    if not m:
+        return ""
+    tag = f"[{m.group(1)}]"
+    for line in axtree.splitlines():
+        if line.lstrip().startswith(tag):
+            return line.strip()[:CONTEXT_CHARS]
+    return ""
+
+
+def mask_values(action: str) -> str:
+    """``fill('12', 'Maple@Harbor19')`` -> ``fill('12', '[VALUE]')`` (the element id is kept)."""
+    m = VALUE_ACTIONS.match(action.strip())
+    if not m:
+        return action
+    name = m.group(1)
+    bid = BID.match(action.strip())
+    if name in ("send_msg_to_user", "report_infeasible", "goto"):
+        return f"{name}('[VALUE]')"
+    return f"{name}('{bid.group(1)}', '[VALUE]')" if bid else f"{name}('[VALUE]')"
+
+
+def entry_id(task_id: str, actions: list[str], agent: str) -> str:
+    return hashlib.sha256(json.dumps([task_id, actions, agent]).encode()).hexdigest()[:16]
+
+
+def entries_from_run(root: str | Path, *, iteration: int = 0, successful_only: bool = False) -> list[Entry]:
+    """One redacted entry per finished episode of a run directory (episodes with an error are skipped)."""
+    from symbiotic_gym.trajectory import RunDir
+
+    run = RunDir(root)
+    if not run.exists():
+        from symbiotic_gym.errors import SymbioticGymError
+
+        raise SymbioticGymError(f"{root} is not a run directory (no config.json)")
+    config = run.load_config()
+    out = []
+    for rec in run.results():
+        if rec.get("error") or (successful_only and not rec.get("success")):
+            continue
+        private = bool(rec.get("private"))
+        sites = rec.get("site_urls") or {}
+
+        def local(text: str, sites: dict[str, str] = sites) -> str:
+            """Live site addresses (ports change every run) -> <site>, so runs index alike."""
+            for name, base in sites.items():
+                if base:
+                    text = text.replace(base, f"<{name}>")
+            return redact(text)
+
+        steps = []
+        for s in run.trajectory(rec["task_id"]):
+            action = str(s.get("parsed_action") or s.get("action") or "")
+            context = element_line(str(s.get("axtree_txt") or ""), action)
+            rationale = str(s.get("rationale") or "")[:RATIONALE_CHARS]
+            if private:
+                action = mask_values(action)
+            steps.append(Step(local(action), local(rationale), local(context)))
+        intent = local(str(rec.get("goal") or ""))
+        entry = Entry(
+            id=entry_id(rec["task_id"], [s.action for s in steps], str(config.get("agent"))),
+            task_id=rec["task_id"],
+            intent=intent,
+            sites=list(rec.get("sites") or []),
+            start_url=local(str((run.trajectory(rec["task_id"]) or [{}])[0].get("url", ""))),
+            success=bool(rec.get("success")),
+            reward=float(rec.get("reward") or 0.0),
+            agent=str(config.get("agent")),
+            iteration=iteration,
+            run=str(root),
+            steps=steps,
+        )
+        out.append(entry)
+    return out
