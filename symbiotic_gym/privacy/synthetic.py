@@ -12,6 +12,8 @@ import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from symbiotic_gym.privacy.detector import luhn_check_digit
+
 FIRST = ("emma", "liam", "olivia", "noah", "ava", "mia", "lucas", "sofia", "arjun", "mei", "omar", "ines")
 LAST = ("lopez", "chen", "smith", "garcia", "patel", "nguyen", "kim", "novak", "haddad", "okafor")
 DOMAINS = ("example.com", "mail.example.org", "corp.example.net", "uni.example.edu")
@@ -26,22 +28,10 @@ class Sample:
     labels: list[tuple[str, int, int]] = field(default_factory=list)
 
 
-def luhn_digit(body: str) -> str:
-    total = 0
-    for i, ch in enumerate(reversed(body)):
-        d = int(ch)
-        if i % 2 == 0:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return str((10 - total % 10) % 10)
-
-
 def card(r: random.Random) -> str:
     prefix, length = r.choice((("4", 16), ("51", 16), ("55", 16), ("6011", 16), ("34", 15), ("37", 15)))
     body = prefix + "".join(r.choice(string.digits) for _ in range(length - len(prefix) - 1))
-    number = body + luhn_digit(body)
+    number = body + luhn_check_digit(body)
     style = r.choice(("plain", "space", "dash"))
     if style == "plain" or length == 15:
         return number
@@ -51,7 +41,7 @@ def card(r: random.Random) -> str:
 
 def luhn_invalid(r: random.Random) -> str:
     body = str(r.randint(100000000000000, 999999999999999))
-    return body + str((int(luhn_digit(body)) + r.randint(1, 9)) % 10)
+    return body + str((int(luhn_check_digit(body)) + r.randint(1, 9)) % 10)
 
 
 def iban(r: random.Random) -> str:

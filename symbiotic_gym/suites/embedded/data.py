@@ -13,17 +13,11 @@ from dataclasses import dataclass
 
 def luhn_complete(prefix: str, length: int = 16) -> str:
     """Append digits to ``prefix`` so the number has ``length`` digits and passes the Luhn check."""
+    from symbiotic_gym.privacy.detector import luhn_check_digit
+
     rng = random.Random(prefix)
     digits = prefix + "".join(str(rng.randrange(10)) for _ in range(length - len(prefix) - 1))
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2 == 0:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return digits + str((10 - total % 10) % 10)
+    return digits + luhn_check_digit(digits)
 
 
 @dataclass(frozen=True)
