@@ -109,7 +109,29 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+# settings a run hands to its workers through the environment; restored when the run returns, so a
+# later run (or library use) in the same process does not inherit them
+RUN_ENV = (
+    "SYMBIOTIC_AUDIT_LOG",
+    "SYMBIOTIC_EVAL_MODE",
+    "SYMBIOTIC_JUDGE_MODEL",
+    "SYMBIOTIC_WEBARENA_NA_HINT",
+)
+
+
 def main(argv: list[str] | None = None) -> int:
+    saved = {k: os.environ.get(k) for k in RUN_ENV}
+    try:
+        return _main(argv)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from rich.console import Console
 

@@ -14,10 +14,12 @@ sys.path.append(str(Path(__file__).parent))  # tests/fakes.py: the shared script
 
 
 @pytest.fixture(autouse=True)
-def _fresh_llm_registry():
-    """Every test starts with no configured models and no cached LLM instances."""
+def _fresh_llm_registry(monkeypatch: pytest.MonkeyPatch):
+    """Every test starts with no configured models, no cached LLM instances and no run settings."""
     from symbiotic_gym import llm
 
+    for key in ("SYMBIOTIC_AUDIT_LOG", "SYMBIOTIC_EVAL_MODE", "SYMBIOTIC_JUDGE_MODEL", "SYMBIOTIC_WEBARENA_NA_HINT"):
+        monkeypatch.delenv(key, raising=False)
     llm.reset()
     yield
     llm.reset()
