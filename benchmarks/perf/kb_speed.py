@@ -119,8 +119,26 @@ def main(argv: list[str] | None = None) -> int:
 
         results["hybrid"] = timed(hybrid_query, queries)
 
+    # persistence: what a reload costs (the KB memory-maps its arrays)
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t = time.perf_counter()
+        sparse.save(f"{tmp}/bm25", show_progress=False)
+        if "dense" in results:
+            np.save(f"{tmp}/dense.npy", vectors)
+        saved = time.perf_counter() - t
+        t = time.perf_counter()
+        bm25s.BM25.load(f"{tmp}/bm25", mmap=True, show_progress=False)
+        if "dense" in results:
+            np.load(f"{tmp}/dense.npy", mmap_mode="r")
+        results["persistence"] = {"save_s": saved, "load_s": time.perf_counter() - t}
+
     print(f"{args.steps:,} indexed steps, {len(queries)} queries, top-5")
+    print(f"  save {results['persistence']['save_s']:.2f} s, reload {results['persistence']['load_s']:.3f} s")
     for name, r in results.items():
+        if name == "persistence":
+            continue
         extra = f"build {r['build_s']:.1f} s, " if "build_s" in r else ""
         extra += f"index {r['index_mb']:.0f} MB, " if "index_mb" in r else ""
         print(f"  {name:10s} {extra}p50 {r['p50_ms']:.2f} ms, p99 {r['p99_ms']:.2f} ms")
