@@ -14,7 +14,7 @@ CORPUS = [
 ]
 
 
-def build_tiny_chat_model(folder: Path, *, layers: int = 2, seed: int = 0) -> Path:
+def build_tiny_chat_model(folder: Path, *, layers: int = 2, seed: int = 0, max_positions: int = 512) -> Path:
     import torch
     from tokenizers import ByteLevelBPETokenizer
     from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
@@ -32,7 +32,7 @@ def build_tiny_chat_model(folder: Path, *, layers: int = 2, seed: int = 0) -> Pa
         num_hidden_layers=layers,
         num_attention_heads=4,
         num_key_value_heads=2,
-        max_position_embeddings=512,
+        max_position_embeddings=max_positions,
         eos_token_id=tok.eos_token_id,
         pad_token_id=tok.pad_token_id,
         bos_token_id=None,

@@ -1,0 +1,83 @@
+"""``distilled``: a small model (a base model plus a LoRA adapter, or a fully fine-tuned folder) run in
+process with exactly the prompt format it was trained on.
+
+The format is read from ``prompt_format.json`` in the model folder (``benchmarks.train`` writes it); a
+model without one (the untrained base model) gets the default format, which makes the untrained base the
+fair "before distillation" row of an ablation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from baselines.llm_agent import LLMAgentBase
+from symbiotic_gym.agent import AgentStep, Observation, TaskInfo, register_agent
+from symbiotic_gym.distill.prompt import PromptFormat, State, answer_prefix, prompt_messages
+from symbiotic_gym.llm import Message
+from symbiotic_gym.llm.registry import spec_for
+
+
+def model_folder(spec: str) -> Path | None:
+    """The folder of a ``local:/path`` spec (None for the bundled model, a role's cloud model or a name)."""
+    if spec.startswith(("local:", "hf:")):
+        path = Path(spec.split(":", 1)[1]).expanduser()
+        return path if path.is_dir() else None
+    return None
+
+
+@register_agent("distilled")
+class DistilledAgent(LLMAgentBase):
+    """One model call per step: the trained prompt in, ``Rationale: ... / Action: ...`` out."""
+
+    @dataclass
+    class Config:
+        model: str = "small"  # a role (small/large) or a spec, e.g. local:runs/train/adapter
+        temperature: float = 0.0  # > 0 makes exploration runs diverse
+        max_tokens: int = 128
+        prompt_format: str = ""  # folder with a prompt_format.json (default: the model folder's, else built-in)
+
+    def __init__(
+        self, model: str = "small", temperature: float = 0.0, max_tokens: int = 128, prompt_format: str = ""
+    ) -> None:
+        super().__init__(model, temperature, max_tokens, max_obs_tokens=0, prime="")
+        folder = Path(prompt_format) if prompt_format else model_folder(spec_for(model))
+        self.format = (PromptFormat.load(folder) if folder else None) or PromptFormat()
+        self.prime = answer_prefix(self.format.output)
+        self.history: list[str] = []
+
+    def reset(self, task: TaskInfo) -> None:
+        super().reset(task)
+        self.history = []
+
+    def state(self, obs: Observation) -> State:
+        return State(
+            goal=str(obs.get("goal") or (self.task.intent if self.task else "")),
+            url=str(obs.get("url", "")),
+            axtree=str(obs.get("axtree_txt", "")),
+            history=tuple(self.history),
+            last_error=self.last_error(obs),
+        )
+
+    def build_messages(self, obs: Observation) -> list[Message]:
+        return prompt_messages(self.state(obs), self.format)
+
+    def act(self, obs: Observation) -> AgentStep:
+        extracted, reply, meta = self.decide(self.build_messages(obs))
+        meta["prompt_format"] = self.format.to_dict()
+        if extracted is None:
+            self.history.append("(unreadable reply)")
+            return self.unparsed_step(reply, meta)
+        self.history.append(extracted.text)
+        rationale = extracted.rationale
+        if rationale.lower().startswith("rationale:"):
+            rationale = rationale.split(":", 1)[1].strip()
+        return AgentStep(extracted.text, rationale, meta)
+
+    def replace_last_action(self, action: str) -> None:
+        """Speculative synthesis executed another action than this agent proposed: remember that one."""
+        if self.history:
+            self.history[-1] = action
+        else:
+            self.history.append(action)
+        self.pending_error = ""

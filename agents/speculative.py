@@ -1,0 +1,226 @@
+"""``speculative``: speculative data synthesis (AgentSymbiotic, section 3.2).
+
+Each step the student proposes an action; the teacher gives its top-K candidates. When the student's
+action means the same as a candidate (element ids compared as the element's role and name, see
+:mod:`symbiotic_gym.distill.matching`) it is executed -- the student stays on its own state distribution;
+otherwise the teacher's best candidate is executed and becomes the label. Every step records the student's
+action, the candidates, the decision and the label in ``meta["speculative"]``, so
+``benchmarks.dataset`` can train on the run and ``benchmarks.dataset stats`` can report acceptance rates.
+
+Teachers:
+
+* ``oracle`` -- offline: the candidates are every action consistent with the task's reference solution
+  from the current state (each element with the reference role and name, fill or type of the value, the
+  answer in any letter case), so the loop runs without an API key;
+* a model role or spec (``large``, ``anthropic/...``) -- one call asking for K ranked candidates
+  (``candidates=ranked``), or K samples at ``teacher_temperature`` (``candidates=sample``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from baselines.axtree import ROLE_ALIASES, parse_elements
+from baselines.oracle import OracleAgent
+from symbiotic_gym.action_text import extract_action
+from symbiotic_gym.actions import ActionError
+from symbiotic_gym.agent import AgentStep, Observation, TaskInfo, make_agent, register_agent
+from symbiotic_gym.distill.matching import match_candidate
+from symbiotic_gym.distill.prompt import PromptFormat, State, prompt_messages
+from symbiotic_gym.errors import SymbioticGymError
+from symbiotic_gym.llm import UsageMeter, get_llm
+
+
+@dataclass
+class Candidate:
+    action: str
+    rationale: str = ""
+
+
+@dataclass
+class Proposal:
+    candidates: list[Candidate]
+    usage: dict[str, Any] = field(default_factory=dict)
+    route: str = "local"
+
+
+class OracleTeacher:
+    """Candidates from the reference solution; the oracle advances as the executed action is always one."""
+
+    calls_model = False
+
+    def __init__(self) -> None:
+        self.oracle = OracleAgent()
+
+    def reset(self, task: TaskInfo) -> None:
+        self.oracle.reset(task)
+
+    def propose(self, obs: Observation, k: int) -> Proposal:
+        best = self.oracle.act(obs)
+        cands = [Candidate(best.action, best.rationale)]
+        ref = best.meta.get("ref_step") or {}
+        kind = ref.get("action")
+        if kind in ("click", "fill", "select", "press", "check") and "role" in ref:
+            roles = ROLE_ALIASES.get(ref["role"], {ref["role"]})
+            same = [
+                e for e in parse_elements(str(obs.get("axtree_txt", ""))) if e.role in roles and e.name == ref["name"]
+            ]
+            for el in same:  # every element with the reference role and name is as good
+                action = re.sub(r"^(\w+)\('[^']*'", lambda m, b=el.bid: f"{m.group(1)}({b!r}", best.action, count=1)
+                cands.append(Candidate(action, best.rationale))
+            if kind == "fill":
+                cands += [Candidate(c.action.replace("fill(", "type(", 1), c.rationale) for c in list(cands)]
+        unique = list({c.action: c for c in cands}.values())
+        return Proposal(unique[: max(k, 1) * 4])  # equivalents of the best action are not extra guesses
+
+
+RANKED = (
+    "\n\nGive your {k} best candidate next actions, best first, one per line, each as: "
+    "<n>. <action> -- <short rationale>"
+)
+LINE = re.compile(r"^\s*\d+[.)]\s*(.+?)\s*(?:--\s*(.*))?$")
+
+
+class ModelTeacher:
+    """A model as teacher: K ranked candidates in one call, or K samples."""
+
+    calls_model = True
+
+    def __init__(self, model: str, mode: str, temperature: float, fmt: PromptFormat) -> None:
+        if mode not in ("ranked", "sample"):
+            raise SymbioticGymError(f"speculative: candidates must be ranked or sample, got {mode!r}")
+        self.model, self.mode, self.temperature, self.format = model, mode, temperature, fmt
+        self.history: list[str] = []
+        self.task: TaskInfo | None = None
+
+    def reset(self, task: TaskInfo) -> None:
+        self.task, self.history = task, []
+
+    def propose(self, obs: Observation, k: int) -> Proposal:
+        llm = get_llm(self.model)
+        state = State(
+            goal=str(obs.get("goal") or (self.task.intent if self.task else "")),
+            url=str(obs.get("url", "")),
+            axtree=str(obs.get("axtree_txt", "")),
+            history=tuple(self.history),
+            last_error=str(obs.get("last_action_error") or ""),
+        )
+        msgs = prompt_messages(state, self.format, "rationale_action")
+        meter = UsageMeter()
+        cands: list[Candidate] = []
+        if self.mode == "ranked":
+            msgs[-1] = {**msgs[-1], "content": msgs[-1]["content"] + RANKED.format(k=k)}
+            out = llm.complete(msgs, n=1, temperature=0.0, max_tokens=96 * k)
+            meter.add(out)
+            for line in out[0].text.splitlines():
+                m = LINE.match(line)
+                if not m:
+                    continue
+                try:
+                    ex = extract_action(m.group(1))
+                except ActionError:
+                    continue
+                cands.append(Candidate(ex.text, (m.group(2) or ex.rationale or "").strip()))
+        else:
+            out = llm.complete(msgs, n=k, temperature=self.temperature, max_tokens=160)
+            meter.add(out)
+            for c in out:
+                try:
+                    ex = extract_action(c.text)
+                except ActionError:
+                    continue
+                cands.append(Candidate(ex.text, ex.rationale))
+        unique = list({c.action: c for c in cands}.values())[:k]
+        return Proposal(unique, meter.to_dict(), llm.route)
+
+    def executed(self, action: str) -> None:
+        self.history.append(action)
+
+
+def _merge_usage(*usages: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"tokens_in": 0, "tokens_out": 0, "cost": 0.0, "latency_s": 0.0, "calls": 0, "models": []}
+    for u in usages:
+        for key in ("tokens_in", "tokens_out", "cost", "latency_s", "calls"):
+            out[key] += u.get(key, 0) or 0
+        out["models"] += [m for m in u.get("models", []) if m not in out["models"]]
+    return out
+
+
+@register_agent("speculative")
+class SpeculativeAgent:
+    """A student/teacher pair that writes distillation labels while it acts."""
+
+    @dataclass
+    class Config:
+        student: str = "distilled"  # any agent; its 'model' argument is set from student_model
+        student_model: str = "small"
+        teacher: str = "oracle"  # oracle, or a model role/spec (large, anthropic/...)
+        k: int = 3
+        candidates: str = "ranked"  # with a model teacher: ranked (one call) or sample (k samples)
+        teacher_temperature: float = 0.7
+        student_prompt_format: str = ""  # folder with a prompt_format.json for a distilled student
+
+    def __init__(
+        self,
+        student: str = "distilled",
+        student_model: str = "small",
+        teacher: str = "oracle",
+        k: int = 3,
+        candidates: str = "ranked",
+        teacher_temperature: float = 0.7,
+        student_prompt_format: str = "",
+    ) -> None:
+        if k < 1:
+            raise SymbioticGymError(f"speculative: k must be >= 1, got {k}")
+        self.k = k
+        student_args = {"model": student_model}
+        if student_prompt_format:
+            student_args["prompt_format"] = student_prompt_format
+        self.student = make_agent(student, student_args)
+        fmt = getattr(self.student, "format", None) or PromptFormat()
+        self.teacher: OracleTeacher | ModelTeacher = (
+            OracleTeacher() if teacher == "oracle" else ModelTeacher(teacher, candidates, teacher_temperature, fmt)
+        )
+
+    def reset(self, task: TaskInfo) -> None:
+        self.student.reset(task)
+        self.teacher.reset(task)
+
+    def act(self, obs: Observation) -> AgentStep:
+        proposed = self.student.act(obs)
+        proposal = self.teacher.propose(obs, self.k)
+        cands = proposal.candidates
+        if not cands:  # a model teacher that gave nothing readable: the student's action stands, unlabelled
+            decision, idx = "no_candidates", None
+        else:
+            idx = match_candidate(proposed.action, [c.action for c in cands], str(obs.get("axtree_txt", "")))
+            decision = "accepted" if idx is not None else "rejected"
+        if decision == "accepted" and idx is not None:
+            action, rationale = proposed.action, cands[idx].rationale or proposed.rationale
+        elif decision == "rejected":
+            action, rationale = cands[0].action, cands[0].rationale
+        else:
+            action, rationale = proposed.action, proposed.rationale
+        if action != proposed.action and hasattr(self.student, "replace_last_action"):
+            self.student.replace_last_action(action)
+        if isinstance(self.teacher, ModelTeacher):
+            self.teacher.executed(action)
+        student_usage = proposed.meta.get("usage", {}) if isinstance(proposed.meta, dict) else {}
+        meta = {
+            "route": proposal.route if self.teacher.calls_model else proposed.meta.get("route", "local"),
+            "usage": _merge_usage(student_usage, proposal.usage),
+            "speculative": {
+                "student_action": proposed.action,
+                "student_rationale": proposed.rationale,
+                "candidates": [c.action for c in cands],
+                "matched": idx,
+                "decision": decision,
+                "label": action,
+                "teacher_calls": int(proposal.usage.get("calls", 0)),
+                "student_usage": student_usage,
+                "teacher_usage": proposal.usage,
+            },
+        }
+        return AgentStep(action, rationale, meta)

@@ -1,0 +1,141 @@
+"""python -m benchmarks.dataset: build distillation datasets from run directories, and inspect runs.
+
+    python -m benchmarks.dataset build RUN_DIR... --out runs/data/mt [--kinds rationale_action,summary]
+        [--keep success|all] [--min-reward R] [--val-fraction 0.1] [--max-obs-chars 4000] [--no-hf]
+    python -m benchmarks.dataset stats RUN_DIR...     speculative-synthesis statistics of runs
+    python -m benchmarks.dataset show DATA_DIR [--n 2]  the data card and a few examples
+
+``build`` writes train.jsonl / validation.jsonl (TRL conversational ``messages``), a Hugging Face dataset
+under ``hf/`` (load it with ``datasets.load_from_disk``), ``prompt_format.json`` and the data card
+(``data_card.json``, ``DATA_CARD.md``). Tasks of the held-out split (``--exclude-splits``, default test)
+never enter a dataset.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _csv(text: str) -> tuple[str, ...]:
+    return tuple(x.strip() for x in text.split(",") if x.strip())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m benchmarks.dataset",
+        description=__doc__.split(":", 1)[1].strip(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="run directories -> a dataset folder")
+    b.add_argument("runs", nargs="+", metavar="RUN_DIR")
+    b.add_argument("--out", required=True, metavar="DIR")
+    b.add_argument(
+        "--kinds",
+        type=_csv,
+        default=("rationale_action",),
+        help="comma-separated: action, rationale_action, summary (default: rationale_action)",
+    )
+    b.add_argument("--keep", choices=("success", "all"), default="success", help="which episodes (default: success)")
+    b.add_argument("--min-reward", type=float, default=None, help="with --keep all: minimum evaluator score")
+    b.add_argument("--exclude-splits", type=_csv, default=("test",), help="task splits never used (default: test)")
+    b.add_argument("--val-fraction", type=float, default=0.0, help="share of tasks (by id hash) for validation")
+    b.add_argument("--keep-failed-actions", action="store_true", help="keep steps whose action failed")
+    b.add_argument("--summary-every", type=int, default=1, help="one summary example per N steps")
+    b.add_argument(
+        "--output",
+        choices=("rationale_action", "action"),
+        default=None,
+        help="what the trained agent will produce (default: rationale_action if that kind is built)",
+    )
+    b.add_argument("--max-obs-chars", type=int, default=4000, help="observation budget in the prompt")
+    b.add_argument("--max-obs-lines", type=int, default=200)
+    b.add_argument("--history", type=int, default=8, help="previous actions shown in the prompt")
+    b.add_argument("--no-hf", action="store_true", help="JSONL only (no datasets save_to_disk)")
+    s = sub.add_parser("stats", help="speculative-synthesis statistics of runs")
+    s.add_argument("runs", nargs="+", metavar="RUN_DIR")
+    w = sub.add_parser("show", help="a dataset's card and examples")
+    w.add_argument("data", metavar="DATA_DIR")
+    w.add_argument("--n", type=int, default=2)
+    return p
+
+
+def _build(args: argparse.Namespace) -> int:
+    from symbiotic_gym.distill.dataset import DatasetConfig, build_dataset, save_dataset
+    from symbiotic_gym.distill.prompt import PromptFormat
+
+    output = args.output or ("rationale_action" if "rationale_action" in args.kinds else "action")
+    fmt = PromptFormat(
+        output=output, max_obs_chars=args.max_obs_chars, max_obs_lines=args.max_obs_lines, history=args.history
+    )
+    cfg = DatasetConfig(
+        kinds=args.kinds,
+        keep=args.keep,
+        min_reward=args.min_reward,
+        exclude_splits=args.exclude_splits,
+        val_fraction=args.val_fraction,
+        keep_failed_actions=args.keep_failed_actions,
+        summary_every=args.summary_every,
+        prompt=fmt,
+    )
+    ds = build_dataset(args.runs, cfg)
+    out = save_dataset(ds, args.out, hf=not args.no_hf)
+    c = ds.card["counts"]
+    print(
+        f"{c['train']} train / {c['validation']} validation examples ({c['by_kind']}), "
+        f"{c['duplicates_dropped']} duplicates dropped, "
+        f"{len(ds.card['excluded_tasks'])} held-out tasks refused -> {out}"
+    )
+    return 0
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from symbiotic_gym.distill.speculative_stats import speculative_stats
+
+    for run in args.runs:
+        st = speculative_stats(run)
+        if not st["steps"]:
+            print(f"{run}: no speculative steps (not a speculative run)")
+            continue
+        acc = st["acceptance"]
+        rate = (
+            f"{100 * acc['success_rate']:.1f}% ({acc['successes']}/{acc['n']}, 95% CI "
+            f"{100 * acc['wilson95'][0]:.1f}-{100 * acc['wilson95'][1]:.1f}%)"
+            if acc
+            else "n/a"
+        )
+        print(
+            f"{run}: {st['steps']} steps, acceptance {rate}; decisions {st['decisions']}; "
+            f"teacher calls {st['teacher_calls']}; tokens {st['tokens']}; "
+            f"{st['tasks_fully_accepted']}/{st['tasks']} tasks with every step accepted"
+        )
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    from symbiotic_gym.distill.dataset import load_examples
+
+    card = Path(args.data) / "DATA_CARD.md"
+    print(card.read_text() if card.exists() else f"(no DATA_CARD.md in {args.data})")
+    for ex in load_examples(args.data)[: args.n]:
+        print(f"--- {ex['kind']} {ex['task_id']} step {ex['step']} ({ex['agent']})")
+        for m in ex["messages"]:
+            print(f"[{m['role']}] {m['content'][:1200]}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from symbiotic_gym.errors import SymbioticGymError
+
+    try:
+        return {"build": _build, "stats": _stats, "show": _show}[args.command](args)
+    except SymbioticGymError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

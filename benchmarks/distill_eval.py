@@ -1,0 +1,65 @@
+"""python -m benchmarks.distill_eval: offline next-action accuracy of small models on reference trajectories.
+
+    python -m benchmarks.distill_eval REF_RUN --model local --model local:runs/models/mt [--limit 40]
+        [--name base --name mt] [--out results.json]
+
+REF_RUN is a run directory whose successful episodes are the reference (e.g. the oracle on the test
+split). Each model runs as the ``distilled`` agent with its own trained prompt format; a step is correct
+when the predicted action means the same as the reference (element ids compared by role and name).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m benchmarks.distill_eval",
+        description=__doc__.split(":", 1)[1].strip(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("reference", metavar="REF_RUN")
+    p.add_argument("--model", action="append", required=True, help="model spec (repeatable)")
+    p.add_argument("--name", action="append", default=[], help="row label per --model (default: the spec)")
+    p.add_argument("--limit", type=int, default=0, help="first N reference steps only")
+    p.add_argument("--out", default=None, help="write the full results (every prediction) as JSON")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from agents.distilled import DistilledAgent
+    from symbiotic_gym.distill.evaluate import next_action_accuracy, reference_steps
+    from symbiotic_gym.errors import SymbioticGymError
+
+    names = args.name + args.model[len(args.name) :]
+    try:
+        steps = reference_steps(args.reference, limit=args.limit)
+        if not steps:
+            raise SymbioticGymError(f"{args.reference} has no successful episode with steps to use as reference")
+        rows = {}
+        print("| model | next-action accuracy | valid actions | n | seconds |\n|---|---|---|---|---|")
+        for name, spec in zip(names, args.model, strict=True):
+            res = next_action_accuracy(lambda s=spec: DistilledAgent(model=s), steps)
+            acc, val = res["accuracy"], res["valid_actions"]
+            print(
+                f"| {name} | {100 * acc['success_rate']:.1f}% ± {100 * acc['stderr']:.1f} | "
+                f"{100 * val['success_rate']:.1f}% | {acc['n']} | {res['seconds']} |",
+                flush=True,
+            )
+            rows[name] = {"model": spec, **res}
+    except SymbioticGymError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(json.dumps({"reference": args.reference, "results": rows}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,274 @@
+"""Run directories -> multi-task SFT datasets (TRL conversational ``messages``), with a data card.
+
+Each recorded step of a kept episode becomes up to three examples (see :mod:`symbiotic_gym.distill.prompt`):
+``action``, ``rationale_action`` and the auxiliary ``summary``. Episodes are kept by outcome (successful
+only by default, or a minimum evaluator score); steps whose action failed in the browser are dropped;
+identical examples are kept once. Splits are by task id, never by step: tasks of the suite's held-out split
+(``test`` by default) are refused outright, and the validation tasks are chosen by a stable hash of the id,
+so no task feeds both training and validation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from symbiotic_gym.distill.prompt import (
+    ACT_KINDS,
+    TARGET_KINDS,
+    PromptFormat,
+    State,
+    action_target,
+    prompt_messages,
+    summary_target,
+)
+from symbiotic_gym.errors import SymbioticGymError
+from symbiotic_gym.trajectory import RunDir, atomic_write_json, atomic_write_text
+
+CARD_FILE = "data_card.json"
+WAIT_ACTIONS = ("noop(",)
+
+
+@dataclass
+class DatasetConfig:
+    """What goes into a dataset (saved in its data card)."""
+
+    kinds: tuple[str, ...] = ("rationale_action",)
+    keep: str = "success"  # success: successful episodes only; all: every finished episode
+    min_reward: float | None = None  # with keep=all: only episodes scoring at least this
+    exclude_splits: tuple[str, ...] = ("test",)
+    val_fraction: float = 0.0
+    keep_failed_actions: bool = False  # steps whose action raised a browser error
+    keep_waits: bool = False  # noop() steps (the oracle waiting for a page)
+    summary_every: int = 1  # one summary example per this many steps (the auxiliary task is cheap to over-sample)
+    prompt: PromptFormat = field(default_factory=PromptFormat)
+
+    def __post_init__(self) -> None:
+        bad = [k for k in self.kinds if k not in TARGET_KINDS]
+        if bad or not self.kinds:
+            raise SymbioticGymError(f"dataset kinds must be among {', '.join(TARGET_KINDS)}, got {list(self.kinds)}")
+        if self.keep not in ("success", "all"):
+            raise SymbioticGymError(f"keep must be 'success' or 'all', got {self.keep!r}")
+        if not 0.0 <= self.val_fraction < 1.0:
+            raise SymbioticGymError(f"val_fraction must be in [0, 1), got {self.val_fraction}")
+        if not any(k in ACT_KINDS for k in self.kinds):
+            raise SymbioticGymError("a dataset needs at least one action kind (action or rationale_action)")
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["prompt"] = self.prompt.to_dict()
+        return d
+
+
+def is_validation(task_id: str, fraction: float) -> bool:
+    if fraction <= 0:
+        return False
+    h = int(hashlib.sha256(task_id.encode()).hexdigest()[:8], 16)
+    return h / 0xFFFFFFFF < fraction
+
+
+def _example_id(messages: Sequence[dict[str, str]]) -> str:
+    blob = json.dumps(list(messages), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+@dataclass
+class BuiltDataset:
+    train: list[dict[str, Any]]
+    validation: list[dict[str, Any]]
+    card: dict[str, Any]
+
+
+def _episode_kept(rec: dict[str, Any], cfg: DatasetConfig) -> str | None:
+    """None when the episode is used, else why not."""
+    if rec.get("error"):
+        return "error"
+    if cfg.keep == "success" and not rec.get("success"):
+        return "not successful"
+    if cfg.min_reward is not None and float(rec.get("reward") or 0.0) < cfg.min_reward:
+        return "below min_reward"
+    return None
+
+
+def examples_from_episode(
+    rec: dict[str, Any], steps: Sequence[dict[str, Any]], cfg: DatasetConfig, source: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The examples of one episode (before deduplication)."""
+    out: list[dict[str, Any]] = []
+    history: list[str] = []
+    goal = str(rec.get("goal") or "")
+    for i, step in enumerate(steps):
+        action = str(step.get("action", "")).strip()
+        failed = bool(step.get("error_after"))
+        state = State(
+            goal=goal,
+            url=str(step.get("url", "")),
+            axtree=str(step.get("axtree_txt", "")),
+            history=tuple(history),
+            last_error=str(step.get("last_action_error") or ""),
+        )
+        history.append(action)
+        if (failed and not cfg.keep_failed_actions) or (action.startswith(WAIT_ACTIONS) and not cfg.keep_waits):
+            continue
+        meta = {**source, "task_id": rec["task_id"], "step": int(step.get("step", i + 1))}
+        spec = (step.get("meta") or {}).get("speculative")
+        if isinstance(spec, dict):
+            meta["decision"] = spec.get("decision", "")
+        for kind in cfg.kinds:
+            if kind == "summary":
+                if i % max(1, cfg.summary_every):
+                    continue
+                target = summary_target(state.axtree, state.url)
+            else:
+                target = action_target(action, str(step.get("rationale", "")), kind)
+            messages = [*prompt_messages(state, cfg.prompt, kind), {"role": "assistant", "content": target}]
+            out.append({"id": _example_id(messages), "kind": kind, "messages": messages, **meta})
+    return out
+
+
+def build_dataset(run_dirs: Iterable[str | Path], cfg: DatasetConfig | None = None) -> BuiltDataset:
+    """Read the runs, filter, deduplicate and split by task id."""
+    cfg = cfg or DatasetConfig()
+    seen: set[str] = set()
+    train: list[dict[str, Any]] = []
+    val: list[dict[str, Any]] = []
+    skipped: Counter[str] = Counter()
+    runs_card: list[dict[str, Any]] = []
+    excluded_tasks: set[str] = set()
+    duplicates = 0
+    for root in run_dirs:
+        run = RunDir(root)
+        if not run.exists():
+            raise SymbioticGymError(
+                f"{root} is not a run directory (no config.json); pass folders written by benchmarks.run"
+            )
+        config = run.load_config()
+        source = {"run": str(Path(root).name), "agent": str(config.get("agent", ""))}
+        used = 0
+        for rec in run.results():
+            if rec.get("split") in cfg.exclude_splits:
+                excluded_tasks.add(rec["task_id"])
+                skipped[f"split {rec.get('split')}"] += 1
+                continue
+            why = _episode_kept(rec, cfg)
+            if why:
+                skipped[why] += 1
+                continue
+            steps = run.trajectory(rec["task_id"])
+            if not steps:
+                skipped["no trajectory"] += 1
+                continue
+            used += 1
+            target = val if is_validation(rec["task_id"], cfg.val_fraction) else train
+            for ex in examples_from_episode(rec, steps, cfg, source):
+                if ex["id"] in seen:
+                    duplicates += 1
+                    continue
+                seen.add(ex["id"])
+                target.append(ex)
+        runs_card.append(
+            {
+                "run": str(Path(root).resolve()),
+                "agent": config.get("agent"),
+                "agent_args": config.get("agent_args", {}),
+                "models": config.get("models", {}),
+                "suite": config.get("suite"),
+                "episodes_used": used,
+            }
+        )
+    leaked = {ex["task_id"] for ex in train + val} & excluded_tasks
+    if leaked:  # cannot happen by construction; a guard against future edits
+        raise SymbioticGymError(f"held-out tasks leaked into the dataset: {sorted(leaked)[:5]}")
+    card = {
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "config": cfg.to_dict(),
+        "runs": runs_card,
+        "counts": {
+            "train": len(train),
+            "validation": len(val),
+            "by_kind": dict(Counter(ex["kind"] for ex in train + val)),
+            "by_agent": dict(Counter(ex["agent"] for ex in train + val)),
+            "train_tasks": len({ex["task_id"] for ex in train}),
+            "validation_tasks": len({ex["task_id"] for ex in val}),
+            "duplicates_dropped": duplicates,
+            "episodes_skipped": dict(skipped),
+            "decisions": dict(Counter(ex["decision"] for ex in train + val if ex.get("decision"))),
+        },
+        "excluded_tasks": sorted(excluded_tasks),
+    }
+    if not train:
+        raise SymbioticGymError(
+            "the dataset is empty: no kept episode in these runs "
+            f"(skipped: {dict(skipped) or 'none'}); try --keep all or add runs with successful episodes"
+        )
+    return BuiltDataset(train, val, card)
+
+
+def _card_markdown(card: dict[str, Any]) -> str:
+    c = card["counts"]
+    lines = [
+        "# Data card",
+        "",
+        f"Created {card['created']}. Examples: {c['train']} train ({c['train_tasks']} tasks), "
+        f"{c['validation']} validation ({c['validation_tasks']} tasks); {c['duplicates_dropped']} duplicates dropped.",
+        "",
+        f"- kinds: {c['by_kind']}",
+        f"- by agent: {c['by_agent']}",
+        f"- episodes skipped: {c['episodes_skipped'] or 'none'}",
+        f"- held-out tasks refused: {len(card['excluded_tasks'])}",
+    ]
+    if c.get("decisions"):
+        lines.append(f"- speculative decisions: {c['decisions']}")
+    lines += ["", "## Runs", ""]
+    lines += [
+        f"- `{r['run']}`: agent {r['agent']}, models {r['models']}, {r['episodes_used']} episodes" for r in card["runs"]
+    ]
+    lines += ["", "## Config", "", "```json", json.dumps(card["config"], indent=2), "```", ""]
+    return "\n".join(lines)
+
+
+def save_dataset(ds: BuiltDataset, out: str | Path, *, hf: bool = True) -> Path:
+    """``train.jsonl``, ``validation.jsonl``, ``hf/`` (datasets ``save_to_disk``), the prompt format and card."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, rows in (("train", ds.train), ("validation", ds.validation)):
+        atomic_write_text(out / f"{name}.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    PromptFormat.from_dict(ds.card["config"]["prompt"]).save(out)
+    if hf:
+        from datasets import Dataset, DatasetDict
+
+        parts = {
+            name: Dataset.from_list(rows) for name, rows in (("train", ds.train), ("validation", ds.validation)) if rows
+        }
+        DatasetDict(parts).save_to_disk(str(out / "hf"))
+    atomic_write_json(out / CARD_FILE, ds.card)
+    atomic_write_text(out / "DATA_CARD.md", _card_markdown(ds.card))
+    return out
+
+
+def load_examples(folder: str | Path, split: str = "train") -> list[dict[str, Any]]:
+    path = Path(folder) / f"{split}.jsonl"
+    if not path.exists():
+        raise SymbioticGymError(f"{path} does not exist; build a dataset with: python -m benchmarks.dataset build")
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise SymbioticGymError(f"{path}:{n}: not valid JSON ({err.msg})") from None
+        if (
+            not isinstance(row.get("messages"), list)
+            or not row["messages"]
+            or row["messages"][-1].get("role") != "assistant"
+        ):
+            raise SymbioticGymError(f"{path}:{n}: field 'messages' must be a chat ending with an assistant message")
+        rows.append(row)
+    return rows

@@ -1,0 +1,168 @@
+"""The small model's prompt format: one source for the training data, the distilled agent and the teachers.
+
+A distilled model only works with the exact prompt it was trained on, so the format is a versioned,
+serialisable :class:`PromptFormat` saved with every dataset and every trained model; the ``distilled``
+agent reads it back from the model folder.
+
+Three target kinds (the multi-task learning of AgentSymbiotic):
+
+* ``action`` -- ``Action: click('12')``;
+* ``rationale_action`` -- ``Rationale: <why>`` then ``Action: ...`` (the student learns the teacher's
+  reasoning as well as its decision);
+* ``summary`` -- an auxiliary task: describe the page (title, headings, fields, buttons), built from the
+  observation itself, so the model learns to read accessibility trees.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from symbiotic_gym.errors import SymbioticGymError
+from symbiotic_gym.obs_pruning import prune_axtree
+
+PROMPT_FILE = "prompt_format.json"
+TARGET_KINDS = ("action", "rationale_action", "summary")
+ACT_KINDS = ("action", "rationale_action")
+
+SYSTEM = (
+    "You are a web agent. You see a web page as an accessibility tree: elements you can act on start "
+    "with an id, e.g. [12] link 'Cart'.\n"
+    "Actions: click(bid), fill(bid, text), select_option(bid, option), check(bid), uncheck(bid), "
+    "press(bid, key), scroll(dx, dy), goto(url), go_back(), send_msg_to_user(answer), "
+    "report_infeasible(reason), noop().\n"
+    "Answer the task with send_msg_to_user('<answer>'); when a task is done, send_msg_to_user('done')."
+)
+ACT_INSTRUCTIONS = {
+    "action": "Reply with the next action as: Action: <action>",
+    "rationale_action": "Reply with a short rationale, then the next action:\nRationale: <why>\nAction: <action>",
+}
+SUMMARY_INSTRUCTION = "Describe this page: its title, headings, input fields and buttons."
+
+
+@dataclass(frozen=True)
+class PromptFormat:
+    """How a state becomes a prompt. Saved as ``prompt_format.json``; change ``version`` with the layout."""
+
+    version: int = 1
+    output: str = "rationale_action"  # what the agent asks for: action or rationale_action
+    max_obs_chars: int = 4000  # pruned accessibility tree, cut to this many characters
+    max_obs_lines: int = 200
+    history: int = 8  # previous actions shown
+
+    def __post_init__(self) -> None:
+        if self.output not in ACT_KINDS:
+            raise SymbioticGymError(f"prompt format: output must be one of {', '.join(ACT_KINDS)}, got {self.output!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], source: str = "prompt format") -> PromptFormat:
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise SymbioticGymError(
+                f"{source}: unknown field(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+            )
+        return cls(**dict(data))
+
+    def save(self, folder: Path) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / PROMPT_FILE
+        path.write_text(json.dumps(self.to_dict(), indent=2) + "\n")
+        return path
+
+    @classmethod
+    def load(cls, folder: Path) -> PromptFormat | None:
+        path = Path(folder) / PROMPT_FILE
+        if not path.exists():
+            return None
+        try:
+            data = json.loads(path.read_text())
+        except json.JSONDecodeError as err:
+            raise SymbioticGymError(f"{path}: not valid JSON ({err})") from None
+        return cls.from_dict(data, str(path))
+
+
+@dataclass(frozen=True)
+class State:
+    """What the agent knows before one step."""
+
+    goal: str
+    url: str
+    axtree: str
+    history: tuple[str, ...] = ()
+    last_error: str = ""
+
+
+def observation_text(axtree: str, fmt: PromptFormat) -> str:
+    return prune_axtree(axtree, max_lines=fmt.max_obs_lines, max_chars=fmt.max_obs_chars)
+
+
+def state_text(state: State, fmt: PromptFormat) -> str:
+    shown = state.history[-fmt.history :] if fmt.history else ()
+    first = len(state.history) - len(shown) + 1
+    history = "\n".join(f"{first + i}. {a}" for i, a in enumerate(shown)) or "None"
+    parts = [f"OBJECTIVE: {state.goal}", f"URL: {state.url}", f"PREVIOUS ACTIONS:\n{history}"]
+    if state.last_error:
+        parts.append(f"LAST ACTION ERROR: {state.last_error[:300]}")
+    parts.append(f"OBSERVATION:\n{observation_text(state.axtree, fmt)}")
+    return "\n".join(parts)
+
+
+def prompt_messages(state: State, fmt: PromptFormat, kind: str | None = None) -> list[dict[str, str]]:
+    """System + user messages for one state; ``kind`` defaults to the format's output."""
+    kind = kind or fmt.output
+    if kind not in TARGET_KINDS:
+        raise SymbioticGymError(f"unknown target kind {kind!r}; use one of {', '.join(TARGET_KINDS)}")
+    instruction = SUMMARY_INSTRUCTION if kind == "summary" else ACT_INSTRUCTIONS[kind]
+    return [
+        {"role": "system", "content": SYSTEM},
+        {"role": "user", "content": f"{state_text(state, fmt)}\n\n{instruction}"},
+    ]
+
+
+def action_target(action: str, rationale: str, kind: str) -> str:
+    action = action.strip()
+    if kind == "action":
+        return f"Action: {action}"
+    why = " ".join(rationale.split())[:300] or "This is the next step towards the objective."
+    return f"Rationale: {why}\nAction: {action}"
+
+
+def answer_prefix(kind: str) -> str:
+    """The first word of every target: primed into the agent's answer so it starts in the trained format."""
+    return "Action:" if kind == "action" else "Rationale:"
+
+
+HEADING = re.compile(r"^\s*(?:\[[^\]]+\]\s+)?heading '((?:[^'\\]|\\.)*)'", re.M)
+ROOT = re.compile(r"RootWebArea '((?:[^'\\]|\\.)*)'")
+FIELD = re.compile(r"\[[^\]]+\]\s+(textbox|searchbox|combobox|checkbox|radio|spinbutton) '((?:[^'\\]|\\.)*)'")
+BUTTON = re.compile(r"\[[^\]]+\]\s+button '((?:[^'\\]|\\.)*)'")
+LINK = re.compile(r"\[[^\]]+\]\s+link '")
+
+
+def _names(found: Sequence[str], limit: int) -> str:
+    uniq = [n for n in dict.fromkeys(x.strip() for x in found) if n][:limit]
+    return ", ".join(uniq) if uniq else "none"
+
+
+def summary_target(axtree: str, url: str) -> str:
+    """The auxiliary target, derived from the observation itself (deterministic)."""
+    title = ROOT.search(axtree)
+    fields_found = [f"{role} {name!r}" for role, name in FIELD.findall(axtree)]
+    return "\n".join(
+        [
+            f"Title: {title.group(1) if title else 'unknown'}",
+            f"URL: {url}",
+            f"Headings: {_names(HEADING.findall(axtree), 6)}",
+            f"Fields: {_names(fields_found, 8)}",
+            f"Buttons: {_names(BUTTON.findall(axtree), 8)}",
+            f"Links: {len(LINK.findall(axtree))}",
+        ]
+    )

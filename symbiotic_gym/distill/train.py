@@ -1,0 +1,293 @@
+"""Supervised distillation with TRL's ``SFTTrainer`` (LoRA through PEFT, or full fine-tuning).
+
+Examples are conversational prompt-completion pairs (the system and user turns are the prompt, the
+assistant turn the completion), so the loss falls on the assistant tokens only. The output folder is
+self-contained: the adapter (or full model) and tokenizer, the exact ``train_config.json``, the dataset's
+``prompt_format.json`` and ``data_card.json``, the loss history (``loss.csv``, ``loss.png``) and
+``train_stats.json`` (tokens/s, runtime, final loss). Checkpoints go to ``OUT/checkpoints``; running the same
+command again resumes from the newest one.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from symbiotic_gym.distill.dataset import CARD_FILE, load_examples
+from symbiotic_gym.distill.prompt import PROMPT_FILE, PromptFormat
+from symbiotic_gym.errors import SymbioticGymError
+
+CONFIG_FILE = "train_config.json"
+STATS_FILE = "train_stats.json"
+
+
+@dataclass
+class TrainConfig:
+    """Everything a training run depends on (saved as ``train_config.json``)."""
+
+    data: str = ""  # a dataset folder from benchmarks.dataset build
+    out: str = ""
+    base_model: str = "local"  # local / smollm2 (bundled SmolLM2-135M-Instruct) or a transformers folder
+    method: str = "lora"  # lora or full
+    kinds: tuple[str, ...] = ()  # train on these example kinds only (default: all in the dataset)
+    epochs: float = 1.0
+    max_steps: int = -1  # > 0 overrides epochs
+    learning_rate: float | None = None  # default: 2e-4 for LoRA, 2e-5 for full
+    batch_size: int = 4
+    grad_accum: int = 1
+    max_length: int = 2048
+    lora_r: int = 16
+    lora_alpha: int = 32
+    lora_dropout: float = 0.05
+    warmup_ratio: float = 0.03
+    seed: int = 0
+    bf16: str = "auto"  # auto: on when CUDA supports it
+    gradient_checkpointing: str = "auto"  # auto: on with CUDA
+    logging_steps: int = 5
+    save_steps: int = 200
+    save_total_limit: int = 2
+    device: str = "auto"  # auto, cpu or cuda
+
+    def __post_init__(self) -> None:
+        if self.method not in ("lora", "full"):
+            raise SymbioticGymError(f"method must be lora or full, got {self.method!r}")
+        for name in ("bf16", "gradient_checkpointing"):
+            if getattr(self, name) not in ("auto", "on", "off"):
+                raise SymbioticGymError(f"{name} must be auto, on or off, got {getattr(self, name)!r}")
+        if self.batch_size < 1 or self.grad_accum < 1 or self.max_length < 16:
+            raise SymbioticGymError("batch_size and grad_accum must be >= 1 and max_length >= 16")
+
+    @property
+    def lr(self) -> float:
+        return self.learning_rate if self.learning_rate is not None else (2e-4 if self.method == "lora" else 2e-5)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["learning_rate"] = self.lr
+        return d
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], source: str = "train config") -> TrainConfig:
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise SymbioticGymError(
+                f"{source}: unknown field(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+            )
+        d = dict(data)
+        if "kinds" in d:
+            d["kinds"] = tuple(d["kinds"])
+        return cls(**d)
+
+
+def to_prompt_completion(rows: list[dict[str, Any]], kinds: tuple[str, ...]) -> list[dict[str, Any]]:
+    out = []
+    for r in rows:
+        if kinds and r.get("kind") not in kinds:
+            continue
+        out.append({"prompt": r["messages"][:-1], "completion": r["messages"][-1:]})
+    return out
+
+
+def fit_length(rows: list[dict[str, Any]], tokenizer: Any, max_length: int) -> tuple[list[dict[str, Any]], int]:
+    """Drop examples longer than ``max_length`` tokens: cutting them would cut the completion, the only part
+    with a loss. Returns (kept, number dropped); the count goes into the run's stats."""
+    kept = []
+    for r in rows:
+        ids = tokenizer.apply_chat_template(r["prompt"] + r["completion"], tokenize=True, return_dict=False)
+        if len(ids) <= max_length:
+            kept.append(r)
+    return kept, len(rows) - len(kept)
+
+
+def _resolve_base(spec: str) -> Path:
+    from symbiotic_gym.llm.local import resolve_local_path
+
+    base, adapter = resolve_local_path(
+        spec if spec.startswith("local") or spec.lower() == "smollm2" else f"local:{spec}"
+    )
+    if adapter is not None:
+        raise SymbioticGymError(f"--base-model {spec} is an adapter folder; pass the base model (or merge it first)")
+    return base
+
+
+def latest_checkpoint(folder: Path) -> Path | None:
+    ckpts = sorted(
+        folder.glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[-1]) if p.name.split("-")[-1].isdigit() else -1
+    )
+    return ckpts[-1] if ckpts else None
+
+
+def plot_loss(history: list[dict[str, Any]], path: Path) -> Path | None:
+    points = [(h["step"], h["loss"]) for h in history if "loss" in h and "step" in h]
+    if not points:
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", markersize=3, label="train")
+    evals = [(h["step"], h["eval_loss"]) for h in history if "eval_loss" in h]
+    if evals:
+        ax.plot([p[0] for p in evals], [p[1] for p in evals], marker="s", label="validation")
+    ax.set_xlabel("optimizer step")
+    ax.set_ylabel("loss (assistant tokens)")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def train(cfg: TrainConfig) -> dict[str, Any]:
+    """Train and save; returns the run's stats (also written to ``OUT/train_stats.json``)."""
+    if not cfg.data or not cfg.out:
+        raise SymbioticGymError("training needs --data (a dataset folder) and --out (where to save the model)")
+    data_dir, out = Path(cfg.data), Path(cfg.out)
+    train_rows = to_prompt_completion(load_examples(data_dir, "train"), cfg.kinds)
+    if not train_rows:
+        raise SymbioticGymError(f"{data_dir}/train.jsonl has no examples of kinds {list(cfg.kinds)}")
+    val_path = data_dir / "validation.jsonl"
+    val_rows = to_prompt_completion(load_examples(data_dir, "validation"), cfg.kinds) if val_path.exists() else []
+    fmt = PromptFormat.load(data_dir)
+    if fmt is None:
+        raise SymbioticGymError(f"{data_dir} has no {PROMPT_FILE}: build it with python -m benchmarks.dataset build")
+    if cfg.kinds and "rationale_action" not in cfg.kinds and fmt.output == "rationale_action":
+        fmt = PromptFormat.from_dict({**fmt.to_dict(), "output": "action"})
+
+    from symbiotic_gym.llm.local import _offline
+
+    _offline()
+    import torch
+    from datasets import Dataset
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from trl import SFTConfig, SFTTrainer
+
+    cuda = torch.cuda.is_available() and cfg.device != "cpu"
+    if cfg.device == "cuda" and not torch.cuda.is_available():
+        raise SymbioticGymError("--device cuda was asked for, but torch sees no CUDA device")
+    bf16 = cfg.bf16 == "on" or (cfg.bf16 == "auto" and cuda and torch.cuda.is_bf16_supported())
+    grad_ckpt = cfg.gradient_checkpointing == "on" or (cfg.gradient_checkpointing == "auto" and cuda)
+    base = _resolve_base(cfg.base_model)
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    if not tokenizer.chat_template:
+        raise SymbioticGymError(f"the tokenizer of {base} has no chat template; distillation needs a chat model")
+    train_rows, too_long = fit_length(train_rows, tokenizer, cfg.max_length)
+    if not train_rows:
+        raise SymbioticGymError(
+            f"every training example is longer than --max-length {cfg.max_length} tokens ({too_long} examples); "
+            "raise --max-length or rebuild the dataset with a smaller --max-obs-chars"
+        )
+    val_rows, _ = fit_length(val_rows, tokenizer, cfg.max_length)
+    model = AutoModelForCausalLM.from_pretrained(base, dtype=torch.bfloat16 if bf16 else torch.float32)
+    peft_config = None
+    if cfg.method == "lora":
+        from peft import LoraConfig
+
+        peft_config = LoraConfig(
+            r=cfg.lora_r,
+            lora_alpha=cfg.lora_alpha,
+            lora_dropout=cfg.lora_dropout,
+            target_modules="all-linear",
+            task_type="CAUSAL_LM",
+        )
+    ckpt_dir = out / "checkpoints"
+    args = SFTConfig(
+        output_dir=str(ckpt_dir),
+        num_train_epochs=cfg.epochs,
+        max_steps=cfg.max_steps,
+        learning_rate=cfg.lr,
+        per_device_train_batch_size=cfg.batch_size,
+        per_device_eval_batch_size=cfg.batch_size,
+        gradient_accumulation_steps=cfg.grad_accum,
+        warmup_steps=cfg.warmup_ratio,  # a float below 1 is a ratio of the total steps
+        lr_scheduler_type="cosine",
+        max_length=cfg.max_length,
+        completion_only_loss=True,
+        packing=False,
+        bf16=bf16,
+        gradient_checkpointing=grad_ckpt,
+        logging_steps=cfg.logging_steps,
+        save_steps=cfg.save_steps,
+        save_total_limit=cfg.save_total_limit,
+        eval_strategy="epoch" if val_rows else "no",
+        seed=cfg.seed,
+        data_seed=cfg.seed,
+        report_to="none",
+        use_cpu=not cuda,
+        dataloader_num_workers=0,
+        include_num_input_tokens_seen=True,
+    )
+    trainer = SFTTrainer(
+        model=model,
+        args=args,
+        train_dataset=Dataset.from_list(train_rows),
+        eval_dataset=Dataset.from_list(val_rows) if val_rows else None,
+        processing_class=tokenizer,
+        peft_config=peft_config,
+    )
+    resume = latest_checkpoint(ckpt_dir)
+    t0 = time.perf_counter()
+    result = trainer.train(resume_from_checkpoint=str(resume) if resume else None)
+    runtime = time.perf_counter() - t0
+    trainer.save_model(str(out))
+    tokenizer.save_pretrained(str(out))
+    fmt.save(out)
+    card = data_dir / CARD_FILE
+    if card.exists():
+        shutil.copyfile(card, out / CARD_FILE)
+    (out / CONFIG_FILE).write_text(json.dumps(cfg.to_dict(), indent=2) + "\n")
+    history = trainer.state.log_history
+    with open(out / "loss.csv", "w") as fh:
+        fh.write("step,epoch,loss,eval_loss,learning_rate\n")
+        for h in history:
+            if "loss" in h or "eval_loss" in h:
+                fh.write(
+                    f"{h.get('step', '')},{h.get('epoch', '')},{h.get('loss', '')},{h.get('eval_loss', '')},"
+                    f"{h.get('learning_rate', '')}\n"
+                )
+    plot_loss(history, out / "loss.png")
+    losses = [h["loss"] for h in history if "loss" in h]
+    tokens = int(getattr(trainer.state, "num_input_tokens_seen", 0) or 0)
+    stats = {
+        "examples": len(train_rows),
+        "dropped_too_long": too_long,
+        "validation_examples": len(val_rows),
+        "steps": int(trainer.state.global_step),
+        "runtime_s": round(runtime, 2),
+        "tokens_seen": tokens,
+        "tokens_per_s": round(tokens / runtime, 1) if runtime > 0 and tokens else None,
+        "first_loss": losses[0] if losses else None,
+        "final_loss": losses[-1] if losses else None,
+        "train_loss": float(result.training_loss),
+        "eval_loss": next((h["eval_loss"] for h in reversed(history) if "eval_loss" in h), None),
+        "resumed_from": str(resume) if resume else None,
+        "device": "cuda" if cuda else "cpu",
+        "bf16": bf16,
+        "gradient_checkpointing": grad_ckpt,
+        "base_model": str(base),
+        "trainable_params": sum(p.numel() for p in trainer.model.parameters() if p.requires_grad),
+        "versions": _versions(),
+    }
+    (out / STATS_FILE).write_text(json.dumps(stats, indent=2) + "\n")
+    return stats
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for pkg in ("torch", "transformers", "trl", "peft", "datasets", "accelerate"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            pass
+    return out
