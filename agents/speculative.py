@@ -18,6 +18,7 @@ Teachers:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,7 +27,7 @@ from baselines.axtree import ROLE_ALIASES, parse_elements
 from baselines.oracle import OracleAgent
 from symbiotic_gym.action_text import extract_action
 from symbiotic_gym.actions import ActionError
-from symbiotic_gym.agent import AgentStep, Observation, TaskInfo, make_agent, register_agent
+from symbiotic_gym.agent import AgentStep, Observation, TaskInfo, make_agent, register_agent, resolve_agent
 from symbiotic_gym.distill.matching import match_candidate
 from symbiotic_gym.distill.prompt import PromptFormat, State, prompt_messages
 from symbiotic_gym.errors import SymbioticGymError
@@ -175,8 +176,10 @@ class SpeculativeAgent:
         if k < 1:
             raise SymbioticGymError(f"speculative: k must be >= 1, got {k}")
         self.k = k
-        student_args = {"model": student_model}
-        if student_prompt_format:
+        config = getattr(resolve_agent(student), "Config", None)
+        known = {f.name for f in dataclasses.fields(config)} if dataclasses.is_dataclass(config) else set()
+        student_args = {"model": student_model} if "model" in known else {}
+        if student_prompt_format and "prompt_format" in known:
             student_args["prompt_format"] = student_prompt_format
         self.student = make_agent(student, student_args)
         fmt = getattr(self.student, "format", None) or PromptFormat()

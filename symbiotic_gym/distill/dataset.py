@@ -46,6 +46,8 @@ class DatasetConfig:
     val_fraction: float = 0.0
     keep_failed_actions: bool = False  # steps whose action raised a browser error
     keep_waits: bool = False  # noop() steps (the oracle waiting for a page)
+    # agents whose every executed action is teacher-approved: their episodes are kept whatever the outcome
+    labelled_agents: tuple[str, ...] = ("speculative",)
     summary_every: int = 1  # one summary example per this many steps (the auxiliary task is cheap to over-sample)
     prompt: PromptFormat = field(default_factory=PromptFormat)
 
@@ -85,10 +87,12 @@ class BuiltDataset:
     card: dict[str, Any]
 
 
-def _episode_kept(rec: dict[str, Any], cfg: DatasetConfig) -> str | None:
+def _episode_kept(rec: dict[str, Any], cfg: DatasetConfig, agent: str = "") -> str | None:
     """None when the episode is used, else why not."""
     if rec.get("error"):
         return "error"
+    if agent in cfg.labelled_agents:
+        return None
     if cfg.keep == "success" and not rec.get("success"):
         return "not successful"
     if cfg.min_reward is not None and float(rec.get("reward") or 0.0) < cfg.min_reward:
@@ -120,6 +124,8 @@ def examples_from_episode(
         spec = (step.get("meta") or {}).get("speculative")
         if isinstance(spec, dict):
             meta["decision"] = spec.get("decision", "")
+            if meta["decision"] == "no_candidates":  # the teacher gave nothing: the action is unlabelled
+                continue
         for kind in cfg.kinds:
             if kind == "summary":
                 if i % max(1, cfg.summary_every):
@@ -156,7 +162,7 @@ def build_dataset(run_dirs: Iterable[str | Path], cfg: DatasetConfig | None = No
                 excluded_tasks.add(rec["task_id"])
                 skipped[f"split {rec.get('split')}"] += 1
                 continue
-            why = _episode_kept(rec, cfg)
+            why = _episode_kept(rec, cfg, source["agent"])
             if why:
                 skipped[why] += 1
                 continue

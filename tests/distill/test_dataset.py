@@ -1,0 +1,149 @@
+"""Run directories -> datasets: kinds, filters, dedupe, split by task id, files and data card."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from benchmarks import dataset as dataset_cli
+from symbiotic_gym.distill.dataset import DatasetConfig, build_dataset, is_validation, load_examples, save_dataset
+from symbiotic_gym.errors import SymbioticGymError
+from symbiotic_gym.trajectory import RunDir
+
+AX = "RootWebArea 'Shop'\n\t[3] link 'Cart'\n\t[4] textbox 'Search'\n\t[5] button 'Go'"
+
+
+def step(n: int, action: str, rationale: str = "", error_after: str = "", meta: dict | None = None) -> dict[str, Any]:
+    return {
+        "step": n,
+        "url": "http://shop/",
+        "axtree_txt": AX,
+        "last_action_error": "",
+        "action": action,
+        "rationale": rationale,
+        "error_after": error_after,
+        "meta": meta or {},
+    }
+
+
+def write_run(root: Path, agent: str, episodes: dict[str, tuple[bool, str, list[dict[str, Any]]]]) -> Path:
+    run = RunDir(root)
+    run.write_config({"agent": agent, "agent_args": {}, "models": {"small": "local"}, "suite": "embedded"})
+    for task_id, (success, split, steps) in episodes.items():
+        run.append_result(
+            {
+                "task_id": task_id,
+                "success": success,
+                "reward": float(success),
+                "split": split,
+                "goal": f"goal of {task_id}",
+                "error": None,
+            }
+        )
+        run.write_trajectory(task_id, steps)
+    return root
+
+
+@pytest.fixture()
+def runs(tmp_path: Path) -> list[Path]:
+    good = [
+        step(1, "fill('4', 'mug')", "Search for it."),
+        step(2, "click('5')", "Submit."),
+        step(3, "noop(200)", "wait"),
+        step(4, "click('9')", "bad id", error_after="no element 9"),
+        step(5, "send_msg_to_user('12')", "Answer."),
+    ]
+    oracle = write_run(
+        tmp_path / "oracle",
+        "oracle",
+        {
+            "shop.a.0": (True, "train", good),
+            "shop.a.1": (False, "train", good),  # failed episode
+            "shop.b.0": (True, "test", good),  # held out
+        },
+    )
+    again = write_run(tmp_path / "oracle2", "oracle", {"shop.a.0": (True, "train", good)})  # exact duplicate
+    spec = write_run(
+        tmp_path / "spec",
+        "speculative",
+        {
+            "shop.c.0": (
+                False,
+                "train",
+                [
+                    step(1, "click('3')", "Open the cart.", meta={"speculative": {"decision": "accepted"}}),
+                    step(2, "click('5')", "Go.", meta={"speculative": {"decision": "rejected"}}),
+                    step(3, "click('4')", "?", meta={"speculative": {"decision": "no_candidates"}}),
+                ],
+            ),
+        },
+    )
+    return [oracle, again, spec]
+
+
+def test_kinds_filters_dedupe_and_held_out_tasks(runs: list[Path]) -> None:
+    ds = build_dataset(runs, DatasetConfig(kinds=("action", "rationale_action", "summary")))
+    tasks = {ex["task_id"] for ex in ds.train}
+    # failed oracle episode out, held-out test task refused, failed speculative episode kept (labelled)
+    assert tasks == {"shop.a.0", "shop.c.0"}
+    assert ds.card["excluded_tasks"] == ["shop.b.0"]
+    a0 = [ex for ex in ds.train if ex["task_id"] == "shop.a.0"]
+    assert sorted({ex["step"] for ex in a0}) == [1, 2, 5]  # the wait and the failed action are dropped
+    assert len(a0) == 9 and ds.card["counts"]["duplicates_dropped"] == 9  # the second run adds nothing
+    c0 = [ex for ex in ds.train if ex["task_id"] == "shop.c.0" and ex["kind"] == "action"]
+    assert [ex["decision"] for ex in c0] == ["accepted", "rejected"]  # the unlabelled step is dropped
+    by_kind = {ex["kind"]: ex for ex in a0 if ex["step"] == 5}
+    assert by_kind["action"]["messages"][-1] == {"role": "assistant", "content": "Action: send_msg_to_user('12')"}
+    assert (
+        by_kind["rationale_action"]["messages"][-1]["content"] == "Rationale: Answer.\nAction: send_msg_to_user('12')"
+    )
+    assert by_kind["summary"]["messages"][-1]["content"].startswith("Title: Shop")
+    # the prompt carries the history of every earlier action, failed ones included
+    assert "3. noop(200)\n4. click('9')" in by_kind["action"]["messages"][1]["content"]
+
+
+def test_keep_all_and_validation_split_by_task(runs: list[Path]) -> None:
+    ds = build_dataset(runs[:1], DatasetConfig(kinds=("action",), keep="all", exclude_splits=()))
+    assert {ex["task_id"] for ex in ds.train} == {"shop.a.0", "shop.a.1", "shop.b.0"}
+    frac = 0.5
+    ds = build_dataset(runs[:1], DatasetConfig(kinds=("action",), keep="all", exclude_splits=(), val_fraction=frac))
+    val_tasks = {ex["task_id"] for ex in ds.validation}
+    assert val_tasks == {t for t in ("shop.a.0", "shop.a.1", "shop.b.0") if is_validation(t, frac)}
+    assert not val_tasks & {ex["task_id"] for ex in ds.train}
+
+
+def test_save_load_and_cli(runs: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "data"
+    assert dataset_cli.main(["build", *map(str, runs), "--out", str(out), "--kinds", "rationale_action,summary"]) == 0
+    assert "held-out tasks refused" in capsys.readouterr().out
+    for name in ("train.jsonl", "validation.jsonl", "prompt_format.json", "data_card.json", "DATA_CARD.md"):
+        assert (out / name).exists(), name
+    from datasets import load_from_disk
+
+    hf = load_from_disk(str(out / "hf"))
+    rows = load_examples(out)
+    assert hf["train"].num_rows == len(rows) and hf["train"][0]["messages"] == rows[0]["messages"]
+    card = json.loads((out / "data_card.json").read_text())
+    assert card["counts"]["by_agent"] == {"oracle": 6, "speculative": 4} and len(card["runs"]) == 3
+    assert dataset_cli.main(["stats", str(runs[2])]) == 0
+    assert "acceptance 50.0% (1/2" in capsys.readouterr().out
+
+
+def test_clear_errors(runs: list[Path], tmp_path: Path) -> None:
+    with pytest.raises(SymbioticGymError, match="not a run directory"):
+        build_dataset([tmp_path / "nowhere"])
+    with pytest.raises(SymbioticGymError, match="dataset is empty"):
+        build_dataset([runs[0]], DatasetConfig(exclude_splits=("train", "test")))
+    with pytest.raises(SymbioticGymError, match="kinds must be among"):
+        DatasetConfig(kinds=("poem",))
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "train.jsonl").write_text('{"messages": [{"role": "user", "content": "hi"}]}\n')
+    with pytest.raises(SymbioticGymError, match=r"train.jsonl:1: field 'messages'"):
+        load_examples(bad)
+    ds = build_dataset([runs[0]])
+    save_dataset(ds, tmp_path / "ok", hf=False)
+    assert not (tmp_path / "ok" / "hf").exists()
