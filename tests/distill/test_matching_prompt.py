@@ -76,7 +76,7 @@ def test_prompt_format_round_trip_and_errors(tmp_path: Path) -> None:
     assert PromptFormat.load(tmp_path) == fmt
     assert PromptFormat.load(tmp_path / "missing") is None
     (tmp_path / "prompt_format.json").write_text('{"output": "action", "colour": 1}')
-    with pytest.raises(SymbioticGymError, match="unknown field.*colour"):
+    with pytest.raises(SymbioticGymError, match=r"unknown field.*colour"):
         PromptFormat.load(tmp_path)
     with pytest.raises(SymbioticGymError, match="output must be one of"):
         PromptFormat(output="summary")

@@ -16,7 +16,7 @@ from symbiotic_gym.agent import make_agent
 from symbiotic_gym.errors import SymbioticGymError
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "llm"))
-from tiny_model import build_tiny_chat_model  # noqa: E402
+from tiny_model import build_tiny_chat_model
 
 
 @pytest.fixture(scope="module")
