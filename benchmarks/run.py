@@ -116,6 +116,7 @@ RUN_ENV = (
     "SYMBIOTIC_EVAL_MODE",
     "SYMBIOTIC_JUDGE_MODEL",
     "SYMBIOTIC_WEBARENA_NA_HINT",
+    "SYMBIOTIC_TORCH_THREADS",
 )
 
 
@@ -157,6 +158,10 @@ def _main(argv: list[str] | None = None) -> int:
             os.environ["SYMBIOTIC_JUDGE_MODEL"] = args.judge_model
         if args.na_hint:
             os.environ["SYMBIOTIC_WEBARENA_NA_HINT"] = "1"
+        if args.workers > 1 and not os.environ.get("SYMBIOTIC_TORCH_THREADS"):
+            # in-process models in several workers, each with every core, slow down ~10x (OpenMP threads
+            # spin-waiting on each other): share the cores out
+            os.environ["SYMBIOTIC_TORCH_THREADS"] = str(max(1, (os.cpu_count() or 1) // args.workers))
         task_ids = select_tasks(args.suite, args.split, args.tasks, args.limit)
         if args.suite in ("webarena", "miniwob") and not args.skip_doctor:
             preflight(args.suite, task_ids, console)

@@ -58,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--explore-temperature", type=float, default=0.7)
     p.add_argument("--limit-train", type=int, default=0, help="train tasks per exploration run (0: all)")
     p.add_argument("--limit-test", type=int, default=0, help="test tasks per evaluation run (0: all)")
+    p.add_argument("--train-tasks", default=None, metavar="GLOB", help="only these train tasks (comma-separated globs)")
+    p.add_argument("--test-tasks", default=None, metavar="GLOB", help="only these test tasks")
     p.add_argument("--max-steps", type=int, default=15)
     p.add_argument("--workers", type=int, default=1)
     p.add_argument("--eval-rag", action="store_true", help="also evaluate the large agent with retrieval (rag)")
@@ -78,6 +80,10 @@ class Loop:
         self.state.setdefault("config", vars(args))
         self.state.setdefault("done", {})
         self.kb = self.out / "kb"
+        from symbiotic_gym.llm.registry import is_local_spec
+
+        base = args.base_model  # a model folder given as a bare path is an in-process model spec
+        self.base_spec = f"local:{base}" if not is_local_spec(base) and Path(base).is_dir() else base
 
     def save(self) -> None:
         from symbiotic_gym.trajectory import atomic_write_json
@@ -120,6 +126,9 @@ class Loop:
             argv += ["-A", a]
         if limit:
             argv += ["--limit", str(limit)]
+        globs = self.args.train_tasks if split == "train" else self.args.test_tasks
+        if globs:
+            argv += ["--tasks", globs]
         if self.args.large_model:
             argv += ["--large-model", self.args.large_model]
         if (folder / "config.json").exists():
@@ -135,7 +144,7 @@ class Loop:
     def iteration(self, i: int) -> None:
         a, it = self.args, self.out / f"iter-{i}"
         student = self.state["done"].get(f"iter-{i - 1}/train", {}).get("value") if i else None
-        student_spec = f"local:{student}" if student else a.base_model
+        student_spec = f"local:{student}" if student else self.base_spec
         teacher_args = [f"kb={self.kb}"] if a.teacher_agent == "rag" and (self.kb / "meta.json").exists() else []
         if a.teacher_agent != "oracle" or i == 0:
             self.stage(

@@ -18,7 +18,8 @@ def _fresh_llm_registry(monkeypatch: pytest.MonkeyPatch):
     """Every test starts with no configured models, no cached LLM instances and no run settings."""
     from symbiotic_gym import llm
 
-    for key in ("SYMBIOTIC_AUDIT_LOG", "SYMBIOTIC_EVAL_MODE", "SYMBIOTIC_JUDGE_MODEL", "SYMBIOTIC_WEBARENA_NA_HINT"):
+    run_env = ("SYMBIOTIC_AUDIT_LOG", "SYMBIOTIC_EVAL_MODE", "SYMBIOTIC_JUDGE_MODEL", "SYMBIOTIC_WEBARENA_NA_HINT")
+    for key in (*run_env, "SYMBIOTIC_TORCH_THREADS"):
         monkeypatch.delenv(key, raising=False)
     llm.reset()
     yield

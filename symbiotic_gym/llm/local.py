@@ -143,6 +143,9 @@ class TransformersLLM:
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
+        threads = os.environ.get("SYMBIOTIC_TORCH_THREADS", "")
+        if threads.isdigit() and int(threads) > 0:  # set by a run with several workers, or by the user
+            torch.set_num_threads(int(threads))
         base, found_adapter = resolve_local_path(str(model_path))
         adapter_path = Path(adapter) if adapter else found_adapter
         self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
