@@ -11,7 +11,7 @@ import pytest
 from benchmarks import symbiosis
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "llm"))
-from tiny_model import build_tiny_chat_model  # noqa: E402
+from tiny_model import build_tiny_chat_model
 
 
 def test_two_iterations_then_a_resume_that_redoes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
