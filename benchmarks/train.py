@@ -52,6 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--save-steps", type=int)
     p.add_argument("--logging-steps", type=int)
     p.add_argument("--device", choices=("auto", "cpu", "cuda"))
+    p.add_argument(
+        "--no-group-by-length",
+        dest="group_by_length",
+        action="store_false",
+        default=None,
+        help="shuffle freely instead of batching examples of similar length",
+    )
     return p
 
 

@@ -51,6 +51,7 @@ class TrainConfig:
     save_steps: int = 200
     save_total_limit: int = 2
     device: str = "auto"  # auto, cpu or cuda
+    group_by_length: bool = True  # batches of similar lengths: less padding computed for nothing
 
     def __post_init__(self) -> None:
         if self.method not in ("lora", "full"):
@@ -224,7 +225,8 @@ def train(cfg: TrainConfig) -> dict[str, Any]:
         report_to="none",
         use_cpu=not cuda,
         dataloader_num_workers=0,
-        include_num_input_tokens_seen=True,
+        include_num_input_tokens_seen="non_padding",  # tokens/s counts real tokens, not padding
+        train_sampling_strategy="group_by_length" if cfg.group_by_length else "random",
     )
     trainer = SFTTrainer(
         model=model,

@@ -1,0 +1,122 @@
+"""Training throughput: our trainer settings against TRL's defaults on the same data, full and LoRA.
+
+    python -m benchmarks.perf.train_speed --data runs/data/mt [--base-model local] [--steps 30]
+        [--batch-size 8] [--max-length 2048] [--methods full,lora] [--out runs/perf/train_speed.json]
+
+Reported: real (non-padding) tokens per second over the optimizer steps, after one warm-up step is
+excluded by timing from the trainer's own runtime. "TRL defaults" is ``SFTConfig`` with only the output
+folder, steps, batch size and max length set (plus ``use_cpu`` without CUDA); "ours" is
+``benchmarks.train``'s configuration (bf16 and gradient checkpointing on CUDA, batches grouped by length).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+
+def trl_defaults(data: Path, base: str, method: str, steps: int, batch: int, max_length: int) -> dict[str, Any]:
+    from symbiotic_gym.distill.dataset import load_examples
+    from symbiotic_gym.distill.train import _resolve_base, fit_length, to_prompt_completion
+    from symbiotic_gym.llm.local import _offline
+
+    _offline()
+    import torch
+    from datasets import Dataset
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from trl import SFTConfig, SFTTrainer
+
+    path = _resolve_base(base)
+    tok = AutoTokenizer.from_pretrained(path)
+    rows, _ = fit_length(to_prompt_completion(load_examples(data), ()), tok, max_length)
+    peft = None
+    if method == "lora":
+        from peft import LoraConfig
+
+        peft = LoraConfig(target_modules="all-linear", task_type="CAUSAL_LM")
+    with tempfile.TemporaryDirectory() as tmp:
+        args = SFTConfig(
+            output_dir=tmp,
+            max_steps=steps,
+            per_device_train_batch_size=batch,
+            max_length=max_length,
+            report_to="none",
+            save_strategy="no",
+            use_cpu=not torch.cuda.is_available(),
+            include_num_input_tokens_seen="non_padding",
+        )
+        trainer = SFTTrainer(
+            model=AutoModelForCausalLM.from_pretrained(path),
+            args=args,
+            train_dataset=Dataset.from_list(rows),
+            processing_class=tok,
+            peft_config=peft,
+        )
+        t0 = time.perf_counter()
+        trainer.train()
+        runtime = time.perf_counter() - t0
+        tokens = int(trainer.state.num_input_tokens_seen)
+    return {"runtime_s": round(runtime, 2), "tokens": tokens, "tokens_per_s": round(tokens / runtime, 1)}
+
+
+def ours(data: Path, base: str, method: str, steps: int, batch: int, max_length: int) -> dict[str, Any]:
+    from symbiotic_gym.distill.train import TrainConfig, train
+
+    with tempfile.TemporaryDirectory() as tmp:
+        st = train(
+            TrainConfig(
+                data=str(data),
+                out=tmp,
+                base_model=base,
+                method=method,
+                max_steps=steps,
+                batch_size=batch,
+                max_length=max_length,
+                save_steps=10**9,
+            )
+        )
+    return {
+        "runtime_s": st["runtime_s"],
+        "tokens": st["tokens_seen"],
+        "tokens_per_s": st["tokens_per_s"],
+        "device": st["device"],
+        "bf16": st["bf16"],
+        "gradient_checkpointing": st["gradient_checkpointing"],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.perf.train_speed", description=__doc__.splitlines()[0])
+    p.add_argument("--data", required=True)
+    p.add_argument("--base-model", default="local")
+    p.add_argument("--steps", type=int, default=30)
+    p.add_argument("--batch-size", type=int, default=8)
+    p.add_argument("--max-length", type=int, default=2048)
+    p.add_argument("--methods", default="full,lora")
+    p.add_argument("--out", default="runs/perf/train_speed.json")
+    args = p.parse_args(argv)
+    results: dict[str, Any] = {}
+    for method in [m.strip() for m in args.methods.split(",") if m.strip()]:
+        for name, fn in (("ours", ours), ("trl-defaults", trl_defaults)):
+            res = fn(Path(args.data), args.base_model, method, args.steps, args.batch_size, args.max_length)
+            results[f"{name}/{method}"] = res
+            print(
+                f"{name:13s} {method:5s} {res['tokens_per_s']:>9} tokens/s ({res['tokens']} tokens, "
+                f"{res['runtime_s']} s)",
+                flush=True,
+            )
+    import torch
+
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    device = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "cpu"
+    out.write_text(json.dumps({"device": device, "args": vars(args), "results": results}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
