@@ -27,3 +27,15 @@ class TaskConfigError(SymbioticGymError):
 class UnknownTaskError(SymbioticGymError, KeyError):
     def __str__(self) -> str:  # KeyError would quote the message
         return str(self.args[0])
+
+
+def reject_unknown_fields(cls: type, data: object, source: str) -> None:
+    """A config read from a file must only name the dataclass's fields; say which are unknown and which exist."""
+    import dataclasses
+
+    if not isinstance(data, dict):
+        raise SymbioticGymError(f"{source}: expected a mapping of {cls.__name__} fields, got {type(data).__name__}")
+    known = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise SymbioticGymError(f"{source}: unknown field(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")

@@ -18,11 +18,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from symbiotic_gym.errors import SymbioticGymError
+from symbiotic_gym.errors import SymbioticGymError, reject_unknown_fields
 from symbiotic_gym.obs_pruning import prune_axtree
 
 PROMPT_FILE = "prompt_format.json"
@@ -63,12 +63,7 @@ class PromptFormat:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], source: str = "prompt format") -> PromptFormat:
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise SymbioticGymError(
-                f"{source}: unknown field(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
-            )
+        reject_unknown_fields(cls, data, source)
         return cls(**dict(data))
 
     def save(self, folder: Path) -> Path:

@@ -13,13 +13,13 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from symbiotic_gym.distill.dataset import CARD_FILE, load_examples
 from symbiotic_gym.distill.prompt import PROMPT_FILE, PromptFormat
-from symbiotic_gym.errors import SymbioticGymError
+from symbiotic_gym.errors import SymbioticGymError, reject_unknown_fields
 
 CONFIG_FILE = "train_config.json"
 STATS_FILE = "train_stats.json"
@@ -73,12 +73,7 @@ class TrainConfig:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], source: str = "train config") -> TrainConfig:
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise SymbioticGymError(
-                f"{source}: unknown field(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
-            )
+        reject_unknown_fields(cls, data, source)
         d = dict(data)
         if "kinds" in d:
             d["kinds"] = tuple(d["kinds"])
