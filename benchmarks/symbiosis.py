@@ -17,8 +17,9 @@ Each iteration ``i`` (folder ``OUT/iter-i``):
    as every executed action there is teacher-approved); held-out tasks are refused;
 5. ``train``: the base model is distilled on it;
 6. ``kb``: this iteration's runs are added to the knowledge base;
-7. ``evaluate``: the distilled model (and with ``--eval-rag`` the large agent with retrieval) on the test
-   split, with a leaderboard per iteration; at the end a plot of success rate by iteration.
+7. ``evaluate``: the distilled model, the exploring large agent (the oracle once, as the ceiling) and with
+   ``--eval-rag`` the large agent with retrieval, on the test split, with a leaderboard per iteration; at
+   the end a plot of success rate by iteration.
 
 A stage that finished is recorded in ``OUT/state.json`` and skipped on the next call; an interrupted run
 resumes inside the stage (runs resume episode by episode, training from its newest checkpoint).
@@ -177,7 +178,13 @@ class Loop:
             f"iter-{i}/eval-distilled",
             lambda: self.run(it / "eval-distilled", "distilled", [f"model={model}"], "test", a.limit_test),
         )
-        if a.eval_rag:
+        if a.teacher_agent != "oracle" or i == 0:  # the oracle is deterministic: its ceiling is measured once
+            eval_args = [f"kb={self.kb}"] if a.teacher_agent == "rag" else []
+            self.stage(
+                f"iter-{i}/eval-teacher",
+                lambda: self.run(it / "eval-teacher", a.teacher_agent, eval_args, "test", a.limit_test),
+            )
+        if a.eval_rag and a.teacher_agent != "rag":
             self.stage(
                 f"iter-{i}/eval-rag", lambda: self.run(it / "eval-rag", "rag", [f"kb={self.kb}"], "test", a.limit_test)
             )

@@ -58,6 +58,7 @@ def test_two_iterations_then_a_resume_that_redoes_nothing(tmp_path: Path, capsys
             "iter-0/train",
             "iter-0/kb",
             "iter-0/eval-distilled",
+            "iter-0/eval-teacher",
             "iter-0/leaderboard",
             "iter-1/speculative",
             "iter-1/explore-small",
