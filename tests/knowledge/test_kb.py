@@ -89,3 +89,19 @@ def test_entries_mask_values_of_private_tasks(runs: dict[str, Path]) -> None:
     actions = [s.action for s in entries["forum.change_password.0"].steps]
     assert any("[VALUE]" in a for a in actions) and all("Maple@Harbor19" not in a for a in actions)
     assert "<forum>" in entries["forum.change_password.0"].start_url
+
+
+def test_vectors_are_float16_and_float32_knowledge_bases_still_load(kb: Path, tmp_path: Path) -> None:
+    import shutil
+
+    import numpy as np
+
+    loaded = KnowledgeBase.load(kb)
+    assert loaded.vectors.dtype == np.float16
+    before = [h.entry.id for h in loaded.search("Change my forum password", 3, "dense")]
+    old = tmp_path / "old"
+    shutil.copytree(kb, old)
+    np.save(old / "dense.npy", np.asarray(np.load(kb / "dense.npy"), dtype=np.float32))
+    again = KnowledgeBase.load(old)
+    assert again.vectors.dtype == np.float16
+    assert [h.entry.id for h in again.search("Change my forum password", 3, "dense")] == before
