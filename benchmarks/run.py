@@ -135,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from rich.console import Console
+    from rich.markup import escape
 
     from benchmarks.harness import RESUME_KEYS, environment_info
     from benchmarks.pool import RunSpec
@@ -234,7 +235,8 @@ def _main(argv: list[str] | None = None) -> int:
         )
         pool = make_pool(spec, args.workers, args.backend, args.ray_address)
     except SymbioticGymError as err:
-        console.print(f"[bold red]error:[/] {err}")
+        # one unwrapped line (copyable, grep-able), and brackets in the message are not rich markup
+        console.print(f"[bold red]error:[/] {escape(str(err))}", soft_wrap=True)
         return 2
     finished = run.results()
     if args.retry_errors:
