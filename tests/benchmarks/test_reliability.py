@@ -237,7 +237,17 @@ def test_kill_9_midway_then_resume_completes_every_episode_once(tmp_path: Path) 
 
 def test_ctrl_c_stops_cleanly_and_resume_finishes(tmp_path: Path) -> None:
     out = tmp_path / "run"
-    proc = subprocess.Popen(_cli(out), cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # a terminal's Ctrl-C: the run must see SIGINT even when pytest itself was started in the background
+    # (a non-interactive shell starts background jobs with SIGINT ignored, and children inherit that)
+    proc = subprocess.Popen(
+        _cli(out),
+        cwd=ROOT,
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(RunDir(out).raw_results()) < 2:
         time.sleep(0.2)
