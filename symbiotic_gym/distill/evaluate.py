@@ -15,11 +15,10 @@ from typing import Any
 
 from symbiotic_gym.actions import ActionError, parse_action
 from symbiotic_gym.agent import TaskInfo
+from symbiotic_gym.distill.dataset import WAIT_ACTIONS
 from symbiotic_gym.distill.matching import match_candidate
 from symbiotic_gym.stats import rate_summary
 from symbiotic_gym.trajectory import RunDir
-
-WAITS = ("noop(",)
 
 
 def reference_steps(run_dir: str | Path, *, limit: int = 0, successful_only: bool = True) -> list[dict[str, Any]]:
@@ -32,7 +31,7 @@ def reference_steps(run_dir: str | Path, *, limit: int = 0, successful_only: boo
         history: list[str] = []
         for step in run.trajectory(rec["task_id"]):
             action = str(step.get("action", ""))
-            if not action.startswith(WAITS) and not step.get("error_after"):
+            if not action.startswith(WAIT_ACTIONS) and not step.get("error_after"):
                 out.append({"task_id": rec["task_id"], "goal": rec.get("goal", ""), "history": list(history), **step})
             history.append(action)
     if limit > 0:
