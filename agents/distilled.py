@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from baselines.llm_agent import LLMAgentBase
-from symbiotic_gym.agent import AgentStep, Observation, TaskInfo, register_agent
+from symbiotic_gym.agent import AgentStep, Observation, TaskInfo
 from symbiotic_gym.distill.prompt import PromptFormat, State, answer_prefix, prompt_messages
 from symbiotic_gym.llm import Message
 from symbiotic_gym.llm.registry import spec_for
@@ -26,7 +26,6 @@ def model_folder(spec: str) -> Path | None:
     return None
 
 
-@register_agent("distilled")
 class DistilledAgent(LLMAgentBase):
     """One model call per step: the trained prompt in, ``Rationale: ... / Action: ...`` out."""
 

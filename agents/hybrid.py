@@ -21,7 +21,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
-from symbiotic_gym.agent import AgentStep, Observation, TaskInfo, make_agent, register_agent
+from symbiotic_gym.agent import AgentStep, Observation, TaskInfo, make_agent
 from symbiotic_gym.privacy import Detector, Policy, default_detector
 
 
@@ -30,7 +30,6 @@ def _state(agent: Any) -> dict[str, Any]:
     return {k: copy.deepcopy(v) for k, v in vars(agent).items() if k not in ("_llm", "task")}
 
 
-@register_agent("hybrid")
 class HybridAgent:
     @dataclass
     class Config:

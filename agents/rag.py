@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from baselines.occam import OccamAgent
-from symbiotic_gym.agent import AgentStep, Observation, TaskInfo, register_agent
+from symbiotic_gym.agent import AgentStep, Observation, TaskInfo
 from symbiotic_gym.errors import SymbioticGymError
 from symbiotic_gym.llm import Message
 from symbiotic_gym.llm.tokens import truncate_to_tokens
@@ -30,7 +30,6 @@ def load_kb(folder: str) -> Any:
     return _KB_CACHE[folder]
 
 
-@register_agent("rag")
 class RAGAgent(OccamAgent):
     @dataclass
     class Config:

@@ -23,15 +23,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from baselines.axtree import ROLE_ALIASES, parse_elements
 from baselines.oracle import OracleAgent
 from symbiotic_gym.action_text import extract_action
 from symbiotic_gym.actions import ActionError
-from symbiotic_gym.agent import AgentStep, Observation, TaskInfo, make_agent, register_agent, resolve_agent
+from symbiotic_gym.agent import AgentStep, Observation, TaskInfo, make_agent, resolve_agent
 from symbiotic_gym.distill.matching import match_candidate
 from symbiotic_gym.distill.prompt import PromptFormat, State, prompt_messages
 from symbiotic_gym.errors import SymbioticGymError
 from symbiotic_gym.llm import UsageMeter, get_llm
+from symbiotic_gym.observation import ROLE_ALIASES, parse_elements
 
 
 @dataclass
@@ -149,7 +149,6 @@ def _merge_usage(*usages: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-@register_agent("speculative")
 class SpeculativeAgent:
     """A student/teacher pair that writes distillation labels while it acts."""
 

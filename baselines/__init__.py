@@ -1,5 +1,5 @@
-"""Reference agents: oracle, random, vanilla prompting, AgentOccam-style, and the BrowserGym adapter."""
+"""Reference agents: oracle, random, vanilla prompting and AgentOccam-style.
 
-from __future__ import annotations
-
-from baselines import browsergym_adapter, occam, oracle, random_agent, vanilla  # noqa: F401  (registration)
+They reach the agent registry as entry points (``[project.entry-points."symbiotic_gym.agents"]`` in
+``pyproject.toml``), like any third-party agent; importing this package registers nothing.
+"""

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from baselines.llm_agent import LLMAgentBase
 from symbiotic_gym.actions import REQUIRED, ActionSpec, describe_actions
-from symbiotic_gym.agent import AgentStep, Observation, TaskInfo, register_agent
+from symbiotic_gym.agent import AgentStep, Observation, TaskInfo
 from symbiotic_gym.llm import Message, UsageMeter
 from symbiotic_gym.obs_pruning import prune_axtree
 
@@ -98,7 +98,6 @@ class HistoryEntry:
     highlights: list[str]
 
 
-@register_agent("occam")
 class OccamAgent(LLMAgentBase):
     """AgentOccam-style: pruned observation, reduced actions, branch/prune planning, highlight history."""
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from baselines.axtree import find_element
-from symbiotic_gym.agent import AgentStep, Observation, TaskInfo, register_agent
+from symbiotic_gym.agent import AgentStep, Observation, TaskInfo
+from symbiotic_gym.observation import find_element
 
 
 def _quote(text: str) -> str:
     return repr(str(text))
 
 
-@register_agent("oracle")
 class OracleAgent:
     """Replays ``reference_solution`` robustly: element ids are looked up in each new observation."""
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from baselines.axtree import INTERACTIVE, parse_elements
-from symbiotic_gym.agent import AgentStep, Observation, TaskInfo, register_agent
+from symbiotic_gym.agent import AgentStep, Observation, TaskInfo
+from symbiotic_gym.observation import INTERACTIVE, parse_elements
 
 WORDS = ("test", "hello", "order", "price", "1", "blue", "done")
 
 
-@register_agent("random")
 class RandomAgent:
     @dataclass
     class Config:

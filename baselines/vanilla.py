@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from baselines.llm_agent import LLMAgentBase
 from symbiotic_gym.actions import ACTIONS, describe_actions
-from symbiotic_gym.agent import AgentStep, Observation, TaskInfo, register_agent
+from symbiotic_gym.agent import AgentStep, Observation, TaskInfo
 from symbiotic_gym.llm import Message
 
 VANILLA_ACTIONS = (
@@ -64,7 +64,6 @@ def format_history(history: list[str], limit: int = 12) -> str:
     return skipped + "\n".join(f"{start + i}. {a}" for i, a in enumerate(shown))
 
 
-@register_agent("vanilla")
 class VanillaAgent(LLMAgentBase):
     """WebArena-style prompting: full observation, reasoning, then one action."""
 

@@ -56,14 +56,6 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _run(argv: list[str]) -> None:
-    from benchmarks import run
-
-    rc = run.main([*argv, "--quiet", "--skip-doctor"])
-    if rc not in (0, 1):  # 1: some episodes failed, which is a result, not a crash
-        raise SystemExit(f"benchmarks.run {' '.join(argv)} exited with {rc}")
-
-
 def _done(folder: Path) -> bool:
     return (folder / ".done").exists()
 
@@ -75,8 +67,17 @@ def _mark(folder: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from benchmarks import dataset as dataset_cli
-    from benchmarks import train as train_cli
+    from symbiotic_gym.errors import SymbioticGymError
+
+    try:
+        return ablation(args)
+    except SymbioticGymError as err:  # finished stages keep their .done marks: the same command resumes
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+
+def ablation(args: argparse.Namespace) -> int:
+    from benchmarks.experiment import dataset_stage, run_stage, train_stage
     from symbiotic_gym.distill.evaluate import next_action_accuracy, reference_steps
     from symbiotic_gym.distill.prompt import PromptFormat
 
@@ -91,68 +92,25 @@ def main(argv: list[str] | None = None) -> int:
     PromptFormat(
         output="action", max_obs_chars=args.max_obs_chars, max_obs_lines=args.max_obs_lines, history=args.history
     ).save(fmt_dir)
-    prompt_flags = [
-        "--max-obs-chars",
-        str(args.max_obs_chars),
-        "--max-obs-lines",
-        str(args.max_obs_lines),
-        "--history",
-        str(args.history),
-    ]
+    prompt = {"max_obs_chars": args.max_obs_chars, "max_obs_lines": args.max_obs_lines, "history": args.history}
     runs = {
         "teacher": out / "runs" / "oracle-train",
         "reference": out / "runs" / "oracle-test",
         "speculative": out / "runs" / "speculative-train",
     }
-    workers = ["--workers", str(args.workers)]
-    if not _done(runs["teacher"]):
-        _run(
-            [
-                "--agent",
-                "oracle",
-                "--split",
-                "train",
-                "--out",
-                str(runs["teacher"]),
-                *workers,
-                *(["--resume"] if runs["teacher"].exists() else []),
-            ]
-        )
-        _mark(runs["teacher"])
-    if not _done(runs["reference"]):
-        _run(
-            [
-                "--agent",
-                "oracle",
-                "--split",
-                "test",
-                "--out",
-                str(runs["reference"]),
-                *workers,
-                *(["--resume"] if runs["reference"].exists() else []),
-            ]
-        )
-        _mark(runs["reference"])
+    for name, split in (("teacher", "train"), ("reference", "test")):
+        if not _done(runs[name]):
+            run_stage(runs[name], "oracle", split=split, max_steps=30, workers=args.workers)
+            _mark(runs[name])
     if "speculative" in variants and not _done(runs["speculative"]):
-        limit = ["--limit", str(args.spec_tasks)] if args.spec_tasks else []
-        _run(
-            [
-                "--agent",
-                "speculative",
-                "-A",
-                f"student_model={args.base_model}",
-                "-A",
-                f"student_prompt_format={fmt_dir}",
-                "--split",
-                "train",
-                "--max-steps",
-                str(args.max_steps),
-                "--out",
-                str(runs["speculative"]),
-                *workers,
-                *limit,
-                *(["--resume"] if runs["speculative"].exists() else []),
-            ]
+        run_stage(
+            runs["speculative"],
+            "speculative",
+            {"student_model": args.base_model, "student_prompt_format": str(fmt_dir)},
+            split="train",
+            limit=args.spec_tasks,
+            max_steps=args.max_steps,
+            workers=args.workers,
         )
         _mark(runs["speculative"])
     models: dict[str, str] = {"base": args.base_model}
@@ -161,46 +119,21 @@ def main(argv: list[str] | None = None) -> int:
         data, model = out / "data" / name, out / "models" / name
         if not _done(data):
             # the speculative run's episodes are kept whatever their outcome: every executed action is a label
-            dataset_cli.main(
-                [
-                    "build",
-                    *[str(runs[r]) for r in spec["runs"]],
-                    "--out",
-                    str(data),
-                    "--kinds",
-                    spec["kinds"],
-                    "--keep",
-                    "all",
-                    "--min-reward",
-                    "0",
-                    *prompt_flags,
-                    "--no-hf",
-                ]
+            dataset_stage(
+                [runs[r] for r in spec["runs"]], data, kinds=spec["kinds"], keep="all", min_reward=0.0, **prompt
             )
             _mark(data)
         if not _done(model):
-            rc = train_cli.main(
-                [
-                    "--data",
-                    str(data),
-                    "--out",
-                    str(model),
-                    "--base-model",
-                    args.base_model,
-                    "--max-steps",
-                    str(args.train_steps),
-                    "--batch-size",
-                    str(args.batch_size),
-                    "--lr",
-                    str(args.lr),
-                    "--max-length",
-                    str(args.max_length),
-                    "--save-steps",
-                    "50",
-                ]
+            train_stage(
+                data,
+                model,
+                base_model=args.base_model,
+                max_steps=args.train_steps,
+                batch_size=args.batch_size,
+                learning_rate=args.lr,
+                max_length=args.max_length,
+                save_steps=50,
             )
-            if rc:
-                return rc
             _mark(model)
         models[name] = f"local:{model}"
     steps = reference_steps(runs["reference"], limit=args.eval_steps)
@@ -226,30 +159,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.live_tasks:
         for name, spec in models.items():
             live = out / "runs" / f"live-{name}"
-            if not _done(live):
-                fmt_arg = ["-A", f"prompt_format={fmt_dir}"] if name == "base" else []
-                _run(
-                    [
-                        "--agent",
-                        "distilled",
-                        "-A",
-                        f"model={spec}",
-                        *fmt_arg,
-                        "--split",
-                        "test",
-                        "--limit",
-                        str(args.live_tasks),
-                        "--max-steps",
-                        str(args.max_steps),
-                        "--out",
-                        str(live),
-                        *workers,
-                        *(["--resume"] if live.exists() else []),
-                    ]
-                )
-                _mark(live)
-            summary = json.loads((live / "summary.json").read_text())
-            table[name]["live"] = {k: summary.get(k) for k in ("n", "successes", "success_rate", "stderr")}
+            result = run_stage(
+                live,
+                "distilled",
+                {"model": spec, **({"prompt_format": str(fmt_dir)} if name == "base" else {})},
+                split="test",
+                limit=args.live_tasks,
+                max_steps=args.max_steps,
+                workers=args.workers,
+            )
+            _mark(live)
+            table[name]["live"] = {
+                "n": result.n,
+                "successes": result.successes,
+                "success_rate": result.success_rate,
+                "stderr": result.stderr,
+            }
         results_path.write_text(json.dumps(table, indent=2))
     (out / "ABLATION.md").write_text(render(table, args))
     print((out / "ABLATION.md").read_text())

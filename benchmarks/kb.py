@@ -40,25 +40,22 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from symbiotic_gym.errors import SymbioticGymError
-    from symbiotic_gym.knowledge import entries_from_run
+    from symbiotic_gym.knowledge import grow_knowledge_base
     from symbiotic_gym.knowledge.base import KnowledgeBase
 
     try:
         if args.command == "build":
             folder = Path(args.kb)
-            kb = (
-                KnowledgeBase.load(folder)
-                if (folder / "meta.json").exists()
-                else KnowledgeBase(dense=not args.no_dense)
-            )
             start = time.perf_counter()
-            entries = []
-            for run in args.runs:
-                entries += entries_from_run(run, iteration=args.iteration, successful_only=args.successful_only)
-            added = kb.add(entries)
-            kb.save(folder)
+            kb, added, read = grow_knowledge_base(
+                folder,
+                args.runs,
+                iteration=args.iteration,
+                successful_only=args.successful_only,
+                dense=not args.no_dense,
+            )
             print(
-                f"{added} new entries ({len(entries) - added} already present) from {len(args.runs)} run(s) "
+                f"{added} new entries ({read - added} already present) from {len(args.runs)} run(s) "
                 f"in {time.perf_counter() - start:.1f} s -> {folder}: {json.dumps(kb.stats())}"
             )
         elif args.command == "stats":

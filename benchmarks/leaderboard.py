@@ -206,18 +206,23 @@ def plot(main: list[dict[str, Any]], path: str) -> None:
     plt.close(fig)
 
 
+def leaderboard(runs: list[str | Path], *, fmt: str = "md", sites: bool = True, plot_path: str | None = None) -> str:
+    """The table of ``runs`` (run directories) as Markdown, CSV, HTML or JSON; optionally a bar plot."""
+    from symbiotic_gym.runner.results import group_runs
+
+    main_rows, site_rows = table_rows(group_runs(runs), sites=sites)
+    render = {"md": render_md, "csv": render_csv, "html": render_html, "json": render_json}[fmt]
+    if plot_path:
+        plot(main_rows, plot_path)
+    return render(main_rows, site_rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from benchmarks.results import group_runs
     from symbiotic_gym.errors import SymbioticGymError
 
     try:
-        rows = group_runs(args.runs)
-        main_rows, site_rows = table_rows(rows, sites=not args.no_sites)
-        render = {"md": render_md, "csv": render_csv, "html": render_html, "json": render_json}[args.format]
-        text = render(main_rows, site_rows)
-        if args.plot:
-            plot(main_rows, args.plot)
+        text = leaderboard(args.runs, fmt=args.format, sites=not args.no_sites, plot_path=args.plot)
     except SymbioticGymError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

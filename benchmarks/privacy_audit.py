@@ -28,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def audit(root: Path) -> dict[str, Any]:
-    from benchmarks.results import load_run
+    from symbiotic_gym.runner.results import load_run
     from symbiotic_gym.suites.embedded.private_values import find_values
     from symbiotic_gym.trajectory import RunDir, read_jsonl
 

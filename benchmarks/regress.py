@@ -81,8 +81,8 @@ def compare(base: dict[str, bool], cand: dict[str, bool]) -> Comparison:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from benchmarks.results import outcomes
     from symbiotic_gym.errors import SymbioticGymError
+    from symbiotic_gym.runner.results import outcomes
 
     try:
         if not 0 < args.alpha < 1:

@@ -89,8 +89,8 @@ def rescore_episode(record: dict[str, Any], steps: list[dict[str, Any]], eval_cf
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from benchmarks.results import load_run
     from symbiotic_gym.errors import SymbioticGymError
+    from symbiotic_gym.runner.results import load_run
     from symbiotic_gym.suites import get_suite
     from symbiotic_gym.trajectory import RunDir
 

@@ -102,41 +102,23 @@ class Loop:
         self.save()
         return self.state["done"][name]
 
-    def run(self, folder: Path, agent: str, agent_args: list[str], split: str, limit: int, seed: int = 0) -> str:
-        from benchmarks import run
+    def run(self, folder: Path, agent: str, agent_args: dict[str, Any], split: str, limit: int, seed: int = 0) -> str:
+        from benchmarks.experiment import run_stage
 
-        argv = [
-            "--agent",
+        a = self.args
+        run_stage(
+            folder,
             agent,
-            "--suite",
-            self.args.suite,
-            "--split",
-            split,
-            "--out",
-            str(folder),
-            "--max-steps",
-            str(self.args.max_steps),
-            "--workers",
-            str(self.args.workers),
-            "--seed",
-            str(seed),
-            "--quiet",
-            "--skip-doctor",
-        ]
-        for a in agent_args:
-            argv += ["-A", a]
-        if limit:
-            argv += ["--limit", str(limit)]
-        globs = self.args.train_tasks if split == "train" else self.args.test_tasks
-        if globs:
-            argv += ["--tasks", globs]
-        if self.args.large_model:
-            argv += ["--large-model", self.args.large_model]
-        if (folder / "config.json").exists():
-            argv.append("--resume")
-        rc = run.main(argv)
-        if rc not in (0, 1):
-            raise SystemExit(f"[symbiosis] benchmarks.run {' '.join(argv)} exited with {rc}")
+            agent_args,
+            split=split,
+            limit=limit,
+            tasks=a.train_tasks if split == "train" else a.test_tasks,
+            max_steps=a.max_steps,
+            workers=a.workers,
+            seed=seed,
+            suite=a.suite,
+            large_model=a.large_model,
+        )
         return str(folder)
 
     def runs_so_far(self, kinds: tuple[str, ...]) -> list[str]:
@@ -146,14 +128,14 @@ class Loop:
         a, it = self.args, self.out / f"iter-{i}"
         student = self.state["done"].get(f"iter-{i - 1}/train", {}).get("value") if i else None
         student_spec = f"local:{student}" if student else self.base_spec
-        teacher_args = [f"kb={self.kb}"] if a.teacher_agent == "rag" and (self.kb / "meta.json").exists() else []
+        teacher_args = {"kb": str(self.kb)} if a.teacher_agent == "rag" and (self.kb / "meta.json").exists() else {}
         if a.teacher_agent != "oracle" or i == 0:
             self.stage(
                 f"iter-{i}/explore-large",
                 lambda: self.run(it / "explore-large", a.teacher_agent, teacher_args, "train", a.limit_train, i),
             )
         if not a.no_speculative:
-            spec_args = [f"student_model={student_spec}", f"teacher={a.speculative_teacher}"]
+            spec_args = {"student_model": student_spec, "teacher": a.speculative_teacher}
             self.stage(
                 f"iter-{i}/speculative",
                 lambda: self.run(it / "speculative", "speculative", spec_args, "train", a.limit_train, i),
@@ -164,7 +146,7 @@ class Loop:
                 lambda: self.run(
                     it / "explore-small",
                     "distilled",
-                    [f"model={student_spec}", f"temperature={a.explore_temperature}"],
+                    {"model": student_spec, "temperature": a.explore_temperature},
                     "train",
                     a.limit_train,
                     i,
@@ -176,96 +158,59 @@ class Loop:
         model = f"local:{it / 'model'}"
         self.stage(
             f"iter-{i}/eval-distilled",
-            lambda: self.run(it / "eval-distilled", "distilled", [f"model={model}"], "test", a.limit_test),
+            lambda: self.run(it / "eval-distilled", "distilled", {"model": model}, "test", a.limit_test),
         )
         if a.teacher_agent != "oracle" or i == 0:  # the oracle is deterministic: its ceiling is measured once
-            eval_args = [f"kb={self.kb}"] if a.teacher_agent == "rag" else []
+            eval_args = {"kb": str(self.kb)} if a.teacher_agent == "rag" else {}
             self.stage(
                 f"iter-{i}/eval-teacher",
                 lambda: self.run(it / "eval-teacher", a.teacher_agent, eval_args, "test", a.limit_test),
             )
         if a.eval_rag and a.teacher_agent != "rag":
-            self.stage(
-                f"iter-{i}/eval-rag", lambda: self.run(it / "eval-rag", "rag", [f"kb={self.kb}"], "test", a.limit_test)
-            )
+            rag_args = {"kb": str(self.kb)}
+            self.stage(f"iter-{i}/eval-rag", lambda: self.run(it / "eval-rag", "rag", rag_args, "test", a.limit_test))
         self.stage(f"iter-{i}/leaderboard", lambda: self.leaderboard(it))
 
     def dataset(self, folder: Path) -> str:
-        from benchmarks import dataset as dataset_cli
+        from benchmarks.experiment import dataset_stage
 
         runs = self.runs_so_far(("explore-large", "speculative", "explore-small"))
-        rc = dataset_cli.main(
-            [
-                "build",
-                *runs,
-                "--out",
-                str(folder),
-                "--kinds",
-                self.args.kinds,
-                "--max-obs-chars",
-                str(self.args.max_obs_chars),
-                "--no-hf",
-            ]
-        )
-        if rc:
-            raise SystemExit(f"[symbiosis] dataset build failed ({rc})")
+        dataset_stage(runs, folder, kinds=self.args.kinds, max_obs_chars=self.args.max_obs_chars)
         return str(folder)
 
     def train(self, data: Path, model: Path) -> str:
-        from benchmarks import train as train_cli
+        from benchmarks.experiment import train_stage
 
         a = self.args
-        rc = train_cli.main(
-            [
-                "--data",
-                str(data),
-                "--out",
-                str(model),
-                "--base-model",
-                a.base_model,
-                "--max-steps",
-                str(a.train_steps),
-                "--batch-size",
-                str(a.batch_size),
-                "--lr",
-                str(a.lr),
-                "--max-length",
-                str(a.max_length),
-            ]
+        train_stage(
+            data,
+            model,
+            base_model=a.base_model,
+            max_steps=a.train_steps,
+            batch_size=a.batch_size,
+            learning_rate=a.lr,
+            max_length=a.max_length,
         )
-        if rc:
-            raise SystemExit(f"[symbiosis] training failed ({rc})")
         return str(model)
 
     def grow_kb(self, i: int) -> str:
-        from benchmarks import kb as kb_cli
+        from symbiotic_gym.knowledge import grow_knowledge_base
 
         runs = [
             v["value"]
             for k, v in self.state["done"].items()
             if k.startswith(f"iter-{i}/") and k.rsplit("/", 1)[-1] in ("explore-large", "speculative", "explore-small")
         ]
-        rc = kb_cli.main(
-            [
-                "build",
-                *runs,
-                "--kb",
-                str(self.kb),
-                "--iteration",
-                str(i),
-                *(["--no-dense"] if self.args.no_dense else []),
-            ]
-        )
-        if rc:
-            raise SystemExit(f"[symbiosis] knowledge-base build failed ({rc})")
+        grow_knowledge_base(self.kb, runs, iteration=i, dense=not self.args.no_dense)
         return str(self.kb)
 
     def leaderboard(self, it: Path) -> str:
-        from benchmarks import leaderboard
+        from benchmarks.leaderboard import leaderboard
 
         runs = [str(p) for p in sorted(it.glob("eval-*")) if (p / "config.json").exists()]
-        leaderboard.main([*runs, "--no-sites", "--output", str(it / "leaderboard.md")])
-        print((it / "leaderboard.md").read_text(), flush=True)
+        text = leaderboard(runs, sites=False)
+        (it / "leaderboard.md").write_text(text, encoding="utf-8")
+        print(text, flush=True)
         return str(it / "leaderboard.md")
 
     def plot(self) -> None:
@@ -308,12 +253,18 @@ class Loop:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from symbiotic_gym.errors import SymbioticGymError
+
     if args.iterations < 1:
         print("error: --iterations must be >= 1", file=sys.stderr)
         return 2
     loop = Loop(args)
-    for i in range(args.iterations):
-        loop.iteration(i)
+    try:
+        for i in range(args.iterations):
+            loop.iteration(i)
+    except SymbioticGymError as err:  # a stage that cannot go on: finished stages stay done for a resume
+        print(f"[symbiosis] error: {err}", file=sys.stderr)
+        return 2
     loop.plot()
     print(f"[symbiosis] done: {loop.out / 'symbiosis.json'}, {loop.out / 'symbiosis.png'}")
     return 0

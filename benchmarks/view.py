@@ -101,8 +101,8 @@ def render_episode(rec: dict[str, Any], steps: list[dict[str, Any]]) -> str:
 
 
 def render_report(root: Path) -> str:
-    from benchmarks.harness import summarize
-    from benchmarks.results import load_run
+    from symbiotic_gym.runner.results import load_run
+    from symbiotic_gym.runner.summary import summarize
     from symbiotic_gym.trajectory import RunDir
 
     run = load_run(root)

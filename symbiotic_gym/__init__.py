@@ -7,7 +7,7 @@ __version__ = "0.1.0"
 
 def _register() -> None:
     try:
-        from symbiotic_gym.env import register_embedded_envs
+        from symbiotic_gym.suites.embedded.envs import register_embedded_envs
     except ImportError:  # gymnasium or browsergym missing: the package still imports for tooling
         return
     register_embedded_envs()

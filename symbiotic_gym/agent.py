@@ -47,12 +47,17 @@ class UnknownAgentError(SymbioticGymError):
     pass
 
 
+# name -> agent class, or a lazy "module:Class" from an entry point. Built-in agents are entry points too
+# (pyproject.toml), so this module names no package above the core.
 _REGISTRY: dict[str, str | Callable[..., Agent]] = {}
-_BUILTIN_MODULES = ("baselines", "agents")
 
 
 def register_agent(name: str) -> Callable[[type], type]:
-    """Class decorator: ``@register_agent("oracle")``."""
+    """Class decorator for agents defined in your own code: ``@register_agent("my-agent")``.
+
+    Packages declare agents as entry points of the ``symbiotic_gym.agents`` group instead (found without
+    importing them); a decorated name takes precedence over an entry point of the same name.
+    """
 
     def deco(cls: type) -> type:
         _REGISTRY[name] = cls
@@ -62,23 +67,13 @@ def register_agent(name: str) -> Callable[[type], type]:
     return deco
 
 
-def clear_registry() -> None:
-    _REGISTRY.clear()
-
-
-def _load_builtins() -> None:
-    for mod in _BUILTIN_MODULES:
-        try:
-            importlib.import_module(mod)
-        except ModuleNotFoundError as err:
-            if err.name != mod:
-                raise
+def _load_entry_points() -> None:
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         _REGISTRY.setdefault(ep.name, ep.value)
 
 
 def available_agents() -> list[str]:
-    _load_builtins()
+    _load_entry_points()
     return sorted(_REGISTRY)
 
 
@@ -107,7 +102,7 @@ def resolve_agent(spec: str) -> Callable[..., Agent]:
             return _import_object(spec)
         except (ImportError, AttributeError) as err:
             raise UnknownAgentError(f"Cannot load agent {spec!r}: {err}") from err
-    _load_builtins()
+    _load_entry_points()
     if spec not in _REGISTRY:
         close = difflib.get_close_matches(spec, list(_REGISTRY), n=3)
         hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
@@ -135,14 +130,23 @@ def _coerce(value: str, annotation: Any) -> Any:
 
 def parse_agent_args(cls: Any, pairs: list[str]) -> dict[str, Any]:
     """Turn ``-A key=value`` strings into typed keyword arguments for ``cls`` (via its ``Config`` dataclass)."""
-    config_cls = getattr(cls, "Config", None)
-    fields = {f.name: f for f in dataclasses.fields(config_cls)} if config_cls else {}
-    hints = typing.get_type_hints(config_cls) if config_cls else {}
-    out: dict[str, Any] = {}
+    raw: dict[str, Any] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep:
             raise SymbioticGymError(f"Agent argument {pair!r} must look like key=value")
+        raw[key] = value
+    return check_agent_args(cls, raw)
+
+
+def check_agent_args(cls: Any, args: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate keyword arguments for ``cls`` against its ``Config``: unknown keys are refused with the
+    closest name, and string values are typed from the field's annotation (other values pass as given)."""
+    config_cls = getattr(cls, "Config", None)
+    fields = {f.name: f for f in dataclasses.fields(config_cls)} if config_cls else {}
+    hints = typing.get_type_hints(config_cls) if config_cls else {}
+    out: dict[str, Any] = {}
+    for key, value in args.items():
         if fields and key not in fields:
             close = difflib.get_close_matches(key, list(fields), n=1)
             hint = f" Did you mean {close[0]!r}?" if close else ""
@@ -150,7 +154,7 @@ def parse_agent_args(cls: Any, pairs: list[str]) -> dict[str, Any]:
                 f"Unknown argument {key!r} for agent {cls.__name__}. Known: {', '.join(fields)}.{hint}"
             )
         try:
-            out[key] = _coerce(value, hints.get(key, str))
+            out[key] = _coerce(value, hints.get(key, str)) if isinstance(value, str) else value
         except ValueError as err:
             raise SymbioticGymError(f"Agent argument {key}: {err}") from None
     return out
@@ -161,8 +165,9 @@ def make_agent(spec: str, args: Mapping[str, Any] | None = None) -> Agent:
     cls = resolve_agent(spec)
     agent = cls(**dict(args or {}))
     if not callable(getattr(agent, "act", None)) and callable(getattr(agent, "get_action", None)):
-        adapter = resolve_agent("browsergym")
-        return adapter(agent=agent)
+        from symbiotic_gym.browsergym_adapter import BrowserGymAdapter
+
+        return BrowserGymAdapter(agent=agent)
     if not callable(getattr(agent, "act", None)) or not callable(getattr(agent, "reset", None)):
         raise UnknownAgentError(
             f"{spec!r} built a {type(agent).__name__}, which has neither act(obs)/reset(task) "

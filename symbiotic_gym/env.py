@@ -14,6 +14,7 @@ Compared with stock ``browsergym.core.env.BrowserEnv`` it keeps the same task in
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -25,6 +26,8 @@ from symbiotic_gym.actions import ACTIONS, ActionContext, ActionError, execute_a
 from symbiotic_gym.browser import shared_browser
 from symbiotic_gym.errors import BrowserCrashedError
 from symbiotic_gym.observation import AXSnapshot, AXTreeExtractor
+
+log = logging.getLogger(__name__)
 
 SETTLE_JS = "() => new Promise(resolve => requestAnimationFrame(() => resolve(true)))"
 DEFAULT_VIEWPORT = {"width": 1280, "height": 720}
@@ -259,10 +262,15 @@ class WebEnv(gym.Env):
             try:
                 self.snapshot = self._extractor.extract(self.page)
                 break
-            except Exception:
+            except Exception as err:
                 if attempt == 2:
+                    # say what failed: a page still navigating and a broken extractor look alike otherwise
+                    log.warning("observation of %s failed after 3 attempts", _url(self.page), exc_info=True)
                     self.snapshot = AXSnapshot(text="")
-                    self._last_error = self._last_error or "The page could not be read (it was still loading)."
+                    what = f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}".rstrip(": ")
+                    self._last_error = self._last_error or (
+                        f"The page could not be read after 3 attempts ({what}); it may still have been loading."
+                    )
                     break
                 self._extractor.forget(self.page)
                 try:
@@ -292,23 +300,8 @@ def _title(page: Any) -> str:
         return ""
 
 
-def make_embedded_env(task_id: str, **kwargs: Any) -> WebEnv:
-    """Entry point of ``gymnasium.make("symbiotic/<task_id>")``."""
-    from symbiotic_gym.suites.embedded.task import EmbeddedTask
-
-    return WebEnv(EmbeddedTask, {"task_id": task_id}, **kwargs)
-
-
-def register_embedded_envs() -> None:
-    """Register every embedded task as ``symbiotic/<task_id>`` (reads file names only; cheap)."""
-    from symbiotic_gym.suites.embedded.tasks import task_ids
-
-    for tid in task_ids():
-        env_id = f"symbiotic/{tid}"
-        if env_id not in gym.registry:
-            gym.register(
-                id=env_id,
-                entry_point="symbiotic_gym.env:make_embedded_env",
-                kwargs={"task_id": tid},
-                disable_env_checker=True,
-            )
+def _url(page: Any) -> str:
+    try:
+        return str(page.url)
+    except Exception:
+        return "?"

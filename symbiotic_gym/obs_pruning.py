@@ -14,9 +14,8 @@ The rules, after AgentOccam's observation refinement:
 
 from __future__ import annotations
 
-import ast
-import re
-from dataclasses import dataclass, field
+from symbiotic_gym.observation import AXNode, parse_axtree_text
+from symbiotic_gym.observation import unquote as _unquote
 
 INTERACTIVE_ROLES = frozenset(
     {
@@ -103,51 +102,6 @@ INLINE_ROLES = frozenset(
 )
 DROPPED_PROPS = frozenset({"focused", "url"})
 TEXT_ROLES = frozenset({"StaticText", "text"})
-
-_LINE = re.compile(r"^(?P<indent>\t*)(?:\[(?P<bid>[^\]]+)\] )?(?P<role>\S+)(?P<rest>.*)$")
-_STR = r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\""
-_NAME = re.compile(rf"^ (?P<name>{_STR})")
-_PROP = re.compile(rf", (?P<key>[\w-]+)(?:=(?P<value>{_STR}|[^,]*))?")
-
-
-@dataclass
-class AXNode:
-    role: str
-    name: str = ""
-    bid: str | None = None
-    props: list[tuple[str, str | None]] = field(default_factory=list)
-    children: list[AXNode] = field(default_factory=list)
-
-
-def _unquote(lit: str) -> str:
-    try:
-        return str(ast.literal_eval(lit))
-    except (ValueError, SyntaxError):
-        return lit[1:-1]
-
-
-def parse_axtree_text(text: str) -> list[AXNode]:
-    """Rebuild the tree from indented text (lines that do not parse become text nodes)."""
-    roots: list[AXNode] = []
-    stack: list[tuple[int, AXNode]] = []
-    for raw in text.splitlines():
-        if not raw.strip():
-            continue
-        m = _LINE.match(raw)
-        depth = len(m.group("indent")) if m else len(raw) - len(raw.lstrip("\t"))
-        node = AXNode(role="StaticText", name=raw.strip())
-        if m:
-            rest = m.group("rest")
-            nm = _NAME.match(rest)
-            name = _unquote(nm.group("name")) if nm else ""
-            rest = rest[nm.end() :] if nm else rest
-            props = [(p.group("key"), p.group("value")) for p in _PROP.finditer(rest)]
-            node = AXNode(role=m.group("role"), name=name, bid=m.group("bid"), props=props)
-        while stack and stack[-1][0] >= depth:
-            stack.pop()
-        (stack[-1][1].children if stack else roots).append(node)
-        stack.append((depth, node))
-    return roots
 
 
 def _text_of(node: AXNode) -> str:

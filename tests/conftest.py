@@ -15,11 +15,11 @@ sys.path.append(str(Path(__file__).parent))  # tests/fakes.py: the shared script
 
 @pytest.fixture(autouse=True)
 def _fresh_llm_registry(monkeypatch: pytest.MonkeyPatch):
-    """Every test starts with no configured models, no cached LLM instances and no run settings."""
+    """Every test starts with no configured models, no cached LLM instances and none of the user-facing
+    defaults the CLI reads from the environment."""
     from symbiotic_gym import llm
 
-    run_env = ("SYMBIOTIC_AUDIT_LOG", "SYMBIOTIC_EVAL_MODE", "SYMBIOTIC_JUDGE_MODEL", "SYMBIOTIC_WEBARENA_NA_HINT")
-    for key in (*run_env, "SYMBIOTIC_TORCH_THREADS"):
+    for key in ("SYMBIOTIC_JUDGE_MODEL", "SYMBIOTIC_TORCH_THREADS", "SYMBIOTIC_LARGE_MODEL", "SYMBIOTIC_SMALL_MODEL"):
         monkeypatch.delenv(key, raising=False)
     llm.reset()
     yield

@@ -45,12 +45,11 @@ class OracleResponder:
 
     def __init__(self, task_id: str, style: str = "vanilla") -> None:
         from baselines.oracle import OracleAgent
-        from benchmarks.harness import task_info
-        from symbiotic_gym.suites.embedded.tasks import get_task
+        from symbiotic_gym.suites.embedded.suite import EmbeddedSuite
 
         self.style = style
         self.oracle = OracleAgent(retries=3)
-        self.oracle.reset(task_info(get_task(task_id)))
+        self.oracle.reset(EmbeddedSuite().task_info(task_id))
 
     def observation(self, prompt: str) -> str:
         text = prompt.split("OBSERVATION:\n", 1)[1]

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from baselines.axtree import parse_elements
 from symbiotic_gym.obs_pruning import INTERACTIVE_ROLES, parse_axtree_text, prune_axtree
+from symbiotic_gym.observation import parse_elements
 
 PAGE = """RootWebArea 'Shop', url='http://x/', focused
 \t[6] banner ''
@@ -61,7 +61,7 @@ def test_cap() -> None:
 
 
 def test_real_pages_shrink_and_keep_ids() -> None:
-    from symbiotic_gym.env import make_embedded_env
+    from symbiotic_gym.suites.embedded.envs import make_embedded_env
 
     env = make_embedded_env("forum.top_post.0")
     try:

@@ -36,7 +36,7 @@ def _stats(values: list[float]) -> dict[str, float]:
 
 
 def bench_ours(task_id: str, episodes: int) -> dict[str, Any]:
-    from symbiotic_gym.env import make_embedded_env
+    from symbiotic_gym.suites.embedded.envs import make_embedded_env
 
     env = make_embedded_env(task_id)
     env.reset(seed=0)  # warm-up: launches this process's browser once
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--stock-episodes", type=int, default=5)
     p.add_argument("--out", default="runs/perf/env_speed.json")
     args = p.parse_args(argv)
-    from benchmarks.harness import environment_info
+    from symbiotic_gym.runner.environment import environment_info
 
     results = {
         "ours": bench_ours(args.task, args.episodes),

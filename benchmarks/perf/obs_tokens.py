@@ -21,7 +21,7 @@ from typing import Any
 
 
 def embedded_pages() -> list[tuple[str, str]]:
-    from symbiotic_gym.env import make_embedded_env
+    from symbiotic_gym.suites.embedded.envs import make_embedded_env
     from symbiotic_gym.suites.embedded.tasks import task_ids
 
     out = []
@@ -63,8 +63,8 @@ def miniwob_pages(limit: int) -> list[tuple[str, str]]:
 
 
 def measure(pages: list[tuple[str, str]], tokenizer: Any) -> dict[str, Any]:
-    from baselines.axtree import parse_elements
     from symbiotic_gym.obs_pruning import INTERACTIVE_ROLES, prune_axtree
+    from symbiotic_gym.observation import parse_elements
 
     rows, lost, prune_s = [], 0, []
     for name, raw in pages:
@@ -99,8 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     from transformers import AutoTokenizer
 
-    from benchmarks.harness import environment_info
     from symbiotic_gym.llm.local import bundled_model_dir
+    from symbiotic_gym.runner.environment import environment_info
 
     tokenizer = AutoTokenizer.from_pretrained(bundled_model_dir())
     report: dict[str, Any] = {"tokenizer": "SmolLM2-135M-Instruct", "environment": environment_info()}

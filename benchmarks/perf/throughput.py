@@ -2,7 +2,7 @@
 
     python -m benchmarks.perf.throughput [--tasks 20] [--workers 2] [--out runs/perf/throughput.json]
 
-* ours: :class:`benchmarks.pool.ProcessPool` (spawned workers, one reused Chromium each, heartbeats and
+* ours: :class:`symbiotic_gym.runner.pool.ProcessPool` (spawned workers, one reused Chromium each, heartbeats and
   timeouts on), the scripted ``oracle`` agent, the first N embedded tasks;
 * stock: what AgentLab does - every episode builds a new ``browsergym.core.env.BrowserEnv`` (default
   settings), runs the same oracle on its observations (flattened to the same text), and closes it; the
@@ -25,9 +25,10 @@ SPEC_DEFAULTS = {"agent": "oracle", "agent_args": {}, "suite": "embedded", "max_
 
 
 def run_ours(task_ids: list[str], workers: int) -> dict[str, Any]:
-    from benchmarks.pool import ProcessPool, RunSpec
+    from symbiotic_gym.runner.config import WorkerSpec
+    from symbiotic_gym.runner.pool import ProcessPool
 
-    spec = RunSpec(**SPEC_DEFAULTS, step_timeout=120, episode_timeout=600)
+    spec = WorkerSpec(**SPEC_DEFAULTS, step_timeout=120, episode_timeout=600)
     start = time.perf_counter()
     records = [o.record for o in ProcessPool(spec, workers).run(task_ids)]
     wall = time.perf_counter() - start
@@ -114,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--out", default="runs/perf/throughput.json")
     args = p.parse_args(argv)
-    from benchmarks.harness import environment_info
+    from symbiotic_gym.runner.environment import environment_info
     from symbiotic_gym.suites import select_tasks
 
     task_ids = select_tasks("embedded", "all", None, args.tasks)

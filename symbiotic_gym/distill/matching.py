@@ -8,15 +8,12 @@ observation; strings are compared with whitespace collapsed and, for answers, ca
 
 from __future__ import annotations
 
-import ast
-import re
 from collections.abc import Iterable
 from typing import Any
 
+from symbiotic_gym import observation
 from symbiotic_gym.actions import ActionError, parse_action
 
-LINE = re.compile(r"\[(?P<bid>[^\]]+)\] (?P<role>\S+) (?P<name>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")")
-TEXT_ROLES = {"searchbox": "textbox", "textarea": "textbox", "listbox": "combobox"}
 # fill and type with the same text leave a field in the same state
 SAME_AS = {"type": "fill"}
 FOLD_CASE = {"send_msg_to_user", "report_infeasible"}
@@ -24,15 +21,10 @@ FOLD_CASE = {"send_msg_to_user", "report_infeasible"}
 
 def element_index(axtree: str) -> dict[str, tuple[str, str]]:
     """bid -> (role, name) for every element line of an observation."""
-    out: dict[str, tuple[str, str]] = {}
-    for m in LINE.finditer(axtree):
-        try:
-            name = ast.literal_eval(m.group("name"))
-        except (ValueError, SyntaxError):
-            name = m.group("name")[1:-1]
-        role = m.group("role")
-        out.setdefault(m.group("bid"), (TEXT_ROLES.get(role, role), " ".join(str(name).split())))
-    return out
+    return {
+        bid: (observation.CANONICAL_ROLE.get(e.role, e.role), " ".join(e.name.split()))
+        for bid, e in observation.element_index(axtree).items()
+    }
 
 
 def _norm(value: Any, fold: bool) -> Any:

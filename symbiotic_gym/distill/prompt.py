@@ -16,7 +16,6 @@ Three target kinds (the multi-task learning of AgentSymbiotic):
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -135,13 +134,6 @@ def answer_prefix(kind: str) -> str:
     return "Action:" if kind == "action" else "Rationale:"
 
 
-HEADING = re.compile(r"^\s*(?:\[[^\]]+\]\s+)?heading '((?:[^'\\]|\\.)*)'", re.M)
-ROOT = re.compile(r"RootWebArea '((?:[^'\\]|\\.)*)'")
-FIELD = re.compile(r"\[[^\]]+\]\s+(textbox|searchbox|combobox|checkbox|radio|spinbutton) '((?:[^'\\]|\\.)*)'")
-BUTTON = re.compile(r"\[[^\]]+\]\s+button '((?:[^'\\]|\\.)*)'")
-LINK = re.compile(r"\[[^\]]+\]\s+link '")
-
-
 def _names(found: Sequence[str], limit: int) -> str:
     uniq = [n for n in dict.fromkeys(x.strip() for x in found) if n][:limit]
     return ", ".join(uniq) if uniq else "none"
@@ -149,15 +141,18 @@ def _names(found: Sequence[str], limit: int) -> str:
 
 def summary_target(axtree: str, url: str) -> str:
     """The auxiliary target, derived from the observation itself (deterministic)."""
-    title = ROOT.search(axtree)
-    fields_found = [f"{role} {name!r}" for role, name in FIELD.findall(axtree)]
+    from symbiotic_gym import observation
+
+    elements = observation.parse_elements(axtree)
+    title = observation.page_title(axtree)
+    fields_found = [f"{e.role} {e.name!r}" for e in elements if e.role in observation.FIELD_ROLES]
     return "\n".join(
         [
-            f"Title: {title.group(1) if title else 'unknown'}",
+            f"Title: {title if title is not None else 'unknown'}",
             f"URL: {url}",
-            f"Headings: {_names(HEADING.findall(axtree), 6)}",
+            f"Headings: {_names(observation.headings(axtree), 6)}",
             f"Fields: {_names(fields_found, 8)}",
-            f"Buttons: {_names(BUTTON.findall(axtree), 8)}",
-            f"Links: {len(LINK.findall(axtree))}",
+            f"Buttons: {_names([e.name for e in elements if e.role == 'button'], 8)}",
+            f"Links: {sum(e.role == 'link' for e in elements)}",
         ]
     )

@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from symbiotic_gym import observation
+from symbiotic_gym.actions import ActionError, parse_action
 from symbiotic_gym.privacy import redact
 
 RATIONALE_CHARS = 200
 CONTEXT_CHARS = 160
-VALUE_ACTIONS = re.compile(r"^(fill|type|select_option|send_msg_to_user|report_infeasible|goto)\((.*)\)$", re.S)
-BID = re.compile(r"^\w+\('([^']+)'")
+VALUE_ACTIONS = ("fill", "type", "select_option", "send_msg_to_user", "report_infeasible", "goto")
 
 
 @dataclass
@@ -65,27 +65,32 @@ class Entry:
         return "\n".join(lines)
 
 
+def _parsed(action: str) -> Any:
+    try:
+        return parse_action(action.strip())
+    except ActionError:
+        return None
+
+
 def element_line(axtree: str, action: str) -> str:
-    m = BID.match(action)
-    if not m:
+    """The observation line of the element the action targets (the step's context in the entry)."""
+    parsed = _parsed(action)
+    if parsed is None or parsed.bid is None:
         return ""
-    tag = f"[{m.group(1)}]"
-    for line in axtree.splitlines():
-        if line.lstrip().startswith(tag):
-            return line.strip()[:CONTEXT_CHARS]
-    return ""
+    return observation.element_line(axtree, parsed.bid)[:CONTEXT_CHARS]
 
 
 def mask_values(action: str) -> str:
     """``fill('12', 'Maple@Harbor19')`` -> ``fill('12', '[VALUE]')`` (the element id is kept)."""
-    m = VALUE_ACTIONS.match(action.strip())
-    if not m:
+    parsed = _parsed(action)
+    if parsed is None:  # a malformed value action may still hold the value: mask all of it
+        name = action.strip().split("(", 1)[0].strip()
+        return f"{name}('[VALUE]')" if name in VALUE_ACTIONS else action
+    if parsed.name not in VALUE_ACTIONS:
         return action
-    name = m.group(1)
-    bid = BID.match(action.strip())
-    if name in ("send_msg_to_user", "report_infeasible", "goto"):
-        return f"{name}('[VALUE]')"
-    return f"{name}('{bid.group(1)}', '[VALUE]')" if bid else f"{name}('[VALUE]')"
+    if parsed.bid is None:
+        return f"{parsed.name}('[VALUE]')"
+    return f"{parsed.name}('{parsed.bid}', '[VALUE]')"
 
 
 def entry_id(task_id: str, actions: list[str], agent: str) -> str:

@@ -138,13 +138,13 @@ class TransformersLLM:
         dtype: str | None = None,
         seed: int = 0,
         max_context: int | None = None,
+        threads: int | None = None,
     ) -> None:
         _offline()
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
-        threads = os.environ.get("SYMBIOTIC_TORCH_THREADS", "")
-        if threads.isdigit() and int(threads) > 0:  # set by a run with several workers, or by the user
+        if threads:  # a run with several workers shares the cores out (LLMSettings.torch_threads)
             torch.set_num_threads(int(threads))
         base, found_adapter = resolve_local_path(str(model_path))
         adapter_path = Path(adapter) if adapter else found_adapter

@@ -40,12 +40,18 @@ class LLMSettings:
     fallback_reason: str | None = None
     cache_dir: str | None = None
     cache_mode: str = "off"
+    torch_threads: int | None = None  # threads of each in-process model (None: torch's default)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
+# Wraps every model whose route is cloud as it is built (the run installs the privacy audit here). The LLM
+# layer knows only this hook, not who uses it, so it never imports the privacy package.
+CloudWrapper = Callable[[LLM], LLM]
+
 _settings = LLMSettings()
+_cloud_wrapper: CloudWrapper | None = None
 _instances: dict[str, LLM] = {}
 _custom: dict[str, Callable[[], LLM]] = {}
 _custom_routes: dict[str, Route] = {}
@@ -94,7 +100,7 @@ def build_llm(spec: str) -> LLM:
     if is_local_spec(spec):
         from symbiotic_gym.llm.local import TransformersLLM
 
-        return TransformersLLM(spec)
+        return TransformersLLM(spec, threads=_settings.torch_threads)
     from symbiotic_gym.llm.remote import LiteLLMClient
 
     model, base = split_spec(spec)
@@ -127,9 +133,16 @@ def configure(
     cache_dir: str | None = None,
     cache_mode: str = "off",
     announce: bool = True,
+    torch_threads: int | None = None,
+    cloud_wrapper: CloudWrapper | None = None,
 ) -> LLMSettings:
-    """Set the run's models and cache (each worker process calls this with the run's settings)."""
-    global _settings, _announce
+    """Set the run's models and cache (each worker process calls this with the run's settings).
+
+    ``torch_threads`` caps each in-process model's CPU threads (several workers on one machine share the
+    cores); ``cloud_wrapper`` wraps every cloud-routed model as it is built (the run's privacy audit).
+    Both are replaced, not merged, by the next call.
+    """
+    global _settings, _announce, _cloud_wrapper
     if cache_mode not in CACHE_MODES:
         raise LLMError(f"--llm-cache-mode must be one of {', '.join(CACHE_MODES)}, got {cache_mode!r}")
     if cache_mode != "off" and not cache_dir:
@@ -144,9 +157,11 @@ def configure(
             fallback_reason=reason,
             cache_dir=cache_dir,
             cache_mode=cache_mode,
+            torch_threads=torch_threads,
         )
         _instances.clear()
         _announce = announce
+        _cloud_wrapper = cloud_wrapper
     return _settings
 
 
@@ -190,19 +205,34 @@ def get_llm(role_or_spec: str) -> LLM:
         )
     else:
         llm = build_llm(spec)
-    from symbiotic_gym.privacy.audit import maybe_audit
-
-    llm = maybe_audit(llm, route_of(spec))
+    if _cloud_wrapper is not None and route_of(spec) == "cloud":
+        llm = _cloud_wrapper(llm)
     with _lock:
         return _instances.setdefault(spec, llm)
 
 
+def snapshot() -> tuple[Any, ...]:
+    """The layer's settings, models and hook, to :func:`restore` after a run changed them."""
+    with _lock:
+        return (_settings, dict(_instances), _cloud_wrapper, _announce)
+
+
+def restore(state: tuple[Any, ...]) -> None:
+    """Put back what :func:`snapshot` saved (a run returns the process as it found it)."""
+    global _settings, _cloud_wrapper, _announce
+    with _lock:
+        _settings, instances, _cloud_wrapper, _announce = state
+        _instances.clear()
+        _instances.update(instances)
+
+
 def reset() -> None:
     """Forget built models, custom specs and settings (tests)."""
-    global _settings, _announced
+    global _settings, _announced, _cloud_wrapper
     with _lock:
         _instances.clear()
         _custom.clear()
         _custom_routes.clear()
         _settings = LLMSettings()
         _announced = False
+        _cloud_wrapper = None

@@ -1,9 +1,10 @@
 """The audit log of cloud-bound requests: every request a cloud model is asked, as it is sent.
 
-When ``SYMBIOTIC_AUDIT_LOG`` names a file (``benchmarks.run`` sets ``RUN_DIR/cloud_requests.jsonl``), every
-model whose route is ``cloud`` is wrapped so that, before each request, one line is appended: the
-episode, the model, the SHA-256 of the exact request, the private-data types the detector finds in it
-*as sent*, and a redacted copy. ``python -m benchmarks.privacy_audit`` rescans these lines. Replayed
+A run (``symbiotic_gym.runner.run``, and so ``benchmarks.run``) writes ``RUN_DIR/cloud_requests.jsonl``: it
+hands :func:`cloud_wrapper` to the LLM layer (``llm.configure(cloud_wrapper=...)``), so every model whose
+route is ``cloud`` is wrapped and, before each request, one line is appended: the episode (the LLM
+layer's episode scope), the model, the SHA-256 of the exact request, the private-data types the detector
+finds in it *as sent*, and a redacted copy. ``python -m benchmarks.privacy_audit`` rescans these lines. Replayed
 (cached) requests are logged too: routing, not the network, decides what is cloud-bound.
 """
 
@@ -13,12 +14,11 @@ import datetime as dt
 import fcntl
 import hashlib
 import json
-import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-AUDIT_ENV = "SYMBIOTIC_AUDIT_LOG"
+AUDIT_FILE = "cloud_requests.jsonl"
 
 
 def request_hash(messages: Sequence[Any]) -> str:
@@ -69,8 +69,10 @@ class AuditedLLM:
         return self.inner.complete(messages, **kwargs)
 
 
-def maybe_audit(llm: Any, route: str) -> Any:
-    path = os.environ.get(AUDIT_ENV)
-    if route == "cloud" and path:
+def cloud_wrapper(path: str | Path) -> Callable[[Any], Any]:
+    """The LLM layer's cloud hook that logs every request to ``path``."""
+
+    def wrap(llm: Any) -> Any:
         return AuditedLLM(llm, path)
-    return llm
+
+    return wrap

@@ -132,12 +132,10 @@ DATE = r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d{2}|(?:19|20)\d{2}-\d{2}-\d{2}|(?
 DOB = re.compile(
     rf"(?i)\b(?:born(?: on)?|date of birth|birth ?date|birthday|d\.?o\.?b\.?)\s*[:,]?\s*(?:is\s+)?({DATE})"
 )
-# accessibility-tree lines of password / one-time-code inputs, with their current value
-AX_SECRET_FIELD = re.compile(
-    r"(?i)\[\w+\]\s+textbox\s+'(?P<label>[^']*(?:password|passcode|passphrase|pin\b|one[- ]time|otp|"
-    r"verification code|security code|cvc|cvv)[^']*)'(?P<rest>[^\n]*)"
+# labels of password / one-time-code inputs (the element lines themselves are read by symbiotic_gym.observation)
+SECRET_LABEL = re.compile(
+    r"(?i)password|passcode|passphrase|pin\b|one[- ]time|otp|verification code|security code|cvc|cvv"
 )
-AX_VALUE = re.compile(r"value='(?P<v>[^']+)'")
 SAID_PASSWORD = re.compile(
     r"(?i)\b(?:password|passcode|passphrase|pwd|pin)\b(?P<link>\s+(?:is|was|to|from)\b|\s*[:=])?\s*['\"]?"
     r"(?P<v>[^\s'\",;]{4,64})"
@@ -232,15 +230,18 @@ def find_dobs(text: str) -> Iterator[Finding]:
 def find_ax_secret_fields(text: str) -> Iterator[Finding]:
     """Password / one-time-code inputs of an accessibility tree: their values (if any) are private, and the
     field itself marks the step as touching credentials."""
-    for m in AX_SECRET_FIELD.finditer(text):
-        label = m.group("label").lower()
+    from symbiotic_gym.observation import ROLE_ALIASES, iter_elements
+
+    for e in iter_elements(text, rest_of_line=True):
+        if e.role not in ROLE_ALIASES["textbox"] or not SECRET_LABEL.search(e.name):
+            continue
+        label = e.name.lower()
         kind = "one_time_code" if re.search(r"one[- ]time|otp|verification|security code", label) else "password"
-        value = AX_VALUE.search(m.group("rest"))
-        if value:
-            start = m.start("rest") + value.start("v")
-            yield Finding(kind, start, start + len(value.group("v")), 0.95, "ax_field_value")
+        span = e.prop_span("value")
+        if span and span[1] > span[0]:
+            yield Finding(kind, span[0], span[1], 0.95, "ax_field_value")
         else:
-            yield Finding(kind, m.start("label"), m.end("label"), 0.6, "ax_field")
+            yield Finding(kind, e.name_start + 1, e.name_start + 1 + len(e.name), 0.6, "ax_field")
 
 
 def find_said_passwords(text: str) -> Iterator[Finding]:

@@ -1,54 +1,129 @@
-"""Task suites by name. ``embedded`` ships with the package; ``miniwob`` and ``webarena`` are extras.
+"""Task suites by name, held as data: ``name -> "module:attribute"`` (a Suite class or factory).
 
-A suite can also be given as ``package.module:attribute`` (a :class:`Suite` instance, or a class or
-function returning one), which is how tests and third parties plug in their own tasks.
+``embedded`` ships with the package; ``miniwob`` and ``webarena`` need their extras. A suite can also be
+given as ``package.module:attribute`` (a :class:`Suite` instance, or a class or function returning one),
+or registered under a name with :func:`register_suite` -- how tests and third parties plug in their own
+tasks. A class or factory receives the run's :class:`SuiteOptions` when it accepts an ``options``
+argument.
 """
 
 from __future__ import annotations
 
+import difflib
 import importlib
+import inspect
+from typing import Any
 
 from symbiotic_gym.errors import SymbioticGymError
-from symbiotic_gym.suites.base import SPLITS, Suite, TaskMeta, filter_ids
+from symbiotic_gym.suites.base import EVAL_MODES, SPLITS, Suite, SuiteHooks, SuiteOptions, TaskMeta, filter_ids
 
-SUITES = ("embedded", "miniwob", "webarena")
-
-
-def get_suite(name: str) -> Suite:
-    """The suite called ``name`` (or loaded from ``module:attribute``)."""
-    if name == "embedded":
-        from symbiotic_gym.suites.embedded.suite import EmbeddedSuite
-
-        return EmbeddedSuite()
-    if name == "miniwob":
-        from symbiotic_gym.suites.miniwob import MiniwobSuite
-
-        return MiniwobSuite()
-    if name == "webarena":
-        from symbiotic_gym.suites.webarena.suite import WebArenaSuite
-
-        return WebArenaSuite()
-    if name in SUITES:
-        raise SymbioticGymError(f"Suite {name!r} is not available in this version; use --suite embedded.")
-    if ":" in name:
-        module_name, _, attr = name.partition(":")
-        try:
-            obj = getattr(importlib.import_module(module_name), attr)
-        except (ImportError, AttributeError) as err:
-            raise SymbioticGymError(f"Cannot load suite {name!r}: {err}") from err
-        suite = obj() if isinstance(obj, type) or (callable(obj) and not isinstance(obj, Suite)) else obj
-        if not isinstance(suite, Suite):
-            raise SymbioticGymError(f"{name!r} is not a Suite (it needs task_ids, meta, task_info, make_env ...).")
-        return suite
-    raise SymbioticGymError(f"Unknown suite {name!r}. Available: {', '.join(SUITES)}, or package.module:attribute")
+BUILTIN_SUITES: dict[str, str] = {
+    "embedded": "symbiotic_gym.suites.embedded.suite:EmbeddedSuite",
+    "miniwob": "symbiotic_gym.suites.miniwob:MiniwobSuite",
+    "webarena": "symbiotic_gym.suites.webarena.suite:WebArenaSuite",
+}
+_SUITES: dict[str, str | Any] = dict(BUILTIN_SUITES)
+SUITES = tuple(BUILTIN_SUITES)
 
 
-def select_tasks(suite: str, split: str = "all", pattern: str | None = None, limit: int | None = None) -> list[str]:
-    """Task ids of a suite, filtered by split, glob pattern(s) (comma-separated) and limit."""
+def register_suite(name: str, target: str | Any) -> None:
+    """Make ``name`` a suite: ``target`` is ``"module:attribute"`` or the object itself."""
+    _SUITES[name] = target
+
+
+def clear_suites() -> None:
+    """Forget registered suites, keeping the built-in ones (tests)."""
+    _SUITES.clear()
+    _SUITES.update(BUILTIN_SUITES)
+
+
+def available_suites() -> list[str]:
+    return sorted(_SUITES)
+
+
+def _load(spec: str) -> Any:
+    module_name, _, attr = spec.partition(":")
+    try:
+        obj: Any = importlib.import_module(module_name)
+        for part in attr.split("."):
+            obj = getattr(obj, part)
+    except (ImportError, AttributeError) as err:
+        raise SymbioticGymError(f"Cannot load suite {spec!r}: {err}") from err
+    return obj
+
+
+def _build(obj: Any, options: SuiteOptions) -> Any:
+    if isinstance(obj, Suite) and not isinstance(obj, type):
+        return obj
+    if not callable(obj):
+        return obj
+    try:
+        takes_options = "options" in inspect.signature(obj).parameters
+    except (TypeError, ValueError):
+        takes_options = False
+    return obj(options=options) if takes_options else obj()
+
+
+def get_suite(name: str, options: SuiteOptions | None = None) -> Suite:
+    """The suite called ``name`` (registered, or ``module:attribute``), built with ``options``."""
+    options = options or SuiteOptions()
+    if name in _SUITES:
+        target = _SUITES[name]
+        where = target if isinstance(target, str) else name
+    elif ":" in name:
+        target, where = name, name
+    else:
+        close = difflib.get_close_matches(name, list(_SUITES), n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise SymbioticGymError(
+            f"Unknown suite {name!r}. Available: {', '.join(sorted(_SUITES))}, or package.module:attribute.{hint}"
+        )
+    obj = _load(target) if isinstance(target, str) else target
+    suite = _build(obj, options)
+    if not isinstance(suite, Suite):
+        raise SymbioticGymError(f"{where!r} is not a Suite (it needs task_ids, meta, task_info, make_env ...).")
+    return suite
+
+
+def select_tasks(
+    suite: str | Suite,
+    split: str = "all",
+    pattern: str | None = None,
+    limit: int | None = None,
+) -> list[str]:
+    """Task ids of a suite, filtered by split, selectors (comma-separated) and limit."""
     if split not in SPLITS:
         raise SymbioticGymError(f"--split must be train, test or all, got {split!r}")
-    s = get_suite(suite)
+    s = get_suite(suite) if isinstance(suite, str) else suite
     return filter_ids(s.task_ids(split), pattern, limit, what=s.name, split=split, meta=s.meta)
 
 
-__all__ = ["SPLITS", "SUITES", "Suite", "TaskMeta", "filter_ids", "get_suite", "select_tasks"]
+def preflight(suite: Suite, task_ids: list[str] | None = None) -> list[Any]:
+    """The suite's pre-flight checks (its ``preflight`` hook, or the default ones)."""
+    hook = getattr(suite, "preflight", None)
+    return list(hook(task_ids)) if callable(hook) else SuiteHooks().preflight(task_ids)
+
+
+def before_run(suite: Suite) -> dict[str, Any] | None:
+    """The suite's once-per-new-run hook (None when it has none)."""
+    hook = getattr(suite, "before_run", None)
+    return hook() if callable(hook) else None
+
+
+__all__ = [
+    "EVAL_MODES",
+    "SPLITS",
+    "SUITES",
+    "Suite",
+    "SuiteHooks",
+    "SuiteOptions",
+    "TaskMeta",
+    "available_suites",
+    "before_run",
+    "clear_suites",
+    "filter_ids",
+    "get_suite",
+    "preflight",
+    "register_suite",
+    "select_tasks",
+]

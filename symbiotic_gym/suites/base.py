@@ -15,6 +15,25 @@ if TYPE_CHECKING:
     from symbiotic_gym.env import WebEnv
 
 SPLITS = ("train", "test", "all")
+EVAL_MODES = ("stock", "rectified")
+
+
+@dataclass(frozen=True)
+class SuiteOptions:
+    """Run settings a suite needs to build its envs; they travel to workers inside the run's config.
+
+    ``eval_mode``: WebArena scoring (``stock`` or ``rectified``); ``judge_model``: the LLM judge of
+    WebArena's ``fuzzy_match`` checks (a model spec, or None: such tasks are not scored); ``na_hint``:
+    add WebArena's "answer N/A if impossible" note to the goal. Suites ignore what does not apply to them.
+    """
+
+    eval_mode: str = "stock"
+    judge_model: str | None = None
+    na_hint: bool = False
+
+    def __post_init__(self) -> None:
+        if self.eval_mode not in EVAL_MODES:
+            raise SymbioticGymError(f"eval_mode must be one of {', '.join(EVAL_MODES)}, got {self.eval_mode!r}")
 
 
 @dataclass(frozen=True)
@@ -48,6 +67,23 @@ class Suite(Protocol):
     def eval_config(self, task_id: str) -> dict[str, Any]: ...
 
     def site_urls(self) -> dict[str, str]: ...
+
+
+class SuiteHooks:
+    """Optional suite hooks with do-nothing defaults (a suite may define them without inheriting this).
+
+    ``preflight(task_ids)`` returns :class:`~symbiotic_gym.suites.checks.Check` results; a failed blocking
+    check stops a run before its first episode. ``before_run()`` runs once before a new run's first
+    episode (WebArena resets its instance there) and returns what to record in ``config.json`` (or None).
+    """
+
+    def preflight(self, task_ids: list[str] | None = None) -> list[Any]:
+        from symbiotic_gym.suites.checks import chromium_check
+
+        return [chromium_check()]
+
+    def before_run(self) -> dict[str, Any] | None:
+        return None
 
 
 def filter_ids(

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from symbiotic_gym.errors import SymbioticGymError
-from symbiotic_gym.suites.base import TaskMeta
+from symbiotic_gym.suites.base import SuiteOptions, TaskMeta
 
 if TYPE_CHECKING:
     from symbiotic_gym.agent import TaskInfo
@@ -83,6 +83,9 @@ class MiniwobSuite:
     name = "miniwob"
     eval_mode = "stock"
 
+    def __init__(self, options: SuiteOptions | None = None) -> None:
+        self.options = options or SuiteOptions()
+
     def task_ids(self, split: str = "all") -> list[str]:
         return sorted(task_classes())
 
@@ -120,6 +123,20 @@ class MiniwobSuite:
 
     def site_urls(self) -> dict[str, str]:
         return {"miniwob": os.environ.get("MINIWOB_URL", "")}
+
+    def preflight(self, task_ids: list[str] | None = None) -> list[Any]:
+        """The task pages and BrowserGym's MiniWoB task classes."""
+        from symbiotic_gym.suites.checks import Check
+
+        try:
+            url = ensure_miniwob_url()
+            n = len(task_classes())
+        except SymbioticGymError as err:
+            return [Check("MiniWoB++", False, str(err))]
+        return [Check("MiniWoB++ pages", True, url), Check("MiniWoB++ tasks", n > 0, f"{n} tasks")]
+
+    def before_run(self) -> dict[str, Any] | None:
+        return None
 
 
 def _make_task(seed: int | None, task_cls: Any) -> Any:

@@ -9,10 +9,12 @@ import pytest
 from fakes import OracleResponder, ScriptedLLM
 
 from benchmarks import privacy_audit
-from benchmarks.harness import run_episode
 from benchmarks.run import main as run_main
 from symbiotic_gym import llm
 from symbiotic_gym.agent import make_agent
+from symbiotic_gym.privacy.audit import AuditedLLM, cloud_wrapper
+from symbiotic_gym.runner import RunConfig, WorkerSpec, run, run_episode
+from symbiotic_gym.runner.pool import EpisodeRunner
 from symbiotic_gym.suites.embedded.data import CARDS
 from symbiotic_gym.suites.embedded.tasks import get_task
 
@@ -37,8 +39,8 @@ def pair(task_ids: list[str]) -> tuple[ScriptedLLM, ScriptedLLM]:
     return cloud, local
 
 
-def test_private_task_stays_local_and_public_task_goes_to_the_cloud(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("SYMBIOTIC_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
+def test_private_task_stays_local_and_public_task_goes_to_the_cloud(tmp_path: Path) -> None:
+    llm.configure(cloud_wrapper=cloud_wrapper(tmp_path / "audit.jsonl"))  # what a run installs
     cloud, _local = pair([PRIVATE, PUBLIC])
     agent = make_agent("hybrid", {"large": "fake-cloud", "small": "fake-local"})
     rec, steps = run_episode(agent, "hybrid", PRIVATE, max_steps=20, seed=0)
@@ -112,6 +114,58 @@ def test_hybrid_run_audit_reports_zero_leaks_and_a_cloud_only_run_leaks(tmp_path
     assert privacy_audit.main([str(leaky)]) == 1
     out_text = capsys.readouterr().out
     assert "LEAK" in out_text and "password" in out_text
+
+
+def test_a_hybrid_run_from_python_writes_the_audit_log_and_sets_no_environment(tmp_path: Path) -> None:
+    import os
+
+    tasks = [PRIVATE, PUBLIC]
+    cloud, _local = pair(tasks)
+    env_before = dict(os.environ)
+    result = run(
+        RunConfig(
+            agent="hybrid",
+            agent_args={"large": "fake-cloud", "small": "fake-local"},
+            tasks=tasks,
+            workers=0,
+            out=tmp_path / "api",
+        )
+    )
+    assert dict(os.environ) == env_before  # settings travel in the config, never through the environment
+    assert result.n == 2 and result.success_rate == 1.0 and not result.all_errors
+    log = [json.loads(line) for line in (tmp_path / "api" / "cloud_requests.jsonl").read_text().splitlines()]
+    assert cloud.calls and len(log) == len(cloud.calls)
+    assert {e["episode"] for e in log} == {PUBLIC} and all(e["findings"] == [] for e in log)
+    assert privacy_audit.main([str(tmp_path / "api")]) == 0
+    # the run gave the process back as it found it: a model built now is not audited
+    llm.register_llm("fake-cloud-2", ScriptedLLM(lambda m: "x", "fake-cloud-2", "cloud"), route="cloud")
+    assert not isinstance(llm.get_llm("fake-cloud-2"), AuditedLLM)
+
+    pair([PUBLIC])  # fresh responders: the oracle behind them has finished its task
+    no_audit = run(
+        RunConfig(
+            agent="hybrid",
+            agent_args={"large": "fake-cloud", "small": "fake-local"},
+            tasks=[PUBLIC],
+            workers=0,
+            audit=False,
+            out=tmp_path / "off",
+        )
+    )
+    assert no_audit.success_rate == 1.0 and not (tmp_path / "off" / "cloud_requests.jsonl").exists()
+
+
+def test_a_worker_installs_the_audit_its_spec_names(tmp_path: Path) -> None:
+    """What a spawned process or Ray actor does first: the audit comes from the spec, not the environment."""
+    llm.register_llm("fake-cloud", ScriptedLLM(lambda m: "x", "fake-cloud", "cloud"), route="cloud")
+    spec = WorkerSpec(
+        agent="oracle", agent_args={}, suite="embedded", max_steps=3, seed=0, audit_log=str(tmp_path / "a.jsonl")
+    )
+    EpisodeRunner(spec)
+    model = llm.get_llm("fake-cloud")
+    assert isinstance(model, AuditedLLM)
+    model.complete([{"role": "user", "content": "hello"}])
+    assert json.loads((tmp_path / "a.jsonl").read_text())["model"] == "fake-cloud"
 
 
 @pytest.mark.parametrize("style", ["vanilla", "occam"])

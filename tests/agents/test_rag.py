@@ -8,10 +8,10 @@ import pytest
 from fakes import OracleResponder, ScriptedLLM
 
 from benchmarks import kb as kb_cli
-from benchmarks.harness import run_episode
 from benchmarks.run import main as run_main
 from symbiotic_gym import llm
 from symbiotic_gym.agent import make_agent
+from symbiotic_gym.runner import run_episode
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.harness import run_episode
 from symbiotic_gym.agent import make_agent
 from symbiotic_gym.errors import SymbioticGymError
+from symbiotic_gym.runner import run_episode
 
 AGENT_SRC = '''
 import re

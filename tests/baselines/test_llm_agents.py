@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from fakes import OracleResponder, ScriptedLLM
 
-from benchmarks.harness import run_episode
 from symbiotic_gym import llm
 from symbiotic_gym.agent import make_agent
+from symbiotic_gym.runner import run_episode
 
 TASKS = {
     "vanilla": ["shop.product_price.1", "cross.price_to_forum.0", "tracker.assign_issue.0"],

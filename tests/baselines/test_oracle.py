@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from baselines.oracle import OracleAgent
-from benchmarks.harness import run_episode
 from symbiotic_gym.agent import AgentStep, Observation, TaskInfo
+from symbiotic_gym.runner import run_episode
 from symbiotic_gym.suites.embedded.tasks import load_tasks, task_ids
 
 TASKS = load_tasks()

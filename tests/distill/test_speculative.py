@@ -7,10 +7,10 @@ from pathlib import Path
 from fakes import ScriptedLLM
 
 from benchmarks import dataset as dataset_cli
-from benchmarks.harness import run_episode
 from benchmarks.run import main as run_main
 from symbiotic_gym import llm
 from symbiotic_gym.agent import make_agent
+from symbiotic_gym.runner import run_episode
 
 TASK = "shop.product_price.0"
 

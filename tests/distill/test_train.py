@@ -10,10 +10,10 @@ import pytest
 
 from benchmarks import dataset as dataset_cli
 from benchmarks import train as train_cli
-from benchmarks.harness import run_episode
 from benchmarks.run import main as run_main
 from symbiotic_gym.agent import make_agent
 from symbiotic_gym.errors import SymbioticGymError
+from symbiotic_gym.runner import run_episode
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "llm"))
 from tiny_model import build_tiny_chat_model

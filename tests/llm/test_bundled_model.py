@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.harness import run_episode
 from symbiotic_gym import llm
 from symbiotic_gym.agent import make_agent
+from symbiotic_gym.runner import run_episode
 
 
 @pytest.mark.slow

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from symbiotic_gym.suites.base import TaskMeta
+from symbiotic_gym.suites.base import SuiteHooks, SuiteOptions, TaskMeta
 
 if TYPE_CHECKING:
     from symbiotic_gym.agent import TaskInfo
     from symbiotic_gym.env import WebEnv
 
 
-class EmbeddedSuite:
-    """111 tasks on three offline sites (shop, forum, tracker), served from this process."""
+class EmbeddedSuite(SuiteHooks):
+    """111 tasks on three offline sites (shop, forum, tracker), served from this process.
+
+    Its tasks score with their own WebArena-format evaluators: ``options.eval_mode`` does not apply.
+    """
 
     name = "embedded"
     eval_mode = "stock"
+
+    def __init__(self, options: SuiteOptions | None = None) -> None:
+        self.options = options or SuiteOptions()
 
     def task_ids(self, split: str = "all") -> list[str]:
         from symbiotic_gym.suites.embedded.tasks import load_tasks
@@ -51,7 +57,7 @@ class EmbeddedSuite:
         )
 
     def make_env(self, task_id: str, *, max_steps: int) -> WebEnv:
-        from symbiotic_gym.env import make_embedded_env
+        from symbiotic_gym.suites.embedded.envs import make_embedded_env
 
         return make_embedded_env(task_id, max_steps=max_steps)
 

@@ -9,19 +9,9 @@ import importlib.util
 import os
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
-from typing import Any
 
+from symbiotic_gym.suites.checks import Check, blocking_failures, format_report, summary
 from symbiotic_gym.suites.webarena import configs as wa
-
-
-@dataclass
-class Check:
-    name: str
-    ok: bool
-    detail: str
-    fix: str = ""
-    blocking: bool = True  # a failed blocking check stops a run; the others are warnings
 
 
 def _http_status(url: str, timeout: float) -> tuple[int | None, str]:
@@ -127,13 +117,12 @@ def check_logins(sites: tuple[str, ...] = LOGIN_SITES) -> list[Check]:
     return out
 
 
-def check_judge(task_ids: list[str] | None = None) -> Check:
-    from symbiotic_gym.suites.webarena.judge import JUDGE_ENV, judge_model
+def check_judge(task_ids: list[str] | None = None, model: str | None = None) -> Check:
+    from symbiotic_gym.suites.webarena.judge import JUDGE_ENV
 
     configs = wa.load_configs()
     numbers = [wa.task_number(t) for t in task_ids] if task_ids else list(configs)
     fuzzy = sum(wa.needs_judge(configs[n]) for n in numbers)
-    model = judge_model()
     if model:
         return Check("judge for fuzzy_match", True, f"{model} ({fuzzy} selected tasks use it)", blocking=False)
     return Check(
@@ -145,7 +134,9 @@ def check_judge(task_ids: list[str] | None = None) -> Check:
     )
 
 
-def run_checks(task_ids: list[str] | None = None, *, logins: bool = True) -> list[Check]:
+def run_checks(
+    task_ids: list[str] | None = None, *, logins: bool = True, judge_model: str | None = None
+) -> list[Check]:
     checks = check_packages()
     if not all(c.ok for c in checks):
         return checks
@@ -158,7 +149,7 @@ def run_checks(task_ids: list[str] | None = None, *, logins: bool = True) -> lis
         if logins and all(c.ok for c in reach if c.blocking):
             needed = {s for n in _numbers(task_ids) for s in wa.load_configs()[n]["sites"]}
             checks += check_logins(tuple(s for s in LOGIN_SITES if s in needed))
-    checks.append(check_judge(task_ids))
+    checks.append(check_judge(task_ids, judge_model))
     return checks
 
 
@@ -166,19 +157,4 @@ def _numbers(task_ids: list[str] | None) -> list[int]:
     return [wa.task_number(t) for t in task_ids] if task_ids else list(wa.load_configs())
 
 
-def format_report(checks: list[Check]) -> str:
-    lines = []
-    for c in checks:
-        mark = "ok  " if c.ok else ("FAIL" if c.blocking else "warn")
-        lines.append(f"[{mark}] {c.name}: {c.detail}")
-        if not c.ok and c.fix:
-            lines.append(f"       fix: {c.fix}")
-    return "\n".join(lines)
-
-
-def blocking_failures(checks: list[Check]) -> list[Check]:
-    return [c for c in checks if not c.ok and c.blocking]
-
-
-def summary(checks: list[Check]) -> dict[str, Any]:
-    return {"ok": not blocking_failures(checks), "checks": [c.__dict__ for c in checks]}
+__all__ = ["Check", "blocking_failures", "format_report", "run_checks", "summary"]

@@ -1,19 +1,25 @@
 """WebArena's LLM-judged checks (``fuzzy_match``, and the reason check of "N/A" answers) through our LLM layer.
 
 The judge is any model spec our LLM layer takes (``anthropic/...``, ``openai/...``,
-``openai/NAME@http://host/v1``, ``local``), set with ``--judge-model`` or ``SYMBIOTIC_JUDGE_MODEL``. Its
-calls go through the run's record/replay cache like every other call. With no judge configured the
+``openai/NAME@http://host/v1``, ``local``). It reaches the task in the run's settings
+(``RunConfig.judge_model``; the CLI's ``--judge-model``, whose default is ``SYMBIOTIC_JUDGE_MODEL``), and
+is in force while that task evaluates (:func:`using`): libwebarena's judge functions are module globals,
+so the model they call is held in a context variable, not in the environment. Its calls go through the
+run's record/replay cache like every other call. With no judge configured the
 checks raise :class:`NoJudgeError`, and the task is reported as *not scored* (left out of the success
 rate, and counted), never silently as a pass or a fail.
 """
 
 from __future__ import annotations
 
-import os
+import contextlib
+import contextvars
+from collections.abc import Iterator
 
 from symbiotic_gym.errors import SymbioticGymError
 
-JUDGE_ENV = "SYMBIOTIC_JUDGE_MODEL"
+JUDGE_ENV = "SYMBIOTIC_JUDGE_MODEL"  # the CLI's default for --judge-model (read there, never here)
+_JUDGE: contextvars.ContextVar[str | None] = contextvars.ContextVar("symbiotic_judge_model", default=None)
 
 
 class NoJudgeError(SymbioticGymError):
@@ -21,7 +27,18 @@ class NoJudgeError(SymbioticGymError):
 
 
 def judge_model() -> str | None:
-    return os.environ.get(JUDGE_ENV) or None
+    """The judge in force (inside :func:`using`), or None."""
+    return _JUDGE.get()
+
+
+@contextlib.contextmanager
+def using(model: str | None) -> Iterator[None]:
+    """Make ``model`` the judge of the checks run inside the block."""
+    token = _JUDGE.set(model or None)
+    try:
+        yield
+    finally:
+        _JUDGE.reset(token)
 
 
 SYSTEM = "You grade answers to web tasks. Reply with exactly one of: correct, incorrect, partially correct."
@@ -30,7 +47,9 @@ SYSTEM = "You grade answers to web tasks. Reply with exactly one of: correct, in
 def _verdict(prompt: str) -> tuple[float, str]:
     model = judge_model()
     if not model:
-        raise NoJudgeError(f"this check needs an LLM judge: pass --judge-model SPEC (or set {JUDGE_ENV})")
+        raise NoJudgeError(
+            f"this check needs an LLM judge: pass --judge-model SPEC (or set {JUDGE_ENV}; RunConfig.judge_model)"
+        )
     from symbiotic_gym.llm import get_llm
 
     reply = get_llm(model).complete(

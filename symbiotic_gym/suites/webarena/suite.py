@@ -2,32 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import time
 from typing import TYPE_CHECKING, Any
 
 from symbiotic_gym.errors import SymbioticGymError
-from symbiotic_gym.suites.base import TaskMeta
+from symbiotic_gym.suites.base import SuiteOptions, TaskMeta
 from symbiotic_gym.suites.webarena import configs as wa
 
 if TYPE_CHECKING:
     from symbiotic_gym.agent import TaskInfo
     from symbiotic_gym.env import WebEnv
 
-MODE_ENV = "SYMBIOTIC_EVAL_MODE"
-NA_HINT_ENV = "SYMBIOTIC_WEBARENA_NA_HINT"
-
 
 class WebArenaSuite:
-    """WebArena's 812 tasks (all in its test split). ``eval_mode`` comes from ``--eval-mode``."""
+    """WebArena's 812 tasks (all in its test split), scored as ``options`` say (mode, judge, N/A hint)."""
 
     name = "webarena"
 
+    def __init__(self, options: SuiteOptions | None = None) -> None:
+        self.options = options or SuiteOptions()
+
     @property
     def eval_mode(self) -> str:
-        mode = os.environ.get(MODE_ENV, "stock")
-        if mode not in ("stock", "rectified"):
-            raise SymbioticGymError(f"--eval-mode must be stock or rectified, got {mode!r}")
-        return mode
+        return self.options.eval_mode
 
     def task_ids(self, split: str = "all") -> list[str]:
         if split == "train":
@@ -67,7 +66,8 @@ class WebArenaSuite:
         kwargs = {
             "task_id": wa.task_number(task_id),
             "mode": self.eval_mode,
-            "with_na_hint": os.environ.get(NA_HINT_ENV) == "1",
+            "with_na_hint": self.options.na_hint,
+            "judge_model": self.options.judge_model,
         }
         return WebEnv(WebArenaTask, kwargs, max_steps=max_steps, action_timeout_ms=10000, settle_timeout_ms=10000)
 
@@ -78,3 +78,33 @@ class WebArenaSuite:
 
     def site_urls(self) -> dict[str, str]:
         return wa.site_urls()
+
+    def preflight(self, task_ids: list[str] | None = None, *, logins: bool = True) -> list[Any]:
+        """Packages, offline NLTK data, WA_* variables, reachability, logins (for the selected tasks), judge."""
+        from symbiotic_gym.suites.webarena.doctor import check_packages, run_checks
+
+        packages = check_packages()
+        if not all(c.ok for c in packages):
+            return packages
+        return run_checks(task_ids, logins=logins, judge_model=self.options.judge_model)
+
+    def before_run(self) -> dict[str, Any] | None:
+        """Reset the instance through ``WA_FULL_RESET`` (when set) so a new run starts from clean state."""
+        url = os.environ.get(wa.RESET_VAR)
+        if not url:
+            return None
+        from symbiotic_gym.suites.webarena.nltk_data import ensure_punkt_tab
+
+        wa.require_sites()
+        ensure_punkt_tab()
+        from browsergym.webarena.instance import WebArenaInstance
+
+        start = time.monotonic()
+        WebArenaInstance().full_reset(skip_if_not_set=False)
+        return {
+            "webarena_full_reset": {
+                "url": url,
+                "seconds": round(time.monotonic() - start, 1),
+                "at": dt.datetime.now().isoformat(timespec="seconds"),
+            }
+        }

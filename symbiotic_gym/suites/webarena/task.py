@@ -42,13 +42,21 @@ class WebArenaTask(AbstractBrowserTask):
     def get_task_id(cls) -> str:
         return "symbiotic.webarena"
 
-    def __init__(self, seed: int | None, task_id: int, mode: str = "stock", with_na_hint: bool = False) -> None:
+    def __init__(
+        self,
+        seed: int | None,
+        task_id: int,
+        mode: str = "stock",
+        with_na_hint: bool = False,
+        judge_model: str | None = None,
+    ) -> None:
         super().__init__(seed)
         if mode not in MODES:
             raise ValueError(f"evaluator mode must be one of {MODES}, got {mode!r}")
         self.task_id = task_id
         self.mode = mode
         self.with_na_hint = with_na_hint
+        self.judge_model = judge_model
         self.config: dict[str, Any] = {}
         self.config_file = ""
         self.evaluator: Any = None
@@ -110,14 +118,17 @@ class WebArenaTask(AbstractBrowserTask):
     def evaluate_answer(self, page: Any, answer: str) -> EvalResult:
         from webarena.browser_env.actions import ActionTypes
 
-        details: list[dict[str, Any]] = [{"check": "mode", "mode": self.mode, "judge": judge.judge_model()}]
+        details: list[dict[str, Any]] = [{"check": "mode", "mode": self.mode, "judge": self.judge_model}]
         outside = self._unauthorized(page)
         if outside:
             details.append({"check": "authorized_urls", "url": outside, "score": 0.0})
             return EvalResult(score=0.0, status="fail", details=details)
         trajectory = [{}, {"action_type": ActionTypes.STOP, "answer": answer}]
         try:
-            score = float(self.evaluator(trajectory=trajectory, config_file=self.config_file, page=page, client=None))
+            with judge.using(self.judge_model):
+                score = float(
+                    self.evaluator(trajectory=trajectory, config_file=self.config_file, page=page, client=None)
+                )
         except judge.NoJudgeError as err:
             details.append({"check": "fuzzy_match", "status": "not_scored", "reason": str(err)})
             return EvalResult(score=None, status="not_scored", details=details)

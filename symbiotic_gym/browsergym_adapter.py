@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from symbiotic_gym.agent import AgentStep, Observation, SymbioticGymError, TaskInfo, register_agent, resolve_target
+from symbiotic_gym.agent import AgentStep, Observation, SymbioticGymError, TaskInfo, resolve_target
 
 NOT_PROVIDED = ("axtree_object", "dom_object", "screenshot", "extra_element_properties")
 
@@ -71,7 +71,6 @@ def _info_fields(info: Any) -> tuple[str, dict[str, Any]]:
     return str(think or ""), dict(stats or {})
 
 
-@register_agent("browsergym")
 class BrowserGymAdapter:
     """Wraps any object with ``get_action(obs) -> (action, info)`` as a symbiotic-gym agent."""
 

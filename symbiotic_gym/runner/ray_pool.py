@@ -1,7 +1,7 @@
 """The same episodes on a Ray cluster (``--backend ray``): one actor per worker, each with its own Chromium.
 
 Actors build the agent once and keep their browser between episodes, exactly like the process workers.
-Timeouts and crashes follow the same rules (see :mod:`benchmarks.pool`): the driver polls each busy
+Timeouts and crashes follow the same rules (see :mod:`symbiotic_gym.runner.pool`): the driver polls each busy
 actor's heartbeat, kills an actor whose step or episode overran (and, on this host, every process
 under it), and retries episodes whose actor died. ``address=None`` starts a local Ray instance with
 one CPU per worker; ``address="auto"`` or ``"ray://host:10001"`` joins a running cluster, whose nodes
@@ -21,18 +21,18 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks.pool import (
+from symbiotic_gym.errors import SymbioticGymError
+from symbiotic_gym.runner.config import WorkerSpec
+from symbiotic_gym.runner.pool import (
     STARTUP_TIMEOUT_S,
     Outcome,
     RetryPolicy,
-    RunSpec,
     WorkerFatalError,
     failure_record,
     kill_tree,
 )
-from symbiotic_gym.errors import SymbioticGymError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the project folder (agents/, baselines/ beside the package)
 
 
 def import_ray() -> Any:
@@ -52,9 +52,9 @@ class EpisodeActorImpl:
     def __init__(self, spec_dict: dict[str, Any]) -> None:
         from concurrent.futures import ThreadPoolExecutor
 
-        from benchmarks.pool import EpisodeRunner
+        from symbiotic_gym.runner.pool import EpisodeRunner
 
-        self.runner = EpisodeRunner(RunSpec(**spec_dict))
+        self.runner = EpisodeRunner(WorkerSpec(**spec_dict))
         # Playwright's sync API belongs to one thread: every episode runs on this one
         self.thread = ThreadPoolExecutor(max_workers=1)
         self.beat: tuple[str | None, int, float] = (None, 0, time.monotonic())
@@ -91,7 +91,7 @@ class _Actor:
 class RayPool:
     """``workers`` Ray actors running the tasks of one run; ``run`` yields one Outcome per task."""
 
-    def __init__(self, spec: RunSpec, workers: int = 1, *, address: str | None = None, poll_s: float = 0.5) -> None:
+    def __init__(self, spec: WorkerSpec, workers: int = 1, *, address: str | None = None, poll_s: float = 0.5) -> None:
         self.ray = import_ray()
         self.spec = spec
         self.n_workers = max(1, workers)

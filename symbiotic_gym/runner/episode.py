@@ -1,81 +1,15 @@
-"""Run episodes of an agent on a suite and record them in a run directory."""
+"""One episode of an agent on a suite's task: its result record and its trajectory."""
 
 from __future__ import annotations
 
-import platform
-import subprocess
-import sys
 import time
 import traceback
 from collections.abc import Callable
-from importlib import metadata
-from pathlib import Path
 from typing import Any
 
-from symbiotic_gym.agent import Agent, AgentStep, TaskInfo
-from symbiotic_gym.stats import rate_summary
+from symbiotic_gym.agent import Agent, AgentStep
+from symbiotic_gym.runner.records import SCHEMA_VERSION
 from symbiotic_gym.suites import Suite, TaskMeta
-from symbiotic_gym.trajectory import RunDir
-
-TRACKED_PACKAGES = (
-    "symbiotic-gym",
-    "browsergym-core",
-    "playwright",
-    "gymnasium",
-    "litellm",
-    "transformers",
-    "torch",
-    "trl",
-    "peft",
-)
-# keys that must match for --resume to continue a run
-RESUME_KEYS = ("agent", "agent_args", "suite", "split", "tasks", "max_steps", "seed", "models", "eval_mode")
-
-
-def package_versions() -> dict[str, str]:
-    out = {}
-    for name in TRACKED_PACKAGES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
-    return out
-
-
-def git_revision() -> dict[str, Any]:
-    root = Path(__file__).resolve().parent.parent
-    try:
-        rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=5)
-        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, timeout=5)
-    except (OSError, subprocess.TimeoutExpired):
-        return {"revision": None, "dirty": None}
-    if rev.returncode != 0:
-        return {"revision": None, "dirty": None}
-    return {"revision": rev.stdout.strip(), "dirty": bool(dirty.stdout.strip())}
-
-
-def environment_info() -> dict[str, Any]:
-    from symbiotic_gym.browser import find_chromium
-
-    try:
-        chromium = find_chromium()
-    except Exception:
-        chromium = None
-    return {
-        "python": sys.version.split()[0],
-        "platform": platform.platform(),
-        "chromium": chromium,
-        "packages": package_versions(),
-        "git": git_revision(),
-    }
-
-
-def task_info(cfg: Any) -> TaskInfo:
-    """TaskInfo of an embedded task config (kept for callers that hold a TaskConfig)."""
-    from symbiotic_gym.suites.embedded.suite import EmbeddedSuite
-
-    return EmbeddedSuite().task_info(cfg.task_id)
-
 
 # error kinds: which side failed. Only infrastructure failures are retried; the others would fail again.
 RETRYABLE_ERRORS = ("browser", "worker")
@@ -100,6 +34,7 @@ def new_record(agent_name: str, task_id: str, meta: TaskMeta, *, seed: int, eval
     from symbiotic_gym.llm import settings
 
     return {
+        "schema_version": SCHEMA_VERSION,
         "task_id": task_id,
         "agent": agent_name,
         "split": meta.split,
@@ -136,21 +71,23 @@ def run_episode(
     *,
     max_steps: int,
     seed: int,
-    suite: Suite | None = None,
+    suite: Suite | str = "embedded",
     on_step: Callable[[int], None] | None = None,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """One episode; returns (result record, trajectory steps).
 
     Agent and env failures become the record's ``error`` (with ``error_kind`` agent, env or browser) and
     never propagate. ``on_step(n)`` is called before step ``n`` (0 = reset): the worker's heartbeat.
+    ``suite`` is a Suite or a suite name. The episode uses the LLM layer as configured: to log cloud
+    requests as a run does, build the agent after ``llm.configure(cloud_wrapper=audit.cloud_wrapper(path))``,
+    or call :func:`symbiotic_gym.runner.run`, which does it.
     """
     from symbiotic_gym.browser import shared_browser_alive
     from symbiotic_gym.llm import begin_episode
+    from symbiotic_gym.suites import get_suite
 
-    if suite is None:
-        from symbiotic_gym.suites import get_suite
-
-        suite = get_suite("embedded")
+    if isinstance(suite, str):
+        suite = get_suite(suite)
     meta = suite.meta(task_id)
     begin_episode(task_id)
     start = time.perf_counter()
@@ -246,48 +183,3 @@ def run_episode(
     record["agent_s"] = round(agent_total, 4)
     record["env_s"] = round(env_total, 4)
     return record, steps
-
-
-# an episode with one of these statuses could not be scored (no judge): it is left out of every rate, openly
-NOT_SCORED = ("not_scored", "needs_judge")
-
-
-def scored(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Episodes that count in a success rate."""
-    return [r for r in results if r.get("eval_status") not in NOT_SCORED]
-
-
-def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
-    counted = scored(results)
-    by_site: dict[str, list[dict[str, Any]]] = {}
-    for r in counted:
-        by_site.setdefault("+".join(r.get("sites", [])) or "?", []).append(r)
-    errors_by_kind: dict[str, int] = {}
-    for r in results:
-        if r.get("error"):
-            kind = r.get("error_kind") or "unknown"
-            errors_by_kind[kind] = errors_by_kind.get(kind, 0) + 1
-    n = len(counted)
-    return {
-        **rate_summary(sum(bool(r["success"]) for r in counted), n),
-        "not_scored": len(results) - n,
-        "errors": sum(r.get("error") is not None for r in results),
-        "errors_by_kind": errors_by_kind,
-        "site_error_episodes": sum(bool(r.get("site_errors")) for r in results),
-        "avg_steps": sum(r["steps"] for r in counted) / n if n else 0.0,
-        "tokens_in_local": sum(r.get("tokens_in_local", 0) for r in results),
-        "tokens_out_local": sum(r.get("tokens_out_local", 0) for r in results),
-        "tokens_in_cloud": sum(r.get("tokens_in_cloud", 0) for r in results),
-        "tokens_out_cloud": sum(r.get("tokens_out_cloud", 0) for r in results),
-        "cost": sum(r.get("cost", 0.0) for r in results),
-        "wall_s": sum(r.get("wall_s", 0.0) for r in results),
-        "agent_s": sum(r.get("agent_s", 0.0) for r in results),
-        "env_s": sum(r.get("env_s", 0.0) for r in results),
-        "per_task": {r["task_id"]: bool(r["success"]) for r in counted},
-        "by_site": {
-            site: rate_summary(sum(bool(r["success"]) for r in eps), len(eps)) for site, eps in sorted(by_site.items())
-        },
-    }
-
-
-__all__ = ["NOT_SCORED", "RESUME_KEYS", "RunDir", "environment_info", "run_episode", "scored", "summarize"]

@@ -17,28 +17,14 @@ import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from benchmarks.harness import RETRYABLE_ERRORS, new_record
+from symbiotic_gym.runner.config import WorkerSpec
+from symbiotic_gym.runner.episode import RETRYABLE_ERRORS, new_record
 
 STARTUP_TIMEOUT_S = 180.0
-
-
-@dataclass(frozen=True)
-class RunSpec:
-    """Everything a worker needs to run episodes exactly as the parent would (picklable)."""
-
-    agent: str
-    agent_args: dict[str, Any]
-    suite: str
-    max_steps: int
-    seed: int
-    llm: dict[str, Any] = field(default_factory=dict)  # large, small, cache_dir, cache_mode
-    step_timeout: float | None = None
-    episode_timeout: float | None = None
-    retries: int = 2
 
 
 @dataclass
@@ -50,28 +36,39 @@ class Outcome:
     steps: list[dict[str, Any]]
 
 
-class EpisodeRunner:
-    """Lives in a worker: the run's models, suite and agent, built once and reused for every episode."""
+def suite_of(spec: WorkerSpec) -> Any:
+    from symbiotic_gym.suites import SuiteOptions, get_suite
 
-    def __init__(self, spec: RunSpec) -> None:
+    return get_suite(spec.suite, SuiteOptions(**spec.suite_options))
+
+
+class EpisodeRunner:
+    """Lives in a worker: the run's models, suite and agent, built once and reused for every episode.
+
+    The models are configured from the spec before the agent is built, with the privacy audit installed
+    on every cloud-routed model when the spec names an audit log.
+    """
+
+    def __init__(self, spec: WorkerSpec) -> None:
         from symbiotic_gym.agent import make_agent
         from symbiotic_gym.llm import configure
-        from symbiotic_gym.suites import get_suite
+        from symbiotic_gym.privacy.audit import cloud_wrapper
 
-        if spec.llm:
-            configure(
-                spec.llm.get("large"),
-                spec.llm.get("small"),
-                cache_dir=spec.llm.get("cache_dir"),
-                cache_mode=spec.llm.get("cache_mode", "off"),
-                announce=False,
-            )
+        configure(
+            spec.llm.get("large"),
+            spec.llm.get("small"),
+            cache_dir=spec.llm.get("cache_dir"),
+            cache_mode=spec.llm.get("cache_mode", "off"),
+            announce=False,
+            torch_threads=spec.llm.get("torch_threads"),
+            cloud_wrapper=cloud_wrapper(spec.audit_log) if spec.audit_log else None,
+        )
         self.spec = spec
-        self.suite = get_suite(spec.suite)
+        self.suite = suite_of(spec)
         self.agent = make_agent(spec.agent, spec.agent_args)
 
     def run(self, task_id: str, on_step: Callable[[int], None] | None = None) -> Outcome:
-        from benchmarks.harness import run_episode
+        from symbiotic_gym.runner.episode import run_episode
 
         record, steps = run_episode(
             self.agent,
@@ -85,11 +82,9 @@ class EpisodeRunner:
         return Outcome(task_id, record, steps)
 
 
-def failure_record(spec: RunSpec, task_id: str, error: str, kind: str) -> dict[str, Any]:
+def failure_record(spec: WorkerSpec, task_id: str, error: str, kind: str) -> dict[str, Any]:
     """The record of an episode whose worker never reported back (killed on timeout, or crashed)."""
-    from symbiotic_gym.suites import get_suite
-
-    suite = get_suite(spec.suite)
+    suite = suite_of(spec)
     record = new_record(spec.agent, task_id, suite.meta(task_id), seed=spec.seed, eval_mode=suite.eval_mode)
     record["models"] = {"large": spec.llm.get("large"), "small": spec.llm.get("small")}
     record["error"], record["error_kind"] = error, kind
@@ -139,7 +134,7 @@ def worker_main(conn: Connection, spec_dict: dict[str, Any]) -> None:
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     try:
-        runner = EpisodeRunner(RunSpec(**spec_dict))
+        runner = EpisodeRunner(WorkerSpec(**spec_dict))
     except BaseException as err:  # a broken agent spec or model: tell the parent, which stops the run
         conn.send(("fatal", f"{type(err).__name__}: {err}"))
         return
@@ -204,7 +199,7 @@ class _Worker:
 class ProcessPool:
     """``workers`` spawned processes running the tasks of one run; ``run`` yields one Outcome per task."""
 
-    def __init__(self, spec: RunSpec, workers: int = 1, *, poll_s: float = 0.25) -> None:
+    def __init__(self, spec: WorkerSpec, workers: int = 1, *, poll_s: float = 0.25) -> None:
         if workers < 1:
             raise ValueError("ProcessPool needs at least one worker")
         self.spec = spec
@@ -353,7 +348,7 @@ class ProcessPool:
 class InlinePool:
     """Episodes one after another in this process (``--workers 0``): easiest to debug, but no timeouts."""
 
-    def __init__(self, spec: RunSpec) -> None:
+    def __init__(self, spec: WorkerSpec) -> None:
         self.spec = spec
         self.restarts = 0
         self.on_event: Callable[[str, dict[str, Any]], None] | None = None

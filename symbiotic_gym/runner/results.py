@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks.harness import scored
 from symbiotic_gym.errors import SymbioticGymError
+from symbiotic_gym.runner.summary import scored
 from symbiotic_gym.stats import rate_summary
 from symbiotic_gym.trajectory import RunDir
 

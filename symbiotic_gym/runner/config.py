@@ -1,0 +1,164 @@
+"""The settings of a run: :class:`RunConfig` (what a user gives) and :class:`WorkerSpec` (what a worker gets).
+
+Everything a run needs travels in these objects -- to spawned worker processes and to Ray actors alike --
+never through environment variables. Environment variables are read only where a user gives defaults:
+the CLI (``SYMBIOTIC_LARGE_MODEL``, ``SYMBIOTIC_SMALL_MODEL``, ``SYMBIOTIC_JUDGE_MODEL``,
+``SYMBIOTIC_TORCH_THREADS``) and the LLM layer's no-key fallback (``ANTHROPIC_API_KEY``, ``OPENAI_API_KEY``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from symbiotic_gym.errors import SymbioticGymError
+from symbiotic_gym.suites.base import EVAL_MODES, SPLITS
+
+BACKENDS = ("process", "ray")
+CACHE_MODES = ("off", "record", "replay", "replay-strict")
+# keys of config.json that must match for a resume to continue a run
+RESUME_KEYS = ("agent", "agent_args", "suite", "split", "tasks", "max_steps", "seed", "models", "eval_mode")
+
+
+@dataclass
+class RunConfig:
+    """Everything one run needs. ``run(RunConfig(...))`` returns a :class:`~symbiotic_gym.runner.RunResult`.
+
+    Defaults match ``python -m benchmarks.run`` with no flags.
+    """
+
+    agent: str = field(default="oracle", metadata={"help": "registered agent name or package.module:Class"})
+    agent_args: dict[str, Any] = field(
+        default_factory=dict,
+        metadata={"help": "agent arguments (fields of the agent's Config; strings are typed from it)"},
+    )
+    suite: str = field(
+        default="embedded",
+        metadata={"help": "embedded, miniwob, webarena, a registered suite, or package.module:attribute"},
+    )
+    split: str = field(default="all", metadata={"help": "train, test or all"})
+    tasks: str | list[str] | None = field(
+        default=None,
+        metadata={
+            "help": "task selectors: id globs, WebArena numbers, site:NAME, template:ID, @FILE (comma list or list)"
+        },
+    )
+    limit: int | None = field(default=None, metadata={"help": "at most this many tasks"})
+    max_steps: int = field(default=30, metadata={"help": "step budget per episode"})
+    seed: int = field(default=0, metadata={"help": "episode seed"})
+    out: str | Path | None = field(
+        default=None, metadata={"help": "run directory (default runs/<agent>-<suite>-<time>)"}
+    )
+    resume: bool = field(default=False, metadata={"help": "continue the run in out: only unfinished episodes run"})
+    retry_errors: bool = field(
+        default=False, metadata={"help": "with resume: also run again episodes that ended in an error"}
+    )
+    large_model: str | None = field(
+        default=None, metadata={"help": "model of the large role (default: a cloud model with a key, else local)"}
+    )
+    small_model: str | None = field(default=None, metadata={"help": "model of the small role (default: local)"})
+    llm_cache: str | Path | None = field(
+        default=None, metadata={"help": "record/replay cache directory of every LLM call"}
+    )
+    llm_cache_mode: str | None = field(
+        default=None,
+        metadata={"help": "off, record, replay or replay-strict (default: replay with llm_cache, else off)"},
+    )
+    eval_mode: str = field(default="stock", metadata={"help": "WebArena scoring: stock or rectified"})
+    judge_model: str | None = field(
+        default=None, metadata={"help": "LLM judge for WebArena's fuzzy_match checks (None: not scored)"}
+    )
+    na_hint: bool = field(default=False, metadata={"help": "WebArena: tell the agent it may answer N/A"})
+    audit: bool = field(
+        default=True, metadata={"help": "log every cloud-bound LLM request to RUN_DIR/cloud_requests.jsonl"}
+    )
+    workers: int = field(
+        default=1, metadata={"help": "parallel worker processes; 0 runs in this process (no timeouts)"}
+    )
+    backend: str = field(default="process", metadata={"help": "process or ray"})
+    ray_address: str | None = field(
+        default=None, metadata={"help": "with backend ray: a running cluster (auto, ray://host:10001)"}
+    )
+    step_timeout: float | None = field(
+        default=300.0, metadata={"help": "seconds a reset or step may take before its worker is restarted"}
+    )
+    episode_timeout: float | None = field(
+        default=1800.0, metadata={"help": "seconds an episode may take before its worker is restarted"}
+    )
+    retries: int = field(default=2, metadata={"help": "re-runs of an episode whose worker or browser crashed"})
+    torch_threads: int | None = field(
+        default=None,
+        metadata={"help": "CPU threads of each worker's in-process model (default: cores / workers when workers > 1)"},
+    )
+    preflight: bool = field(
+        default=True, metadata={"help": "run the suite's pre-flight checks first (a blocking failure stops the run)"}
+    )
+    suite_reset: bool = field(
+        default=True, metadata={"help": "let the suite reset its sites before a new run (WebArena: WA_FULL_RESET)"}
+    )
+    show_progress: bool = field(
+        default=False, metadata={"help": "draw a progress bar on stderr (off in the API, on in the CLI)"}
+    )
+    progress: Callable[[str, dict[str, Any]], None] | None = field(
+        default=None,
+        metadata={
+            "help": "called with (event, data) as the run goes: run_start, start, episode, restart, retry, warning"
+        },
+    )
+    command: list[str] | None = field(
+        default=None, metadata={"help": "the command line that made this run (recorded in config.json)"}
+    )
+
+    def __post_init__(self) -> None:
+        if self.split not in SPLITS:
+            raise SymbioticGymError(f"split must be one of {', '.join(SPLITS)}, got {self.split!r}")
+        if self.workers < 0 or self.retries < 0:
+            raise SymbioticGymError("--workers and --retries must be >= 0")
+        if self.max_steps < 1:
+            raise SymbioticGymError(f"max_steps must be >= 1, got {self.max_steps}")
+        if self.retry_errors and not self.resume:
+            raise SymbioticGymError("--retry-errors only makes sense with --resume")
+        if self.backend not in BACKENDS:
+            raise SymbioticGymError(f"backend must be one of {', '.join(BACKENDS)}, got {self.backend!r}")
+        if self.eval_mode not in EVAL_MODES:
+            raise SymbioticGymError(f"eval_mode must be one of {', '.join(EVAL_MODES)}, got {self.eval_mode!r}")
+        if self.llm_cache_mode is not None and self.llm_cache_mode not in CACHE_MODES:
+            raise SymbioticGymError(f"llm_cache_mode must be one of {', '.join(CACHE_MODES)}")
+        if isinstance(self.tasks, (list, tuple)):
+            self.tasks = ",".join(str(t) for t in self.tasks)
+
+    @property
+    def cache_mode(self) -> str:
+        return self.llm_cache_mode or ("replay" if self.llm_cache else "off")
+
+    def threads_per_worker(self, cpu_count: int) -> int | None:
+        if self.torch_threads:
+            return self.torch_threads
+        # in-process models in several workers, each with every core, slow down ~10x (OpenMP threads
+        # spin-waiting on each other): share the cores out
+        return max(1, cpu_count // self.workers) if self.workers > 1 else None
+
+    def settings(self) -> dict[str, Any]:
+        """The fields that describe the run (no callbacks), for records and logs."""
+        skip = {"progress", "show_progress"}
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name not in skip}
+
+
+@dataclass(frozen=True)
+class WorkerSpec:
+    """Everything a worker needs to run episodes exactly as the parent would (picklable)."""
+
+    agent: str
+    agent_args: dict[str, Any]
+    suite: str
+    max_steps: int
+    seed: int
+    suite_options: dict[str, Any] = field(default_factory=dict)  # SuiteOptions fields
+    llm: dict[str, Any] = field(default_factory=dict)  # large, small, cache_dir, cache_mode, torch_threads
+    audit_log: str | None = None  # the cloud-request audit file, or None
+    step_timeout: float | None = None
+    episode_timeout: float | None = None
+    retries: int = 2

@@ -1,0 +1,297 @@
+"""``run(RunConfig) -> RunResult``: select tasks, check the setup, record the run, run the episodes, summarise.
+
+The CLI ``python -m benchmarks.run`` and the experiments (symbiosis, ablations) all call :func:`run`.
+Setup problems raise :class:`~symbiotic_gym.errors.SymbioticGymError` before any episode starts; a worker
+that cannot start raises :class:`WorkerStartError`; Ctrl-C raises :class:`RunInterrupted` (a
+``KeyboardInterrupt``) after every finished episode is saved. A run in which every episode ended in an
+error returns normally, with ``RunResult.all_errors`` set (the CLI exits 3 for it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from symbiotic_gym.errors import SymbioticGymError
+from symbiotic_gym.runner.config import RESUME_KEYS, RunConfig, WorkerSpec
+from symbiotic_gym.runner.records import EpisodeRecord
+from symbiotic_gym.trajectory import RunDir, atomic_write_json
+
+
+class WorkerStartError(SymbioticGymError):
+    """A worker could not start (the agent or its model failed to build); no episode ran."""
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a run: the finished episodes are saved; the same config with ``resume=True`` continues."""
+
+    def __init__(self, out: Path, done: int, total: int) -> None:
+        super().__init__(f"interrupted: {done} of {total} episodes are saved in {out}")
+        self.out, self.done, self.total = out, done, total
+
+
+@dataclass
+class RunResult:
+    """What a run produced: its directory, the summary (as in summary.json) and one record per task."""
+
+    out: Path
+    summary: dict[str, Any]
+    episodes: list[EpisodeRecord] = field(default_factory=list)
+    config: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        """Scored episodes (errors count as failures; not-scored ones are left out)."""
+        return int(self.summary["n"])
+
+    @property
+    def successes(self) -> int:
+        return int(self.summary["successes"])
+
+    @property
+    def success_rate(self) -> float:
+        return float(self.summary["success_rate"])
+
+    @property
+    def stderr(self) -> float:
+        return float(self.summary["stderr"])
+
+    @property
+    def wilson95(self) -> tuple[float, float]:
+        lo, hi = self.summary["wilson95"]
+        return float(lo), float(hi)
+
+    @property
+    def errors(self) -> int:
+        return int(self.summary["errors"])
+
+    @property
+    def errors_by_kind(self) -> dict[str, int]:
+        return dict(self.summary["errors_by_kind"])
+
+    @property
+    def all_errors(self) -> bool:
+        """Every episode ended in an error: a broken setup, not a 0% agent."""
+        return bool(self.episodes) and all(e.errored for e in self.episodes)
+
+    def __str__(self) -> str:
+        lo, hi = self.wilson95
+        return (
+            f"n={self.n} success {self.success_rate:.1%} ± {self.stderr:.1%} (95% CI {lo:.1%}-{hi:.1%}), "
+            f"errors {self.errors} -> {self.out}"
+        )
+
+
+def default_out(config: RunConfig) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    return Path("runs") / f"{config.agent.replace(':', '_')}-{config.suite.replace(':', '_')}-{stamp}"
+
+
+class _Progress:
+    """Forwards events to the config's callback and to the console reporter when ``show_progress``."""
+
+    def __init__(self, config: RunConfig) -> None:
+        self.reporters: list[Any] = []
+        if config.show_progress:
+            from symbiotic_gym.runner.progress import ConsoleReporter
+
+            self.reporters.append(ConsoleReporter(bar=True))
+        if config.progress is not None:
+            self.reporters.append(config.progress)
+
+    def __call__(self, kind: str, data: dict[str, Any]) -> None:
+        for r in self.reporters:
+            r(kind, data)
+
+    def __enter__(self) -> _Progress:
+        for r in self.reporters:
+            if callable(getattr(r, "start", None)):
+                r.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        for r in self.reporters:
+            if callable(getattr(r, "stop", None)):
+                r.stop()
+
+
+def prepare(config: RunConfig) -> tuple[RunDir, dict[str, Any], WorkerSpec, list[str], Any]:
+    """Everything before the first episode: suite, tasks, checks, models, run directory, worker spec."""
+    from symbiotic_gym.agent import check_agent_args, resolve_agent
+    from symbiotic_gym.llm import configure
+    from symbiotic_gym.privacy.audit import AUDIT_FILE
+    from symbiotic_gym.runner.environment import environment_info
+    from symbiotic_gym.suites import SuiteOptions, before_run, get_suite, preflight, select_tasks
+    from symbiotic_gym.suites.checks import blocking_failures, format_report
+
+    cls = resolve_agent(config.agent)
+    agent_args = check_agent_args(cls, config.agent_args)
+    options = SuiteOptions(eval_mode=config.eval_mode, judge_model=config.judge_model, na_hint=config.na_hint)
+    suite = get_suite(config.suite, options)
+    task_ids = select_tasks(suite, config.split, config.tasks, config.limit)
+    emit = config.progress or (lambda kind, data: None)
+    if config.preflight:
+        checks = preflight(suite, task_ids)
+        warnings = [c for c in checks if not c.ok and not c.blocking]
+        if warnings:
+            emit("warning", {"message": format_report(warnings)})
+        failed = blocking_failures(checks)
+        if failed:
+            raise SymbioticGymError(
+                f"{config.suite} is not ready (python -m benchmarks.doctor --suite {config.suite}):\n"
+                f"{format_report(failed)}"
+            )
+    threads = config.threads_per_worker(os.cpu_count() or 1)
+    llm = configure(
+        config.large_model,
+        config.small_model,
+        cache_dir=str(config.llm_cache) if config.llm_cache else None,
+        cache_mode=config.cache_mode,
+        announce=True,
+        torch_threads=threads,
+    )
+    run_dir = RunDir(config.out or default_out(config))
+    record: dict[str, Any] = {
+        "agent": config.agent,
+        "agent_class": f"{cls.__module__}:{cls.__qualname__}",
+        "agent_args": agent_args,
+        "suite": config.suite,
+        "split": config.split,
+        "tasks": task_ids,
+        "max_steps": config.max_steps,
+        "seed": config.seed,
+        "models": {"large": llm.large, "small": llm.small},
+        "llm": llm.to_dict(),
+        "eval_mode": config.eval_mode,
+        "judge": config.judge_model,
+        "na_hint": config.na_hint,
+        "execution": {
+            "workers": config.workers,
+            "backend": config.backend,
+            "step_timeout": config.step_timeout,
+            "episode_timeout": config.episode_timeout,
+            "retries": config.retries,
+            "torch_threads": threads,
+        },
+        "audit": config.audit,
+        "created": dt.datetime.now().isoformat(timespec="seconds"),
+        "command": config.command or ["python", "-c", "symbiotic_gym.runner.run(...)"],
+        "environment": environment_info(),
+    }
+    if run_dir.exists():
+        if not config.resume:
+            raise SymbioticGymError(
+                f"{run_dir.root} already holds a run. Pass --resume to continue it, or choose another --out."
+            )
+        old = run_dir.load_config()
+        diff = [k for k in RESUME_KEYS if old.get(k) != record.get(k)]
+        if diff:
+            raise SymbioticGymError(
+                f"Cannot resume {run_dir.root}: its {', '.join(diff)} differ from this command "
+                f"(stored: {', '.join(f'{k}={old.get(k)!r}' for k in diff)})."
+            )
+    run_dir.check_writable()
+    if not run_dir.exists():
+        if config.suite_reset:
+            record.update(before_run(suite) or {})
+        run_dir.write_config(record)
+    else:
+        run_dir.append_resume_note(record)
+    spec = WorkerSpec(
+        agent=config.agent,
+        agent_args=agent_args,
+        suite=config.suite,
+        max_steps=config.max_steps,
+        seed=config.seed,
+        suite_options={"eval_mode": options.eval_mode, "judge_model": options.judge_model, "na_hint": options.na_hint},
+        llm={
+            "large": llm.large,
+            "small": llm.small,
+            "cache_dir": llm.cache_dir,
+            "cache_mode": llm.cache_mode,
+            "torch_threads": threads,
+        },
+        audit_log=str(run_dir.root.resolve() / AUDIT_FILE) if config.audit else None,
+        step_timeout=config.step_timeout or None,
+        episode_timeout=config.episode_timeout or None,
+        retries=config.retries,
+    )
+    return run_dir, record, spec, task_ids, suite
+
+
+def make_pool(spec: WorkerSpec, workers: int, backend: str, ray_address: str | None) -> Any:
+    from symbiotic_gym.runner.pool import InlinePool, ProcessPool
+
+    if backend == "ray":
+        from symbiotic_gym.runner.ray_pool import RayPool
+
+        return RayPool(spec, max(1, workers), address=ray_address)
+    if workers == 0:
+        return InlinePool(spec)
+    return ProcessPool(spec, workers)
+
+
+def run(config: RunConfig) -> RunResult:
+    """Run ``config.agent`` on the selected tasks; every finished episode is saved as soon as it ends."""
+    from symbiotic_gym.llm import registry
+    from symbiotic_gym.runner.pool import WorkerFatalError
+    from symbiotic_gym.runner.summary import summarize
+
+    saved_llm = registry.snapshot()
+    try:
+        run_dir, record, spec, task_ids, _ = prepare(config)
+        pool = make_pool(spec, config.workers, config.backend, config.ray_address)
+        finished = run_dir.results()
+        if config.retry_errors:
+            finished = [r for r in finished if not r.get("error")]
+        done = {r["task_id"] for r in finished}
+        todo = [t for t in task_ids if t not in done]
+        progress = _Progress(config)
+        where = f"{config.workers} {config.backend} worker(s)" if config.workers else "in-process"
+        count = len(finished)
+        with progress:
+            progress(
+                "run_start",
+                {
+                    "agent": config.agent,
+                    "suite": config.suite,
+                    "split": config.split,
+                    "total": len(task_ids),
+                    "done": len(done),
+                    "finished": finished,
+                    "where": where,
+                    "out": str(run_dir.root),
+                },
+            )
+            pool.on_event = progress
+            try:
+                for outcome in pool.run(todo):
+                    run_dir.write_trajectory(outcome.task_id, outcome.steps)
+                    run_dir.append_result(outcome.record)
+                    count += 1
+                    progress("episode", {"task_id": outcome.task_id, "record": outcome.record})
+            except WorkerFatalError as err:
+                raise WorkerStartError(f"a worker could not start: {err}") from err
+            except KeyboardInterrupt:
+                raise RunInterrupted(run_dir.root, count, len(task_ids)) from None
+    finally:
+        registry.restore(saved_llm)
+    results = run_dir.results()
+    summary = summarize(results)
+    modes = sorted({r.get("eval_mode") or "stock" for r in results})
+    summary.update(
+        {
+            "agent": config.agent,
+            "agent_args": record["agent_args"],
+            "suite": config.suite,
+            "split": config.split,
+            "eval_mode": modes[0] if len(modes) == 1 else modes,
+        }
+    )
+    result = RunResult(run_dir.root, summary, [EpisodeRecord.from_dict(r) for r in results], record)
+    summary["all_errors"] = result.all_errors
+    atomic_write_json(run_dir.summary_path, summary)
+    return result

@@ -1,0 +1,48 @@
+"""Summaries of episode records: success rate with its uncertainty, errors by kind, tokens, time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from symbiotic_gym.stats import rate_summary
+
+# an episode with one of these statuses could not be scored (no judge): it is left out of every rate, openly
+NOT_SCORED = ("not_scored", "needs_judge")
+
+
+def scored(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Episodes that count in a success rate."""
+    return [r for r in results if r.get("eval_status") not in NOT_SCORED]
+
+
+def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
+    counted = scored(results)
+    by_site: dict[str, list[dict[str, Any]]] = {}
+    for r in counted:
+        by_site.setdefault("+".join(r.get("sites", [])) or "?", []).append(r)
+    errors_by_kind: dict[str, int] = {}
+    for r in results:
+        if r.get("error"):
+            kind = r.get("error_kind") or "unknown"
+            errors_by_kind[kind] = errors_by_kind.get(kind, 0) + 1
+    n = len(counted)
+    return {
+        **rate_summary(sum(bool(r["success"]) for r in counted), n),
+        "not_scored": len(results) - n,
+        "errors": sum(r.get("error") is not None for r in results),
+        "errors_by_kind": errors_by_kind,
+        "site_error_episodes": sum(bool(r.get("site_errors")) for r in results),
+        "avg_steps": sum(r["steps"] for r in counted) / n if n else 0.0,
+        "tokens_in_local": sum(r.get("tokens_in_local", 0) for r in results),
+        "tokens_out_local": sum(r.get("tokens_out_local", 0) for r in results),
+        "tokens_in_cloud": sum(r.get("tokens_in_cloud", 0) for r in results),
+        "tokens_out_cloud": sum(r.get("tokens_out_cloud", 0) for r in results),
+        "cost": sum(r.get("cost", 0.0) for r in results),
+        "wall_s": sum(r.get("wall_s", 0.0) for r in results),
+        "agent_s": sum(r.get("agent_s", 0.0) for r in results),
+        "env_s": sum(r.get("env_s", 0.0) for r in results),
+        "per_task": {r["task_id"]: bool(r["success"]) for r in counted},
+        "by_site": {
+            site: rate_summary(sum(bool(r["success"]) for r in eps), len(eps)) for site, eps in sorted(by_site.items())
+        },
+    }
