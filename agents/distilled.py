@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from baselines.llm_agent import LLMAgentBase
 from symbiotic_gym.agent import AgentStep, Observation, TaskInfo
@@ -36,14 +37,18 @@ class DistilledAgent(LLMAgentBase):
         max_tokens: int = 128
         prompt_format: str = ""  # folder with a prompt_format.json (default: the model folder's, else built-in)
 
-    def __init__(
-        self, model: str = "small", temperature: float = 0.0, max_tokens: int = 128, prompt_format: str = ""
-    ) -> None:
-        super().__init__(model, temperature, max_tokens, max_obs_tokens=0, prime="")
-        folder = Path(prompt_format) if prompt_format else model_folder(spec_for(model))
+    config: Config  # type: ignore[assignment]
+
+    def __init__(self, config: Any = None, /, **overrides: Any) -> None:
+        super().__init__(config, **overrides)
+        c = self.config
+        folder = Path(c.prompt_format) if c.prompt_format else model_folder(spec_for(c.model))
         self.format = (PromptFormat.load(folder) if folder else None) or PromptFormat()
-        self.prime = answer_prefix(self.format.output)
         self.history: list[str] = []
+
+    def answer_prefix(self) -> str:
+        """The trained format's first word (observation budgets come from the prompt format too)."""
+        return answer_prefix(self.format.output)
 
     def reset(self, task: TaskInfo) -> None:
         super().reset(task)

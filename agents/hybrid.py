@@ -21,7 +21,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
-from symbiotic_gym.agent import AgentStep, Observation, TaskInfo, make_agent
+from symbiotic_gym.agent import AgentStep, ConfiguredAgent, Observation, TaskInfo, make_agent
 from symbiotic_gym.privacy import Detector, Policy, default_detector
 
 
@@ -30,7 +30,7 @@ def _state(agent: Any) -> dict[str, Any]:
     return {k: copy.deepcopy(v) for k, v in vars(agent).items() if k not in ("_llm", "task")}
 
 
-class HybridAgent:
+class HybridAgent(ConfiguredAgent):
     @dataclass
     class Config:
         style: str = "occam"  # the prompting agent both models run: occam or vanilla
@@ -41,24 +41,18 @@ class HybridAgent:
         min_score: float = 0.5
         temperature: float = 0.0
 
-    def __init__(
-        self,
-        style: str = "occam",
-        large: str = "large",
-        small: str = "small",
-        sticky: bool = True,
-        private_types: str = "",
-        min_score: float = 0.5,
-        temperature: float = 0.0,
-    ) -> None:
-        if style not in ("occam", "vanilla"):
-            raise ValueError(f"style must be occam or vanilla, got {style!r}")
-        self.large, self.small, self.sticky = large, small, sticky
-        self.agent: Any = make_agent(style, {"model": large, "temperature": temperature})
-        types = frozenset(t.strip() for t in private_types.split(",") if t.strip())
+    config: Config
+
+    def __init__(self, config: Any = None, /, **overrides: Any) -> None:
+        super().__init__(config, **overrides)
+        c = self.config
+        if c.style not in ("occam", "vanilla"):
+            raise ValueError(f"style must be occam or vanilla, got {c.style!r}")
+        self.agent: Any = make_agent(c.style, {"model": c.large, "temperature": c.temperature})
+        types = frozenset(t.strip() for t in c.private_types.split(",") if t.strip())
         self.detector: Detector = (
-            Detector(Policy(private_types=types, min_score=min_score))
-            if types or min_score != 0.5
+            Detector(Policy(private_types=types, min_score=c.min_score))
+            if types or c.min_score != 0.5
             else default_detector()
         )
         self.private_episode = False
@@ -70,8 +64,7 @@ class HybridAgent:
         self.seen_types = set()
 
     def _use(self, model: str) -> None:
-        if self.agent.model != model:
-            self.agent.model, self.agent._llm = model, None
+        self.agent.use_model(model)
 
     def outgoing_texts(self, obs: Observation) -> list[str]:
         """Everything a prompt built from this observation could carry."""
@@ -88,12 +81,12 @@ class HybridAgent:
     def act(self, obs: Observation) -> AgentStep:
         found = self.detector.types(self.outgoing_texts(obs))
         self.seen_types.update(found)
-        private = bool(found) or (self.sticky and self.private_episode)
+        private = bool(found) or (self.config.sticky and self.private_episode)
         reason = "private data in the prompt" if found else ("sticky: earlier step was private" if private else "")
         discarded: list[str] = []
         if not private:
             saved = _state(self.agent)
-            self._use(self.large)
+            self._use(self.config.large)
             step = self.agent.act(obs)
             leaked = self.detector.types([step.action, step.rationale])
             if not leaked:
@@ -104,7 +97,7 @@ class HybridAgent:
             discarded, reason, private = leaked, "the cloud model's action held private data", True
             self.seen_types.update(leaked)
         self.private_episode = self.private_episode or private
-        self._use(self.small)
+        self._use(self.config.small)
         step = self.agent.act(obs)
         return self._record(step, "local", found, reason=reason, discarded=discarded)
 
@@ -116,7 +109,7 @@ class HybridAgent:
             "decided_route": decided,
             "types": found,
             "episode_types": sorted(self.seen_types),
-            "sticky": self.sticky and self.private_episode,
+            "sticky": self.config.sticky and self.private_episode,
             "reason": reason,
             "discarded_cloud_action_types": discarded,
         }

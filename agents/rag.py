@@ -32,38 +32,21 @@ def load_kb(folder: str) -> Any:
 
 class RAGAgent(OccamAgent):
     @dataclass
-    class Config:
+    class Config(OccamAgent.Config):
         kb: str = ""  # knowledge-base folder
         retrieval: bool = True  # false: the same agent without retrieved examples (ablation)
         k: int = 3
         budget: int = 800  # tokens of retrieved examples in the prompt
         mode: str = "hybrid"  # bm25 | dense | hybrid
-        model: str = "large"
-        temperature: float = 0.0
-        max_tokens: int = 256
-        max_obs_tokens: int = 2500
-        prime: str = "auto"
-        history: int = 20
 
-    def __init__(
-        self,
-        kb: str = "",
-        retrieval: bool = True,
-        k: int = 3,
-        budget: int = 800,
-        mode: str = "hybrid",
-        model: str = "large",
-        temperature: float = 0.0,
-        max_tokens: int = 256,
-        max_obs_tokens: int = 2500,
-        prime: str = "auto",
-        history: int = 20,
-    ) -> None:
-        super().__init__(model, temperature, max_tokens, max_obs_tokens, prime, history)
-        if retrieval and not kb:
+    config: Config
+
+    def __init__(self, config: Any = None, /, **overrides: Any) -> None:
+        super().__init__(config, **overrides)
+        c = self.config
+        if c.retrieval and not c.kb:
             raise SymbioticGymError("the rag agent needs -A kb=DIR (a knowledge base), or -A retrieval=false")
-        self.kb_dir, self.retrieval, self.k, self.budget, self.mode = kb, retrieval, k, budget, mode
-        self.kb = load_kb(kb) if retrieval else None
+        self.kb = load_kb(c.kb) if c.retrieval else None
         self.examples = ""
         self.retrieved: list[str] = []
 
@@ -79,13 +62,13 @@ class RAGAgent(OccamAgent):
         # an episode never retrieves its own task's earlier runs as examples of itself
         hits = [
             h
-            for h in self.kb.search(query, self.k + 3, self.mode)
+            for h in self.kb.search(query, self.config.k + 3, self.config.mode)
             if not self.task or h.entry.task_id != self.task.task_id
         ]
-        hits = hits[: self.k]
+        hits = hits[: self.config.k]
         self.retrieved = [h.entry.id for h in hits]
         text = "\n\n".join(f"Example {i}:\n{h.entry.render()}" for i, h in enumerate(hits, 1))
-        self.examples = truncate_to_tokens(text, self.budget, self.llm) if text else ""
+        self.examples = truncate_to_tokens(text, self.config.budget, self.llm) if text else ""
 
     def build_messages(self, obs: Observation, pruned: str) -> list[Message]:
         messages = super().build_messages(obs, pruned)
@@ -102,5 +85,6 @@ class RAGAgent(OccamAgent):
         step = super().act(obs)
         meta = dict(step.meta) if isinstance(step.meta, dict) else {}
         meta["retrieved"] = list(self.retrieved)
-        meta["retrieval"] = {"enabled": self.retrieval, "mode": self.mode, "k": self.k, "kb": self.kb_dir}
+        c = self.config
+        meta["retrieval"] = {"enabled": c.retrieval, "mode": c.mode, "k": c.k, "kb": c.kb}
         return AgentStep(step.action, step.rationale, meta)

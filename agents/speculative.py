@@ -26,7 +26,7 @@ from typing import Any
 from baselines.oracle import OracleAgent
 from symbiotic_gym.action_text import extract_action
 from symbiotic_gym.actions import ActionError
-from symbiotic_gym.agent import AgentStep, Observation, TaskInfo, make_agent, resolve_agent
+from symbiotic_gym.agent import AgentStep, ConfiguredAgent, Observation, TaskInfo, make_agent, resolve_agent
 from symbiotic_gym.distill.matching import match_candidate
 from symbiotic_gym.distill.prompt import PromptFormat, State, prompt_messages
 from symbiotic_gym.errors import SymbioticGymError
@@ -149,7 +149,7 @@ def _merge_usage(*usages: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-class SpeculativeAgent:
+class SpeculativeAgent(ConfiguredAgent):
     """A student/teacher pair that writes distillation labels while it acts."""
 
     @dataclass
@@ -162,28 +162,24 @@ class SpeculativeAgent:
         teacher_temperature: float = 0.7
         student_prompt_format: str = ""  # folder with a prompt_format.json for a distilled student
 
-    def __init__(
-        self,
-        student: str = "distilled",
-        student_model: str = "small",
-        teacher: str = "oracle",
-        k: int = 3,
-        candidates: str = "ranked",
-        teacher_temperature: float = 0.7,
-        student_prompt_format: str = "",
-    ) -> None:
-        if k < 1:
-            raise SymbioticGymError(f"speculative: k must be >= 1, got {k}")
-        self.k = k
-        config = getattr(resolve_agent(student), "Config", None)
-        known = {f.name for f in dataclasses.fields(config)} if dataclasses.is_dataclass(config) else set()
-        student_args = {"model": student_model} if "model" in known else {}
-        if student_prompt_format and "prompt_format" in known:
-            student_args["prompt_format"] = student_prompt_format
-        self.student = make_agent(student, student_args)
+    def __init__(self, config: Any = None, /, **overrides: Any) -> None:
+        super().__init__(config, **overrides)
+        c = self.config
+        if c.k < 1:
+            raise SymbioticGymError(f"speculative: k must be >= 1, got {c.k}")
+        student_config = getattr(resolve_agent(c.student), "Config", None)
+        known = (
+            {f.name for f in dataclasses.fields(student_config)} if dataclasses.is_dataclass(student_config) else set()
+        )
+        student_args = {"model": c.student_model} if "model" in known else {}
+        if c.student_prompt_format and "prompt_format" in known:
+            student_args["prompt_format"] = c.student_prompt_format
+        self.student = make_agent(c.student, student_args)
         fmt = getattr(self.student, "format", None) or PromptFormat()
         self.teacher: OracleTeacher | ModelTeacher = (
-            OracleTeacher() if teacher == "oracle" else ModelTeacher(teacher, candidates, teacher_temperature, fmt)
+            OracleTeacher()
+            if c.teacher == "oracle"
+            else ModelTeacher(c.teacher, c.candidates, c.teacher_temperature, fmt)
         )
 
     def reset(self, task: TaskInfo) -> None:
@@ -192,7 +188,7 @@ class SpeculativeAgent:
 
     def act(self, obs: Observation) -> AgentStep:
         proposed = self.student.act(obs)
-        proposal = self.teacher.propose(obs, self.k)
+        proposal = self.teacher.propose(obs, self.config.k)
         cands = proposal.candidates
         if not cands:  # a model teacher that gave nothing readable: the student's action stands, unlabelled
             decision, idx = "no_candidates", None

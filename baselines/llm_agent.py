@@ -8,35 +8,38 @@ on its next observation, so a confused model costs a step, never the episode.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from symbiotic_gym.action_text import ExtractedAction, extract_action
 from symbiotic_gym.actions import ACTIONS, ActionError, ActionSpec
-from symbiotic_gym.agent import AgentStep, TaskInfo
+from symbiotic_gym.agent import AgentStep, ConfiguredAgent, TaskInfo
 from symbiotic_gym.llm import LLM, Message, UsageMeter, get_llm
 from symbiotic_gym.llm.tokens import truncate_to_tokens
 
 RAW_ACTION_CHARS = 500
 
 
-class LLMAgentBase:
-    """Subclasses define ``grammar`` and ``build_messages``; ``decide`` runs the model with one retry."""
+@dataclass
+class LLMAgentConfig:
+    """The settings every prompting agent has; subclasses' ``Config`` extend it (and may change defaults)."""
+
+    model: str = "large"  # a role (large/small) or a model spec
+    temperature: float = 0.0
+    max_tokens: int = 384
+    max_obs_tokens: int = 3000
+    prime: str = "auto"  # answer prefix; auto: "Action:" for in-process models, none for remote ones
+
+
+class LLMAgentBase(ConfiguredAgent):
+    """Subclasses define ``Config``, ``grammar`` and ``build_messages``; ``decide`` runs the model with one retry."""
 
     grammar: Mapping[str, ActionSpec] = ACTIONS
+    Config = LLMAgentConfig
+    config: LLMAgentConfig
 
-    def __init__(
-        self,
-        model: str = "large",
-        temperature: float = 0.0,
-        max_tokens: int = 384,
-        max_obs_tokens: int = 3000,
-        prime: str = "auto",
-    ) -> None:
-        self.model = model
-        self.prime = prime
-        self.temperature = temperature
-        self.max_tokens = max_tokens
-        self.max_obs_tokens = max_obs_tokens
+    def __init__(self, config: Any = None, /, **overrides: Any) -> None:
+        super().__init__(config, **overrides)
         self.task: TaskInfo | None = None
         self._llm: LLM | None = None
         self.pending_error = ""  # an extraction error the model has not yet seen in an observation
@@ -44,15 +47,21 @@ class LLMAgentBase:
     @property
     def llm(self) -> LLM:
         if self._llm is None:
-            self._llm = get_llm(self.model)
+            self._llm = get_llm(self.config.model)
         return self._llm
+
+    def use_model(self, model: str) -> None:
+        """Ask another model from the next call on (the hybrid router switches sides this way)."""
+        if self.config.model != model:
+            self.config = replace(self.config, model=model)
+            self._llm = None
 
     def reset(self, task: TaskInfo) -> None:
         self.task = task
         self.pending_error = ""
 
     def fit_observation(self, text: str) -> str:
-        return truncate_to_tokens(text, self.max_obs_tokens, self.llm)
+        return truncate_to_tokens(text, self.config.max_obs_tokens, self.llm)
 
     def last_error(self, obs: Mapping[str, Any]) -> str:
         """The error the model should see: its own unreadable reply, else the browser's action error."""
@@ -62,8 +71,8 @@ class LLMAgentBase:
         """Start of the answer written for the model: small in-process models follow a format far better when
         their answer already begins with it (``auto``: ``Action:`` for in-process models only; the prefix is
         part of the reply and of the recorded prompt)."""
-        if self.prime != "auto":
-            return self.prime
+        if self.config.prime != "auto":
+            return self.config.prime
         return "Action:" if str(self.llm.model).startswith("local:") else ""
 
     def decide(
@@ -84,8 +93,8 @@ class LLMAgentBase:
             completions = self.llm.complete(
                 convo + primer,
                 n=1,
-                temperature=self.temperature,
-                max_tokens=self.max_tokens,
+                temperature=self.config.temperature,
+                max_tokens=self.config.max_tokens,
                 stop=["\n\n"] if prefix else None,
             )
             meter.add(completions)

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
-from baselines.llm_agent import LLMAgentBase
+from baselines.llm_agent import LLMAgentBase, LLMAgentConfig
 from symbiotic_gym.actions import REQUIRED, ActionSpec, describe_actions
 from symbiotic_gym.agent import AgentStep, Observation, TaskInfo
 from symbiotic_gym.llm import Message, UsageMeter
@@ -104,25 +105,15 @@ class OccamAgent(LLMAgentBase):
     grammar = OCCAM_GRAMMAR
 
     @dataclass
-    class Config:
-        model: str = "large"
-        temperature: float = 0.0
+    class Config(LLMAgentConfig):
         max_tokens: int = 256
         max_obs_tokens: int = 2500
-        prime: str = "auto"  # answer prefix; auto: "Action:" for in-process models, none for remote ones
-        history: int = 20
+        history: int = 20  # previous steps shown in the prompt
 
-    def __init__(
-        self,
-        model: str = "large",
-        temperature: float = 0.0,
-        max_tokens: int = 256,
-        max_obs_tokens: int = 2500,
-        prime: str = "auto",
-        history: int = 20,
-    ) -> None:
-        super().__init__(model, temperature, max_tokens, max_obs_tokens, prime)
-        self.history_limit = history
+    config: Config
+
+    def __init__(self, config: Any = None, /, **overrides: Any) -> None:
+        super().__init__(config, **overrides)
         self.system = SYSTEM.format(actions=describe_actions(grammar=self.grammar, examples=True))
         self.plan: list[PlanNode] = []
         self.current = 0
@@ -153,7 +144,7 @@ class OccamAgent(LLMAgentBase):
     def _history_text(self) -> str:
         if not self.history:
             return "None"
-        shown = self.history[-self.history_limit :]
+        shown = self.history[-self.config.history :]
         out = []
         for i, h in enumerate(shown, start=len(self.history) - len(shown) + 1):
             out.append(f"{i}. [plan {h.plan}] {h.action}  -- {h.reason}")

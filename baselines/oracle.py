@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from symbiotic_gym.agent import AgentStep, Observation, TaskInfo
+from symbiotic_gym.agent import AgentStep, ConfiguredAgent, Observation, TaskInfo
 from symbiotic_gym.observation import find_element
 
 
@@ -13,15 +13,17 @@ def _quote(text: str) -> str:
     return repr(str(text))
 
 
-class OracleAgent:
+class OracleAgent(ConfiguredAgent):
     """Replays ``reference_solution`` robustly: element ids are looked up in each new observation."""
 
     @dataclass
     class Config:
         retries: int = 2  # observations to wait for a missing element before giving up
 
-    def __init__(self, retries: int = 2) -> None:
-        self.retries = retries
+    config: Config
+
+    def __init__(self, config: Any = None, /, **overrides: Any) -> None:
+        super().__init__(config, **overrides)
         self.steps: list[dict[str, Any]] = []
         self.index = 0
         self.misses = 0
@@ -49,7 +51,7 @@ class OracleAgent:
         el = find_element(obs.get("axtree_txt", ""), step["role"], step["name"])
         if el is None:
             self.misses += 1
-            if self.misses > self.retries:
+            if self.misses > self.config.retries:
                 return AgentStep(
                     f"report_infeasible({_quote('No ' + step['role'] + ' named ' + step['name'])})",
                     "The reference element is missing.",

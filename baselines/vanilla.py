@@ -7,8 +7,9 @@ its previous actions, reasons step by step, and ends with one action in a fenced
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from baselines.llm_agent import LLMAgentBase
+from baselines.llm_agent import LLMAgentBase, LLMAgentConfig
 from symbiotic_gym.actions import ACTIONS, describe_actions
 from symbiotic_gym.agent import AgentStep, Observation, TaskInfo
 from symbiotic_gym.llm import Message
@@ -70,25 +71,13 @@ class VanillaAgent(LLMAgentBase):
     grammar = {name: ACTIONS[name] for name in VANILLA_ACTIONS}
 
     @dataclass
-    class Config:
-        model: str = "large"  # a role (large/small) or a model spec
-        temperature: float = 0.0
-        max_tokens: int = 384
-        max_obs_tokens: int = 3000
-        prime: str = "auto"  # answer prefix; auto: "Action:" for in-process models, none for remote ones
-        history: int = 12
+    class Config(LLMAgentConfig):
+        history: int = 12  # previous actions shown in the prompt
 
-    def __init__(
-        self,
-        model: str = "large",
-        temperature: float = 0.0,
-        max_tokens: int = 384,
-        max_obs_tokens: int = 3000,
-        prime: str = "auto",
-        history: int = 12,
-    ) -> None:
-        super().__init__(model, temperature, max_tokens, max_obs_tokens, prime)
-        self.history_limit = history
+    config: Config
+
+    def __init__(self, config: Any = None, /, **overrides: Any) -> None:
+        super().__init__(config, **overrides)
         self.history: list[str] = []
         self.system = SYSTEM.format(actions=describe_actions(grammar=self.grammar, examples=False))
 
@@ -102,7 +91,7 @@ class VanillaAgent(LLMAgentBase):
             f"OBSERVATION:\n{self.fit_observation(str(obs.get('axtree_txt', '')))}\n"
             f"URL: {obs.get('url', '')}\n"
             f"OBJECTIVE: {obs.get('goal') or (self.task.intent if self.task else '')}\n"
-            f"PREVIOUS ACTIONS:\n{format_history(self.history, self.history_limit)}"
+            f"PREVIOUS ACTIONS:\n{format_history(self.history, self.config.history)}"
             + (f"\nLAST ACTION ERROR: {error}" if error else "")
         )
         return [{"role": "system", "content": self.system}, {"role": "user", "content": user}]

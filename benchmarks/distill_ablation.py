@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def ablation(args: argparse.Namespace) -> int:
-    from benchmarks.experiment import dataset_stage, run_stage, train_stage
+    from benchmarks.experiment import dataset_stage, run_stage, train_budget, train_stage
     from symbiotic_gym.distill.evaluate import next_action_accuracy, reference_steps
     from symbiotic_gym.distill.prompt import PromptFormat
 
@@ -124,16 +124,7 @@ def ablation(args: argparse.Namespace) -> int:
             )
             _mark(data)
         if not _done(model):
-            train_stage(
-                data,
-                model,
-                base_model=args.base_model,
-                max_steps=args.train_steps,
-                batch_size=args.batch_size,
-                learning_rate=args.lr,
-                max_length=args.max_length,
-                save_steps=50,
-            )
+            train_stage(data, model, **train_budget(args), save_steps=50)
             _mark(model)
         models[name] = f"local:{model}"
     steps = reference_steps(runs["reference"], limit=args.eval_steps)

@@ -87,3 +87,15 @@ def train_stage(data: Path, out: Path, **fields: Any) -> dict[str, Any]:
     from symbiotic_gym.distill.train import TrainConfig, train
 
     return train(TrainConfig.from_dict({"data": str(data), "out": str(out), **fields}, "experiment stage"))
+
+
+def train_budget(args: Any) -> dict[str, Any]:
+    """The TrainConfig fields both experiments expose as the same flags (--base-model, --train-steps,
+    --batch-size, --lr, --max-length): the one training budget every distilled model of a run shares."""
+    return {
+        "base_model": args.base_model,
+        "max_steps": args.train_steps,
+        "batch_size": args.batch_size,
+        "learning_rate": args.lr,
+        "max_length": args.max_length,
+    }

@@ -8,6 +8,7 @@ error (a broken setup, not a 0% agent); 130 interrupted (finished episodes are s
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from typing import TYPE_CHECKING
@@ -16,9 +17,16 @@ if TYPE_CHECKING:
     from symbiotic_gym.runner import RunConfig, RunResult
 
 
+# RunConfig fields the CLI sets itself (from -A pairs, its console reporter, the command line)
+NOT_FLAGS = ("agent_args", "progress", "show_progress", "command")
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """Flags generated from :class:`RunConfig` (its help metadata), plus ``-A`` and ``--quiet``."""
+    from symbiotic_gym.config_flags import add_dataclass_flags
+    from symbiotic_gym.runner.config import RunConfig
+
     p = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split(":", 1)[1].strip())
-    p.add_argument("--agent", default="oracle", help="registered agent name or package.module:Class (default: oracle)")
     p.add_argument(
         "-A",
         "--agent-arg",
@@ -27,100 +35,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="agent argument, typed from the agent's Config (repeatable)",
     )
-    p.add_argument("--suite", default="embedded", help="task suite (default: embedded)")
-    p.add_argument("--split", default="all", choices=("train", "test", "all"), help="task split (default: all)")
-    p.add_argument("--tasks", default=None, metavar="GLOB", help="only task ids matching these globs (comma-separated)")
-    p.add_argument("--limit", type=int, default=None, help="run at most N tasks")
-    p.add_argument("--max-steps", type=int, default=30, help="step budget per episode (default: 30)")
-    p.add_argument("--seed", type=int, default=0, help="episode seed (default: 0)")
-    p.add_argument("--out", default=None, help="run directory (default: runs/<agent>-<suite>-<timestamp>)")
-    p.add_argument("--resume", action="store_true", help="continue the run in --out, skipping finished episodes")
-    p.add_argument(
-        "--retry-errors",
-        action="store_true",
-        help="with --resume: also run again the episodes that ended with an error (their new record replaces the old)",
-    )
-    p.add_argument(
-        "--workers",
-        type=int,
-        default=1,
-        help="parallel workers, each with its own browser (default: 1); 0 runs in this process, without timeouts",
-    )
-    p.add_argument("--backend", default="process", choices=("process", "ray"), help="worker backend (default: process)")
-    p.add_argument(
-        "--ray-address",
-        default=None,
-        help="with --backend ray: a running cluster (auto, ray://host:10001); default: a local Ray instance",
-    )
-    p.add_argument(
-        "--step-timeout",
-        type=float,
-        default=300.0,
-        metavar="S",
-        help="kill and restart a worker whose reset or step (agent + browser) takes longer (default: 300; 0 = none)",
-    )
-    p.add_argument(
-        "--episode-timeout",
-        type=float,
-        default=1800.0,
-        metavar="S",
-        help="kill and restart a worker whose episode takes longer (default: 1800; 0 = none)",
-    )
-    p.add_argument(
-        "--retries",
-        type=int,
-        default=2,
-        help="run again an episode whose worker or browser crashed, up to N times (default: 2)",
-    )
-    p.add_argument(
-        "--large-model",
-        default=None,
-        help="model of the large role: litellm string (anthropic/claude-sonnet-4-6, openai/gpt-4o, "
-        "hosted_vllm/NAME, openai/NAME@http://host:port/v1) or local[:PATH]; env SYMBIOTIC_LARGE_MODEL; "
-        "default: a cloud model if an API key is set, else the bundled local model",
-    )
-    p.add_argument(
-        "--small-model",
-        default=None,
-        help="model of the small role (default: local, the bundled SmolLM2-135M-Instruct); env SYMBIOTIC_SMALL_MODEL",
-    )
-    p.add_argument(
-        "--torch-threads",
-        type=int,
-        default=int(os.environ.get("SYMBIOTIC_TORCH_THREADS") or 0) or None,
-        metavar="N",
-        help="CPU threads of each worker's in-process model (env SYMBIOTIC_TORCH_THREADS; "
-        "default: cores / workers when --workers > 1)",
-    )
-    p.add_argument("--llm-cache", default=None, metavar="DIR", help="record/replay cache directory for LLM calls")
-    p.add_argument(
-        "--llm-cache-mode",
-        default=None,
-        choices=("off", "record", "replay", "replay-strict"),
-        help="off | record (call and store) | replay (stored answers, call on a miss) | replay-strict "
-        "(a miss is an error; no model is called). Default: replay when --llm-cache is given, else off",
-    )
-    p.add_argument(
-        "--eval-mode",
-        default="stock",
-        choices=("stock", "rectified"),
-        help="WebArena scoring: stock (WebArena's rules) or rectified (AgentOccam-style partial credit)",
-    )
-    p.add_argument(
-        "--judge-model",
-        default=os.environ.get("SYMBIOTIC_JUDGE_MODEL") or None,
-        help="LLM judge for WebArena's fuzzy_match checks (any model spec; env SYMBIOTIC_JUDGE_MODEL); "
-        "without one those tasks are reported as not scored",
-    )
-    p.add_argument("--na-hint", action="store_true", help="WebArena: tell the agent it may answer N/A")
-    p.add_argument("--skip-doctor", action="store_true", help="do not run the suite's pre-flight checks")
-    p.add_argument(
-        "--no-full-reset",
-        action="store_true",
-        help="WebArena: do not reset the instance through WA_FULL_RESET before a new run",
-    )
-    p.add_argument(
-        "--no-audit", action="store_true", help="do not log cloud-bound LLM requests to RUN_DIR/cloud_requests.jsonl"
+    add_dataclass_flags(p, RunConfig, skip=NOT_FLAGS)
+    # user-facing defaults from the environment, read here at the edge and nowhere in the library
+    p.set_defaults(
+        judge_model=os.environ.get("SYMBIOTIC_JUDGE_MODEL") or None,
+        torch_threads=int(os.environ.get("SYMBIOTIC_TORCH_THREADS") or 0) or None,
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return p
@@ -136,35 +55,10 @@ def config_from_args(args: argparse.Namespace, argv: list[str] | None = None) ->
     from symbiotic_gym.runner.progress import ConsoleReporter
 
     agent_args = parse_agent_args(resolve_agent(args.agent), args.agent_arg)
+    fields = {f.name for f in dataclasses.fields(RunConfig)} - set(NOT_FLAGS)
     return RunConfig(
-        agent=args.agent,
+        **{name: getattr(args, name) for name in fields},
         agent_args=agent_args,
-        suite=args.suite,
-        split=args.split,
-        tasks=args.tasks,
-        limit=args.limit,
-        max_steps=args.max_steps,
-        seed=args.seed,
-        out=args.out,
-        resume=args.resume,
-        retry_errors=args.retry_errors,
-        large_model=args.large_model,
-        small_model=args.small_model,
-        llm_cache=args.llm_cache,
-        llm_cache_mode=args.llm_cache_mode,
-        eval_mode=args.eval_mode,
-        judge_model=args.judge_model,
-        na_hint=args.na_hint,
-        audit=not args.no_audit,
-        workers=args.workers,
-        backend=args.backend,
-        ray_address=args.ray_address,
-        step_timeout=args.step_timeout,
-        episode_timeout=args.episode_timeout,
-        retries=args.retries,
-        torch_threads=args.torch_threads,
-        preflight=not args.skip_doctor,
-        suite_reset=not args.no_full_reset,
         progress=ConsoleReporter(bar=not args.quiet),
         command=["python", "-m", "benchmarks.run", *(argv if argv is not None else sys.argv[1:])],
     )

@@ -179,18 +179,9 @@ class Loop:
         return str(folder)
 
     def train(self, data: Path, model: Path) -> str:
-        from benchmarks.experiment import train_stage
+        from benchmarks.experiment import train_budget, train_stage
 
-        a = self.args
-        train_stage(
-            data,
-            model,
-            base_model=a.base_model,
-            max_steps=a.train_steps,
-            batch_size=a.batch_size,
-            learning_rate=a.lr,
-            max_length=a.max_length,
-        )
+        train_stage(data, model, **train_budget(self.args))
         return str(model)
 
     def grow_kb(self, i: int) -> str:

@@ -18,11 +18,12 @@ import sys
 from dataclasses import fields
 from pathlib import Path
 
-# flag name -> TrainConfig field, for flags whose names differ
-RENAMES = {"lr": "learning_rate"}
-
 
 def build_parser() -> argparse.ArgumentParser:
+    """Flags generated from :class:`TrainConfig` (its help metadata); ``--lora``/``--full`` pick the method."""
+    from symbiotic_gym.config_flags import add_dataclass_flags
+    from symbiotic_gym.distill.train import TrainConfig
+
     p = argparse.ArgumentParser(
         prog="python -m benchmarks.train",
         description=__doc__.split(":", 1)[1].strip(),
@@ -31,34 +32,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--config", metavar="YAML", help="defaults from a YAML/JSON file of TrainConfig fields; flags override"
     )
-    p.add_argument("--data", help="dataset folder (benchmarks.dataset build)")
-    p.add_argument("--out", help="output folder (model or adapter, tokenizer, config, data card, loss plot)")
-    p.add_argument("--base-model", help="local (bundled SmolLM2-135M-Instruct) or a transformers model folder")
     method = p.add_mutually_exclusive_group()
     method.add_argument("--lora", dest="method", action="store_const", const="lora", help="LoRA adapter (default)")
     method.add_argument("--full", dest="method", action="store_const", const="full", help="full fine-tuning")
     p.add_argument("--kinds", help="train on these example kinds only (comma-separated)")
-    p.add_argument("--epochs", type=float)
-    p.add_argument("--max-steps", type=int, help="> 0: stop after this many optimizer steps")
-    p.add_argument("--lr", type=float, help="learning rate (default 2e-4 LoRA, 2e-5 full)")
-    p.add_argument("--batch-size", type=int)
-    p.add_argument("--grad-accum", type=int)
-    p.add_argument("--max-length", type=int, help="longer examples are dropped (and counted), never cut")
-    p.add_argument("--lora-r", type=int)
-    p.add_argument("--lora-alpha", type=int)
-    p.add_argument("--seed", type=int)
-    p.add_argument("--bf16", choices=("auto", "on", "off"))
-    p.add_argument("--gradient-checkpointing", choices=("auto", "on", "off"))
-    p.add_argument("--save-steps", type=int)
-    p.add_argument("--logging-steps", type=int)
-    p.add_argument("--device", choices=("auto", "cpu", "cuda"))
-    p.add_argument(
-        "--no-group-by-length",
-        dest="group_by_length",
-        action="store_false",
-        default=None,
-        help="shuffle freely instead of batching examples of similar length",
-    )
+    # every flag defaults to None, so a --config file's values are overridden only by flags actually given
+    add_dataclass_flags(p, TrainConfig, skip=("method", "kinds"), rename={"learning_rate": "lr"}, unset_defaults=True)
     return p
 
 
@@ -84,11 +63,10 @@ def config_from_args(args: argparse.Namespace) -> object:
     for key, value in vars(args).items():
         if key == "config" or value is None:
             continue
-        field_name = RENAMES.get(key, key)
-        if field_name == "kinds":
+        if key == "kinds":
             value = tuple(x.strip() for x in str(value).split(",") if x.strip())
-        if field_name in names:
-            base[field_name] = value
+        if key in names:
+            base[key] = value
     return TrainConfig.from_dict(base, str(args.config or "command line"))
 
 

@@ -9,11 +9,12 @@ import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 
 from symbiotic_gym.errors import SymbioticGymError
 
 ENTRY_POINT_GROUP = "symbiotic_gym.agents"
+C = TypeVar("C")
 Observation = dict[str, Any]
 
 
@@ -45,6 +46,44 @@ class Agent(Protocol):
 
 class UnknownAgentError(SymbioticGymError):
     pass
+
+
+def build_config(
+    config_cls: type[C], config: C | Mapping[str, Any] | None = None, overrides: Mapping[str, Any] | None = None
+) -> C:
+    """A ``Config`` dataclass from an instance or a mapping, with keyword ``overrides`` on top.
+
+    Unknown keys are refused with the closest field name, so a typo never silently falls back to a default.
+    """
+    names = [f.name for f in dataclasses.fields(config_cls)]  # type: ignore[arg-type]
+    base: dict[str, Any] = {}
+    if isinstance(config, Mapping):
+        base.update(config)
+    elif config is not None:
+        if not isinstance(config, config_cls):
+            raise TypeError(f"expected a {config_cls.__qualname__} or a mapping, got {type(config).__name__}")
+        base.update({n: getattr(config, n) for n in names})
+    base.update(overrides or {})
+    unknown = [k for k in base if k not in names]
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], names, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise SymbioticGymError(
+            f"Unknown argument {unknown[0]!r} for {config_cls.__qualname__}. Known: {', '.join(names)}.{hint}"
+        )
+    return config_cls(**base)
+
+
+class ConfiguredAgent:
+    """Base of agents built from their ``Config`` dataclass: ``Agent(config)``, ``Agent(**fields)`` or both.
+
+    The fields are written once, in ``Config``; the agent reads them as ``self.config.<field>``.
+    """
+
+    Config: ClassVar[type]
+
+    def __init__(self, config: Any = None, /, **overrides: Any) -> None:
+        self.config = build_config(type(self).Config, config, overrides)
 
 
 # name -> agent class, or a lazy "module:Class" from an entry point. Built-in agents are entry points too

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from symbiotic_gym.agent import AgentStep, Observation, SymbioticGymError, TaskInfo, resolve_target
+from symbiotic_gym.agent import AgentStep, ConfiguredAgent, Observation, SymbioticGymError, TaskInfo, resolve_target
 
 NOT_PROVIDED = ("axtree_object", "dom_object", "screenshot", "extra_element_properties")
 
@@ -71,19 +71,22 @@ def _info_fields(info: Any) -> tuple[str, dict[str, Any]]:
     return str(think or ""), dict(stats or {})
 
 
-class BrowserGymAdapter:
+class BrowserGymAdapter(ConfiguredAgent):
     """Wraps any object with ``get_action(obs) -> (action, info)`` as a symbiotic-gym agent."""
 
     @dataclass
     class Config:
-        agent: str = ""  # package.module:Class (or a factory function)
-        args: str = "{}"  # JSON keyword arguments for it
+        agent: Any = ""  # package.module:Class (or a factory function), or an agent object
+        args: Any = "{}"  # JSON keyword arguments for it (or a mapping)
         route: str = "cloud"  # where its model runs (for token accounting): cloud or local
 
-    def __init__(self, agent: Any = "", args: str | Mapping[str, Any] = "{}", route: str = "cloud") -> None:
+    config: Config
+
+    def __init__(self, config: Any = None, /, **overrides: Any) -> None:
+        super().__init__(config, **overrides)
+        agent, args, route = self.config.agent, self.config.args, self.config.route
         if route not in ("cloud", "local"):
             raise SymbioticGymError(f"route must be cloud or local, got {route!r}")
-        self.route = route
         if isinstance(agent, str):
             if not agent:
                 raise SymbioticGymError("The browsergym adapter needs -A agent=package.module:Class")
@@ -110,4 +113,6 @@ class BrowserGymAdapter:
             "tokens_out": int(stats.get("output_tokens", stats.get("tokens_out", 0)) or 0),
             "cost": float(stats.get("cost", 0.0) or 0.0),
         }
-        return AgentStep(str(action or ""), think, {"usage": usage, "route": self.route, "browsergym_stats": stats})
+        return AgentStep(
+            str(action or ""), think, {"usage": usage, "route": self.config.route, "browsergym_stats": stats}
+        )

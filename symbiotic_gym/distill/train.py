@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,33 +25,45 @@ CONFIG_FILE = "train_config.json"
 STATS_FILE = "train_stats.json"
 
 
+AUTO_ON_OFF = ("auto", "on", "off")
+
+
+def _f(default: Any, text: str, **meta: Any) -> Any:
+    """A field with its CLI help (``benchmarks.train`` generates its flags from these)."""
+    return field(default=default, metadata={"help": text, **meta})
+
+
 @dataclass
 class TrainConfig:
     """Everything a training run depends on (saved as ``train_config.json``)."""
 
-    data: str = ""  # a dataset folder from benchmarks.dataset build
-    out: str = ""
-    base_model: str = "local"  # local / smollm2 (bundled SmolLM2-135M-Instruct) or a transformers folder
-    method: str = "lora"  # lora or full
-    kinds: tuple[str, ...] = ()  # train on these example kinds only (default: all in the dataset)
-    epochs: float = 1.0
-    max_steps: int = -1  # > 0 overrides epochs
-    learning_rate: float | None = None  # default: 2e-4 for LoRA, 2e-5 for full
-    batch_size: int = 4
-    grad_accum: int = 1
-    max_length: int = 2048
-    lora_r: int = 16
-    lora_alpha: int = 32
-    lora_dropout: float = 0.05
-    warmup_ratio: float = 0.03
-    seed: int = 0
-    bf16: str = "auto"  # auto: on when CUDA supports it
-    gradient_checkpointing: str = "auto"  # auto: on with CUDA
-    logging_steps: int = 5
-    save_steps: int = 200
-    save_total_limit: int = 2
-    device: str = "auto"  # auto, cpu or cuda
-    group_by_length: bool = True  # batches of similar lengths: less padding computed for nothing
+    data: str = _f("", "dataset folder (benchmarks.dataset build)")
+    out: str = _f("", "output folder (model or adapter, tokenizer, config, data card, loss plot)")
+    base_model: str = _f("local", "local (bundled SmolLM2-135M-Instruct) or a transformers model folder")
+    method: str = _f("lora", "lora or full")
+    kinds: tuple[str, ...] = _f((), "train on these example kinds only (default: all in the dataset)")
+    epochs: float = _f(1.0, "passes over the data")
+    max_steps: int = _f(-1, "> 0: stop after this many optimizer steps (overrides epochs)")
+    learning_rate: float | None = _f(None, "learning rate (default 2e-4 LoRA, 2e-5 full)")
+    batch_size: int = _f(4, "examples per device batch")
+    grad_accum: int = _f(1, "gradient accumulation steps")
+    max_length: int = _f(2048, "longer examples are dropped (and counted), never cut")
+    lora_r: int = _f(16, "LoRA rank")
+    lora_alpha: int = _f(32, "LoRA alpha")
+    lora_dropout: float = _f(0.05, "LoRA dropout")
+    warmup_ratio: float = _f(0.03, "share of steps with a rising learning rate")
+    seed: int = _f(0, "training seed")
+    bf16: str = _f("auto", "bf16 weights and compute (auto: on when CUDA supports it)", choices=AUTO_ON_OFF)
+    gradient_checkpointing: str = _f("auto", "recompute activations (auto: on with CUDA)", choices=AUTO_ON_OFF)
+    logging_steps: int = _f(5, "log the loss every N steps")
+    save_steps: int = _f(200, "checkpoint every N steps")
+    save_total_limit: int = _f(2, "checkpoints kept")
+    device: str = _f("auto", "where to train", choices=("auto", "cpu", "cuda"))
+    group_by_length: bool = _f(
+        True,
+        "shuffle freely instead of batching examples of similar length (less padding computed for nothing)",
+        flag="--no-group-by-length",
+    )
 
     def __post_init__(self) -> None:
         if self.method not in ("lora", "full"):

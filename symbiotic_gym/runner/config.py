@@ -37,76 +37,128 @@ class RunConfig:
     )
     suite: str = field(
         default="embedded",
-        metadata={"help": "embedded, miniwob, webarena, a registered suite, or package.module:attribute"},
+        metadata={"help": "task suite: embedded, miniwob, webarena, a registered suite, or package.module:attribute"},
     )
-    split: str = field(default="all", metadata={"help": "train, test or all"})
+    split: str = field(default="all", metadata={"help": "task split", "choices": SPLITS})
     tasks: str | list[str] | None = field(
         default=None,
         metadata={
-            "help": "task selectors: id globs, WebArena numbers, site:NAME, template:ID, @FILE (comma list or list)"
+            "help": "task selectors, comma-separated: id globs, WebArena numbers, site:NAME, template:ID, @FILE",
+            "metavar": "SEL",
         },
     )
-    limit: int | None = field(default=None, metadata={"help": "at most this many tasks"})
+    limit: int | None = field(default=None, metadata={"help": "run at most N tasks", "metavar": "N"})
     max_steps: int = field(default=30, metadata={"help": "step budget per episode"})
     seed: int = field(default=0, metadata={"help": "episode seed"})
     out: str | Path | None = field(
-        default=None, metadata={"help": "run directory (default runs/<agent>-<suite>-<time>)"}
+        default=None, metadata={"help": "run directory (default: runs/<agent>-<suite>-<timestamp>)", "metavar": "DIR"}
     )
-    resume: bool = field(default=False, metadata={"help": "continue the run in out: only unfinished episodes run"})
+    resume: bool = field(default=False, metadata={"help": "continue the run in --out, skipping finished episodes"})
     retry_errors: bool = field(
-        default=False, metadata={"help": "with resume: also run again episodes that ended in an error"}
+        default=False,
+        metadata={"help": "with --resume: also run again the episodes that ended with an error (the new record wins)"},
     )
     large_model: str | None = field(
-        default=None, metadata={"help": "model of the large role (default: a cloud model with a key, else local)"}
+        default=None,
+        metadata={
+            "help": "model of the large role: litellm string (anthropic/claude-sonnet-4-6, openai/gpt-4o, "
+            "hosted_vllm/NAME, openai/NAME@http://host:port/v1) or local[:PATH]; env SYMBIOTIC_LARGE_MODEL; "
+            "default: a cloud model if an API key is set, else the bundled local model",
+            "metavar": "SPEC",
+        },
     )
-    small_model: str | None = field(default=None, metadata={"help": "model of the small role (default: local)"})
+    small_model: str | None = field(
+        default=None,
+        metadata={
+            "help": "model of the small role (default: local, the bundled SmolLM2-135M-Instruct); "
+            "env SYMBIOTIC_SMALL_MODEL",
+            "metavar": "SPEC",
+        },
+    )
     llm_cache: str | Path | None = field(
-        default=None, metadata={"help": "record/replay cache directory of every LLM call"}
+        default=None, metadata={"help": "record/replay cache directory for LLM calls", "metavar": "DIR"}
     )
     llm_cache_mode: str | None = field(
         default=None,
-        metadata={"help": "off, record, replay or replay-strict (default: replay with llm_cache, else off)"},
+        metadata={
+            "help": "off | record (call and store) | replay (stored answers, call on a miss) | replay-strict "
+            "(a miss is an error; no model is called). Default: replay when --llm-cache is given, else off",
+            "choices": CACHE_MODES,
+        },
     )
-    eval_mode: str = field(default="stock", metadata={"help": "WebArena scoring: stock or rectified"})
+    eval_mode: str = field(
+        default="stock",
+        metadata={
+            "help": "WebArena scoring: stock (WebArena's rules) or rectified (AgentOccam-style partial credit)",
+            "choices": EVAL_MODES,
+        },
+    )
     judge_model: str | None = field(
-        default=None, metadata={"help": "LLM judge for WebArena's fuzzy_match checks (None: not scored)"}
+        default=None,
+        metadata={
+            "help": "LLM judge for WebArena's fuzzy_match checks (any model spec; env SYMBIOTIC_JUDGE_MODEL); "
+            "without one those tasks are reported as not scored",
+            "metavar": "SPEC",
+        },
     )
     na_hint: bool = field(default=False, metadata={"help": "WebArena: tell the agent it may answer N/A"})
     audit: bool = field(
-        default=True, metadata={"help": "log every cloud-bound LLM request to RUN_DIR/cloud_requests.jsonl"}
+        default=True,
+        metadata={
+            "help": "do not log cloud-bound LLM requests to RUN_DIR/cloud_requests.jsonl (logged by default)",
+            "flag": "--no-audit",
+        },
     )
     workers: int = field(
-        default=1, metadata={"help": "parallel worker processes; 0 runs in this process (no timeouts)"}
+        default=1,
+        metadata={"help": "parallel workers, each with its own browser; 0 runs in this process, without timeouts"},
     )
-    backend: str = field(default="process", metadata={"help": "process or ray"})
+    backend: str = field(default="process", metadata={"help": "worker backend", "choices": BACKENDS})
     ray_address: str | None = field(
-        default=None, metadata={"help": "with backend ray: a running cluster (auto, ray://host:10001)"}
+        default=None,
+        metadata={
+            "help": "with --backend ray: a running cluster (auto, ray://host:10001); default: a local Ray instance"
+        },
     )
     step_timeout: float | None = field(
-        default=300.0, metadata={"help": "seconds a reset or step may take before its worker is restarted"}
+        default=300.0,
+        metadata={
+            "help": "kill and restart a worker whose reset or step (agent + browser) takes longer; 0 = none",
+            "metavar": "S",
+        },
     )
     episode_timeout: float | None = field(
-        default=1800.0, metadata={"help": "seconds an episode may take before its worker is restarted"}
+        default=1800.0,
+        metadata={"help": "kill and restart a worker whose episode takes longer; 0 = none", "metavar": "S"},
     )
-    retries: int = field(default=2, metadata={"help": "re-runs of an episode whose worker or browser crashed"})
+    retries: int = field(
+        default=2, metadata={"help": "run again an episode whose worker or browser crashed, up to N times"}
+    )
     torch_threads: int | None = field(
         default=None,
-        metadata={"help": "CPU threads of each worker's in-process model (default: cores / workers when workers > 1)"},
+        metadata={
+            "help": "CPU threads of each worker's in-process model (env SYMBIOTIC_TORCH_THREADS; "
+            "default: cores / workers when --workers > 1)",
+            "metavar": "N",
+        },
     )
     preflight: bool = field(
-        default=True, metadata={"help": "run the suite's pre-flight checks first (a blocking failure stops the run)"}
+        default=True,
+        metadata={"help": "do not run the suite's pre-flight checks", "flag": "--skip-doctor"},
     )
     suite_reset: bool = field(
-        default=True, metadata={"help": "let the suite reset its sites before a new run (WebArena: WA_FULL_RESET)"}
+        default=True,
+        metadata={
+            "help": "WebArena: do not reset the instance through WA_FULL_RESET before a new run",
+            "flag": "--no-full-reset",
+        },
     )
     show_progress: bool = field(
         default=False, metadata={"help": "draw a progress bar on stderr (off in the API, on in the CLI)"}
     )
     progress: Callable[[str, dict[str, Any]], None] | None = field(
         default=None,
-        metadata={
-            "help": "called with (event, data) as the run goes: run_start, start, episode, restart, retry, warning"
-        },
+        metadata={"help": "called with (event, data) as the run goes (see symbiotic_gym.runner.progress)"},
     )
     command: list[str] | None = field(
         default=None, metadata={"help": "the command line that made this run (recorded in config.json)"}

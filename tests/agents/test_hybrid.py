@@ -171,7 +171,7 @@ def test_a_worker_installs_the_audit_its_spec_names(tmp_path: Path) -> None:
 @pytest.mark.parametrize("style", ["vanilla", "occam"])
 def test_sticky_off_returns_to_the_cloud(style: str) -> None:
     agent = make_agent("hybrid", {"style": style, "sticky": False})
-    assert agent.sticky is False and agent.agent.__class__.__name__.lower().startswith(style[:4])
+    assert agent.config.sticky is False and agent.agent.__class__.__name__.lower().startswith(style[:4])
 
 
 @pytest.mark.slow

@@ -92,7 +92,7 @@ def test_full_training_lowers_the_loss_and_the_model_reloads_and_acts(setup: dic
         assert (out / name).exists(), name
     assert json.loads((out / "train_config.json").read_text())["method"] == "full"
     agent = make_agent("distilled", {"model": f"local:{out}", "max_tokens": 16})
-    assert agent.format.max_obs_chars == 300 and agent.prime == "Rationale:"  # the training prompt format
+    assert agent.format.max_obs_chars == 300 and agent.answer_prefix() == "Rationale:"  # the training prompt format
     record, steps = run_episode(agent, "distilled", "shop.product_price.0", max_steps=2, seed=0)
     assert record["error"] is None and len(steps) == 2  # a tiny model's babble costs steps, never the episode
     assert steps[0]["meta"]["model"] == f"local:{out}"

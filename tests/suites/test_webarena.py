@@ -241,3 +241,12 @@ def test_a_new_run_resets_the_instance_through_wa_full_reset(
         run_main([*AGENT, "--suite", "webarena", "--tasks", "7", "--workers", "0", "--out", str(out), "--resume"]) == 0
     )
     assert standins.RESETS == ["/reset"]
+
+
+def test_rectified_helper_call_never_pastes_the_agents_url_into_code() -> None:
+    from symbiotic_gym.suites.webarena.rectified import LAST_URL, helper_call
+
+    expr = helper_call("func:reddit_get_post_url('__last_url__')")
+    assert expr == "reddit_get_post_url(__last_url__)"
+    evil = "http://x/'+__import__('os').getcwd()+'"
+    assert eval(expr, {"reddit_get_post_url": lambda u: u, LAST_URL: evil}) == evil

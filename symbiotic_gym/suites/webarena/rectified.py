@@ -93,6 +93,19 @@ def _stock_string(wa: Any, trajectory: Any, configs: dict[str, Any]) -> float:
         return float(wa.StringEvaluator()(trajectory, fh.name))
 
 
+LAST_URL = "__last_url__"
+
+
+def helper_call(expr: str) -> str:
+    """A config's ``func:`` expression with the ``'__last_url__'`` placeholder as a variable name.
+
+    The agent's final URL is agent-controlled: it is bound as a variable in the evaluation scope and never
+    pasted into the source that ``eval`` compiles (a URL holding a quote would otherwise run code).
+    """
+    body = expr[len("func:") :] if expr.startswith("func:") else expr
+    return body.replace(f"'{LAST_URL}'", LAST_URL).replace(f'"{LAST_URL}"', LAST_URL)
+
+
 def page_content(wa: Any, target: dict[str, Any], page: Any) -> str:
     """The text a program_html target checks, selected by WebArena's rules: the target URL ("last" = the
     agent's final page; ``func:`` = a WebArena helper), then the locator (empty = the whole page,
@@ -105,7 +118,7 @@ def page_content(wa: Any, target: dict[str, Any], page: Any) -> str:
     url = str(target["url"])
     scope = {name: getattr(helpers, name) for name in dir(helpers) if not name.startswith("_")}
     if url.startswith("func:"):
-        url = str(eval(url[len("func:") :].replace("__last_url__", page.url), scope))  # trusted config
+        url = str(eval(helper_call(url), {**scope, LAST_URL: page.url}))  # the expression is trusted config
     probe = None
     if url != "last":
         probe = page.context.new_page()
