@@ -91,12 +91,16 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from symbiotic_gym.errors import SymbioticGymError
     from symbiotic_gym.runner.results import load_run
-    from symbiotic_gym.suites import get_suite
+    from symbiotic_gym.suites import SuiteOptions, get_suite
     from symbiotic_gym.trajectory import RunDir
 
     try:
         run = load_run(args.run)
-        suite = get_suite(run.config.get("suite", "embedded"))
+        cfg = run.config
+        options = SuiteOptions(
+            eval_mode=cfg.get("eval_mode") or "stock", judge_model=cfg.get("judge"), na_hint=bool(cfg.get("na_hint"))
+        )
+        suite = get_suite(cfg.get("suite", "embedded"), options)
     except SymbioticGymError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
