@@ -3,7 +3,14 @@
 Pairs the tasks both runs scored and counts the flips: tasks the baseline solved and the candidate did not
 (regressions) and the reverse (fixes). An exact McNemar test (a two-sided binomial test on the flips) says
 whether the difference is more than noise; a significant drop exits 1. ``--min-sr`` also fails a candidate
-whose success rate is below a floor. Exit codes: 0 pass, 1 regression or below the floor, 2 bad input.
+whose success rate is below a floor.
+
+Errors are not failures: an episode that ended in an error (the agent, env, browser or worker broke, or an
+LLM cache miss) says nothing about the agent. A candidate episode that errored where the baseline has a
+score fails the gate (listed); a baseline with errored episodes is refused. ``--allow-errors`` turns both
+off and counts errors as failures. Episodes that could not be scored (no judge) are left out of the pairing
+on both sides. Exit codes: 0 pass, 1 regression, below the floor, or candidate errors; 2 bad input
+(including a baseline with errors).
 """
 
 from __future__ import annotations
@@ -33,6 +40,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="fail (exit 2) when fewer than N tasks are in both runs (default: 1)",
     )
+    p.add_argument(
+        "--allow-errors",
+        action="store_true",
+        help="accept errored episodes on either side and count them as failures (default: a baseline with "
+        "errors is refused, and candidate errors fail the gate)",
+    )
     return p
 
 
@@ -61,6 +74,7 @@ class Comparison:
 
 
 def compare(base: dict[str, bool], cand: dict[str, bool]) -> Comparison:
+    """Pair two {task: solved} maps (only scored tasks belong in them)."""
     paired = sorted(set(base) & set(cand))
     regressions = [t for t in paired if base[t] and not cand[t]]
     fixes = [t for t in paired if cand[t] and not base[t]]
@@ -82,26 +96,49 @@ def compare(base: dict[str, bool], cand: dict[str, bool]) -> Comparison:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from symbiotic_gym.errors import SymbioticGymError
-    from symbiotic_gym.runner.results import outcomes
+    from symbiotic_gym.runner.results import ERROR, NOT_SCORED_STATE, PASS, outcomes
 
     try:
         if not 0 < args.alpha < 1:
             raise SymbioticGymError(f"--alpha must be between 0 and 1, got {args.alpha}")
         if args.min_sr is not None and not 0 <= args.min_sr <= 1:
             raise SymbioticGymError(f"--min-sr is a rate between 0 and 1, got {args.min_sr}")
-        base, base_meta = outcomes(args.baseline)
-        cand, cand_meta = outcomes(args.candidate)
+        base_states, base_meta = outcomes(args.baseline)
+        cand_states, cand_meta = outcomes(args.candidate)
         modes = (base_meta.get("eval_mode"), cand_meta.get("eval_mode"))
         if None not in modes and modes[0] != modes[1]:
             raise SymbioticGymError(f"the runs use different evaluator modes ({modes[0]} vs {modes[1]})")
+        base_errors = sorted(t for t, s in base_states.items() if s == ERROR)
+        if base_errors and not args.allow_errors:
+            raise SymbioticGymError(
+                f"the baseline has {len(base_errors)} episode(s) that ended in an error "
+                f"({', '.join(base_errors[:5])}{' ...' if len(base_errors) > 5 else ''}): it measures a broken "
+                "setup, not the agent. Re-run them (benchmarks.run --resume --retry-errors) or pass --allow-errors"
+            )
+
+        def scores(states: dict[str, str]) -> dict[str, bool]:
+            counted = (PASS, "fail", ERROR) if args.allow_errors else (PASS, "fail")
+            return {t: s == PASS for t, s in states.items() if s in counted}
+
+        base, cand = scores(base_states), scores(cand_states)
         c = compare(base, cand)
         if len(c.paired) < args.min_paired:
             raise SymbioticGymError(f"only {len(c.paired)} task(s) are in both runs (need {args.min_paired})")
     except SymbioticGymError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    for side, states in (("baseline", base_states), ("candidate", cand_states)):
+        errored = sum(s == ERROR for s in states.values())
+        unscored = sum(s == NOT_SCORED_STATE for s in states.values())
+        print(f"{side}: {len(states)} episodes, {errored} errored, {unscored} not scored")
     report(c, args)
     failed = False
+    cand_errors = sorted(t for t, s in cand_states.items() if s == ERROR and t in base)
+    if cand_errors and not args.allow_errors:
+        print(f"FAIL: {len(cand_errors)} candidate episode(s) ended in an error where the baseline has a score:")
+        for t in cand_errors:
+            print(f"  {t}")
+        failed = True
     if c.regressions and len(c.regressions) > len(c.fixes) and c.p_value < args.alpha:
         print(f"FAIL: significant drop (p={c.p_value:.4g} < alpha={args.alpha})")
         failed = True

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from symbiotic_gym.errors import SymbioticGymError
-from symbiotic_gym.runner.summary import scored
+from symbiotic_gym.runner.summary import NOT_SCORED, scored
 from symbiotic_gym.stats import rate_summary
 from symbiotic_gym.trajectory import RunDir
 
@@ -113,14 +113,27 @@ def group_runs(paths: list[str | Path]) -> list[Row]:
     return sorted(rows.values(), key=lambda r: (-r.stats()["success_rate"], r.key))
 
 
-def outcomes(source: str | Path) -> tuple[dict[str, bool], dict[str, Any]]:
-    """Per-task success of a run directory, a results.jsonl, or a JSON file (a summary.json with ``per_task``,
-    a ``{task_id: bool}`` mapping, or a list of records); plus what is known of its configuration."""
+PASS, FAIL, ERROR, NOT_SCORED_STATE = "pass", "fail", "error", "not_scored"
+
+
+def episode_state(rec: dict[str, Any]) -> str:
+    """What an episode says about its agent: pass, fail, error (it did not run to a score) or not_scored."""
+    if rec.get("error"):
+        return ERROR
+    if rec.get("eval_status") in NOT_SCORED:
+        return NOT_SCORED_STATE
+    return PASS if rec.get("success") else FAIL
+
+
+def outcomes(source: str | Path) -> tuple[dict[str, str], dict[str, Any]]:
+    """Per-task state (pass / fail / error / not_scored) of a run directory, a results.jsonl, or a JSON file
+    (a summary.json with ``per_task`` and ``errored``, a ``{task_id: bool}`` mapping, or a list of records);
+    plus what is known of its configuration."""
     path = Path(source)
     if path.is_dir():
         run = load_run(path)
         meta = {"eval_mode": _single_mode(run.results, path), "suite": run.config.get("suite")}
-        return {r["task_id"]: bool(r["success"]) for r in scored(run.results)}, meta
+        return {r["task_id"]: episode_state(r) for r in run.results}, meta
     if not path.exists():
         raise SymbioticGymError(f"{source}: no such run directory or file")
     text = path.read_text(encoding="utf-8")
@@ -132,11 +145,14 @@ def outcomes(source: str | Path) -> tuple[dict[str, bool], dict[str, Any]]:
     except json.JSONDecodeError as err:
         raise SymbioticGymError(f"{source}: not valid JSON ({err})") from err
     if isinstance(data, dict) and isinstance(data.get("per_task"), dict):
-        return {k: bool(v) for k, v in data["per_task"].items()}, {"eval_mode": data.get("eval_mode")}
+        errored = set(data.get("errored") or ())
+        states = {k: ERROR if k in errored else (PASS if v else FAIL) for k, v in data["per_task"].items()}
+        states.update({k: NOT_SCORED_STATE for k in data.get("not_scored_tasks") or ()})
+        return states, {"eval_mode": data.get("eval_mode"), "errors_listed": "errored" in data}
     if isinstance(data, list) and all(isinstance(r, dict) and "task_id" in r for r in data):
-        return {r["task_id"]: bool(r.get("success")) for r in scored(data)}, {"eval_mode": _single_mode(data, path)}
+        return {r["task_id"]: episode_state(r) for r in data}, {"eval_mode": _single_mode(data, path)}
     if isinstance(data, dict) and all(isinstance(v, bool) for v in data.values()):
-        return dict(data), {}
+        return {k: PASS if v else FAIL for k, v in data.items()}, {}
     raise SymbioticGymError(
         f"{source}: expected a run directory, results.jsonl, a summary.json (with per_task), "
         "or a JSON object mapping task ids to true/false"

@@ -42,6 +42,9 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
         "agent_s": sum(r.get("agent_s", 0.0) for r in results),
         "env_s": sum(r.get("env_s", 0.0) for r in results),
         "per_task": {r["task_id"]: bool(r["success"]) for r in counted},
+        # what a regress baseline needs beyond per_task: which of those episodes errored, which were not scored
+        "errored": sorted(r["task_id"] for r in results if r.get("error")),
+        "not_scored_tasks": sorted(r["task_id"] for r in results if r.get("eval_status") in NOT_SCORED),
         "by_site": {
             site: rate_summary(sum(bool(r["success"]) for r in eps), len(eps)) for site, eps in sorted(by_site.items())
         },

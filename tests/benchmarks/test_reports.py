@@ -123,6 +123,36 @@ def test_regress_gates_on_a_significant_drop_and_on_min_sr(tmp_path: Path, capsy
     assert regress.main(["--baseline", str(summary), "--candidate", str(small_drop)]) == 0
 
 
+def test_regress_errors_are_not_failures(tmp_path: Path, capsys) -> None:
+    tasks = [f"shop.t{i}" for i in range(4)]
+    base = fake_run(tmp_path / "base", "a", {t: False for t in tasks})  # a 0% baseline
+    crashed = fake_run(
+        tmp_path / "crashed",
+        "a",
+        {t: False for t in tasks},
+        error="CacheMissError: no stored answer",
+        error_kind="agent",
+    )
+    # a candidate that never ran to a score is not "0 regressions" against a 0% baseline: it fails, listed
+    assert regress.main(["--baseline", str(base), "--candidate", str(crashed), "--min-paired", "0"]) == 1
+    out = capsys.readouterr().out
+    assert "candidate: 4 episodes, 4 errored" in out and "FAIL: 4 candidate episode(s) ended in an error" in out
+    assert "shop.t3" in out and "PASS" not in out
+    # opting out counts them as plain failures (the old pairing)
+    assert regress.main(["--baseline", str(base), "--candidate", str(crashed), "--allow-errors"]) == 0
+    assert "0 regressions, 0 fixes" in capsys.readouterr().out
+    # a baseline with errors is refused, unless allowed
+    assert regress.main(["--baseline", str(crashed), "--candidate", str(base)]) == 2
+    assert "the baseline has 4 episode(s) that ended in an error" in capsys.readouterr().err
+    assert regress.main(["--baseline", str(crashed), "--candidate", str(base), "--allow-errors"]) == 0
+    # summary.json lists its errored tasks, so a committed summary baseline is checked the same way
+    RunDir(crashed).summary_path.write_text(
+        json.dumps({"per_task": {t: False for t in tasks}, "errored": tasks, "eval_mode": "stock"})
+    )
+    assert regress.main(["--baseline", str(RunDir(crashed).summary_path), "--candidate", str(base)]) == 2
+    capsys.readouterr()
+
+
 def test_regress_refuses_bad_input(tmp_path: Path, capsys) -> None:
     base = fake_run(tmp_path / "base", "a", {"shop.t0": True})
     other = fake_run(tmp_path / "other", "a", {"shop.t0": True}, eval_mode="rectified")

@@ -79,6 +79,8 @@ def test_a_run_where_every_episode_errors_is_not_a_zero_percent_result(tmp_path:
     result = run(RunConfig(agent="always-crashes", tasks="shop.*", limit=2, workers=0, out=tmp_path / "api"))
     assert result.all_errors and result.errors_by_kind == {"agent": 2}
     assert {e.error_kind for e in result.episodes} == {"agent"}
+    summary = json.loads((tmp_path / "api" / "summary.json").read_text())
+    assert summary["all_errors"] is True and len(summary["errored"]) == 2  # a regress baseline sees them
 
     code = run_main(
         [
