@@ -122,7 +122,10 @@ def main(argv: list[str] | None = None) -> int:
 
         base, cand = scores(base_states), scores(cand_states)
         c = compare(base, cand)
-        if len(c.paired) < args.min_paired:
+        # candidate episodes that errored where the baseline has a score: the gate fails on them below,
+        # even when nothing is left to pair (a candidate that never ran is a failure, not bad input)
+        cand_errors = [] if args.allow_errors else sorted(t for t, s in cand_states.items() if s == ERROR and t in base)
+        if len(c.paired) < args.min_paired and not cand_errors:
             raise SymbioticGymError(f"only {len(c.paired)} task(s) are in both runs (need {args.min_paired})")
     except SymbioticGymError as err:
         print(f"error: {err}", file=sys.stderr)
@@ -133,8 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{side}: {len(states)} episodes, {errored} errored, {unscored} not scored")
     report(c, args)
     failed = False
-    cand_errors = sorted(t for t, s in cand_states.items() if s == ERROR and t in base)
-    if cand_errors and not args.allow_errors:
+    if cand_errors:
         print(f"FAIL: {len(cand_errors)} candidate episode(s) ended in an error where the baseline has a score:")
         for t in cand_errors:
             print(f"  {t}")

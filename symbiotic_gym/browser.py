@@ -21,7 +21,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from symbiotic_gym.errors import ChromiumNotFoundError
+from symbiotic_gym.errors import ChromiumNotFoundError, SymbioticGymError
 
 CHROMIUM_ENV = "SYMBIOTIC_CHROMIUM"
 INSTALL_HINT = "apt-get update && apt-get install -y chromium"
@@ -100,9 +100,27 @@ class _Shared:
     playwright: Any = None
     browser: Any = None
     pid: int | None = None
+    rules: str = ""
 
 
 _shared = _Shared()
+# stable host names served from this process: "shop.embedded.test:80" -> "127.0.0.1:43861"
+_host_map: dict[str, str] = {}
+
+
+def map_host(host_port: str, target: str) -> None:
+    """Make this process's Chromium resolve ``host:port`` to ``target`` (``127.0.0.1:PORT``).
+
+    What an agent sees then names the stable host, never the live port, so the same task reads the same in
+    every run, process and machine (and recorded model calls replay anywhere). The mapping is Chromium's
+    ``--host-resolver-rules``, fixed at launch: a browser launched before a new mapping is relaunched on
+    its next use.
+    """
+    _host_map[host_port] = target
+
+
+def _resolver_rules() -> str:
+    return ", ".join(f"MAP {h} {t}" for h, t in sorted(_host_map.items()))
 
 
 def playwright_instance() -> Any:
@@ -117,12 +135,23 @@ def playwright_instance() -> Any:
 
 def shared_browser(headless: bool = True) -> Any:
     """This worker process's browser: launched on first use, relaunched if it died, closed at exit."""
+    rules = _resolver_rules()
     if _shared.browser is not None and _shared.pid == os.getpid() and _shared.browser.is_connected():
-        return _shared.browser
+        if _shared.rules == rules:
+            return _shared.browser
+        if _shared.browser.contexts:
+            raise SymbioticGymError(
+                "new site host mappings were registered while this process's browser has open contexts; "
+                "start the sites (e.g. symbiotic_gym.suites.embedded.runtime.site_servers()) before the first env"
+            )
+        close_shared_browser()
     pw = playwright_instance()
     extra = os.environ.get("SYMBIOTIC_CHROMIUM_ARGS", "").split()
+    if rules:
+        extra.append(f"--host-resolver-rules={rules}")
     _shared.browser = pw.chromium.launch(headless=headless, args=extra)
     _shared.pid = os.getpid()
+    _shared.rules = rules
     return _shared.browser
 
 

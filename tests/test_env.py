@@ -39,7 +39,7 @@ def test_new_tab_and_tab_focus() -> None:
     obs, *_ = env.step("new_tab()")
     assert len(obs["open_pages_urls"]) == 2 and obs["active_page_index"] == 1
     obs, *_ = env.step("tab_focus(0)")
-    assert obs["active_page_index"] == 0 and obs["url"].startswith("http://127.0.0.1")
+    assert obs["active_page_index"] == 0 and obs["url"].startswith("http://forum.embedded.test/")  # stable address
     obs, *_ = env.step("tab_focus(7)")
     assert "No tab with index 7" in obs["last_action_error"]
     env.close()

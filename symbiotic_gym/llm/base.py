@@ -97,10 +97,23 @@ class UsageMeter:
         }
 
 
+def split_spec(spec: str) -> tuple[str, str | None]:
+    """``openai/x@http://host/v1`` -> ("openai/x", "http://host/v1")."""
+    if "@http" in spec:
+        model, _, base = spec.partition("@")
+        return model, base
+    return spec, None
+
+
 def request_key(model: str, messages: Sequence[Message], **params: Any) -> str:
-    """A stable hash of a request: same model, messages and parameters give the same key on any machine."""
+    """A stable hash of a request: same model, messages and parameters give the same key on any machine.
+
+    Hashed: the model (a spec without its ``@http://server`` part: where a model is served is not what it
+    sees), each message's role and content, and the sampling parameters (n, temperature, max_tokens, stop).
+    Nothing else -- no time, seed, port or path -- so a run recorded on one machine replays on another.
+    """
     payload = {
-        "model": model,
+        "model": split_spec(model)[0],
         "messages": [{"role": m["role"], "content": m["content"]} for m in messages],
         "params": {k: (list(v) if isinstance(v, tuple) else v) for k, v in sorted(params.items())},
     }

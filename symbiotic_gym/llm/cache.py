@@ -1,8 +1,10 @@
 """Record/replay cache for any LLM: CI replays a real model's run exactly, with no key and no network.
 
-Requests are keyed by a stable hash of (model, messages, n, temperature, max_tokens, stop). Identical
-requests within one episode are told apart by their occurrence number, so a sampled run replays step for
-step. Modes:
+Requests are keyed by a stable hash of exactly what the model is asked (:func:`request_key`: the model name
+without its ``@http://server`` address, every message's role and content, n, temperature, max_tokens and
+stop). Identical requests within one episode are told apart by their occurrence number in that episode,
+so a sampled run replays step for step. Nothing that varies between machines enters the key: the embedded
+sites show stable addresses (``http://shop.embedded.test``), never their live ports. Modes:
 
 * ``off``            no cache;
 * ``record``         always call the model and store its answers (re-records what was there);

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from symbiotic_gym.llm.base import LLM, LLMError, Route
+from symbiotic_gym.llm.base import LLM, LLMError, Route, split_spec
 from symbiotic_gym.llm.cache import CACHE_MODES, RecordReplayLLM
 from symbiotic_gym.llm.local import BUNDLED_ALIASES
 from symbiotic_gym.llm.remote import route_for
@@ -62,14 +62,6 @@ _announce = True
 
 def is_local_spec(spec: str) -> bool:
     return spec.lower() in BUNDLED_ALIASES or spec.startswith(("local:", "hf:"))
-
-
-def split_spec(spec: str) -> tuple[str, str | None]:
-    """``openai/x@http://host/v1`` -> ("openai/x", "http://host/v1")."""
-    if "@http" in spec:
-        model, _, base = spec.partition("@")
-        return model, base
-    return spec, None
 
 
 def route_of(spec: str) -> Route:

@@ -11,8 +11,10 @@ from symbiotic_gym.env import WebEnv
 
 def make_embedded_env(task_id: str, **kwargs: Any) -> WebEnv:
     """Entry point of ``gymnasium.make("symbiotic/<task_id>")``; ``kwargs`` go to :class:`WebEnv`."""
+    from symbiotic_gym.suites.embedded.runtime import site_servers
     from symbiotic_gym.suites.embedded.task import EmbeddedTask
 
+    site_servers()  # started (and their stable host names mapped) before this process's browser launches
     return WebEnv(EmbeddedTask, {"task_id": task_id}, **kwargs)
 
 

@@ -1,4 +1,11 @@
-"""The embedded sites of this process: started once, reset to their seed state before each episode."""
+"""The embedded sites of this process: started once, reset to their seed state before each episode.
+
+Each site listens on a free 127.0.0.1 port, but what the browser (and so the agent) sees is a stable
+address, ``http://<site>.embedded.test``: this process's Chromium maps those names to the live ports
+(:func:`symbiotic_gym.browser.map_host`). Observations, goals, answers, trajectories and every prompt
+therefore read the same in every run, process and machine, and recorded model calls replay anywhere.
+``.test`` is reserved (RFC 2606): these names can never reach a real host.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,7 @@ import atexit
 import os
 import threading
 
+from symbiotic_gym.browser import map_host
 from symbiotic_gym.suites.embedded.sites import SITE_NAMES, load_app
 from symbiotic_gym.suites.embedded.tasks import PLACEHOLDERS
 from symbiotic_gym.suites.embedded.webapp import SiteServer
@@ -13,6 +21,7 @@ from symbiotic_gym.suites.embedded.webapp import SiteServer
 _lock = threading.Lock()
 _servers: dict[str, SiteServer] = {}
 _owner_pid: int | None = None
+SITE_HOSTS = {name: f"{name}.embedded.test" for name in SITE_NAMES}
 
 
 def site_servers() -> dict[str, SiteServer]:
@@ -25,10 +34,18 @@ def site_servers() -> dict[str, SiteServer]:
         for name in SITE_NAMES:
             if name not in _servers:
                 _servers[name] = SiteServer(load_app(name))
+                map_host(f"{SITE_HOSTS[name]}:80", f"127.0.0.1:{_servers[name].port}")
         return dict(_servers)
 
 
 def site_urls() -> dict[str, str]:
+    """The stable address of every site (what agents see), the sites started if they were not."""
+    site_servers()
+    return {name: f"http://{SITE_HOSTS[name]}" for name in SITE_NAMES}
+
+
+def live_urls() -> dict[str, str]:
+    """Where the sites really listen in this process (for Python clients; never shown to agents)."""
     return {name: server.url for name, server in site_servers().items()}
 
 

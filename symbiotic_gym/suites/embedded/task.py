@@ -8,7 +8,7 @@ from typing import Any
 from browsergym.core.task import AbstractBrowserTask
 
 from symbiotic_gym.evaluation import EvalContext, EvalResult, Judge, evaluate
-from symbiotic_gym.suites.embedded.runtime import site_servers, substitute
+from symbiotic_gym.suites.embedded.runtime import site_servers, site_urls, substitute
 from symbiotic_gym.suites.embedded.sites.common import session_token
 from symbiotic_gym.suites.embedded.tasks import TaskConfig, get_task
 from symbiotic_gym.suites.embedded.webapp import SESSION_COOKIE
@@ -55,9 +55,10 @@ class EmbeddedTask(AbstractBrowserTask):
         reset_s = time.perf_counter() - start
         if self.config.raw["require_login"]:
             user = self.config.raw.get("login_user", DEFAULT_USER)
+            urls = site_urls()
             page.context.add_cookies(
                 [
-                    {"name": SESSION_COOKIE, "value": session_token(name, user), "url": servers[name].url}
+                    {"name": SESSION_COOKIE, "value": session_token(name, user), "url": urls[name]}
                     for name in self.config.sites
                 ]
             )
