@@ -1,10 +1,12 @@
 """MiniWoB++ (``--suite miniwob``): the 125 BrowserGym MiniWoB tasks, fully offline.
 
 The task pages ship in the ``miniwob`` PyPI package (``miniwob/html/miniwob/*.html``); BrowserGym's task
-classes (``browsergym-miniwob``) drive them. ``MINIWOB_URL`` is set to that folder as a ``file://`` URL
-unless you set it yourself (e.g. to an HTTP server). Each episode's goal and page are generated from the
-episode seed (``--seed``), which is saved with every result; MiniWoB++ has no train/test split, so every
-split selects all tasks and runs differ by seed.
+classes (``browsergym-miniwob``) drive them. Unless you set ``MINIWOB_URL`` yourself, the folder is served
+from this process on 127.0.0.1 and shown to the browser as ``http://miniwob.test/miniwob/`` (mapped to the live port
+inside Chromium, like the embedded sites), so observations and prompts name the same address on every
+machine -- a ``file://`` URL would carry the install path into every prompt. Each episode's goal and page
+are generated from the episode seed (``--seed``), which is saved with every result; MiniWoB++ has no
+train/test split, so every split selects all tasks and runs differ by seed.
 """
 
 from __future__ import annotations
@@ -36,12 +38,43 @@ def miniwob_html_dir() -> Path:
     return folder
 
 
+STABLE_URL = "http://miniwob.test/miniwob/"  # the pages load ../core/ and ../common/ beside them
+_served: dict[int, Any] = {}  # pid -> the static server of this process
+
+
+def _serve_pages() -> None:
+    """Serve the task pages on a free 127.0.0.1 port (once per process) and map the stable host to it."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from symbiotic_gym.browser import map_host
+
+    if os.getpid() in _served:
+        return
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(miniwob_html_dir().parent))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, name="miniwob-pages", daemon=True).start()
+    _served[os.getpid()] = httpd
+    map_host("miniwob.test:80", f"127.0.0.1:{httpd.server_address[1]}")
+
+
 def ensure_miniwob_url() -> str:
-    """``MINIWOB_URL``: the user's if set, else the packaged pages as a file:// URL (trailing slash)."""
+    """``MINIWOB_URL``: the user's if set, else the packaged pages at the stable ``http://miniwob.test/miniwob/``.
+
+    BrowserGym's MiniWoB tasks read the page location from this variable, so it is set for them; a worker
+    that inherits our stable URL serves the pages itself.
+    """
     url = os.environ.get("MINIWOB_URL")
-    if not url:
-        url = miniwob_html_dir().as_uri() + "/"
-        os.environ["MINIWOB_URL"] = url
+    if not url or url == STABLE_URL:
+        _serve_pages()
+        url = os.environ["MINIWOB_URL"] = STABLE_URL
     elif not url.endswith("/"):
         raise SymbioticGymError(f"MINIWOB_URL must end with '/', got {url!r}")
     return url

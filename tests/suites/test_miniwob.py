@@ -36,7 +36,7 @@ def test_suite_lists_all_125_tasks_offline(monkeypatch: pytest.MonkeyPatch) -> N
     suite.make_env("miniwob.click-test", max_steps=3)
     import os
 
-    assert os.environ["MINIWOB_URL"].startswith("file://") and os.environ["MINIWOB_URL"].endswith("/")
+    assert os.environ["MINIWOB_URL"] == "http://miniwob.test/miniwob/"  # the same on every machine, no install path
     with pytest.raises(Exception, match=r"Did you mean 'miniwob\.click-test'"):
         suite.meta("miniwob.click-tset")
 
@@ -92,3 +92,25 @@ def test_random_baseline_on_a_subset_in_workers(tmp_path: Path) -> None:
     assert len(results) == 5 and all(r["error"] is None for r in results)
     assert all(r["goal"] for r in results)
     assert all(r["eval_status"] in ("pass", "fail", None) for r in results)
+
+
+def test_what_the_agent_sees_is_the_same_in_every_process() -> None:
+    """Recorded model calls replay only if the prompt is identical: no install path, port or clock in it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import hashlib\n"
+        "from symbiotic_gym.suites import get_suite\n"
+        "env = get_suite('miniwob').make_env('miniwob.click-button', max_steps=3)\n"
+        "obs, _ = env.reset(seed=5)\n"
+        "obs, *_ = env.step('noop()')\n"
+        "print(obs['url'], hashlib.sha256((obs['goal'] + obs['axtree_txt']).encode()).hexdigest())\n"
+        "env.close()\n"
+    )
+    env = {k: v for k, v in __import__("os").environ.items() if k != "MINIWOB_URL"}
+    seen = [
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120).stdout
+        for _ in range(2)
+    ]
+    assert seen[0] == seen[1] and seen[0].startswith("http://miniwob.test/miniwob/click-button.html ")
