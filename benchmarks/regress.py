@@ -125,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         # candidate episodes that errored where the baseline has a score: the gate fails on them below,
         # even when nothing is left to pair (a candidate that never ran is a failure, not bad input)
         cand_errors = [] if args.allow_errors else sorted(t for t, s in cand_states.items() if s == ERROR and t in base)
+        c.only_baseline = [t for t in c.only_baseline if t not in cand_errors]  # listed as errors instead
         if len(c.paired) < args.min_paired and not cand_errors:
             raise SymbioticGymError(f"only {len(c.paired)} task(s) are in both runs (need {args.min_paired})")
     except SymbioticGymError as err:
