@@ -9,6 +9,7 @@ error returns normally, with ``RunResult.all_errors`` set (the CLI exits 3 for i
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from dataclasses import dataclass, field
@@ -206,7 +207,7 @@ def prepare(config: RunConfig) -> tuple[RunDir, dict[str, Any], WorkerSpec, list
         suite=config.suite,
         max_steps=config.max_steps,
         seed=config.seed,
-        suite_options={"eval_mode": options.eval_mode, "judge_model": options.judge_model, "na_hint": options.na_hint},
+        suite_options=dataclasses.asdict(options),
         llm={
             "large": llm.large,
             "small": llm.small,
