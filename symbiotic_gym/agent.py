@@ -1,89 +1,34 @@
-"""The Agent protocol and the agent registry (decorator, entry points, ``module:Class``)."""
+"""The agent registry (decorator, entry points, ``module:Class``) and building agents from their specs.
+
+The protocol and the types agents exchange live in :mod:`symbiotic_gym.agent_types` and are re-exported
+here; :func:`make_agent` wraps BrowserGym-style agents in :mod:`symbiotic_gym.browsergym_adapter`.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import difflib
-import importlib
 import typing
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from importlib.metadata import entry_points
-from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
+from typing import Any
 
+from symbiotic_gym.agent_types import (
+    Agent,
+    AgentStep,
+    ConfiguredAgent,
+    Observation,
+    TaskInfo,
+    build_config,
+)
 from symbiotic_gym.errors import SymbioticGymError
+from symbiotic_gym.loading import import_object
 
 ENTRY_POINT_GROUP = "symbiotic_gym.agents"
-C = TypeVar("C")
-Observation = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class TaskInfo:
-    """What an agent is told about a task at reset (the full config is there for oracles and routers)."""
-
-    task_id: str
-    intent: str
-    sites: tuple[str, ...] = ()
-    start_url: str = ""
-    private: tuple[str, ...] = ()
-    config: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class AgentStep:
-    action: str
-    rationale: str = ""
-    meta: dict[str, Any] = field(default_factory=dict)
-
-
-@runtime_checkable
-class Agent(Protocol):
-    def reset(self, task: TaskInfo) -> None: ...
-
-    def act(self, obs: Observation) -> AgentStep: ...
 
 
 class UnknownAgentError(SymbioticGymError):
     pass
-
-
-def build_config(
-    config_cls: type[C], config: C | Mapping[str, Any] | None = None, overrides: Mapping[str, Any] | None = None
-) -> C:
-    """A ``Config`` dataclass from an instance or a mapping, with keyword ``overrides`` on top.
-
-    Unknown keys are refused with the closest field name, so a typo never silently falls back to a default.
-    """
-    names = [f.name for f in dataclasses.fields(config_cls)]  # type: ignore[arg-type]
-    base: dict[str, Any] = {}
-    if isinstance(config, Mapping):
-        base.update(config)
-    elif config is not None:
-        if not isinstance(config, config_cls):
-            raise TypeError(f"expected a {config_cls.__qualname__} or a mapping, got {type(config).__name__}")
-        base.update({n: getattr(config, n) for n in names})
-    base.update(overrides or {})
-    unknown = [k for k in base if k not in names]
-    if unknown:
-        close = difflib.get_close_matches(unknown[0], names, n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        raise SymbioticGymError(
-            f"Unknown argument {unknown[0]!r} for {config_cls.__qualname__}. Known: {', '.join(names)}.{hint}"
-        )
-    return config_cls(**base)
-
-
-class ConfiguredAgent:
-    """Base of agents built from their ``Config`` dataclass: ``Agent(config)``, ``Agent(**fields)`` or both.
-
-    The fields are written once, in ``Config``; the agent reads them as ``self.config.<field>``.
-    """
-
-    Config: ClassVar[type]
-
-    def __init__(self, config: Any = None, /, **overrides: Any) -> None:
-        self.config = build_config(type(self).Config, config, overrides)
 
 
 # name -> agent class, or a lazy "module:Class" from an entry point. Built-in agents are entry points too
@@ -116,29 +61,11 @@ def available_agents() -> list[str]:
     return sorted(_REGISTRY)
 
 
-def _import_object(spec: str) -> Any:
-    module, _, attr = spec.partition(":")
-    obj = importlib.import_module(module)
-    for part in attr.split("."):
-        obj = getattr(obj, part)
-    return obj
-
-
-def resolve_target(spec: str) -> Any:
-    """The object named by ``package.module:Name`` (clear error when it cannot be imported)."""
-    if ":" not in spec:
-        raise UnknownAgentError(f"{spec!r} must look like package.module:Name")
-    try:
-        return _import_object(spec)
-    except (ImportError, AttributeError) as err:
-        raise UnknownAgentError(f"Cannot load {spec!r}: {err}") from err
-
-
 def resolve_agent(spec: str) -> Callable[..., Agent]:
     """The agent class for a registered name or a ``package.module:Class`` spec."""
     if ":" in spec:
         try:
-            return _import_object(spec)
+            return import_object(spec)
         except (ImportError, AttributeError) as err:
             raise UnknownAgentError(f"Cannot load agent {spec!r}: {err}") from err
     _load_entry_points()
@@ -148,7 +75,7 @@ def resolve_agent(spec: str) -> Callable[..., Agent]:
         raise UnknownAgentError(f"Unknown agent {spec!r}. Available: {', '.join(sorted(_REGISTRY))}.{hint}")
     target = _REGISTRY[spec]
     if isinstance(target, str):
-        target = _import_object(target)
+        target = import_object(target)
         _REGISTRY[spec] = target
     return target
 
@@ -213,3 +140,21 @@ def make_agent(spec: str, args: Mapping[str, Any] | None = None) -> Agent:
             "nor BrowserGym's get_action(obs)"
         )
     return agent
+
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "Agent",
+    "AgentStep",
+    "ConfiguredAgent",
+    "Observation",
+    "TaskInfo",
+    "UnknownAgentError",
+    "available_agents",
+    "build_config",
+    "check_agent_args",
+    "make_agent",
+    "parse_agent_args",
+    "register_agent",
+    "resolve_agent",
+]

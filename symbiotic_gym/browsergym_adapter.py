@@ -18,7 +18,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from symbiotic_gym.agent import AgentStep, ConfiguredAgent, Observation, SymbioticGymError, TaskInfo, resolve_target
+from symbiotic_gym.agent_types import AgentStep, ConfiguredAgent, Observation, TaskInfo
+from symbiotic_gym.errors import SymbioticGymError
+from symbiotic_gym.loading import import_object
 
 NOT_PROVIDED = ("axtree_object", "dom_object", "screenshot", "extra_element_properties")
 
@@ -71,6 +73,15 @@ def _info_fields(info: Any) -> tuple[str, dict[str, Any]]:
     return str(think or ""), dict(stats or {})
 
 
+def _load(spec: str) -> Any:
+    if ":" not in spec:
+        raise SymbioticGymError(f"-A agent={spec!r} must look like package.module:Class")
+    try:
+        return import_object(spec)
+    except (ImportError, AttributeError) as err:
+        raise SymbioticGymError(f"Cannot load the BrowserGym agent {spec!r}: {err}") from err
+
+
 class BrowserGymAdapter(ConfiguredAgent):
     """Wraps any object with ``get_action(obs) -> (action, info)`` as a symbiotic-gym agent."""
 
@@ -91,7 +102,7 @@ class BrowserGymAdapter(ConfiguredAgent):
             if not agent:
                 raise SymbioticGymError("The browsergym adapter needs -A agent=package.module:Class")
             kwargs = json.loads(args) if isinstance(args, str) else dict(args)
-            agent = resolve_target(agent)(**kwargs)
+            agent = _load(agent)(**kwargs)
         if not callable(getattr(agent, "get_action", None)):
             raise SymbioticGymError(f"{type(agent).__name__} has no get_action(obs) method")
         self.inner = agent

@@ -20,6 +20,8 @@ def imports(path: Path) -> list[tuple[int, str]]:
             out += [(node.lineno, a.name) for a in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             out.append((node.lineno, node.module))
+            # `from symbiotic_gym import observation` imports the module symbiotic_gym.observation
+            out += [(node.lineno, f"{node.module}.{a.name}") for a in node.names]
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             head = node.value.split(":", 1)[0].split(".", 1)[0]
             if head in UPPER and (":" in node.value or "." in node.value.split(":", 1)[0]):
@@ -63,3 +65,30 @@ def test_builtin_agents_are_entry_points() -> None:
 
     names = {ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)}
     assert {"oracle", "random", "vanilla", "occam", "rag", "distilled", "speculative", "hybrid"} <= names
+
+
+def test_no_import_cycle_between_the_cores_modules_and_packages() -> None:
+    """Units are the top-level modules and packages of symbiotic_gym; every import counts, function-level too."""
+    graph: dict[str, set[str]] = {}
+    for p in modules():
+        rel = p.relative_to(CORE).parts
+        src = rel[0].removesuffix(".py")
+        for _, name in imports(p):
+            parts = name.split(":", 1)[0].split(".")
+            if parts[0] == "symbiotic_gym" and len(parts) > 1 and parts[1] != src:
+                graph.setdefault(src, set()).add(parts[1])
+
+    def reaches(start: str, goal: str) -> bool:
+        seen, todo = set(), [start]
+        while todo:
+            node = todo.pop()
+            for nxt in graph.get(node, ()):
+                if nxt == goal:
+                    return True
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return False
+
+    cycles = sorted(f"{a} <-> {b}" for a in graph for b in graph[a] if reaches(b, a))
+    assert cycles == []

@@ -10,11 +10,11 @@ argument.
 from __future__ import annotations
 
 import difflib
-import importlib
 import inspect
 from typing import Any
 
 from symbiotic_gym.errors import SymbioticGymError
+from symbiotic_gym.loading import import_object
 from symbiotic_gym.suites.base import EVAL_MODES, SPLITS, Suite, SuiteHooks, SuiteOptions, TaskMeta, filter_ids
 
 BUILTIN_SUITES: dict[str, str] = {
@@ -42,14 +42,10 @@ def available_suites() -> list[str]:
 
 
 def _load(spec: str) -> Any:
-    module_name, _, attr = spec.partition(":")
     try:
-        obj: Any = importlib.import_module(module_name)
-        for part in attr.split("."):
-            obj = getattr(obj, part)
+        return import_object(spec)
     except (ImportError, AttributeError) as err:
         raise SymbioticGymError(f"Cannot load suite {spec!r}: {err}") from err
-    return obj
 
 
 def _build(obj: Any, options: SuiteOptions) -> Any:

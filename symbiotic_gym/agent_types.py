@@ -1,0 +1,82 @@
+"""The Agent protocol and the types agents exchange with the harness: TaskInfo, observations, AgentStep.
+
+Also :class:`ConfiguredAgent`, the base of agents built from their ``Config`` dataclass. This module
+depends on nothing else of ours but the errors, so the registry, the adapters and agents all build on it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
+
+from symbiotic_gym.errors import SymbioticGymError
+
+C = TypeVar("C")
+Observation = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class TaskInfo:
+    """What an agent is told about a task at reset (the full config is there for oracles and routers)."""
+
+    task_id: str
+    intent: str
+    sites: tuple[str, ...] = ()
+    start_url: str = ""
+    private: tuple[str, ...] = ()
+    config: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class AgentStep:
+    action: str
+    rationale: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Agent(Protocol):
+    def reset(self, task: TaskInfo) -> None: ...
+
+    def act(self, obs: Observation) -> AgentStep: ...
+
+
+def build_config(
+    config_cls: type[C], config: C | Mapping[str, Any] | None = None, overrides: Mapping[str, Any] | None = None
+) -> C:
+    """A ``Config`` dataclass from an instance or a mapping, with keyword ``overrides`` on top.
+
+    Unknown keys are refused with the closest field name, so a typo never silently falls back to a default.
+    """
+    names = [f.name for f in dataclasses.fields(config_cls)]  # type: ignore[arg-type]
+    base: dict[str, Any] = {}
+    if isinstance(config, Mapping):
+        base.update(config)
+    elif config is not None:
+        if not isinstance(config, config_cls):
+            raise TypeError(f"expected a {config_cls.__qualname__} or a mapping, got {type(config).__name__}")
+        base.update({n: getattr(config, n) for n in names})
+    base.update(overrides or {})
+    unknown = [k for k in base if k not in names]
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], names, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise SymbioticGymError(
+            f"Unknown argument {unknown[0]!r} for {config_cls.__qualname__}. Known: {', '.join(names)}.{hint}"
+        )
+    return config_cls(**base)
+
+
+class ConfiguredAgent:
+    """Base of agents built from their ``Config`` dataclass: ``Agent(config)``, ``Agent(**fields)`` or both.
+
+    The fields are written once, in ``Config``; the agent reads them as ``self.config.<field>``.
+    """
+
+    Config: ClassVar[type]
+
+    def __init__(self, config: Any = None, /, **overrides: Any) -> None:
+        self.config = build_config(type(self).Config, config, overrides)
