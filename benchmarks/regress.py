@@ -96,7 +96,7 @@ def compare(base: dict[str, bool], cand: dict[str, bool]) -> Comparison:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from symbiotic_gym.errors import SymbioticGymError
-    from symbiotic_gym.runner.results import ERROR, NOT_SCORED_STATE, PASS, outcomes
+    from symbiotic_gym.runner.results import ERROR, FAIL, NOT_SCORED_STATE, PASS, outcomes
 
     try:
         if not 0 < args.alpha < 1:
@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
             )
 
         def scores(states: dict[str, str]) -> dict[str, bool]:
-            counted = (PASS, "fail", ERROR) if args.allow_errors else (PASS, "fail")
+            counted = (PASS, FAIL, ERROR) if args.allow_errors else (PASS, FAIL)
             return {t: s == PASS for t, s in states.items() if s in counted}
 
         base, cand = scores(base_states), scores(cand_states)

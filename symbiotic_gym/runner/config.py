@@ -8,17 +8,16 @@ the CLI (``SYMBIOTIC_LARGE_MODEL``, ``SYMBIOTIC_SMALL_MODEL``, ``SYMBIOTIC_JUDGE
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from symbiotic_gym.errors import SymbioticGymError
+from symbiotic_gym.llm.cache import CACHE_MODES
 from symbiotic_gym.suites.base import EVAL_MODES, SPLITS
 
 BACKENDS = ("process", "ray")
-CACHE_MODES = ("off", "record", "replay", "replay-strict")
 # keys of config.json that must match for a resume to continue a run
 RESUME_KEYS = ("agent", "agent_args", "suite", "split", "tasks", "max_steps", "seed", "models", "eval_mode")
 
@@ -192,11 +191,6 @@ class RunConfig:
         # in-process models in several workers, each with every core, slow down ~10x (OpenMP threads
         # spin-waiting on each other): share the cores out
         return max(1, cpu_count // self.workers) if self.workers > 1 else None
-
-    def settings(self) -> dict[str, Any]:
-        """The fields that describe the run (no callbacks), for records and logs."""
-        skip = {"progress", "show_progress"}
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name not in skip}
 
 
 @dataclass(frozen=True)

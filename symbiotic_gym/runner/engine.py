@@ -119,7 +119,7 @@ class _Progress:
                 r.stop()
 
 
-def prepare(config: RunConfig) -> tuple[RunDir, dict[str, Any], WorkerSpec, list[str], Any]:
+def prepare(config: RunConfig, emit: Any) -> tuple[RunDir, dict[str, Any], WorkerSpec, list[str]]:
     """Everything before the first episode: suite, tasks, checks, models, run directory, worker spec."""
     from symbiotic_gym.agent import check_agent_args, resolve_agent
     from symbiotic_gym.llm import configure
@@ -133,7 +133,6 @@ def prepare(config: RunConfig) -> tuple[RunDir, dict[str, Any], WorkerSpec, list
     options = SuiteOptions(eval_mode=config.eval_mode, judge_model=config.judge_model, na_hint=config.na_hint)
     suite = get_suite(config.suite, options)
     task_ids = select_tasks(suite, config.split, config.tasks, config.limit)
-    emit = config.progress or (lambda kind, data: None)
     if config.preflight:
         checks = preflight(suite, task_ids)
         warnings = [c for c in checks if not c.ok and not c.blocking]
@@ -220,7 +219,7 @@ def prepare(config: RunConfig) -> tuple[RunDir, dict[str, Any], WorkerSpec, list
         episode_timeout=config.episode_timeout or None,
         retries=config.retries,
     )
-    return run_dir, record, spec, task_ids, suite
+    return run_dir, record, spec, task_ids
 
 
 def make_pool(spec: WorkerSpec, workers: int, backend: str, ray_address: str | None) -> Any:
@@ -243,14 +242,14 @@ def run(config: RunConfig) -> RunResult:
 
     saved_llm = registry.snapshot()
     try:
-        run_dir, record, spec, task_ids, _ = prepare(config)
+        progress = _Progress(config)
+        run_dir, record, spec, task_ids = prepare(config, progress)
         pool = make_pool(spec, config.workers, config.backend, config.ray_address)
         finished = run_dir.results()
         if config.retry_errors:
             finished = [r for r in finished if not r.get("error")]
         done = {r["task_id"] for r in finished}
         todo = [t for t in task_ids if t not in done]
-        progress = _Progress(config)
         where = f"{config.workers} {config.backend} worker(s)" if config.workers else "in-process"
         count = len(finished)
         with progress:
