@@ -1,9 +1,14 @@
-"""python -m benchmarks.privacy_eval: precision, recall and F2 of the private-data detector, per type.
+"""python -m benchmarks.privacy_eval: precision, recall and F2 of the private-data detector, per type,
+on labelled sets side by side (see benchmarks/privacy_sets.py for where each set comes from).
 
-On generated labelled texts (:mod:`symbiotic_gym.privacy.synthetic`): checksum-valid values in page-like
-contexts (sentences, form fields of an accessibility tree) mixed with look-alikes that must not fire. A
-finding is a true positive when it overlaps a labelled span of its type. F2 weighs recall twice as much as
-precision: for privacy routing a miss (a leak) costs more than a false alarm (a step run locally).
+    python -m benchmarks.privacy_eval                          # synthetic + faker (+ presidio if installed)
+    python -m benchmarks.privacy_eval --set presidio --n 3000 --errors 20
+    python -m benchmarks.privacy_eval --set presidio --export presidio.jsonl   # save a set ...
+    python -m benchmarks.privacy_eval --set presidio.jsonl                     # ... and score it elsewhere
+
+Span rows: a label is recalled when a finding of its type overlaps it (adjacent parts of one address are
+one label); a finding on no label of its type is a false positive. Text rows: share of texts holding a
+private value that are flagged (recall), share of flagged texts that hold one (precision).
 """
 
 from __future__ import annotations
@@ -11,64 +16,45 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
-from collections import Counter
+from importlib.util import find_spec
+from typing import Any
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m benchmarks.privacy_eval", description=__doc__.split(":", 1)[1].strip())
-    p.add_argument("--n", type=int, default=3000, help="number of generated texts (default: 3000)")
+    p = argparse.ArgumentParser(
+        prog="python -m benchmarks.privacy_eval",
+        description=__doc__.split(":", 1)[1].split("\n\n")[0].strip(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        help="synthetic | faker | presidio | PATH.jsonl (repeatable; default: synthetic, faker and presidio "
+        "when presidio-evaluator is installed)",
+    )
+    p.add_argument("--n", type=int, default=3000, help="texts per generated set (default: 3000)")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--errors", type=int, default=0, help="print up to N missed values and N false alarms per set")
+    p.add_argument("--export", metavar="FILE.jsonl", help="write the (single) set as JSONL instead of scoring it")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
     return p
 
 
-def evaluate(n: int, seed: int) -> dict:
-    from symbiotic_gym.privacy import default_detector
-    from symbiotic_gym.privacy.detector import TYPES
-    from symbiotic_gym.privacy.synthetic import generate
+def evaluate(sets: list[str], n: int, seed: int, errors: int = 0) -> dict[str, Any]:
+    from benchmarks.privacy_sets import load_set, versions
+    from symbiotic_gym.privacy.evaluation import score
 
-    samples = generate(n, seed)
-    det = default_detector()
-    tp: Counter[str] = Counter()
-    fp: Counter[str] = Counter()
-    fn: Counter[str] = Counter()
-    start = time.perf_counter()
-    for sample in samples:
-        found = det.scan(sample.text)
-        matched = set()
-        for f in found:
-            hit = next(
-                (i for i, (kind, s, e) in enumerate(sample.labels) if kind == f.type and f.start < e and s < f.end),
-                None,
-            )
-            if hit is None:
-                fp[f.type] += 1
-            elif hit not in matched:
-                tp[f.type] += 1
-                matched.add(hit)
-        for i, (kind, _, _) in enumerate(sample.labels):
-            if i not in matched:
-                fn[kind] += 1
-    elapsed = time.perf_counter() - start
-    rows = {}
-    for kind in TYPES:
-        p = tp[kind] / (tp[kind] + fp[kind]) if tp[kind] + fp[kind] else 1.0
-        r = tp[kind] / (tp[kind] + fn[kind]) if tp[kind] + fn[kind] else 1.0
-        f2 = 5 * p * r / (4 * p + r) if p + r else 0.0
-        rows[kind] = {"tp": tp[kind], "fp": fp[kind], "fn": fn[kind], "precision": p, "recall": r, "f2": f2}
-    total = {k: sum(v[k] for v in rows.values()) for k in ("tp", "fp", "fn")}
-    p = total["tp"] / (total["tp"] + total["fp"]) if total["tp"] + total["fp"] else 1.0
-    r = total["tp"] / (total["tp"] + total["fn"]) if total["tp"] + total["fn"] else 1.0
-    total.update(precision=p, recall=r, f2=5 * p * r / (4 * p + r) if p + r else 0.0)
-    return {
+    report: dict[str, Any] = {
         "n": n,
         "seed": seed,
-        "types": rows,
-        "micro": total,
-        "texts_per_s": n / elapsed,
-        "embedded_goals": embedded_goals(),
+        "versions": versions(("symbiotic-gym", "phonenumbers", "python-stdnum", "faker", "presidio-evaluator")),
+        "sets": {},
     }
+    for name in sets:
+        report["sets"][name] = score(load_set(name, n, seed), keep_errors=errors)
+    report["embedded_goals"] = embedded_goals()
+    return report
 
 
 def embedded_goals() -> dict:
@@ -96,23 +82,67 @@ def embedded_goals() -> dict:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    report = evaluate(args.n, args.seed)
-    if args.json:
-        print(json.dumps(report, indent=2))
-        return 0
-    print(f"{report['n']} generated texts (seed {report['seed']})")
-    print(f"{'type':16s} {'TP':>5s} {'FP':>4s} {'FN':>4s} {'precision':>9s} {'recall':>7s} {'F2':>6s}")
-    for kind, v in [*report["types"].items(), ("micro", report["micro"])]:
-        print(
-            f"{kind:16s} {v['tp']:5d} {v['fp']:4d} {v['fn']:4d} {v['precision']:9.3f} {v['recall']:7.3f} {v['f2']:6.3f}"
+def format_report(report: dict[str, Any]) -> str:
+    names = list(report["sets"])
+    kinds: list[str] = []
+    for name in names:
+        kinds += [k for k in report["sets"][name]["types"] if k not in kinds]
+    width = 26
+    lines = [
+        f"seed {report['seed']}, up to {report['n']} texts per generated set; "
+        + ", ".join(f"{k} {v}" for k, v in report["versions"].items()),
+        "span recall / precision / F2 (TP FP FN) per type:",
+        f"{'':16s}" + "".join(f"{name[:width]:>{width + 2}s}" for name in names),
+    ]
+
+    def cell(row: dict[str, Any] | None) -> str:
+        if row is None:
+            return f"{'-':>{width + 2}s}"
+        text = f"{row['recall']:.3f}/{row['precision']:.3f}/{row['f2']:.3f} ({row['tp']} {row['fp']} {row['fn']})"
+        return f"{text:>{width + 2}s}"
+
+    for kind in [*kinds, "micro"]:
+        rows = [report["sets"][n]["micro"] if kind == "micro" else report["sets"][n]["types"].get(kind) for n in names]
+        lines.append(f"{kind:16s}" + "".join(cell(r) for r in rows))
+    lines.append("text level: recall / precision (texts with private values, flagged, all):")
+    for name in names:
+        t = report["sets"][name]["texts"]
+        lines.append(
+            f"  {name}: recall {t['recall']:.4f}, precision {t['precision']:.4f} "
+            f"({t['private']} private, {t['flagged']} flagged, {t['n']} texts; "
+            f"{report['sets'][name]['texts_per_s']:,.0f} texts/s)"
         )
+    for name in names:
+        errs = report["sets"][name].get("errors")
+        if not errs:
+            continue
+        for what in ("missed", "false_alarm"):
+            for e in errs[what]:
+                lines.append(f"  [{name} {what} {e['type']}] {e['value']!r} in {e['text'][:160]!r}")
     g = report["embedded_goals"]
-    print(
+    lines.append(
         f"embedded suite goals: {g['fired']}/{g['private_goals_with_values']} private goals holding a seeded value "
         f"fire; {g['public_fired']}/{g['public_goals']} public goals fire (false alarms)"
     )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    sets = args.sets or ["synthetic", "faker", *(["presidio"] if find_spec("presidio_evaluator") else [])]
+    if args.export:
+        from benchmarks.privacy_sets import load_set
+
+        if len(sets) != 1:
+            raise SystemExit("--export writes one set: give exactly one --set")
+        samples = load_set(sets[0], args.n, args.seed)
+        with open(args.export, "w", encoding="utf-8") as f:
+            for s in samples:
+                f.write(json.dumps(s.to_json(), ensure_ascii=False) + "\n")
+        print(f"wrote {len(samples)} labelled texts of set {sets[0]!r} (seed {args.seed}) to {args.export}")
+        return 0
+    report = evaluate(sets, args.n, args.seed, args.errors)
+    print(json.dumps(report, indent=2) if args.json else format_report(report))
     return 0
 
 

@@ -17,6 +17,11 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from symbiotic_gym.privacy.addresses import find_streets
+from symbiotic_gym.privacy.dates import find_dobs
+from symbiotic_gym.privacy.finding import Finding, Recognizer, digit_runs, last_match, tokens
+from symbiotic_gym.privacy.phones import find_phones
+
 TYPES = (
     "payment_card",
     "iban",
@@ -29,18 +34,6 @@ TYPES = (
     "one_time_code",
     "secret",
 )
-
-
-@dataclass(frozen=True)
-class Finding:
-    type: str
-    start: int
-    end: int
-    score: float
-    recognizer: str
-
-    def overlaps(self, other: Finding) -> bool:
-        return self.start < other.end and other.start < self.end
 
 
 @dataclass(frozen=True)
@@ -83,21 +76,13 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
-IBAN_LENGTHS = {
-    "AD": 24, "AT": 20, "BE": 16, "BG": 22, "CH": 21, "CY": 28, "CZ": 24, "DE": 22, "DK": 18, "EE": 20,
-    "ES": 24, "FI": 18, "FR": 27, "GB": 22, "GR": 27, "HR": 21, "HU": 28, "IE": 22, "IS": 26, "IT": 27,
-    "LI": 21, "LT": 20, "LU": 20, "LV": 21, "MC": 27, "MT": 31, "NL": 18, "NO": 15, "PL": 28, "PT": 25,
-    "RO": 24, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "TR": 26,
-}  # fmt: skip
-
-
 def iban_ok(raw: str) -> bool:
-    iban = re.sub(r"\s+", "", raw).upper()
-    if IBAN_LENGTHS.get(iban[:2]) != len(iban):
-        return False
-    rearranged = iban[4:] + iban[:4]
-    number = "".join(str(int(c, 36)) for c in rearranged)
-    return int(number) % 97 == 1
+    """A valid IBAN (country length and mod-97 check, by python-stdnum), spaced or not, any case."""
+    from stdnum import iban
+
+    # the country's length and the mod-97 check; not the national check digits (a typo'd national part is
+    # still a bank account number)
+    return iban.is_valid(raw, check_country=False)
 
 
 def ssn_ok(raw: str) -> bool:
@@ -115,23 +100,18 @@ def entropy(s: str) -> float:
 
 # --- recognizers -------------------------------------------------------------------------------------
 
-Recognizer = Callable[[str], Iterator[Finding]]
-
-CARD = re.compile(r"(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])")
-IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b")
-SSN = re.compile(r"(?<![\d-])\d{3}-\d{2}-\d{4}(?![\d-])")
+# 12-19 digits in any common grouping: unbroken, 4-4-4-4, 4-6-5 (Amex), 4-6-4 (Diners), 4-4-4-4-3, with
+# spaces, dashes or dots (one separator between groups)
+CARD = re.compile(r"(?<![\d.-])\d(?:[ .-]?\d){11,18}(?![\d]|[.-]\d)")
+CARD_CONTEXT = re.compile(
+    r"(?i)\b(?:card|cards|cc|credit|debit|visa|master ?card|amex|american express|discover|maestro|diners|jcb|"
+    r"payment|pay with|kreditkarte|carte|tarjeta|carta|creditcard|pan)\b"
+)
+NOT_CARD_BEFORE = re.compile(r"(?i)\b(?:isbn|ean|upc|gtin|barcode|sku|order|invoice|tracking|imei|serial)\b\W{0,12}$")
+IBAN = re.compile(r"(?i)(?<![\w])[a-z]{2}\d{2}(?:[ -]?[a-z0-9]{4}){2,7}(?:[ -]?[a-z0-9]{1,4})?(?![\w])")
+SSN = re.compile(r"(?<![\d-])\d{3}([- ]?)\d{2}\1\d{4}(?![\d-])")
+SSN_CONTEXT = re.compile(r"(?i)\b(?:ssn|ssns|social security|soc\.? sec\.?|ss#|ss no|taxpayer id|itin)\b")
 EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
-PHONE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{3}\)[ .-]?|\d{3}[ .-])\d{3}[ .-]\d{4}(?!\d)")
-PHONE_CONTEXT = re.compile(r"(?i)\b(?:phone|tel|mobile|cell|call me|number is)\b")
-STREET_SUFFIX = (
-    r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Parkway|"
-    r"Pkwy|Circle|Cir|Highway|Hwy|Square|Sq|Trail)"
-)
-STREET = re.compile(rf"\b\d{{1,6}}(?: [A-Z][a-z]+){{1,4}} {STREET_SUFFIX}\b\.?(?:,? (?:Apt|Suite|Unit) ?\w+)?")
-DATE = r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d{2}|(?:19|20)\d{2}-\d{2}-\d{2}|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{1,2},? (?:19|20)\d{2})"  # noqa: E501
-DOB = re.compile(
-    rf"(?i)\b(?:born(?: on)?|date of birth|birth ?date|birthday|d\.?o\.?b\.?)\s*[:,]?\s*(?:is\s+)?({DATE})"
-)
 # labels of password / one-time-code inputs (the element lines themselves are read by symbiotic_gym.observation)
 SECRET_LABEL = re.compile(
     r"(?i)password|passcode|passphrase|pin\b|one[- ]time|otp|verification code|security code|cvc|cvv"
@@ -168,63 +148,77 @@ CREDENTIAL_CONTEXT = re.compile(
 WORD_CHARS = re.compile(r"[A-Za-z]")
 
 
+def _in_runs(pattern: re.Pattern[str], text: str, min_digits: int, before: int = 0) -> Iterator[re.Match[str]]:
+    """``pattern``'s matches inside the text's digit runs that hold at least ``min_digits`` digits."""
+    for start, end, n in digit_runs(text):
+        if n >= min_digits:
+            yield from pattern.finditer(text, max(0, start - before), end)
+
+
 def find_cards(text: str) -> Iterator[Finding]:
-    for m in CARD.finditer(text):
-        digits = re.sub(r"\D", "", m.group())
-        if 13 <= len(digits) <= 19 and len(set(digits)) > 1 and luhn_ok(digits):
-            groups = re.split(r"[ -]", m.group())
-            # 16 digits in blocks of 4 (or unbroken) look like a card; odd groupings are more often ids
-            score = 0.95 if digits[0] in "3456" else 0.7
-            if len(groups) > 1 and any(len(g) not in (4, 5, 6) for g in groups):
-                score -= 0.3
-            yield Finding("payment_card", m.start(), m.end(), score, "luhn")
+    for m in _in_runs(CARD, text, 12):
+        raw = m.group()
+        digits = re.sub(r"\D", "", raw)
+        if not (12 <= len(digits) <= 19) or len(set(digits)) < 3 or not luhn_ok(digits):
+            continue
+        seps = set(re.findall(r"[ .-]", raw))
+        if len(seps) > 1:
+            continue  # "12-34 5678.9012": mixed separators are not a printed card number
+        groups = [len(g) for g in re.split(r"[ .-]", raw)]
+        if seps == {"."} and any(g < 4 for g in groups[:-1]):
+            continue  # dotted groups shorter than 4: an IP address or a version, not a card
+        before = text[max(0, m.start() - 50) : m.start()]
+        if NOT_CARD_BEFORE.search(before):
+            continue
+        context = CARD_CONTEXT.search(before) is not None
+        # issuer prefixes: Visa 4, Mastercard 51-55 / 2221-2720, Amex 34/37, Diners 30/36/38, Discover 6011/65,
+        # JCB 35, Maestro 50/56-69, UnionPay 62, Mir 2200-2204
+        issuer = digits[0] in "3456" or digits[:2] in ("22", "23", "24", "25", "26", "27")
+        score = 0.95 if (issuer and len(digits) >= 13) or context else (0.75 if issuer else 0.6)
+        if len(groups) > 1 and any(g not in (3, 4, 5, 6) for g in groups) and not context:
+            score -= 0.3  # odd groupings are more often ids
+        yield Finding("payment_card", m.start(), m.end(), score, "luhn")
 
 
 def find_ibans(text: str) -> Iterator[Finding]:
-    for m in IBAN.finditer(text):
-        candidate = m.group()
-        while candidate:  # the pattern may have run into a following word ("... 8035 SKU"): shorten
-            if iban_ok(candidate):
-                yield Finding("iban", m.start(), m.start() + len(candidate), 0.95, "iban_mod97")
-                break
-            if " " not in candidate:
-                break
-            candidate = candidate.rsplit(" ", 1)[0]
+    seen = -1
+    for start, end, n in digit_runs(text):
+        if end <= seen or n < 8:  # every country's IBAN holds a run of at least 8 digits
+            continue
+        for m in IBAN.finditer(text, max(0, start - 40, seen), min(len(text), end + 12)):
+            seen = m.end()
+            yield from _iban_prefix(m)
+
+
+def _iban_prefix(m: re.Match[str]) -> Iterator[Finding]:
+    """The longest valid IBAN at the start of ``m`` (the pattern may have run into a following word:
+    "... 8035 SKU")."""
+    candidate = m.group()
+    while candidate:
+        if iban_ok(candidate):
+            yield Finding("iban", m.start(), m.start() + len(candidate), 0.95, "iban_mod97")
+            return
+        if not re.search(r"[ -]", candidate):
+            return
+        candidate = re.split(r"[ -](?=[^ -]*$)", candidate)[0]
 
 
 def find_ssns(text: str) -> Iterator[Finding]:
-    for m in SSN.finditer(text):
-        if ssn_ok(m.group()):
-            before = text[max(0, m.start() - 40) : m.start()].lower()
-            score = 0.95 if ("ssn" in before or "social security" in before) else 0.75
-            yield Finding("us_ssn", m.start(), m.end(), score, "ssn_rules")
+    for m in _in_runs(SSN, text, 9):
+        digits = re.sub(r"\D", "", m.group())
+        before = text[max(0, m.start() - 45) : m.start()]
+        cue = last_match(SSN_CONTEXT, before)
+        # undashed (123456789, 123 45 6789): only right after the words that name it, no other number between
+        named = cue is not None and (m.group(1) == "-" or not re.search(r"\d", before[cue.end() :]))
+        if named and digits != "000000000":
+            yield Finding("us_ssn", m.start(), m.end(), 0.95, "ssn_context")
+        elif m.group(1) == "-" and ssn_ok(m.group()):
+            yield Finding("us_ssn", m.start(), m.end(), 0.75, "ssn_rules")
 
 
 def find_emails(text: str) -> Iterator[Finding]:
     for m in EMAIL.finditer(text):
         yield Finding("email", m.start(), m.end(), 0.9, "email")
-
-
-def find_phones(text: str) -> Iterator[Finding]:
-    for m in PHONE.finditer(text):
-        raw = m.group()
-        digits = re.sub(r"\D", "", raw)
-        if len(set(digits)) < 3:
-            continue
-        context = PHONE_CONTEXT.search(text[max(0, m.start() - 40) : m.start()])
-        formatted = "(" in raw or raw.startswith("+") or re.fullmatch(r"\d{3}[ .-]\d{3}[ .-]\d{4}", raw)
-        score = 0.9 if context else (0.7 if formatted else 0.4)
-        yield Finding("phone", m.start(), m.end(), score, "phone")
-
-
-def find_streets(text: str) -> Iterator[Finding]:
-    for m in STREET.finditer(text):
-        yield Finding("street_address", m.start(), m.end(), 0.8, "street")
-
-
-def find_dobs(text: str) -> Iterator[Finding]:
-    for m in DOB.finditer(text):
-        yield Finding("date_of_birth", m.start(1), m.end(1), 0.9, "dob_context")
 
 
 def find_ax_secret_fields(text: str) -> Iterator[Finding]:
@@ -330,28 +324,31 @@ PASSWORD_WORDS = (
     "2fa",
     " pin",
 )
-STREET_WORDS = tuple(f" {w}" for w in STREET_SUFFIX.strip("(?:)").split("|"))
 _TOKENISH = re.compile(r"[_-][A-Za-z0-9]{20}")
 
 # gates see (text, text.lower()); substring tests are far cheaper than regular expressions in Python
 GATES: dict[str, Callable[[str, str], bool]] = {
-    "payment_card": lambda t, low: _CARDISH.search(t) is not None,
-    "iban": lambda t, low: _IBANISH.search(t) is not None,
-    "us_ssn": lambda t, low: _SSNISH.search(t) is not None,
+    "payment_card": lambda t, low: any(n >= 12 for _, _, n in digit_runs(t)),
+    "iban": lambda t, low: any(n >= 8 for _, _, n in digit_runs(t)),
+    "us_ssn": lambda t, low: _SSN_DASHED.search(t) is not None or any(w in low for w in SSN_WORDS),
     "email": lambda t, low: "@" in t,
-    "phone": lambda t, low: _PHONEISH.search(t) is not None,
-    "street_address": lambda t, low: any(w in t for w in STREET_WORDS),
-    "date_of_birth": lambda t, low: "born" in low or "birth" in low or "dob" in low or "d.o.b" in low,
-    "ax_secret_field": lambda t, low: "textbox" in t,
+    "phone": lambda t, low: digit_runs(t) != (),
+    "street_address": lambda t, low: True,  # gated word by word inside (symbiotic_gym.privacy.addresses)
+    "date_of_birth": lambda t, low: _YEARISH.search(t) is not None,
+    "ax_secret_field": lambda t, low: (
+        "textbox" in t and (any(w in low for w in SECRET_FIELD_WORDS) or "pin" in tokens(t))
+    ),
     "said_password": lambda t, low: any(w in low for w in PASSWORD_WORDS),
     "secret": lambda t, low: (
         any(h in t for h in SECRET_HINTS) or any(w in low for w in CREDENTIAL_WORDS) or _TOKENISH.search(t) is not None
     ),
 }
-_CARDISH = re.compile(r"\d{4}[ -]?\d{4}[ -]?\d{4}")
-_IBANISH = re.compile(r"[A-Z]{2}\d{2}")
-_SSNISH = re.compile(r"\d{3}-\d{2}-\d{4}")
-_PHONEISH = re.compile(r"\d{3}[ .-]\d{4}")
+_SSN_DASHED = re.compile(r"\d{3}-\d{2}-\d{4}")
+SSN_WORDS = ("ssn", "social security", "soc. sec", "soc sec", "ss#", "ss no", "taxpayer", "itin")
+SECRET_FIELD_WORDS = (
+    "password", "passcode", "passphrase", "one-time", "one time", "otp", "verification", "security code", "cvc", "cvv",
+)  # fmt: skip
+_YEARISH = re.compile(r"(?:1[89]|20)\d\d")
 
 
 class Detector:
@@ -362,12 +359,15 @@ class Detector:
         self.recognizers = dict(recognizers or RECOGNIZERS)
 
     def all_findings(self, text: str) -> list[Finding]:
+        if "\\n" in text:
+            # escaped line breaks (JSON in a page or a prompt) read as line breaks; same length, same spans
+            text = text.replace("\\n", "\n ")
         low = text.lower()
         found = [f for name, rec in self.recognizers.items() if GATES.get(name, _always)(text, low) for f in rec(text)]
         found.sort(key=lambda f: (-f.score, f.start))
         kept: list[Finding] = []
-        for f in found:  # the best-scored finding wins an overlap (a card is not also a phone)
-            if not any(f.overlaps(k) for k in kept):
+        for f in found:  # the best-scored finding wins an overlap (a card is not also a phone) ...
+            if not any(_shadows(k, f) for k in kept):
                 kept.append(f)
         return sorted(kept, key=lambda f: f.start)
 
@@ -380,6 +380,12 @@ class Detector:
     def types(self, texts: Iterable[str]) -> list[str]:
         """The private types present in any of the texts (sorted, unique): what a step's record keeps."""
         return sorted({f.type for f in self.scan_many(texts)})
+
+
+def _shadows(kept: Finding, f: Finding) -> bool:
+    """... unless ``f`` mostly lies outside it: an address block that holds a phone number stays an address."""
+    overlap = min(kept.end, f.end) - max(kept.start, f.start)
+    return overlap > 0 and (f.type == kept.type or overlap * 2 >= f.end - f.start)
 
 
 def _always(text: str, low: str) -> bool:

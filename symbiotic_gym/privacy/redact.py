@@ -20,7 +20,8 @@ def placeholder(kind: str) -> str:
 def apply_redactions(text: str, findings: Iterable[Finding]) -> str:
     out, pos = [], 0
     for f in sorted(findings, key=lambda f: f.start):
-        if f.start < pos:
+        if f.start < pos:  # overlapping findings (a phone inside an address block): one placeholder for both
+            pos = max(pos, f.end)
             continue
         out += [text[pos : f.start], placeholder(f.type)]
         pos = f.end
