@@ -233,7 +233,7 @@ def faker_set(n: int, seed: int) -> list[LabelledText]:
             kind = r.choice(list(values))
             labels, templates = CONTEXTS[kind]
             template = r.choice(templates).replace("{label}", r.choice(labels))
-            value = values[kind]()
+            value = values[kind]().strip()
             if "'" in template:  # an accessibility tree shows a multi-line value on one line
                 value = value.replace("\n", ", ")
             parts.append((template, kind, value))

@@ -45,7 +45,7 @@ WEAK_TYPES = (
     "Shoal|Shoals|Shore|Shores|Skyway|Spring|Springs|Spur|Spurs|Squares|Station|Stream|Summit|Trace|Track|"
     "Trafficway|Tunnel|Underpass|Union|Unions|Valley|Valleys|Viaduct|Village|Villages|Ville|Vista|Walks|Wall|"
     "Well|Wells|Ct|Cv|Cyn|Ext|Frk|Ft|Grv|Hbr|Holw|Jct|Knl|Lk|Lndg|Mdw|Mtn|Orch|Pt|Rdg|Shr|Spg|Sta|Smt|Trce|"
-    "Vly|Vw|Vlg|Vis|Crst|Ctr"
+    "Vly|Vw|Vlg|Vis|Crst|Ctr|Approach|Courtyard|Concourse|Circuit|Glade|Outlook|Retreat|Boardwalk|Gardens"
 )
 # street-type words that come before the name (continental forms)
 PREFIX_TYPES = (
@@ -55,7 +55,7 @@ PREFIX_TYPES = (
     r"cuesta|incrocio|contrada|borgo|vico|vial|rotonda|traversa|salita|lungomare|canale|stretto|avinguda|carrer|"
     r"passeig|plaça|rambla|glorieta|urbanización|callejón|pasaje|pasadizo|alameda|acceso|cañada|sendero|bulevar|"
     r"passage|sentier|voie|esplanade|faubourg|hameau|square|ladeira|travessa|alameda|rodovia|estrada|vila|viela|"
-    r"condomínio|jardim|quadra|setor|residencial|conjunto|trg|ulica|cesta|ulitsa|prospekt|pr\.|pereulok|ploshchad"
+    r"condomínio|jardim|quadra|setor|residencial|conjunto|passarela|lagoa|feira|trecho|recanto|pátio|lago|vale|campo|sítio|chácara|núcleo|morro|viaduto|trg|ulica|cesta|ulitsa|prospekt|pr\.|pereulok|ploshchad"
 )
 # prefixes that are also ordinary words: only capitalised, or lower-case before a particle ("route de Lyon")
 WORDLIKE_PREFIXES = frozenset(
@@ -83,7 +83,7 @@ SUFFIX_TYPES = (
     r"straße|strasse|str\.|gasse|weg|allee|platz|damm|ufer|chaussee|pfad|steig|graben|markt|"
     r"straat|laan|gracht|plein|kade|singel|dijk|dreef|steeg|baan|boulevard|"
     r"vägen|väg|gatan|gata|gränd|stigen|backen|torget|vej|gade|allé|stræde|plads|torv|vænget|veien|vegen|vei|veg|"
-    r"gaten|bakken|stien|svingen|haugen|tunet|skogen|jordet|løkka|vollen|kroken|dalen|grenda|plassen|"
+    r"gaten|bakken|stien|svingen|haugen|hagen|faret|roa|tunet|skogen|jordet|løkka|vollen|kroken|dalen|grenda|plassen|lei|ringen|"
     r"katu|kuja|tie|polku|tori|kaari|vegur|stígur|braut|gata|tún|utca|út|tér|körút|rakpart|"
     r"ulice|náměstí|třída|cesta|ulica|utcája|u\.|köz|fasor|kapu|põik|tänav|maantee|puiestee|iela|gatve"
 )
@@ -177,6 +177,13 @@ EN_CORE = re.compile(
     rf"(?<![\w.,/-])(?P<num>{NUM}|\d{{1,4}}(?:st|nd|rd|th)),?\s+(?P<words>(?:{WORD}\s+){{1,4}}?)"
     rf"(?P<type>(?i:{STRONG_TYPES})|(?:{WEAK_TYPES})s?)(?![\w])\.?"
 )
+# a street named without a house number: "Gorski Hollow Street", "Costanera 9293 street" (capitalised name,
+# a full street word: only the unambiguous ones; "Wall Street" is a street too, and a false alarm costs a
+# local step)
+NAMED_STREET = re.compile(
+    rf"(?<![\w.])(?P<name>(?:[^\W\d_a-z][\w'’-]*\s+){{1,3}}(?:{NUM}\.?\s+)?)"
+    r"(?P<type>Street|street|Avenue|avenue|Road|road|Boulevard|Lane|Drive|Strasse|Straße|Calle)(?![\w])"
+)
 ORDINAL_STREET = re.compile(
     rf"(?i)(?<![\w.,/-])\d{{1,4}}(?:st|nd|rd|th)\s+(?:{STRONG_TYPES})\b(?:\s+(?:north|south|east|west|[nsew]{{1,2}})\b)?"
 )
@@ -186,8 +193,8 @@ PREFIX_CORE = re.compile(
     rf"|(?P<ptype2>(?i:{PREFIX_TYPES}))\s+(?P<name2>(?:{WORD}[ \t]+){{0,4}}?{WORD}),?\s+(?P<num2>{NUM}))(?![\w])"
 )
 SUFFIX_CORE = re.compile(
-    rf"(?i)(?<![\w.])(?P<name>(?:{WORD}[\s-]){{0,2}}?(?:[^\W\d_]{{2,}}(?:{SUFFIX_TYPES})|[^\W\d_]+\s+(?:{SUFFIX_TYPES})))"
-    rf"\.?\s+(?P<num>{NUM})(?![\w])"
+    rf"(?<![\w.])(?P<name>(?:[^\W\d_a-z][\w'’.-]*[\s-]){{0,2}}?"
+    rf"(?:[^\W\d_]{{2,}}(?i:{SUFFIX_TYPES})|[^\W\d_]+[\s-](?i:{SUFFIX_TYPES}|ring)))\.?\s+(?P<num>{NUM})(?![\w])"
 )
 PO_BOX = re.compile(
     r"(?i)(?<![\w])(?:p\.?\s?o\.?\s?box|post(?:al)?\s?(?:office\s)?box|postbox|postboks|postfach|postbus|"
@@ -220,6 +227,7 @@ LABELLED_VALUE = re.compile(
     rf"(?i)(?<![\w-])(?:textbox|combobox|StaticText|gridcell)\s+'(?![^'\n]*(?:e-?mail|ip|mac|web|url|wallet))"
     rf"[^'\n]{{0,20}}\b{FIELD_LABEL}\b[^'\n]{{0,12}}'[^\n]{{0,30}}?\bvalue='(?P<v>[^'\n]+)'"
     rf"|(?i:columnheader)\s+'[^'\n]{{0,20}}\b(?i:{FIELD_LABEL})\b[^'\n]{{0,12}}'\n\s*(?i:gridcell)\s+'(?P<cell>[^'\n]+)'"
+    rf"|(?i:\b{FIELD_LABEL}):[ \t]*\n?[ \t]*(?P<line>[^\s'][^\n']{{2,80}})"
 )
 SECONDARY = r"(?:(?:apt|apartment|suite|ste|unit|flat|floor|fl|room|rm|bldg|building|studio)\b\.?|#)\s*#?\s*[\w-]{1,6}"
 POSTCODE = (
@@ -230,7 +238,8 @@ POSTCODE = (
 # possibly ALL CAPS), a region name in brackets; parts are separated by commas, line breaks (also the
 # two-character "\n" of escaped text) or spaces
 PART_SEPARATOR = r"\.?(?:(?:[ \t]*(?:,|\n)){1,3}[ \t]*(?:[^\w\s]{1,4}[ \t]*)?|[ \t]+)"
-CITY = r"[^\W\d_a-z][\w'’.-]*(?:[ -](?:[^\W\d_a-z][\w'’.-]*|[a-zà-ÿ]{1,3}|upon|sur))*"
+CITY_WORD = r"[^\W\d_a-z][^\W\d_]*(?:['’.-][^\W\d_]+)*\.?"
+CITY = rf"{CITY_WORD}(?:[ -](?:{CITY_WORD}|[a-zà-ÿ]{{1,3}}|upon|sur)(?![\w]))*"
 TAIL_PART = re.compile(
     rf"{PART_SEPARATOR}(?:(?i:{SECONDARY})|{POSTCODE}(?![\w-]|[ \t]\d)|[A-Z]{{2,3}}\b(?![’'])|nan\b|"
     rf"\([^\W\d_][\w ]{{1,20}}\)|{CITY})"
@@ -256,6 +265,7 @@ CORNER = re.compile(
     rf"(?P<b>(?:{WORD}\s+){{0,3}}?(?:{WEAK_TYPES}|(?i:{STRONG_TYPES}))s?)\b\.?"
 )
 # a line (or sentence part) of a block with a secondary unit next to it: "36238 Naustskaret 88\n Apt. 923"
+PREFIX_NAME = re.compile(rf"(?P<ptype>(?i:{PREFIX_TYPES}))\s+(?:{WORD}[ \t]+){{0,4}}[^\W\d_][\w'’-]*")
 UNIT_LINE = re.compile(
     rf"(?<![\w./])(?:{NUM}\s+)?(?:[^\W\d_][\w'’.-]*\s+){{1,4}}{NUM}\.?"
     rf"(?=(?:[ \t]*,|[ \t]*\n)?[ \t]*(?:[^\w\s]{{1,4}}[ \t]*)?(?i:{SECONDARY}))"
@@ -283,6 +293,7 @@ def _words_of(alternation: str) -> frozenset[str]:
 TYPE_WORDS = _words_of(STRONG_TYPES) | _words_of(WEAK_TYPES) | {w + "s" for w in _words_of(WEAK_TYPES)}
 PREFIX_WORDS = _words_of(PREFIX_TYPES)
 SUFFIXES = tuple(sorted(_words_of(SUFFIX_TYPES), key=len, reverse=True))
+SUFFIX_WORDS = _words_of(SUFFIX_TYPES)
 PO_WORDS = frozenset(("box", "postbox", "postboks", "postfach", "postbus", "apartado", "casella", "caixa", "boîte"))
 MILITARY_WORDS = frozenset(("apo", "fpo", "dpo", "psc", "cmr", "uss", "usns", "usnv", "uscgc"))
 UNIT_WORDS = frozenset(
@@ -377,11 +388,12 @@ def _scan(pattern: re.Pattern[str], text: str, windows: list[tuple[int, int]]) -
 def _cores(text: str) -> Iterator[tuple[int, int, float]]:
     low = text.lower()
     words = tokens(text)
-    if words & LABEL_WORDS and ("value=" in low or "gridcell" in low):
+    if words & LABEL_WORDS:
         for m in _scan(LABELLED_VALUE, text, _windows(low, words & LABEL_WORDS, 60, 160)):
-            group = "v" if m.group("v") is not None else "cell"
+            group = next(g for g in ("v", "cell", "line") if m.group(g) is not None)
             value = m.group(group)
-            if re.search(r"\d", value) or EN_CORE.search(value) or PREFIX_CORE.search(value):
+            # a value with a number or a street word ("rue Rapin"); not "same as billing"
+            if re.search(r"\d", value) or tokens(value) & (TYPE_WORDS | PREFIX_WORDS) or EN_CORE.search(value):
                 yield m.start(group), m.end(group), 0.85
     if "corner" in words:
         for m in _scan(CORNER, text, _windows(low, ("corner",), 0, 160)):
@@ -401,6 +413,10 @@ def _cores(text: str) -> Iterator[tuple[int, int, float]]:
                 yield m.start(), m.end(), 0.85
         for m in _scan(ORDINAL_STREET, text, windows):
             yield m.start(), m.end(), 0.8
+        for m in _scan(NAMED_STREET, text, windows):
+            name = m.group("name")
+            if _words_ok(name, "X") and (m.group("type")[0].isupper() or re.search(r"\d", name)):
+                yield m.start(), m.end(), 0.6
     prefixes = words & PREFIX_WORDS
     if prefixes:
         for m in _scan(PREFIX_CORE, text, _windows(low, prefixes, 12, 90)):
@@ -409,12 +425,21 @@ def _cores(text: str) -> Iterator[tuple[int, int, float]]:
             if ptype.lower() in WORDLIKE_PREFIXES and not (
                 (ptype[0].isupper() and name[0].isupper())
                 or name.split()[0].lower() in PARTICLES
-                or (m.group("num1") and name[0].isupper())
+                or ((m.group("num1") or m.group("num2")) and name[0].isupper())
             ):
                 continue
+            if m.group("num1"):  # "48 rue Descartes St. and Johannes Row St.": the street ends before "and"
+                cut = re.search(r"\s(?:" + "|".join(sorted(NOT_STREET_WORDS)) + r")\b", name, re.IGNORECASE)
+                if cut:
+                    name = name[: cut.start()]
+                    if not name.strip():
+                        continue
+                    yield m.start(), m.start("name1") + len(name), 0.85
+                    continue
             if _words_ok(name, ptype.lower()):
                 yield m.start(), m.end(), 0.85
     suffixed = [w for w in words if len(w) > 3 and w.endswith(SUFFIXES) and not w[0].isdigit()]
+    suffixed += words & SUFFIX_WORDS
     if suffixed:
         for m in _scan(SUFFIX_CORE, text, _windows(low, suffixed, 60, 16)):
             if m.group("name").split()[-1].lower() not in NOT_STREET_WORDS:
@@ -436,6 +461,10 @@ def _cores(text: str) -> Iterator[tuple[int, int, float]]:
             rest = text[c.end() : c.end() + 80]
             m = CUE_PHRASE.match(rest)
             if not m:
+                # "ship it to rue de Quartier": a street type starts the phrase, no number needed
+                named = PREFIX_NAME.match(rest)
+                if named and (named.group("ptype")[0].isupper() or named.group("ptype").lower() not in WORDLIKE_PREFIXES):
+                    yield c.end(), c.end() + named.end(), 0.7
                 continue
             name = m.group("name") or m.group("name0")
             if not name or re.fullmatch(r"[\d./:-]+", name) or not _cue_words_ok(name):
@@ -477,6 +506,6 @@ def find_streets(text: str) -> Iterator[Finding]:
         else:
             merged.append((ws, we, score))
     for s, e, score in merged:
-        while e > s and text[e - 1] in " \t,\n":
+        while e > s and text[e - 1] in " \t,\n'’\"":
             e -= 1
         yield Finding("street_address", s, e, score, "street")

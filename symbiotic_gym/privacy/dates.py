@@ -88,7 +88,7 @@ BIRTH_WORDS = frozenset(
 
 def _may_be_cued(text: str) -> bool:
     words = tokens(text)
-    return bool(words & BIRTH_WORDS) or {"d", "o", "b"} <= words or any(w.startswith("geburt") for w in words)
+    return bool(words & BIRTH_WORDS) or {"d", "o", "b"} <= words or "geburt" in text.lower()
 
 
 def _dates(text: str, plausible_only: bool = False) -> Iterator[re.Match[str]]:

@@ -168,7 +168,7 @@ def find_cards(text: str) -> Iterator[Finding]:
         if seps == {"."} and any(g < 4 for g in groups[:-1]):
             continue  # dotted groups shorter than 4: an IP address or a version, not a card
         before = text[max(0, m.start() - 50) : m.start()]
-        if NOT_CARD_BEFORE.search(before):
+        if NOT_CARD_BEFORE.search(before.rsplit("\n", 1)[-1]):  # "EAN 4006381333931", on its own line
             continue
         context = CARD_CONTEXT.search(before) is not None
         # issuer prefixes: Visa 4, Mastercard 51-55 / 2221-2720, Amex 34/37, Diners 30/36/38, Discover 6011/65,

@@ -55,14 +55,14 @@ class LabelledText:
 
 def merged_labels(sample: LabelledText) -> list[tuple[str, int, int]]:
     out: list[tuple[str, int, int]] = []
-    for kind, s, e in sorted(sample.labels, key=lambda x: (x[1], x[2])):
+    for kind, s, e in sorted(sample.labels, key=lambda x: (x[0], x[1], x[2])):
         if (out and out[-1][0] == kind and SEPARATOR_ONLY.fullmatch(sample.text[out[-1][2] : s]) is not None) or (
             out and out[-1][0] == kind and s < out[-1][2]
         ):
             out[-1] = (kind, out[-1][1], max(out[-1][2], e))
         else:
             out.append((kind, s, e))
-    return out
+    return sorted(out, key=lambda x: (x[1], x[2]))
 
 
 def _rates(tp: int, fp: int, fn: int) -> dict[str, float]:

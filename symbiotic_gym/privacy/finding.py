@@ -44,7 +44,7 @@ def tokens(text: str) -> frozenset[str]:
 
 
 # a run of digits with the punctuation phone and card numbers are printed with; at least 6 characters
-_DIGIT_RUN = re.compile(r"[\d+(](?:[ \t().+/-]{0,3}\d){5,}[)]?")
+_DIGIT_RUN = re.compile(r"[\d+(][\d \t().+/-]{5,}")
 
 
 @lru_cache(maxsize=16)
@@ -52,6 +52,9 @@ def digit_runs(text: str) -> tuple[tuple[int, int, int], ...]:
     """(start, end, number of digits) of each run of digits and number punctuation (spaces, dots, dashes,
     slashes, brackets, plus) with at least 6 digits: one scan per text, the anchors of the number
     recognizers (phones, cards, SSNs, IBANs), which then run their own patterns only inside these runs."""
-    return tuple(
-        (m.start(), m.end(), len(m[0]) - len(m[0].translate(_DELETE_DIGITS))) for m in _DIGIT_RUN.finditer(text)
-    )
+    runs = []
+    for m in _DIGIT_RUN.finditer(text):
+        n = len(m[0]) - len(m[0].translate(_DELETE_DIGITS))
+        if n >= 6:
+            runs.append((m.start(), m.end(), n))
+    return tuple(runs)

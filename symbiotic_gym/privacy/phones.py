@@ -116,7 +116,7 @@ def make_phone_recognizer(default_regions: Sequence[str] = ("US",)) -> Recognize
                 continue  # "2024-07-15 14:13": a timestamp
             groups = len(re.findall(r"\d+", core))
             before = text[max(0, start - 40) : start]
-            if NOT_PHONE_BEFORE.search(before):
+            if NOT_PHONE_BEFORE.search(before.rsplit("\n", 1)[-1]):
                 continue
             cued = CUE_BEFORE.search(before) is not None or CUE_AFTER.match(text[m.end() : m.end() + 12]) is not None
             score = 0.0
