@@ -463,7 +463,8 @@ def _cores(text: str) -> Iterator[tuple[int, int, float]]:
             if not m:
                 # "ship it to rue de Quartier": a street type starts the phrase, no number needed
                 named = PREFIX_NAME.match(rest)
-                if named and (named.group("ptype")[0].isupper() or named.group("ptype").lower() not in WORDLIKE_PREFIXES):
+                ptype = named.group("ptype") if named else ""
+                if named and (ptype[0].isupper() or ptype.lower() not in WORDLIKE_PREFIXES):
                     yield c.end(), c.end() + named.end(), 0.7
                 continue
             name = m.group("name") or m.group("name0")
