@@ -87,7 +87,7 @@ def format_report(report: dict[str, Any]) -> str:
     kinds: list[str] = []
     for name in names:
         kinds += [k for k in report["sets"][name]["types"] if k not in kinds]
-    width = 26
+    width = 30
     lines = [
         f"seed {report['seed']}, up to {report['n']} texts per generated set; "
         + ", ".join(f"{k} {v}" for k, v in report["versions"].items()),
