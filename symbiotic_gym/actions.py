@@ -123,6 +123,10 @@ def _scroll(ctx: ActionContext, delta_x: float, delta_y: float) -> None:
 
 
 def _goto(ctx: ActionContext, url: str) -> None:
+    refuse = getattr(ctx.env, "refuse_url", None)
+    reason = refuse(url) if refuse is not None else None
+    if reason:
+        raise ActionError(reason)
     ctx.page.goto(url, timeout=max(int(ctx.env.action_timeout_ms), 10000))
 
 

@@ -34,6 +34,9 @@ OFFLINE_FLAGS = (
     "--disable-gpu",
     "--disable-dev-shm-usage",
     "--disable-features=OverlayScrollbars,ExtendedOverlayScrollbars,MediaRouter,Translate",
+    # nothing leaves around the boundary proxy: no UDP for WebRTC, no DNS prefetching of page links
+    "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+    "--dns-prefetch-disable",
 )
 _CANDIDATES = (
     "/usr/lib/chromium/chromium",
@@ -117,6 +120,11 @@ def map_host(host_port: str, target: str) -> None:
     its next use.
     """
     _host_map[host_port] = target
+
+
+def mapped_target(host_port: str) -> str | None:
+    """Where :func:`map_host` sends ``host:port`` (the boundary proxy resolves stable names with it)."""
+    return _host_map.get(host_port)
 
 
 def _resolver_rules() -> str:

@@ -9,7 +9,11 @@ Compared with stock ``browsergym.core.env.BrowserEnv`` it keeps the same task in
 * waits for the page to settle (load state + one animation frame) instead of fixed sleeps;
 * parses actions with :mod:`symbiotic_gym.actions` (no ``exec``); any bad action becomes
   ``last_action_error`` in the next observation;
-* returns text observations (``axtree_txt``) and per-phase timings in ``info["timings"]``.
+* returns text observations (``axtree_txt``) and per-phase timings in ``info["timings"]``;
+* keeps the episode inside its navigation boundary (:mod:`symbiotic_gym.boundary`): the task's declared
+  origins (``task.allowed_origins()``) plus ``boundary=``; the context's requests go through the env's
+  boundary proxy, refused schemes (``file:``, ``chrome:`` ...) are refused by the actions and a route, and
+  refused requests are listed in ``info["blocked_requests"]``.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import gymnasium as gym
 from browsergym.core.spaces import AnyDict, Float, Unicode
 
 from symbiotic_gym.actions import ACTIONS, ActionContext, ActionError, execute_action, parse_action
+from symbiotic_gym.boundary import Boundary, blocked_message, refusal
 from symbiotic_gym.browser import shared_browser
 from symbiotic_gym.errors import BrowserCrashedError
 from symbiotic_gym.observation import AXSnapshot, AXTreeExtractor
@@ -49,6 +54,7 @@ class WebEnv(gym.Env):
         element_timeout_ms: int = 5000,
         viewport: dict[str, int] | None = None,
         headless: bool = True,
+        boundary: Boundary | None = None,
     ) -> None:
         super().__init__()
         self.task_entrypoint = task_entrypoint
@@ -59,6 +65,10 @@ class WebEnv(gym.Env):
         self.settle_timeout_ms = settle_timeout_ms
         self.viewport = dict(viewport or DEFAULT_VIEWPORT)
         self.headless = headless
+        self.extra_boundary = boundary  # origins added to the task's own
+        self.boundary: Boundary | None = None  # this episode's, set at reset
+        self._proxy: Any = None
+        self._blocked: list[dict[str, str]] = []
         self.task: Any = None
         self.context: Any = None
         self.page: Any = None
@@ -132,14 +142,17 @@ class WebEnv(gym.Env):
         self._close_episode()
         browser = shared_browser(headless=self.headless)
         t1 = time.perf_counter()
-        self.context = browser.new_context(viewport=self.viewport)
+        self.task = self.task_entrypoint(seed=seed, **self.task_kwargs)
+        self.boundary = self._episode_boundary()
+        self.context = browser.new_context(viewport=self.viewport, **self._proxy_options())
         self.context.set_default_timeout(self.action_timeout_ms)
         self.context.on("page", self._on_page)
         self.context.on("response", self._on_response)
+        # file: URLs never reach the proxy; the browser itself refuses the other local schemes from pages
+        self.context.route("file://**", lambda route: route.abort("accessdenied"))
         self._http_errors = []
         self.page = self.context.new_page()
         t2 = time.perf_counter()
-        self.task = self.task_entrypoint(seed=seed, **self.task_kwargs)
         goal, task_info = self.task.setup(page=self.page)
         self.goal = goal if isinstance(goal, str) else "\n".join(m.get("text", "") for m in goal or [])
         self.chat_messages = [{"role": "user", "timestamp": time.time(), "message": self.goal}]
@@ -153,6 +166,7 @@ class WebEnv(gym.Env):
         info = {
             "task_info": task_info,
             "http_errors": self.take_http_errors(),
+            "blocked_requests": self.take_blocked(),
             "timings": {
                 "browser": t1 - t0,
                 "context": t2 - t1,
@@ -184,8 +198,11 @@ class WebEnv(gym.Env):
         t2 = time.perf_counter()
         self._settle()
         self._check_browser()
+        self._collect_blocked()
         t3 = time.perf_counter()
         reward, done, user_message, task_info = self.task.validate(self.page, self.chat_messages)
+        if not done:
+            self._return_inside()  # after validate: a suite may end the episode when the agent left (WebArena)
         if user_message:
             self.chat_message("user", user_message)
         truncated = False
@@ -205,6 +222,7 @@ class WebEnv(gym.Env):
             "task_info": task_info,
             "action": str(parsed) if parsed else None,
             "http_errors": self.take_http_errors(),
+            "blocked_requests": self.take_blocked(),
             "timings": {
                 "parse": t1 - t0,
                 "action": t2 - t1,
@@ -218,6 +236,73 @@ class WebEnv(gym.Env):
 
     def close(self) -> None:
         self._close_episode()
+        if self._proxy is not None:
+            self._proxy.stop()
+            self._proxy = None
+
+    # --- the navigation boundary ----------------------------------------------------------------------
+    def refuse_url(self, url: str) -> str | None:
+        """Why the agent may not open ``url`` (``goto`` asks before navigating), or None; a refusal is
+        recorded with the blocked requests (method ``GOTO``): nothing was requested."""
+        reason = refusal(url, self.boundary)
+        if reason:
+            self._blocked.append({"method": "GOTO", "url": url})
+        return reason
+
+    def take_blocked(self) -> list[dict[str, str]]:
+        """Requests refused by the boundary since the last call: ``[{"method", "url"}, ...]``."""
+        self._collect_blocked()
+        out, self._blocked = self._blocked, []
+        return out
+
+    def _episode_boundary(self) -> Boundary | None:
+        declared = getattr(self.task, "allowed_origins", None)
+        origins = list(declared()) if callable(declared) else []
+        if not origins and self.extra_boundary is None:
+            return None  # a task that declares no sites and no boundary given: only refused schemes apply
+        boundary = Boundary.of(origins)
+        return boundary + self.extra_boundary if self.extra_boundary is not None else boundary
+
+    def _proxy_options(self) -> dict[str, Any]:
+        if self.boundary is None:
+            return {}
+        if self._proxy is None:
+            from symbiotic_gym.boundary_proxy import BoundaryProxy
+
+            self._proxy = BoundaryProxy()
+        self._proxy.boundary = self.boundary
+        self._proxy.take_blocked()  # nothing of an earlier episode
+        return {"proxy": {"server": self._proxy.url, "bypass": "<-loopback>"}}
+
+    def _collect_blocked(self) -> None:
+        if self._proxy is not None:
+            self._blocked.extend({"method": b.method, "url": b.url} for b in self._proxy.take_blocked())
+
+    def _return_inside(self) -> None:
+        """Pages that left the boundary go back (the active one) or close (other tabs); the agent's
+        next observation says what was blocked."""
+        if self.boundary is None or self.context is None:
+            return
+        outside = [p for p in self.context.pages if not self.boundary.allows(p.url)]
+        if not outside:
+            return
+        message = blocked_message(outside[0].url, self.boundary)
+        for page in outside:
+            try:
+                page.go_back(timeout=self.settle_timeout_ms)
+            except Exception:
+                pass
+            if self.boundary.allows(page.url):
+                continue
+            if len(self.context.pages) > 1:  # a new tab that opened outside: close it
+                self._extractor.forget(page)
+                page.close()
+            else:
+                page.goto("about:blank")
+        if self.page is None or self.page.is_closed():
+            self.page = self.context.pages[-1]
+        self._settle()
+        self._last_error = f"{self._last_error} {message}".strip() if self._last_error else message
 
     # --- internals ------------------------------------------------------------------------------------
     def _close_episode(self) -> None:

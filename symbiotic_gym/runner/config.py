@@ -101,6 +101,14 @@ class RunConfig:
         },
     )
     na_hint: bool = field(default=False, metadata={"help": "WebArena: tell the agent it may answer N/A"})
+    allow_origins: str | list[str] | None = field(
+        default=None,
+        metadata={
+            "help": "origins the browser may reach besides the task's own sites, comma-separated "
+            "scheme://host[:port] (everything else is blocked; see the README's navigation boundary)",
+            "metavar": "ORIGINS",
+        },
+    )
     audit: bool = field(
         default=True,
         metadata={
@@ -180,6 +188,18 @@ class RunConfig:
             raise SymbioticGymError(f"llm_cache_mode must be one of {', '.join(CACHE_MODES)}")
         if isinstance(self.tasks, (list, tuple)):
             self.tasks = ",".join(str(t) for t in self.tasks)
+        if isinstance(self.allow_origins, (list, tuple)):
+            self.allow_origins = ",".join(str(o) for o in self.allow_origins)
+        from symbiotic_gym.boundary import Boundary, BoundaryConfigError
+
+        try:
+            Boundary.of(self.origins())
+        except BoundaryConfigError as err:
+            raise SymbioticGymError(f"--allow-origins: {err}") from err
+
+    def origins(self) -> tuple[str, ...]:
+        """``allow_origins`` as a tuple of origins."""
+        return tuple(o.strip() for o in (self.allow_origins or "").split(",") if o.strip())
 
     @property
     def cache_mode(self) -> str:

@@ -130,7 +130,12 @@ def prepare(config: RunConfig, emit: Any) -> tuple[RunDir, dict[str, Any], Worke
 
     cls = resolve_agent(config.agent)
     agent_args = check_agent_args(cls, config.agent_args)
-    options = SuiteOptions(eval_mode=config.eval_mode, judge_model=config.judge_model, na_hint=config.na_hint)
+    options = SuiteOptions(
+        eval_mode=config.eval_mode,
+        judge_model=config.judge_model,
+        na_hint=config.na_hint,
+        allow_origins=config.origins(),
+    )
     suite = get_suite(config.suite, options)
     task_ids = select_tasks(suite, config.split, config.tasks, config.limit)
     if config.preflight:
@@ -168,6 +173,8 @@ def prepare(config: RunConfig, emit: Any) -> tuple[RunDir, dict[str, Any], Worke
         "eval_mode": config.eval_mode,
         "judge": config.judge_model,
         "na_hint": config.na_hint,
+        # the navigation boundary: each task's own sites (declared by the suite's task) plus these
+        "boundary": {"extra_origins": list(config.origins()), "task_origins": _task_origins(suite, task_ids)},
         "execution": {
             "workers": config.workers,
             "backend": config.backend,
@@ -295,3 +302,14 @@ def run(config: RunConfig) -> RunResult:
     summary["all_errors"] = result.all_errors
     atomic_write_json(run_dir.summary_path, summary)
     return result
+
+
+def _task_origins(suite: Any, task_ids: list[str]) -> list[str] | str:
+    """The origins the selected tasks declare (their union), for config.json."""
+    origins = getattr(suite, "origins", None)
+    if origins is None:
+        return "declared by each task (allowed_origins), if at all"
+    try:
+        return sorted({o for t in task_ids for o in origins(t)})
+    except Exception as err:  # e.g. WebArena sites not configured: preflight reports it
+        return f"unknown ({type(err).__name__}: {err})"

@@ -58,10 +58,27 @@ def new_record(agent_name: str, task_id: str, meta: TaskMeta, *, seed: int, eval
         "truncated": False,
         "answer": None,
         "site_errors": [],
+        "blocked_requests": 0,  # refused by the navigation boundary (symbiotic_gym.boundary)
+        "blocked_urls": [],  # the first BLOCKED_URLS_KEPT of them, redacted
         "seed": seed,
         "models": {"large": settings().large, "small": settings().small},
         "attempt": 1,
     }
+
+
+BLOCKED_URLS_KEPT = 20
+
+
+def _count_blocked(record: dict[str, Any], info: dict[str, Any]) -> list[str]:
+    """Add the step's boundary refusals to the record; returns them as redacted ``METHOD URL`` lines (a
+    blocked URL may carry what a prompt injection tried to send out)."""
+    from symbiotic_gym.privacy import redact
+
+    lines = [f"{b.get('method', '?')} {redact(str(b.get('url', '')))}" for b in info.get("blocked_requests") or []]
+    record["blocked_requests"] += len(lines)
+    room = BLOCKED_URLS_KEPT - len(record["blocked_urls"])
+    record["blocked_urls"].extend(lines[: max(0, room)])
+    return lines
 
 
 def run_episode(
@@ -106,6 +123,7 @@ def run_episode(
         record["reset_timings"] = {k: round(v, 4) for k, v in info["timings"].items()}
         record["goal"] = obs["goal"]
         record["site_errors"].extend(info.get("http_errors", []))
+        _count_blocked(record, info)
         record["site_urls"] = suite.site_urls()
         try:
             agent.reset(suite.task_info(task_id))
@@ -134,6 +152,7 @@ def run_episode(
             record["cost"] += float(usage.get("cost", 0.0))
             http_errors = info.get("http_errors", [])
             record["site_errors"].extend(http_errors)
+            blocked = _count_blocked(record, info)
             steps.append(
                 {
                     "step": n,
@@ -149,6 +168,7 @@ def run_episode(
                     "url_after": obs["url"],
                     "error_after": obs["last_action_error"],
                     "http_errors": http_errors,
+                    "blocked": blocked,
                     "agent_s": agent_s,
                     "env_timings": info.get("timings", {}),
                 }

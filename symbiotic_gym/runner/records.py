@@ -44,6 +44,7 @@ class EpisodeRecord:
     tokens_in_cloud: int = 0
     tokens_out_cloud: int = 0
     cost: float = 0.0
+    blocked_requests: int = 0  # refused by the navigation boundary
     wall_s: float = 0.0
     agent_s: float = 0.0
     env_s: float = 0.0

@@ -24,16 +24,31 @@ class SuiteOptions:
 
     ``eval_mode``: WebArena scoring (``stock`` or ``rectified``); ``judge_model``: the LLM judge of
     WebArena's ``fuzzy_match`` checks (a model spec, or None: such tasks are not scored); ``na_hint``:
-    add WebArena's "answer N/A if impossible" note to the goal. Suites ignore what does not apply to them.
+    add WebArena's "answer N/A if impossible" note to the goal; ``allow_origins``: origins the browser may
+    reach besides the task's own sites (:mod:`symbiotic_gym.boundary`). Suites ignore what does not apply.
     """
 
     eval_mode: str = "stock"
     judge_model: str | None = None
     na_hint: bool = False
+    allow_origins: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.eval_mode not in EVAL_MODES:
             raise SymbioticGymError(f"eval_mode must be one of {', '.join(EVAL_MODES)}, got {self.eval_mode!r}")
+        from symbiotic_gym.boundary import Boundary, BoundaryConfigError
+
+        object.__setattr__(self, "allow_origins", tuple(self.allow_origins))
+        try:
+            Boundary.of(self.allow_origins)
+        except BoundaryConfigError as err:
+            raise SymbioticGymError(f"allow_origins: {err}") from err
+
+    def extra_boundary(self) -> Any:
+        """The :class:`~symbiotic_gym.boundary.Boundary` of ``allow_origins`` (None when empty)."""
+        from symbiotic_gym.boundary import Boundary
+
+        return Boundary.of(self.allow_origins) if self.allow_origins else None
 
 
 @dataclass(frozen=True)

@@ -56,10 +56,16 @@ class EmbeddedSuite(SuiteHooks):
             config=raw,
         )
 
+    def origins(self, task_id: str) -> list[str]:
+        """The task's navigation boundary: its sites at their stable addresses."""
+        from symbiotic_gym.suites.embedded.runtime import SITE_HOSTS
+
+        return [f"http://{SITE_HOSTS[name]}" for name in self.meta(task_id).sites]
+
     def make_env(self, task_id: str, *, max_steps: int) -> WebEnv:
         from symbiotic_gym.suites.embedded.envs import make_embedded_env
 
-        return make_embedded_env(task_id, max_steps=max_steps)
+        return make_embedded_env(task_id, max_steps=max_steps, boundary=self.options.extra_boundary())
 
     def eval_config(self, task_id: str) -> dict[str, Any]:
         from symbiotic_gym.suites.embedded.tasks import PLACEHOLDERS, get_task

@@ -47,6 +47,11 @@ class EmbeddedTask(AbstractBrowserTask):
         self.slow_mo = 0
         self.last_eval: EvalResult | None = None
 
+    def allowed_origins(self) -> list[str]:
+        """The navigation boundary: this task's sites at their stable addresses (``http://shop.embedded.test``)."""
+        urls = site_urls()
+        return [urls[name] for name in self.config.sites]
+
     def setup(self, page: Any) -> tuple[str, dict[str, Any]]:
         servers = site_servers()
         start = time.perf_counter()

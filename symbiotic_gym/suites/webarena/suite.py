@@ -59,6 +59,12 @@ class WebArenaSuite:
             config=cfg,
         )
 
+    def origins(self, task_id: str) -> list[str]:
+        """The navigation boundary: the configured WebArena sites (WA_*)."""
+        from symbiotic_gym.suites.webarena.task import site_origins
+
+        return site_origins()
+
     def make_env(self, task_id: str, *, max_steps: int) -> WebEnv:
         from symbiotic_gym.env import WebEnv
         from symbiotic_gym.suites.webarena.task import WebArenaTask
@@ -69,7 +75,14 @@ class WebArenaSuite:
             "with_na_hint": self.options.na_hint,
             "judge_model": self.options.judge_model,
         }
-        return WebEnv(WebArenaTask, kwargs, max_steps=max_steps, action_timeout_ms=10000, settle_timeout_ms=10000)
+        return WebEnv(
+            WebArenaTask,
+            kwargs,
+            max_steps=max_steps,
+            action_timeout_ms=10000,
+            settle_timeout_ms=10000,
+            boundary=self.options.extra_boundary(),
+        )
 
     def eval_config(self, task_id: str) -> dict[str, Any]:
         ev = dict(self.config(task_id)["eval"])

@@ -62,6 +62,10 @@ class WebArenaTask(AbstractBrowserTask):
         self.evaluator: Any = None
         self.urls: dict[str, str] = {}
 
+    def allowed_origins(self) -> list[str]:
+        """The navigation boundary: the configured WebArena sites (``WA_*``)."""
+        return site_origins()
+
     def setup(self, page: Any) -> tuple[str, dict[str, Any]]:
         from symbiotic_gym.suites.webarena.nltk_data import ensure_punkt_tab
 
@@ -146,3 +150,13 @@ class WebArenaTask(AbstractBrowserTask):
         result = self.evaluate_answer(page, answer)
         info = {"eval": {"status": result.status, "score": result.score, "details": result.details}}
         return float(result.score or 0.0), True, "", info
+
+
+def site_origins() -> list[str]:
+    """The origins of the configured WebArena sites (``WA_*``): their navigation boundary."""
+    out = []
+    for url in wa_configs.require_sites().values():
+        split = urllib.parse.urlsplit(url)
+        if split.scheme and split.netloc and f"{split.scheme}://{split.netloc}" not in out:
+            out.append(f"{split.scheme}://{split.netloc}")
+    return out
