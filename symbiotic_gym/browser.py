@@ -33,7 +33,10 @@ OFFLINE_FLAGS = (
     "--no-first-run",
     "--disable-gpu",
     "--disable-dev-shm-usage",
-    "--disable-features=OverlayScrollbars,ExtendedOverlayScrollbars,MediaRouter,Translate",
+    # (AutofillServerCommunication: Chromium asks content-autofill.googleapis.com about every form)
+    "--disable-features=OverlayScrollbars,ExtendedOverlayScrollbars,MediaRouter,Translate,"
+    "AutofillServerCommunication,OptimizationHints,OptimizationGuideModelDownloading,"
+    "CertificateTransparencyComponentUpdater",
     # nothing leaves around the boundary proxy: no UDP for WebRTC, no DNS prefetching of page links
     "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
     "--dns-prefetch-disable",

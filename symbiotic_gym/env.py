@@ -198,11 +198,13 @@ class WebEnv(gym.Env):
         t2 = time.perf_counter()
         self._settle()
         self._check_browser()
-        self._collect_blocked()
+        if self._collect_blocked():  # a refused page may still be opening (a new tab): let it land
+            self._settle()
         t3 = time.perf_counter()
         reward, done, user_message, task_info = self.task.validate(self.page, self.chat_messages)
-        if not done:
-            self._return_inside()  # after validate: a suite may end the episode when the agent left (WebArena)
+        # after validate: a suite may end the episode when the agent left (WebArena, MiniWoB); the pages
+        # go back inside only if it goes on, the observation names the blocked URL either way
+        self._return_inside(restore=not done)
         if user_message:
             self.chat_message("user", user_message)
         truncated = False
@@ -243,8 +245,10 @@ class WebEnv(gym.Env):
     # --- the navigation boundary ----------------------------------------------------------------------
     def refuse_url(self, url: str) -> str | None:
         """Why the agent may not open ``url`` (``goto`` asks before navigating), or None; a refusal is
-        recorded with the blocked requests (method ``GOTO``): nothing was requested."""
-        reason = refusal(url, self.boundary)
+        recorded with the blocked requests (method ``GOTO``): nothing was requested. Only refused schemes
+        are refused here: an http(s) URL outside the boundary is answered by the boundary proxy, so every
+        suite's rule for leaving its sites applies to it (WebArena ends the episode as a failure)."""
+        reason = refusal(url, None)
         if reason:
             self._blocked.append({"method": "GOTO", "url": url})
         return reason
@@ -274,19 +278,26 @@ class WebEnv(gym.Env):
         self._proxy.take_blocked()  # nothing of an earlier episode
         return {"proxy": {"server": self._proxy.url, "bypass": "<-loopback>"}}
 
-    def _collect_blocked(self) -> None:
-        if self._proxy is not None:
-            self._blocked.extend({"method": b.method, "url": b.url} for b in self._proxy.take_blocked())
+    def _collect_blocked(self) -> int:
+        """Move the proxy's refusals into this step's list; returns how many there were."""
+        if self._proxy is None:
+            return 0
+        new = self._proxy.take_blocked()
+        self._blocked.extend({"method": b.method, "url": b.url} for b in new)
+        return len(new)
 
-    def _return_inside(self) -> None:
-        """Pages that left the boundary go back (the active one) or close (other tabs); the agent's
-        next observation says what was blocked."""
+    def _return_inside(self, restore: bool = True) -> None:
+        """Pages that left the boundary go back, or close if they cannot (a new tab); the agent's next
+        observation says what was blocked."""
         if self.boundary is None or self.context is None:
             return
         outside = [p for p in self.context.pages if not self.boundary.allows(p.url)]
         if not outside:
             return
         message = blocked_message(outside[0].url, self.boundary)
+        self._last_error = f"{self._last_error} {message}".strip() if self._last_error else message
+        if not restore:
+            return
         for page in outside:
             try:
                 page.go_back(timeout=self.settle_timeout_ms)
@@ -302,7 +313,6 @@ class WebEnv(gym.Env):
         if self.page is None or self.page.is_closed():
             self.page = self.context.pages[-1]
         self._settle()
-        self._last_error = f"{self._last_error} {message}".strip() if self._last_error else message
 
     # --- internals ------------------------------------------------------------------------------------
     def _close_episode(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -250,3 +251,37 @@ def test_rectified_helper_call_never_pastes_the_agents_url_into_code() -> None:
     assert expr == "reddit_get_post_url(__last_url__)"
     evil = "http://x/'+__import__('os').getcwd()+'"
     assert eval(expr, {"reddit_get_post_url": lambda u: u, LAST_URL: evil}) == evil
+
+
+def test_the_boundary_keeps_webarenas_rule_and_nothing_leaves(sites: dict[str, str]) -> None:
+    """On the WebArena suite too: no file is read, and a URL outside the WA_* sites reaches no server (the
+    boundary proxy answers it) while the episode ends as a failure, WebArena's rule for leaving."""
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    from symbiotic_gym.suites import get_suite
+
+    outside = ThreadingHTTPServer(("127.0.0.1", 0), standins.make_handler("wikipedia"))
+    hits: list[str] = []
+    original = outside.RequestHandlerClass.do_GET
+
+    def counting(handler: Any) -> None:
+        hits.append(handler.path)
+        original(handler)
+
+    outside.RequestHandlerClass.do_GET = counting  # type: ignore[method-assign]
+    threading.Thread(target=outside.serve_forever, daemon=True).start()
+    env = get_suite("webarena").make_env("webarena.7", max_steps=5)
+    try:
+        obs, _ = env.reset(seed=0)
+        obs, _, done, _, _ = env.step("goto('file:///etc/passwd')")
+        assert "not allowed" in obs["last_action_error"] and "root:x:0:0" not in obs["axtree_txt"] and not done
+        url = f"http://127.0.0.1:{outside.server_address[1]}/wiki"
+        obs, reward, done, _, info = env.step(f"goto('{url}')")
+        assert done and reward == 0.0 and info["task_info"]["eval"]["details"][0]["check"] == "authorized_urls"
+        assert url in obs["last_action_error"] and {"method": "GET", "url": url} in info["blocked_requests"]
+    finally:
+        env.close()
+        outside.shutdown()
+        outside.server_close()
+    assert hits == []
