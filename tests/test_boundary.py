@@ -127,7 +127,7 @@ def test_origins_and_schemes() -> None:
     for url in ("file:///etc/passwd", "chrome://version", "javascript:alert(1)", "data:text/html,x", "devtools://x"):
         assert refusal(url, None) and url in refusal(url, None)
     assert refusal("http://anything.test/", None) is None
-    with pytest.raises(BoundaryConfigError, match="ftp://files.test"):
+    with pytest.raises(BoundaryConfigError, match=r"ftp://files\.test"):
         Boundary.of(["ftp://files.test"])
 
 
