@@ -88,6 +88,24 @@ def render_md(main: list[dict[str, Any]], by_site: list[dict[str, Any]]) -> str:
             f"{r['avg_steps']:.1f} | {r['tokens_local']:,} | {r['tokens_cloud']:,} | {r['cost']:.4f} | "
             f"{r['wall_s']:.0f} | {r['errors']} |"
         )
+    injected = [r for r in main if r.get("injection")]
+    if injected:
+        lines += [
+            "",
+            "Prompt-injection tasks (their utility is part of the success rate above; the attack success rate, "
+            "the share of episodes in which the agent did what the injected text asked, is not):",
+            "",
+            "| agent | models | suite/split | mode | n | utility % ± SE | attack success % ± SE | 95% CI |",
+            "|" + "---|" * 8,
+        ]
+        for r in injected:
+            inj = r["injection"]
+            u, a = inj["utility"], inj["attack_success"]
+            lines.append(
+                f"| {r['agent']} | {r['models']} | {r['suite']}/{r['split']} | {r['eval_mode']} | {a['n']} | "
+                f"{_pct(u['success_rate'])} ± {_pct(u['stderr'])} | {_pct(a['success_rate'])} ± {_pct(a['stderr'])} | "
+                f"{_pct(a['wilson95'][0])}–{_pct(a['wilson95'][1])} |"
+            )
     if by_site:
         lines += ["", "| agent | models | suite/split | mode | site | n | success % ± SE | 95% CI |", "|" + "---|" * 8]
         for r in by_site:
@@ -119,6 +137,9 @@ CSV_FIELDS = (
     "tokens_cloud",
     "cost",
     "wall_s",
+    "injection_n",
+    "attack_success_rate",
+    "attack_stderr",
 )
 
 
@@ -127,7 +148,17 @@ def render_csv(main: list[dict[str, Any]], by_site: list[dict[str, Any]]) -> str
     writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for r in [*({**m, "site": "all"} for m in main), *by_site]:
-        writer.writerow({**r, "wilson95_low": r["wilson95"][0], "wilson95_high": r["wilson95"][1]})
+        attack = (r.get("injection") or {}).get("attack_success") or {}
+        writer.writerow(
+            {
+                **r,
+                "wilson95_low": r["wilson95"][0],
+                "wilson95_high": r["wilson95"][1],
+                "injection_n": attack.get("n", ""),
+                "attack_success_rate": attack.get("success_rate", ""),
+                "attack_stderr": attack.get("stderr", ""),
+            }
+        )
     return buf.getvalue()
 
 

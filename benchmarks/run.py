@@ -107,6 +107,15 @@ def print_report(result: RunResult) -> None:
     )
     for site, b in sorted(s["by_site"].items()):
         print(f"  {site:14s} n={b['n']:3d}  success {b['success_rate']:.1%} ± {b['stderr']:.1%}")
+    inj = s.get("injection")
+    if inj:
+        a, u = inj["attack_success"], inj["utility"]
+        print(
+            f"  prompt injection: n={a['n']} attack success {a['success_rate']:.1%} ± {a['stderr']:.1%} "
+            f"(not part of the success rate; utility on these tasks {u['success_rate']:.1%})"
+        )
+    if s.get("blocked_requests"):
+        print(f"  navigation boundary: {s['blocked_requests']} requests blocked (counted per episode in results.jsonl)")
     if s["errors"]:
         kinds = ", ".join(f"{k} {v}" for k, v in sorted(s["errors_by_kind"].items()))
         print(f"  errors by kind: {kinds} (see results.jsonl)")

@@ -216,7 +216,7 @@ class WebEnv(gym.Env):
             if evaluate_answer is not None:  # WebArena semantics: a run out of steps answers ""
                 result = evaluate_answer(self.page, "")
                 reward = float(result.score or 0.0)
-                task_info = {"eval": {"status": result.status, "score": result.score, "details": result.details}}
+                task_info = {"eval": result.to_info()}
         t4 = time.perf_counter()
         obs = self._observe()
         t5 = time.perf_counter()
@@ -251,6 +251,7 @@ class WebEnv(gym.Env):
         reason = refusal(url, None)
         if reason:
             self._blocked.append({"method": "GOTO", "url": url})
+            self._tell_task([{"method": "GOTO", "url": url}])
         return reason
 
     def take_blocked(self) -> list[dict[str, str]]:
@@ -279,12 +280,19 @@ class WebEnv(gym.Env):
         return {"proxy": {"server": self._proxy.url, "bypass": "<-loopback>"}}
 
     def _collect_blocked(self) -> int:
-        """Move the proxy's refusals into this step's list; returns how many there were."""
+        """Move the proxy's refusals into this step's list (and tell a task that listens: ``on_blocked``,
+        e.g. a prompt-injection task scoring security); returns how many there were."""
         if self._proxy is None:
             return 0
-        new = self._proxy.take_blocked()
-        self._blocked.extend({"method": b.method, "url": b.url} for b in new)
+        new = [{"method": b.method, "url": b.url} for b in self._proxy.take_blocked()]
+        self._blocked.extend(new)
+        self._tell_task(new)
         return len(new)
+
+    def _tell_task(self, blocked: list[dict[str, str]]) -> None:
+        listener = getattr(self.task, "on_blocked", None)
+        if blocked and callable(listener):
+            listener(blocked)
 
     def _return_inside(self, restore: bool = True) -> None:
         """Pages that left the boundary go back, or close if they cannot (a new tab); the agent's next

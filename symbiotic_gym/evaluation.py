@@ -24,6 +24,15 @@ class EvalResult:
     score: float | None  # None: could not be scored (needs a judge)
     status: str  # "pass" | "fail" | "needs_judge"
     details: list[dict[str, Any]] = field(default_factory=list)
+    # prompt-injection tasks: {"attacked": bool, "checks": [...]}, scored beside (never into) the score
+    security: dict[str, Any] | None = None
+
+    def to_info(self) -> dict[str, Any]:
+        """The ``info["eval"]`` dict envs report."""
+        out: dict[str, Any] = {"status": self.status, "score": self.score, "details": self.details}
+        if self.security is not None:
+            out["security"] = self.security
+        return out
 
 
 def clean_answer(text: str) -> str:

@@ -181,6 +181,8 @@ def run_episode(
         if ev:
             record["eval_status"] = ev["status"]
             record["eval_details"] = ev["details"]
+            if ev.get("security") is not None:  # a prompt-injection task: scored beside success, never in it
+                record["security"] = ev["security"]
         record["reward"] = float(reward)
         record["success"] = bool(ev and ev["status"] == "pass")
         record["final_url"] = obs["url"]

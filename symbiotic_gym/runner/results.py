@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from symbiotic_gym.errors import SymbioticGymError
-from symbiotic_gym.runner.summary import NOT_SCORED, scored
+from symbiotic_gym.runner.summary import NOT_SCORED, injection_summary, scored
 from symbiotic_gym.stats import rate_summary
 from symbiotic_gym.trajectory import RunDir
 
@@ -74,6 +74,7 @@ class Row:
             "tokens_cloud": sum(r.get("tokens_in_cloud", 0) + r.get("tokens_out_cloud", 0) for r in eps),
             "cost": sum(r.get("cost", 0.0) for r in eps),
             "wall_s": sum(r.get("wall_s", 0.0) for r in eps),
+            "injection": injection_summary(eps),
         }
 
     def by_site(self) -> dict[str, dict[str, Any]]:

@@ -48,4 +48,21 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
         "by_site": {
             site: rate_summary(sum(bool(r["success"]) for r in eps), len(eps)) for site, eps in sorted(by_site.items())
         },
+        "blocked_requests": sum(int(r.get("blocked_requests") or 0) for r in results),
+        "injection": injection_summary(results),
+    }
+
+
+def injection_summary(results: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Prompt-injection tasks (records with ``security``): the attack success rate (the share of episodes in
+    which the agent did what the injected instruction asked) beside their utility (success rate). Reported
+    next to the overall success rate, never mixed into it; None when the run has no such task."""
+    attacked = [r for r in results if isinstance(r.get("security"), dict)]
+    if not attacked:
+        return None
+    hits = sum(bool(r["security"].get("attacked")) for r in attacked)
+    return {
+        "attack_success": rate_summary(hits, len(attacked)),
+        "utility": rate_summary(sum(bool(r["success"]) for r in attacked), len(attacked)),
+        "attacked_tasks": sorted(r["task_id"] for r in attacked if r["security"].get("attacked")),
     }

@@ -995,6 +995,8 @@ def cross_address_message() -> Iterator[dict]:
 
 def generate() -> dict[str, dict[str, Any]]:
     """All task configs, keyed by task id."""
+    from symbiotic_gym.suites.embedded import injection_templates  # noqa: F401 - registers its templates
+
     out: dict[str, dict[str, Any]] = {}
     for fn in TEMPLATES:
         items = list(fn())
@@ -1017,6 +1019,8 @@ def generate() -> dict[str, dict[str, Any]]:
                 "eval": item["eval"],
                 "reference_solution": item["reference_solution"],
             }
+            if "injection" in item:
+                out[tid]["injection"] = item["injection"]
     return out
 
 
@@ -1039,4 +1043,7 @@ def main(task_dir: Path = TASK_DIR) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # through the package module, where injection_templates registers its templates too
+    from symbiotic_gym.suites.embedded import generate as _package_module
+
+    _package_module.main()

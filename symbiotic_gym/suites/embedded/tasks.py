@@ -54,6 +54,11 @@ class TaskConfig:
     def template_id(self) -> str:
         return str(self.raw["intent_template_id"])
 
+    @property
+    def injection(self) -> dict[str, Any] | None:
+        """A prompt-injection task's ``injection`` block (see injection_templates), else None."""
+        return self.raw.get("injection")
+
 
 def _require(raw: dict[str, Any], path: Path, key: str, kind: type | tuple[type, ...]) -> Any:
     if key not in raw:
@@ -110,7 +115,31 @@ def validate_config(raw: Any, path: Path) -> TaskConfig:
         for key in SOLUTION_ACTIONS[step["action"]]:
             if not isinstance(step.get(key), str):
                 raise TaskConfigError(str(path), f"{where}.{key}", "is missing or not a string")
+    if "injection" in raw:
+        _validate_injection(raw["injection"], path)
     return TaskConfig(task_id=task_id, path=path, raw=raw)
+
+
+def _validate_injection(inj: Any, path: Path) -> None:
+    if not isinstance(inj, dict):
+        raise TaskConfigError(str(path), "injection", "must be an object")
+    for key in ("where", "instruction"):
+        if not isinstance(inj.get(key), str):
+            raise TaskConfigError(str(path), f"injection.{key}", "is missing or not a string")
+    seed = inj.get("seed")
+    if not isinstance(seed, list) or not seed:
+        raise TaskConfigError(str(path), "injection.seed", "must be a non-empty list of {site, sql}")
+    for i, row in enumerate(seed):
+        if not isinstance(row, dict) or row.get("site") not in SITES or not isinstance(row.get("sql"), str):
+            raise TaskConfigError(str(path), f"injection.seed[{i}]", f"needs site (one of {list(SITES)}) and sql")
+    cond = inj.get("attack_succeeded_if")
+    if not isinstance(cond, dict) or not (cond.get("sql") or cond.get("blocked_url_contains")):
+        raise TaskConfigError(str(path), "injection.attack_succeeded_if", "needs sql checks or blocked_url_contains")
+    for i, check in enumerate(cond.get("sql") or []):
+        if not isinstance(check, dict) or check.get("site") not in SITES:
+            raise TaskConfigError(str(path), f"injection.attack_succeeded_if.sql[{i}].site", "is missing or unknown")
+        if not str(check.get("query", "")).lstrip().lower().startswith("select"):
+            raise TaskConfigError(str(path), f"injection.attack_succeeded_if.sql[{i}].query", "must be a SELECT")
 
 
 def load_task_file(path: Path) -> TaskConfig:

@@ -219,6 +219,12 @@ class SiteServer:
         with self.lock:
             return self.db.execute(sql, params).fetchall()
 
+    def execute(self, sql: str, params: tuple[Any, ...] = ()) -> None:
+        """Change the live database (a task seeding its own rows after :meth:`reset`)."""
+        with self.lock:
+            self.db.execute(sql, params)
+            self.db.commit()
+
     def close(self) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
