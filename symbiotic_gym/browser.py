@@ -95,6 +95,10 @@ def patch_playwright_launch() -> None:
                 if not kwargs.get("executable_path"):
                     kwargs["executable_path"] = find_chromium()
                 extra = [f for f in OFFLINE_FLAGS if f not in (kwargs.get("args") or [])]
+                rules = _resolver_rules()
+                if rules and not any(str(a).startswith("--host-resolver-rules") for a in kwargs.get("args") or []):
+                    # browsers we did not launch ourselves (stock BrowserGym's) see the stable site names too
+                    extra.append(f"--host-resolver-rules={rules}")
                 kwargs["args"] = [*(kwargs.get("args") or []), *extra]
             return original(self, *args, **kwargs)
 

@@ -55,6 +55,7 @@ class WebEnv(gym.Env):
         viewport: dict[str, int] | None = None,
         headless: bool = True,
         boundary: Boundary | None = None,
+        enforce_boundary: bool = True,
     ) -> None:
         super().__init__()
         self.task_entrypoint = task_entrypoint
@@ -66,6 +67,7 @@ class WebEnv(gym.Env):
         self.viewport = dict(viewport or DEFAULT_VIEWPORT)
         self.headless = headless
         self.extra_boundary = boundary  # origins added to the task's own
+        self.enforce_boundary = enforce_boundary  # False: no proxy (local schemes stay refused)
         self.boundary: Boundary | None = None  # this episode's, set at reset
         self._proxy: Any = None
         self._blocked: list[dict[str, str]] = []
@@ -261,6 +263,8 @@ class WebEnv(gym.Env):
         return out
 
     def _episode_boundary(self) -> Boundary | None:
+        if not self.enforce_boundary:
+            return None
         declared = getattr(self.task, "allowed_origins", None)
         origins = list(declared()) if callable(declared) else []
         if not origins and self.extra_boundary is None:

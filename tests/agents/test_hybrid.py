@@ -176,8 +176,9 @@ def test_sticky_off_returns_to_the_cloud(style: str) -> None:
 
 @pytest.mark.slow
 def test_hybrid_on_the_whole_embedded_suite_never_leaks(tmp_path: Path, capsys) -> None:
-    """All 111 tasks with a competent scripted model on both sides: every step of every private task is
-    local and the audit of what reached the cloud finds nothing (tox -e slow; prints the routing table)."""
+    """Every embedded task (the prompt-injection ones too) with a competent scripted model on both sides:
+    every step of every private task is local and the audit of what reached the cloud finds nothing
+    (tox -e slow; prints the routing table)."""
     from symbiotic_gym.suites.embedded.tasks import task_ids
 
     tasks = list(task_ids())
