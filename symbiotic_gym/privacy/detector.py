@@ -20,12 +20,14 @@ from dataclasses import dataclass, field
 from symbiotic_gym.privacy.addresses import find_streets
 from symbiotic_gym.privacy.dates import find_dobs
 from symbiotic_gym.privacy.finding import Finding, Recognizer, digit_runs, last_match, tokens
+from symbiotic_gym.privacy.national_ids import ID_CUE, find_national_ids
 from symbiotic_gym.privacy.phones import find_phones
 
 TYPES = (
     "payment_card",
     "iban",
     "us_ssn",
+    "national_id",
     "email",
     "phone",
     "street_address",
@@ -168,7 +170,8 @@ def find_cards(text: str) -> Iterator[Finding]:
         if seps == {"."} and any(g < 4 for g in groups[:-1]):
             continue  # dotted groups shorter than 4: an IP address or a version, not a card
         before = text[max(0, m.start() - 50) : m.start()]
-        if NOT_CARD_BEFORE.search(before.rsplit("\n", 1)[-1]):  # "EAN 4006381333931", on its own line
+        line = before.rsplit("\n", 1)[-1]
+        if NOT_CARD_BEFORE.search(line) or ID_CUE.search(line):  # "EAN 4006381333931", "SSN: 1720232013..."
             continue
         context = CARD_CONTEXT.search(before) is not None
         # issuer prefixes: Visa 4, Mastercard 51-55 / 2221-2720, Amex 34/37, Diners 30/36/38, Discover 6011/65,
@@ -288,6 +291,7 @@ RECOGNIZERS: dict[str, Recognizer] = {
     "payment_card": find_cards,
     "iban": find_ibans,
     "us_ssn": find_ssns,
+    "national_id": find_national_ids,
     "email": find_emails,
     "phone": find_phones,
     "street_address": find_streets,
@@ -331,6 +335,7 @@ GATES: dict[str, Callable[[str, str], bool]] = {
     "payment_card": lambda t, low: any(n >= 12 for _, _, n in digit_runs(t)),
     "iban": lambda t, low: any(n >= 8 for _, _, n in digit_runs(t)),
     "us_ssn": lambda t, low: _SSN_DASHED.search(t) is not None or any(w in low for w in SSN_WORDS),
+    "national_id": lambda t, low: digit_runs(t) != () or any(len(w) == 16 for w in tokens(t)),
     "email": lambda t, low: "@" in t,
     "phone": lambda t, low: digit_runs(t) != (),
     "street_address": lambda t, low: True,  # gated word by word inside (symbiotic_gym.privacy.addresses)

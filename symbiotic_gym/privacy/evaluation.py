@@ -11,6 +11,9 @@ A labelled text has the (type, start, end) spans of the private values in it; ty
 - a text is *private* when it has a label of a claimed type, *flagged* when the detector reports anything;
   text-level recall and precision are what hybrid routing cares about (a flagged step runs locally).
 
+- an SSN is a national identifier: a ``national_id`` finding recalls a ``us_ssn`` label (generators label
+  the social security numbers of other countries, e.g. Faker's en_GB NINO, as SSNs) and vice versa.
+
 F2 weighs recall twice as much as precision: for privacy routing a miss (a leak) costs more than a false
 alarm (a step run locally).
 """
@@ -27,6 +30,12 @@ from typing import Any
 from symbiotic_gym.privacy.detector import TYPES, Detector, default_detector
 
 SEPARATOR_ONLY = re.compile(r"(?:[\s,;]|\\n)*")
+# finding types that recall a label of another type (the same kind of value)
+SAME_KIND = {"us_ssn": {"us_ssn", "national_id"}, "national_id": {"us_ssn", "national_id"}}
+
+
+def _same_kind(finding_type: str, label_type: str) -> bool:
+    return label_type in SAME_KIND.get(finding_type, {finding_type})
 
 
 @dataclass
@@ -86,14 +95,14 @@ def score(samples: Sequence[LabelledText], detector: Detector | None = None, *, 
         labels = merged_labels(sample)
         claimed = [x for x in labels if x[0] in TYPES]
         for kind, s, e in claimed:
-            if any(f.type == kind and f.start < e and s < f.end for f in found):
+            if any(_same_kind(f.type, kind) and f.start < e and s < f.end for f in found):
                 tp[kind] += 1
             else:
                 fn[kind] += 1
                 if len(errors["missed"]) < keep_errors:
                     errors["missed"].append({"type": kind, "value": sample.text[s:e], "text": sample.text})
         for f in found:
-            if not any(kind == f.type and f.start < e and s < f.end for kind, s, e in claimed):
+            if not any(_same_kind(f.type, kind) and f.start < e and s < f.end for kind, s, e in claimed):
                 fp[f.type] += 1
                 if len(errors["false_alarm"]) < keep_errors:
                     errors["false_alarm"].append(

@@ -60,6 +60,14 @@ def spans(text: str) -> list[tuple[str, str]]:
         # SSNs without dashes when a context names them
         ("SSN 123456789", "us_ssn", "123456789"),
         ("My social security number is 123 45 6789", "us_ssn", "123 45 6789"),
+        # other countries' national ids: named by a cue, or validated by python-stdnum where unmistakable
+        ("His social security number is ZZ 91 41 77 T", "national_id", "ZZ 91 41 77 T"),
+        ("Numéro de sécurité sociale : 172023201312126", "national_id", "172023201312126"),
+        ("[7] textbox 'AHV-Nummer' value='756.2140.3579.85'", "national_id", "756.2140.3579.85"),
+        ("Codice fiscale BCCFRC15M25E852P", "national_id", "BCCFRC15M25E852P"),
+        ("Henkilötunnus 231002A5848", "national_id", "231002A5848"),
+        ("CPF 187.244.670-14", "national_id", "187.244.670-14"),
+        ("BSN: 214035797", "national_id", "214035797"),
         # IBANs spaced, unspaced, lower case
         ("iban de89370400440532013000", "iban", "de89370400440532013000"),
         ("IBAN: DE89 3704 0044 0532 0130 00", "iban", "DE89 3704 0044 0532 0130 00"),

@@ -1,0 +1,127 @@
+"""National identification numbers other than the US SSN, validated by python-stdnum.
+
+- Next to a word that names such a number (``social security number``, ``national insurance``, ``NIR``,
+  ``codice fiscale``, ``personnummer``, ``CPF``, ``PESEL``, ``BSN``, ``AHV`` ... ; before it on its line): any
+  identifier of 6-20 characters holding at least 6 digits, validated or not (score 0.9).
+- Without one: numbers whose format and check digits python-stdnum validates and that are rarely anything
+  else -- French NIR (15 digits), Italian codice fiscale, Swiss AHV/AVS (``756.xxxx.xxxx.xx``), Finnish
+  henkilötunnus (``231002A5848``), Swedish personnummer with its dash, Brazilian CPF with its dots (0.7).
+  Bare 9-11 digit ids with a weak check (Dutch BSN, Polish PESEL, Norwegian, Danish, Austrian numbers)
+  need the cue: one random number in ten passes an 11-test.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from symbiotic_gym.privacy.finding import Finding, digit_runs, last_match, tokens
+
+ID_CUE = re.compile(
+    r"(?i)\b(?:ssn|social security|soc\.? sec\.?|national insurance|ni number|nino|national id(?:entity)?|"
+    r"id(?:entity)? (?:card )?number|personal (?:id|number|identity code)|personnummer|henkilötunnus|hetu|"
+    r"cpf|pesel|bsn|burgerservicenummer|nir|sécurité sociale|securite sociale|codice fiscale|steuer-?id|"
+    r"sozialversicherungsnummer|versicherungsnummer|ahv|avs|dni|nie|cpr|fødselsnummer|personnummer|sin|"
+    r"social insurance|tax id|tin|itin)\b[^\n\d]{0,30}$"
+)
+# digits with separators, an optional two-letter prefix and letter suffix (UK NINO "ZZ 91 41 77 T"), the
+# Finnish form with its century sign inside ("231002A5848"), or letters inside digits (Corsican NIR "2B")
+CANDIDATE = re.compile(
+    r"(?<![\w.-])(?:(?:[A-Za-z]{2} ?)?\d[\d .\-/+]{4,20}\d(?: ?[A-Za-z])?|\d{6}[-+A]\d{3}[\dA-Za-z]|\d+[A-Za-z]{1,2}\d+)"
+    r"(?![\w])"
+)
+CODICE_FISCALE = re.compile(r"(?<![\w])[A-Za-z]{6}\d{2}[A-Za-z]\d{2}[A-Za-z]\d{3}[A-Za-z](?![\w])")
+SSN_LIKE = re.compile(r"^\d{3}[- ]?\d{2}[- ]?\d{4}$")  # the US recognizer's
+
+
+def _strong(value: str) -> bool:
+    """Validated by a format with strong check digits and an unmistakable shape."""
+    from stdnum.br import cpf
+    from stdnum.ch import ssn as ahv
+    from stdnum.fi import hetu
+    from stdnum.fr import nir
+    from stdnum.se import personnummer
+
+    compact = re.sub(r"[\s]", "", value)
+    if re.fullmatch(r"\d{15}|\d \d{2} \d{2} \d{2} \d{3} \d{3} \d{2}", value) and nir.is_valid(compact):
+        return True
+    if compact.startswith("756") and "." in value and ahv.is_valid(compact):
+        return True
+    if re.fullmatch(r"\d{6}[-+A]\d{3}[\dA-Za-z]", compact) and hetu.is_valid(compact):
+        return True
+    if re.fullmatch(r"\d{6}-\d{4}", compact) and personnummer.is_valid(compact):
+        return True
+    return bool(re.fullmatch(r"\d{3}\.\d{3}\.\d{3}-\d{2}", compact) and cpf.is_valid(compact))
+
+
+# the words of ID_CUE as tokens (symbiotic_gym.privacy.finding.tokens): without one, no cue to look for
+ID_TOKENS = frozenset(
+    [
+        "ssn",
+        "social",
+        "security",
+        "sec",
+        "insurance",
+        "nino",
+        "national",
+        "identity",
+        "personnummer",
+        "henkilötunnus",
+        "hetu",
+        "cpf",
+        "pesel",
+        "bsn",
+        "burgerservicenummer",
+        "nir",
+        "sécurité",
+        "securite",
+        "fiscale",
+        "steuer-id",
+        "steuerid",
+        "sozialversicherungsnummer",
+        "versicherungsnummer",
+        "ahv",
+        "avs",
+        "dni",
+        "nie",
+        "cpr",
+        "fødselsnummer",
+        "sin",
+        "tin",
+        "itin",
+    ]
+)
+ID_WORDS = re.compile(ID_CUE.pattern.replace(r"\b[^\n\d]{0,30}$", r"\b"))
+# what a digit run must look like to be worth validating without a cue
+STRONG_SHAPE = re.compile(
+    r"\d{15}|\d \d{2} \d{2} \d{2} \d{3} \d{3} \d{2}|756\.\d{4}\.\d{4}\.\d{2}|\d{3}\.\d{3}\.\d{3}-\d{2}|\d{6}-\d{4}"
+)
+
+
+def find_national_ids(text: str) -> Iterator[Finding]:
+    words = tokens(text)
+    cue_ends = [m.end() for m in ID_WORDS.finditer(text)] if words & ID_TOKENS else []
+    seen: set[tuple[int, int]] = set()
+    for start, end, _ in digit_runs(text):
+        cued = any(0 <= start - c <= 60 and "\n" not in text[c:start] for c in cue_ends)
+        run = text[start:end].strip(" .-/")
+        if not cued and not (STRONG_SHAPE.fullmatch(run) or text[end : end + 1] in ("-", "+", "A")):
+            continue
+        for m in CANDIDATE.finditer(text, max(0, start - 7), min(len(text), end + 24)):
+            span = (m.start(), m.end())
+            value = m.group().strip(" .-/")
+            if span in seen or sum(c.isdigit() for c in value) < 6 or (SSN_LIKE.match(value) and not cued):
+                continue
+            seen.add(span)
+            line = text[max(0, m.start() - 60) : m.start()].rsplit("\n", 1)[-1]
+            cue = last_match(ID_CUE, line) if cued else None
+            if cue is not None and not re.search(r"\d", line[cue.end() :]):
+                yield Finding("national_id", m.start(), m.start() + len(value), 0.9, "id_context")
+            elif _strong(value):
+                yield Finding("national_id", m.start(), m.start() + len(value), 0.7, "stdnum")
+    if any(len(w) == 16 for w in words):
+        from stdnum.it import codicefiscale
+
+        for m in CODICE_FISCALE.finditer(text):
+            if codicefiscale.is_valid(m.group()):
+                yield Finding("national_id", m.start(), m.end(), 0.8, "codice_fiscale")
