@@ -146,6 +146,7 @@ class WebEnv(gym.Env):
         t1 = time.perf_counter()
         self.task = self.task_entrypoint(seed=seed, **self.task_kwargs)
         self.boundary = self._episode_boundary()
+        self._blocked = []  # an interrupted step of the last episode may have left some
         self.context = browser.new_context(viewport=self.viewport, **self._proxy_options())
         self.context.set_default_timeout(self.action_timeout_ms)
         self.context.on("page", self._on_page)
