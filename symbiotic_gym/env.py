@@ -71,6 +71,7 @@ class WebEnv(gym.Env):
         self.boundary: Boundary | None = None  # this episode's, set at reset
         self._proxy: Any = None
         self._blocked: list[dict[str, str]] = []
+        self._navigations: set[Any] = set()  # main-frame navigation requests still in flight
         self.task: Any = None
         self.context: Any = None
         self.page: Any = None
@@ -108,6 +109,18 @@ class WebEnv(gym.Env):
 
     def _on_page(self, page: Any) -> None:
         self.page = page  # a popup or target=_blank link becomes the active tab, as in BrowserGym
+
+    def _on_request(self, request: Any) -> None:
+        """Track main-frame navigation requests (every redirect hop too): a form submitted by Enter starts
+        its navigation only after the key press returned, and :meth:`_settle` waits for it."""
+        try:
+            if request.is_navigation_request() and request.frame.parent_frame is None:
+                self._navigations.add(request)
+        except Exception:
+            pass
+
+    def _on_request_done(self, request: Any) -> None:
+        self._navigations.discard(request)
 
     def _on_response(self, response: Any) -> None:
         """Remember documents the site answered with a server error (5xx): a broken site, not a bad agent."""
@@ -151,6 +164,10 @@ class WebEnv(gym.Env):
         self.context.set_default_timeout(self.action_timeout_ms)
         self.context.on("page", self._on_page)
         self.context.on("response", self._on_response)
+        self._navigations = set()
+        self.context.on("request", self._on_request)
+        self.context.on("requestfinished", self._on_request_done)
+        self.context.on("requestfailed", self._on_request_done)
         # file: URLs never reach the proxy; the browser itself refuses the other local schemes from pages
         self.context.route("file://**", lambda route: route.abort("accessdenied"))
         self._http_errors = []
@@ -355,6 +372,21 @@ class WebEnv(gym.Env):
             pages = [self.page]
         if self.page is None or self.page.is_closed():
             self.page = pages[-1]
+        # a navigation the action started may not have reached us yet (Enter submitting a form): let the
+        # page render a frame, which delivers its request event, and wait while one is in flight
+        deadline = time.perf_counter() + self.settle_timeout_ms / 1000
+        while time.perf_counter() < deadline:
+            try:
+                self.page.evaluate(SETTLE_JS)
+            except Exception:
+                pass  # the document went away: a navigation is committing
+            if not self._navigations:
+                break
+            try:
+                self.page.wait_for_timeout(20)
+            except Exception:
+                break
+        self._navigations.clear()
         for page in pages:
             try:
                 page.wait_for_load_state("load", timeout=self.settle_timeout_ms)
