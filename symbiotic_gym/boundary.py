@@ -107,15 +107,14 @@ class Boundary:
         return [str(o) for o in self.origins]
 
 
-def refusal(url: str, boundary: Boundary | None) -> str | None:
-    """Why an agent may not open ``url`` (an observation error that names it), or None if it may."""
+def refusal(url: str) -> str | None:
+    """Why an agent may not open ``url`` at all (a refused scheme; an observation error that names it), or
+    None. An http(s) URL outside the boundary is not refused here: the boundary proxy answers it."""
     scheme = urllib.parse.urlsplit(url.strip()).scheme.lower()
     if not scheme:
         return None  # not a URL: the browser's own error says so
     if scheme in REFUSED_SCHEMES:
         return f"Refused to open {url!r}: {scheme}: URLs are not allowed (only this task's web sites are)."
-    if boundary is not None and not boundary.allows(url.strip()):
-        return blocked_message(url, boundary)
     return None
 
 

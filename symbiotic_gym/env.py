@@ -268,7 +268,7 @@ class WebEnv(gym.Env):
         recorded with the blocked requests (method ``GOTO``): nothing was requested. Only refused schemes
         are refused here: an http(s) URL outside the boundary is answered by the boundary proxy, so every
         suite's rule for leaving its sites applies to it (WebArena ends the episode as a failure)."""
-        reason = refusal(url, None)
+        reason = refusal(url)
         if reason:
             self._blocked.append({"method": "GOTO", "url": url})
             self._tell_task([{"method": "GOTO", "url": url}])

@@ -92,13 +92,19 @@ def task_classes() -> dict[str, Any]:
 
 
 @cache
+def miniwob_origins() -> list[str]:
+    """The navigation boundary of every MiniWoB++ task: the pages' own origin."""
+    split = urllib.parse.urlsplit(os.environ.get("MINIWOB_URL") or STABLE_URL)
+    return [f"{split.scheme}://{split.netloc}"]
+
+
 def scored_task(cls: Any) -> type:
     """The BrowserGym task class, with its reward reported as our evaluation record when the episode ends."""
 
     class Scored(cls):  # type: ignore[misc, valid-type]
         def allowed_origins(self) -> list[str]:
             """The navigation boundary: the MiniWoB++ pages' own origin."""
-            return MiniwobSuite.origins(None, "")  # type: ignore[arg-type]
+            return miniwob_origins()
 
         def validate(self, page: Any, chat_messages: list[Any]) -> tuple[float, bool, str, dict[str, Any]]:
             reward, done, msg, info = super().validate(page, chat_messages)
@@ -150,9 +156,7 @@ class MiniwobSuite:
         return TaskInfo(task_id=task_id, intent="", sites=("miniwob",), config={"suite": "miniwob"})
 
     def origins(self, task_id: str) -> list[str]:
-        """The navigation boundary: the MiniWoB++ pages' own origin."""
-        split = urllib.parse.urlsplit(os.environ.get("MINIWOB_URL") or STABLE_URL)
-        return [f"{split.scheme}://{split.netloc}"]
+        return miniwob_origins()
 
     def make_env(self, task_id: str, *, max_steps: int) -> WebEnv:
         from symbiotic_gym.env import WebEnv
