@@ -27,7 +27,7 @@ ID_CUE = re.compile(
 # digits with separators, an optional two-letter prefix and letter suffix (UK NINO "ZZ 91 41 77 T"), the
 # Finnish form with its century sign inside ("231002A5848"), or letters inside digits (Corsican NIR "2B")
 CANDIDATE = re.compile(
-    r"(?<![\w.-])(?:(?:[A-Za-z]{2} ?)?\d[\d .\-/+]{4,20}\d(?: ?[A-Za-z])?|\d{6}[-+A]\d{3}[\dA-Za-z]"
+    r"(?<![\w.-])(?:(?:[A-Z]{2} ?)?\d[\d .\-/+]{4,20}\d(?: ?[A-Za-z])?|\d{6}[-+A]\d{3}[\dA-Za-z]"
     r"|\d+[A-Za-z]{1,2}\d+)(?![\w])"
 )
 CODICE_FISCALE = re.compile(r"(?<![\w])[A-Za-z]{6}\d{2}[A-Za-z]\d{2}[A-Za-z]\d{3}[A-Za-z](?![\w])")
@@ -107,7 +107,10 @@ def find_national_ids(text: str) -> Iterator[Finding]:
         run = text[start:end].strip(" .-/")
         if not cued and not (STRONG_SHAPE.fullmatch(run) or text[end : end + 1] in ("-", "+", "A")):
             continue
-        for m in CANDIDATE.finditer(text, max(0, start - 7), min(len(text), end + 24)):
+        window_end = min(len(text), end + 24)
+        for m in CANDIDATE.finditer(text, max(0, start - 7), window_end):
+            if m.start() >= end or (m.end() == window_end < len(text)):
+                continue  # another run's number, or one cut short by the window's end
             span = (m.start(), m.end())
             value = m.group().strip(" .-/")
             if span in seen or sum(c.isdigit() for c in value) < 6 or (SSN_LIKE.match(value) and not cued):

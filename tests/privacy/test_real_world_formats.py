@@ -141,3 +141,10 @@ def test_phone_regions_are_configurable() -> None:
     text = "Kontor 32 12 34 56"  # a Copenhagen number; no phone word, no trunk prefix
     assert default_detector().scan(text) == []
     assert [f.type for f in danish.scan(text)] == ["phone"]
+
+
+def test_a_number_is_judged_whole_not_cut_at_a_neighbours_window() -> None:
+    """The first 15 of the invoice's 16 digits pass the French NIR check; seen from the SSN's window the
+    number was cut there and reported as a national id."""
+    text = "My social security number is 104-40-8503.\nInvoice 7896250922511311"
+    assert spans(text) == [("us_ssn", "104-40-8503")]
