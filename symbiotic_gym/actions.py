@@ -88,14 +88,78 @@ def _timeout(ctx: ActionContext) -> int:
     return int(getattr(ctx.env, "element_timeout_ms", ctx.env.action_timeout_ms))
 
 
-def _click(ctx: ActionContext, bid: str, button: str = "left") -> None:
-    if button not in ("left", "middle", "right"):
+BUTTONS = ("left", "middle", "right")
+MODIFIERS = ("Alt", "Control", "ControlOrMeta", "Meta", "Shift")
+
+
+def _button(button: str) -> str:
+    if button not in BUTTONS:
         raise ActionError(f"button must be 'left', 'middle' or 'right', got {button!r}")
-    ctx.element(bid).click(button=button, timeout=_timeout(ctx))
+    return button
 
 
-def _fill(ctx: ActionContext, bid: str, value: str) -> None:
-    ctx.element(bid).fill(value, timeout=_timeout(ctx))
+def _modifiers(modifiers: list[str]) -> list[str]:
+    bad = [m for m in modifiers if m not in MODIFIERS]
+    if bad:
+        raise ActionError(f"modifiers must be among {', '.join(MODIFIERS)}, got {bad[0]!r}")
+    return list(modifiers)
+
+
+def _click(ctx: ActionContext, bid: str, button: str = "left", modifiers: list[str] | None = None) -> None:
+    ctx.element(bid).click(button=_button(button), modifiers=_modifiers(modifiers or []), timeout=_timeout(ctx))
+
+
+def _dblclick(ctx: ActionContext, bid: str, button: str = "left", modifiers: list[str] | None = None) -> None:
+    ctx.element(bid).dblclick(button=_button(button), modifiers=_modifiers(modifiers or []), timeout=_timeout(ctx))
+
+
+def _fill(ctx: ActionContext, bid: str, value: str, enable_autocomplete_menu: bool = False) -> None:
+    el = ctx.element(bid)
+    if enable_autocomplete_menu and value:  # type the last character, so the page's autocomplete opens
+        el.fill(value[:-1], timeout=_timeout(ctx))
+        el.press_sequentially(value[-1], timeout=_timeout(ctx))
+    else:
+        el.fill(value, timeout=_timeout(ctx))
+
+
+def _drag_and_drop(ctx: ActionContext, from_bid: str, to_bid: str) -> None:
+    ctx.element(from_bid).drag_to(ctx.element(to_bid), timeout=_timeout(ctx))
+
+
+# coordinate actions (vision agents): viewport pixels, as BrowserGym's coord subset
+def _mouse_move(ctx: ActionContext, x: float, y: float) -> None:
+    ctx.page.mouse.move(x, y)
+
+
+def _mouse_up(ctx: ActionContext, x: float, y: float, button: str = "left") -> None:
+    ctx.page.mouse.move(x, y)
+    ctx.page.mouse.up(button=_button(button))
+
+
+def _mouse_down(ctx: ActionContext, x: float, y: float, button: str = "left") -> None:
+    ctx.page.mouse.move(x, y)
+    ctx.page.mouse.down(button=_button(button))
+
+
+def _mouse_click(ctx: ActionContext, x: float, y: float, button: str = "left") -> None:
+    ctx.page.mouse.click(x, y, button=_button(button))
+
+
+def _mouse_dblclick(ctx: ActionContext, x: float, y: float, button: str = "left") -> None:
+    ctx.page.mouse.dblclick(x, y, button=_button(button))
+
+
+def _mouse_drag_and_drop(ctx: ActionContext, from_x: float, from_y: float, to_x: float, to_y: float) -> None:
+    mouse = ctx.page.mouse
+    mouse.move(from_x, from_y)
+    mouse.down()
+    mouse.move(to_x, to_y, steps=5)
+    mouse.up()
+
+
+def _scroll_at(ctx: ActionContext, x: float, y: float, dx: float, dy: float) -> None:
+    ctx.page.mouse.move(x, y)
+    ctx.page.mouse.wheel(dx, dy)
 
 
 def _type(ctx: ActionContext, bid: str, text: str, press_enter: bool = False) -> None:
@@ -150,17 +214,17 @@ STR, NUM = str, (int, float)
 _SPECS = (
     ActionSpec(
         "click",
-        (("bid", STR, REQUIRED), ("button", STR, "left")),
+        (("bid", STR, REQUIRED), ("button", STR, "left"), ("modifiers", list, ())),
         "Click an element.",
-        ("click('51')", "click('b22', button='right')"),
+        ("click('51')", "click('b22', button='right')", "click('48', button='middle', modifiers=['Shift'])"),
         _click,
     ),
     ActionSpec(
         "dblclick",
-        (("bid", STR, REQUIRED),),
+        (("bid", STR, REQUIRED), ("button", STR, "left"), ("modifiers", list, ())),
         "Double-click an element.",
         ("dblclick('12')",),
-        lambda ctx, bid: ctx.element(bid).dblclick(timeout=_timeout(ctx)),
+        _dblclick,
     ),
     ActionSpec(
         "hover",
@@ -171,9 +235,10 @@ _SPECS = (
     ),
     ActionSpec(
         "fill",
-        (("bid", STR, REQUIRED), ("value", STR, REQUIRED)),
-        "Replace the text of an input, textarea or contenteditable element.",
-        ("fill('237', 'example value')",),
+        (("bid", STR, REQUIRED), ("value", STR, REQUIRED), ("enable_autocomplete_menu", bool, False)),
+        "Replace the text of an input, textarea or contenteditable element (enable_autocomplete_menu: type "
+        "the last character, so that the page's suggestions open).",
+        ("fill('237', 'example value')", "fill('45', 'New York', enable_autocomplete_menu=True)"),
         _fill,
     ),
     ActionSpec(
@@ -233,6 +298,62 @@ _SPECS = (
         _scroll,
     ),
     ActionSpec(
+        "drag_and_drop",
+        (("from_bid", STR, REQUIRED), ("to_bid", STR, REQUIRED)),
+        "Drag an element and drop it onto another.",
+        ("drag_and_drop('56', '498')",),
+        _drag_and_drop,
+    ),
+    ActionSpec(
+        "scroll_at",
+        (("x", NUM, REQUIRED), ("y", NUM, REQUIRED), ("dx", NUM, REQUIRED), ("dy", NUM, REQUIRED)),
+        "Scroll by dx, dy pixels with the mouse at viewport point (x, y) (a wheel event there).",
+        ("scroll_at(50, 100, -50, -100)",),
+        _scroll_at,
+    ),
+    ActionSpec(
+        "mouse_move",
+        (("x", NUM, REQUIRED), ("y", NUM, REQUIRED)),
+        "Move the mouse to a point of the viewport (pixels from its top-left corner).",
+        ("mouse_move(65.2, 158.5)",),
+        _mouse_move,
+    ),
+    ActionSpec(
+        "mouse_up",
+        (("x", NUM, REQUIRED), ("y", NUM, REQUIRED), ("button", STR, "left")),
+        "Move the mouse to a point, then release a mouse button.",
+        ("mouse_up(250, 120)", "mouse_up(47, 252, 'right')"),
+        _mouse_up,
+    ),
+    ActionSpec(
+        "mouse_down",
+        (("x", NUM, REQUIRED), ("y", NUM, REQUIRED), ("button", STR, "left")),
+        "Move the mouse to a point, then press and hold a mouse button.",
+        ("mouse_down(140.2, 580.1)",),
+        _mouse_down,
+    ),
+    ActionSpec(
+        "mouse_click",
+        (("x", NUM, REQUIRED), ("y", NUM, REQUIRED), ("button", STR, "left")),
+        "Click at a point of the viewport.",
+        ("mouse_click(887.2, 68)", "mouse_click(56, 712.56, 'right')"),
+        _mouse_click,
+    ),
+    ActionSpec(
+        "mouse_dblclick",
+        (("x", NUM, REQUIRED), ("y", NUM, REQUIRED), ("button", STR, "left")),
+        "Double-click at a point of the viewport.",
+        ("mouse_dblclick(5, 236)",),
+        _mouse_dblclick,
+    ),
+    ActionSpec(
+        "mouse_drag_and_drop",
+        (("from_x", NUM, REQUIRED), ("from_y", NUM, REQUIRED), ("to_x", NUM, REQUIRED), ("to_y", NUM, REQUIRED)),
+        "Drag from one point of the viewport to another and drop.",
+        ("mouse_drag_and_drop(10.7, 325, 235.6, 24.54)",),
+        _mouse_drag_and_drop,
+    ),
+    ActionSpec(
         "keyboard_press",
         (("key", STR, REQUIRED),),
         "Press a key on the focused element.",
@@ -245,6 +366,27 @@ _SPECS = (
         "Type text into the focused element.",
         ("keyboard_type('hello')",),
         lambda ctx, text: ctx.page.keyboard.type(text),
+    ),
+    ActionSpec(
+        "keyboard_down",
+        (("key", STR, REQUIRED),),
+        "Press and hold a key (e.g. 'Shift') until keyboard_up.",
+        ("keyboard_down('Shift')",),
+        lambda ctx, key: ctx.page.keyboard.down(key),
+    ),
+    ActionSpec(
+        "keyboard_up",
+        (("key", STR, REQUIRED),),
+        "Release a key held with keyboard_down.",
+        ("keyboard_up('Shift')",),
+        lambda ctx, key: ctx.page.keyboard.up(key),
+    ),
+    ActionSpec(
+        "keyboard_insert_text",
+        (("text", STR, REQUIRED),),
+        "Insert text at the cursor, without key events (emoji, other scripts).",
+        ("keyboard_insert_text('Hello')",),
+        lambda ctx, text: ctx.page.keyboard.insert_text(text),
     ),
     ActionSpec("goto", (("url", STR, REQUIRED),), "Navigate to a URL.", ("goto('http://example.com')",), _goto),
     ActionSpec(

@@ -64,6 +64,9 @@ def available_agents() -> list[str]:
 def resolve_agent(spec: str) -> Callable[..., Agent]:
     """The agent class for a registered name or a ``package.module:Class`` spec."""
     if ":" in spec:
+        from symbiotic_gym.browsergym_adapter import offline_defaults
+
+        offline_defaults()  # third-party agents (AgentLab) import litellm and tiktoken: their bundled files
         try:
             return import_object(spec)
         except (ImportError, AttributeError) as err:
@@ -128,11 +131,15 @@ def check_agent_args(cls: Any, args: Mapping[str, Any]) -> dict[str, Any]:
 
 def make_agent(spec: str, args: Mapping[str, Any] | None = None) -> Agent:
     """Build an agent; objects with BrowserGym's ``get_action`` and no ``act`` are wrapped by the adapter."""
-    cls = resolve_agent(spec)
-    agent = cls(**dict(args or {}))
-    if not callable(getattr(agent, "act", None)) and callable(getattr(agent, "get_action", None)):
-        from symbiotic_gym.browsergym_adapter import BrowserGymAdapter
+    from symbiotic_gym.browsergym_adapter import BrowserGymAdapter, is_agent_args
 
+    cls = resolve_agent(spec)
+    if is_agent_args(cls):  # an AgentLab AgentArgs object, e.g. agentlab.agents.generic_agent:AGENT_4o_MINI
+        return BrowserGymAdapter(agent=cls, **dict(args or {}))
+    agent = cls(**dict(args or {}))
+    if is_agent_args(agent) or (
+        not callable(getattr(agent, "act", None)) and callable(getattr(agent, "get_action", None))
+    ):
         return BrowserGymAdapter(agent=agent)
     if not callable(getattr(agent, "act", None)) or not callable(getattr(agent, "reset", None)):
         raise UnknownAgentError(

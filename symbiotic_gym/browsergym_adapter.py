@@ -1,19 +1,27 @@
-"""Run BrowserGym/AgentLab-style agents unchanged: ``get_action(obs) -> (action, info)``.
+"""Run BrowserGym agents and AgentLab ``AgentArgs`` unchanged: ``get_action(obs) -> (action, info)``.
 
-The adapter turns our observation into BrowserGym's observation keys (``goal_object``, ``chat_messages``,
-``open_pages_urls``, ``active_page_index`` as an array, ``axtree_txt``...), calls the agent's own
-``obs_preprocessor`` when it has one, and maps ``info`` (a dict or AgentLab's ``AgentInfo``) to the
-rationale (``think``) and usage (``stats``). Raw CDP objects (``axtree_object``, ``dom_object``,
-``screenshot``) are not part of our text observation; an agent that reads them gets a clear error.
+The adapter turns our observation into BrowserGym's (``goal_object``, ``chat_messages``,
+``open_pages_urls``, ``active_page_index`` and ``elapsed_time`` as arrays, ``axtree_txt``, and the raw
+keys ``dom_object``, ``axtree_object``, ``extra_element_properties``, ``screenshot``,
+``focused_element_bid``, which the env computes because the adapter declares them: :attr:`obs_keys`),
+calls the agent's own ``obs_preprocessor`` when it has one, and maps ``info`` (a dict or AgentLab's
+``AgentInfo``) to the rationale (``think``) and usage (``stats``).
+
+AgentLab agents are given as their ``AgentArgs`` (e.g. ``GenericAgentArgs``): as AgentLab does, the adapter
+calls ``set_benchmark(benchmark, demo_mode=False)`` with a BrowserGym ``Benchmark`` describing the suite
+being run (its name and its BrowserGym action set, :func:`suite_action_set`), then ``make_agent()``.
 
 Use it with ``--agent browsergym -A agent=package.module:AgentClass -A args='{"temperature": 0}'``, or pass
-``--agent package.module:AgentClass`` directly: classes with ``get_action`` and no ``act`` are wrapped
-automatically.
+``--agent package.module:AgentClass`` (or ``package.module:AGENT_ARGS_OBJECT``) directly: classes with
+``get_action`` and no ``act``, and AgentLab ``AgentArgs``, are wrapped automatically. ``-A obs_keys=``
+(empty) keeps a text-only agent on the fast path; an agent may also declare ``obs_keys`` itself.
 """
 
 from __future__ import annotations
 
+import copy
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,18 +29,21 @@ from typing import Any
 from symbiotic_gym.agent_types import AgentStep, ConfiguredAgent, Observation, TaskInfo
 from symbiotic_gym.errors import SymbioticGymError
 from symbiotic_gym.loading import import_object
+from symbiotic_gym.raw_obs import BROWSERGYM_KEYS, RAW_KEYS, obs_keys_of
 
-NOT_PROVIDED = ("axtree_object", "dom_object", "screenshot", "extra_element_properties")
+# BrowserGym's action subsets per suite: embedded and WebArena tasks use BrowserGym's WebArena set, MiniWoB++
+# BrowserGym's miniwob_all (coordinates included), the sets AgentLab's benchmarks of the same name use
+DEFAULT_ACTION_SET = "webarena"
 
 
 class _StrictObs(dict):
-    """A dict that explains, instead of a bare KeyError, which BrowserGym keys we do not provide."""
+    """A dict that explains, instead of a bare KeyError, which BrowserGym keys were not requested."""
 
     def __missing__(self, key: str) -> Any:
-        if key in NOT_PROVIDED:
+        if key in RAW_KEYS:
             raise SymbioticGymError(
-                f"This BrowserGym agent reads obs[{key!r}], which symbiotic-gym's text observation does not "
-                "provide. Use an agent configuration that reads obs['axtree_txt'] instead."
+                f"This BrowserGym agent reads obs[{key!r}], which was not requested: run it with "
+                f"-A obs_keys={key} (or obs_keys=browsergym for all of stock BrowserGym's keys)."
             )
         raise KeyError(key)
 
@@ -54,13 +65,63 @@ def to_browsergym_obs(obs: Observation) -> dict[str, Any]:
         open_pages_titles=list(obs.get("open_pages_titles", ())),
         active_page_index=np.asarray([int(obs.get("active_page_index", 0))]),
         axtree_txt=obs.get("axtree_txt", ""),
-        pruned_html="",
         last_action=obs.get("last_action", ""),
         last_action_error=obs.get("last_action_error", ""),
         elapsed_time=np.asarray([float(obs.get("elapsed_time", 0.0))]),
-        focused_element_bid="",
     )
+    for key in RAW_KEYS:
+        if key in obs:
+            out[key] = obs[key]
     return out
+
+
+def suite_action_set(suite: Any) -> tuple[str, bool]:
+    """The BrowserGym action subset a suite is run with, and whether it is multi-tab."""
+    subset = getattr(suite, "browsergym_action_set", DEFAULT_ACTION_SET)
+    return str(subset), bool(getattr(suite, "multi_tab", True))
+
+
+def make_benchmark(suite: Any) -> Any:
+    """A BrowserGym ``Benchmark`` describing ``suite`` for ``AgentArgs.set_benchmark``: its name, action set
+    and tabs (the tasks themselves are run by symbiotic-gym, so its task list is empty)."""
+    import pandas as pd
+    from browsergym.experiments.benchmark import Benchmark, HighLevelActionSetArgs
+
+    subset, multi_tab = suite_action_set(suite)
+    return Benchmark(
+        name=str(getattr(suite, "name", "embedded")),
+        high_level_action_set_args=HighLevelActionSetArgs(subsets=[subset], multiaction=False, strict=False),
+        is_multi_tab=multi_tab,
+        supports_parallel_seeds=True,
+        backends=[],
+        env_args_list=[],
+        task_metadata=pd.DataFrame({"task_name": pd.Series([], dtype=str)}),
+    )
+
+
+def offline_defaults() -> None:
+    """Point third-party agent code at the files its libraries ship, so that it runs with no network:
+    litellm's bundled model cost map (``LITELLM_LOCAL_MODEL_COST_MAP``, as :mod:`symbiotic_gym.llm.remote`
+    does) and litellm's bundled tiktoken files (``TIKTOKEN_CACHE_DIR``; AgentLab sizes its prompts with
+    tiktoken, which otherwise downloads ``cl100k_base``). Values the user set are kept."""
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    if "TIKTOKEN_CACHE_DIR" not in os.environ:
+        import importlib.util
+
+        spec = importlib.util.find_spec("litellm")
+        if spec is not None and spec.submodule_search_locations:
+            folder = os.path.join(next(iter(spec.submodule_search_locations)), "litellm_core_utils", "tokenizers")
+            if os.path.isdir(folder):
+                os.environ["TIKTOKEN_CACHE_DIR"] = folder
+
+
+def is_agent_args(obj: Any) -> bool:
+    """An AgentLab ``AgentArgs`` (an object that builds the agent with ``make_agent()``)."""
+    return (
+        not isinstance(obj, type)
+        and callable(getattr(obj, "make_agent", None))
+        and not callable(getattr(obj, "get_action", None))
+    )
 
 
 def _info_fields(info: Any) -> tuple[str, dict[str, Any]]:
@@ -74,6 +135,7 @@ def _info_fields(info: Any) -> tuple[str, dict[str, Any]]:
 
 
 def _load(spec: str) -> Any:
+    offline_defaults()
     if ":" not in spec:
         raise SymbioticGymError(f"-A agent={spec!r} must look like package.module:Class")
     try:
@@ -83,18 +145,22 @@ def _load(spec: str) -> Any:
 
 
 class BrowserGymAdapter(ConfiguredAgent):
-    """Wraps any object with ``get_action(obs) -> (action, info)`` as a symbiotic-gym agent."""
+    """Wraps a BrowserGym agent (``get_action(obs) -> (action, info)``) or AgentLab ``AgentArgs``."""
 
     @dataclass
     class Config:
-        agent: Any = ""  # package.module:Class (or a factory function), or an agent object
+        agent: Any = ""  # package.module:Class or :OBJECT (a factory, an AgentArgs), or an agent object
         args: Any = "{}"  # JSON keyword arguments for it (or a mapping)
         route: str = "cloud"  # where its model runs (for token accounting): cloud or local
+        # raw observation keys to compute: "browsergym" (stock BrowserGym's), "" (none: text-only agents),
+        # a comma list, or None: what the agent declares as obs_keys, else "browsergym"
+        obs_keys: Any = None
 
     config: Config
 
     def __init__(self, config: Any = None, /, **overrides: Any) -> None:
         super().__init__(config, **overrides)
+        offline_defaults()
         agent, args, route = self.config.agent, self.config.args, self.config.route
         if route not in ("cloud", "local"):
             raise SymbioticGymError(f"route must be cloud or local, got {route!r}")
@@ -102,12 +168,43 @@ class BrowserGymAdapter(ConfiguredAgent):
             if not agent:
                 raise SymbioticGymError("The browsergym adapter needs -A agent=package.module:Class")
             kwargs = json.loads(args) if isinstance(args, str) else dict(args)
-            agent = _load(agent)(**kwargs)
-        if not callable(getattr(agent, "get_action", None)):
-            raise SymbioticGymError(f"{type(agent).__name__} has no get_action(obs) method")
-        self.inner = agent
+            agent = _load(agent)
+            if callable(agent) and not is_agent_args(agent):
+                agent = agent(**kwargs)
+            elif kwargs:
+                raise SymbioticGymError(f"{self.config.agent} is an object, not a class: it takes no args")
+        self.agent_args: Any = None  # AgentLab AgentArgs: the agent is built per suite (set_benchmark)
+        self.inner: Any = None
+        self._suite_name: str | None = None
+        if is_agent_args(agent):
+            self.agent_args = copy.deepcopy(agent)  # set_benchmark changes its flags: not the caller's object
+        elif callable(getattr(agent, "get_action", None)):
+            self.inner = agent
+        else:
+            raise SymbioticGymError(f"{type(agent).__name__} has no get_action(obs) method (nor make_agent())")
+        declared = self.config.obs_keys
+        if declared is None:
+            declared = getattr(self.inner if self.inner is not None else self.agent_args, "obs_keys", None)
+        self.obs_keys = obs_keys_of(BROWSERGYM_KEYS if declared is None else declared)
+
+    def bind_suite(self, suite: Any) -> None:
+        """Called by the harness before each episode: an AgentArgs is told the benchmark (once per suite)
+        and builds its agent, as AgentLab's experiment loop does."""
+        name = str(getattr(suite, "name", "embedded"))
+        if self.agent_args is None or name == self._suite_name:
+            return
+        args = copy.deepcopy(self.agent_args)
+        set_benchmark = getattr(args, "set_benchmark", None)
+        if callable(set_benchmark):
+            set_benchmark(make_benchmark(suite), demo_mode=False)
+        self.inner = args.make_agent()
+        self._suite_name = name
 
     def reset(self, task: TaskInfo) -> None:
+        if self.inner is None:  # used outside the harness: the embedded suite's benchmark
+            from symbiotic_gym.suites import get_suite
+
+            self.bind_suite(get_suite(str(task.config.get("suite", "embedded")) if task.config else "embedded"))
         reset = getattr(self.inner, "reset", None)
         if callable(reset):
             reset()
@@ -125,5 +222,7 @@ class BrowserGymAdapter(ConfiguredAgent):
             "cost": float(stats.get("cost", 0.0) or 0.0),
         }
         return AgentStep(
-            str(action or ""), think, {"usage": usage, "route": self.config.route, "browsergym_stats": stats}
+            "" if action is None else str(action),
+            think,
+            {"usage": usage, "route": self.config.route, "browsergym_stats": stats},
         )

@@ -9,7 +9,10 @@ Compared with stock ``browsergym.core.env.BrowserEnv`` it keeps the same task in
 * waits for the page to settle (load state + one animation frame) instead of fixed sleeps;
 * parses actions with :mod:`symbiotic_gym.actions` (no ``exec``); any bad action becomes
   ``last_action_error`` in the next observation;
-* returns text observations (``axtree_txt``) and per-phase timings in ``info["timings"]``;
+* returns text observations (``axtree_txt``) and per-phase timings in ``info["timings"]``; BrowserGym's
+  raw keys (``dom_object``, ``axtree_object``, ``extra_element_properties``, ``screenshot``,
+  ``focused_element_bid``, ``pruned_html``) only when asked for with ``obs_keys=`` (:mod:`symbiotic_gym.raw_obs`),
+  so a text agent pays for none of them;
 * keeps the episode inside its navigation boundary (:mod:`symbiotic_gym.boundary`): the task's declared
   origins (``task.allowed_origins()``) plus ``boundary=``; the context's requests go through the env's
   boundary proxy, refused schemes (``file:``, ``chrome:`` ...) are refused by the actions and a route, and
@@ -20,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import gymnasium as gym
@@ -31,6 +34,7 @@ from symbiotic_gym.boundary import Boundary, blocked_message, refusal
 from symbiotic_gym.browser import shared_browser
 from symbiotic_gym.errors import BrowserCrashedError
 from symbiotic_gym.observation import AXSnapshot, AXTreeExtractor
+from symbiotic_gym.raw_obs import empty_raw, extract_raw, obs_keys_of, raw_spaces
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +60,7 @@ class WebEnv(gym.Env):
         headless: bool = True,
         boundary: Boundary | None = None,
         enforce_boundary: bool = True,
+        obs_keys: Iterable[str] | str | None = (),
     ) -> None:
         super().__init__()
         self.task_entrypoint = task_entrypoint
@@ -66,6 +71,8 @@ class WebEnv(gym.Env):
         self.settle_timeout_ms = settle_timeout_ms
         self.viewport = dict(viewport or DEFAULT_VIEWPORT)
         self.headless = headless
+        self.obs_keys = obs_keys_of(obs_keys)  # BrowserGym's raw keys to add to each observation
+        self._raw_s = 0.0  # time the last observation spent on them
         self.extra_boundary = boundary  # origins added to the task's own
         self.enforce_boundary = enforce_boundary  # False: no proxy (local schemes stay refused)
         self.boundary: Boundary | None = None  # this episode's, set at reset
@@ -97,6 +104,7 @@ class WebEnv(gym.Env):
                 "chat_messages": gym.spaces.Sequence(AnyDict()),
                 "step": gym.spaces.Discrete(1 << 20),
                 "elapsed_time": Float(),
+                **raw_spaces(self.obs_keys),
             }
         )
         self.action_space = Unicode()
@@ -194,6 +202,7 @@ class WebEnv(gym.Env):
                 "settle": t4 - t3,
                 "observe": t5 - t4,
                 "total": t5 - t0,
+                **self._raw_timing(),
             },
         }
         return obs, info
@@ -252,6 +261,7 @@ class WebEnv(gym.Env):
                 "validate": t4 - t3,
                 "observe": t5 - t4,
                 "total": t5 - t0,
+                **self._raw_timing(),
             },
         }
         return obs, float(reward), bool(done), truncated, info
@@ -397,16 +407,25 @@ class WebEnv(gym.Env):
         except Exception:
             pass  # navigation in flight destroyed the context; extraction below retries
 
+    def _raw_timing(self) -> dict[str, float]:
+        return {"observe_raw": self._raw_s} if self.obs_keys else {}
+
     def _observe(self) -> dict[str, Any]:
+        raw: dict[str, Any] = {}
         for attempt in range(3):
             try:
                 self.snapshot = self._extractor.extract(self.page)
+                if self.obs_keys:
+                    t0 = time.perf_counter()
+                    raw = extract_raw(self.page, self.obs_keys)
+                    self._raw_s = time.perf_counter() - t0
                 break
             except Exception as err:
                 if attempt == 2:
                     # say what failed: a page still navigating and a broken extractor look alike otherwise
                     log.warning("observation of %s failed after 3 attempts", _url(self.page), exc_info=True)
                     self.snapshot = AXSnapshot(text="")
+                    raw = empty_raw(self.obs_keys)
                     what = f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}".rstrip(": ")
                     self._last_error = self._last_error or (
                         f"The page could not be read after 3 attempts ({what}); it may still have been loading."
@@ -430,6 +449,7 @@ class WebEnv(gym.Env):
             "chat_messages": tuple(dict(m) for m in self.chat_messages),
             "step": self._steps,
             "elapsed_time": time.time() - self._start,
+            **raw,
         }
 
 

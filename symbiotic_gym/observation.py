@@ -23,10 +23,24 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+# iframes get letter ids ('a' ... 'z', 'bA' ...) as in BrowserGym, whose marking script descends into a frame
+# only through a letter id (symbiotic_gym.raw_obs hands it window.__sgFrameId)
 MARK_JS = """() => {
+  if (!window.__sgFrameId) {
+    let k = 0;
+    window.__sgFrameId = () => {
+      const letters = 'abcdefghijklmnopqrstuvwxyz';
+      let id = letters[k % 26], m = Math.floor(k / 26);
+      while (m > 0) { id += letters[(m - 1) % 26].toUpperCase(); m = Math.floor((m - 1) / 26); }
+      k++;
+      return id;
+    };
+  }
   let n = window.__sgNextBid || 0;
   for (const el of document.querySelectorAll('*')) {
-    if (!el.hasAttribute('bid')) el.setAttribute('bid', String(n++));
+    if (el.hasAttribute('bid')) continue;
+    const tag = el.tagName.toLowerCase();
+    el.setAttribute('bid', tag === 'iframe' || tag === 'frame' ? window.__sgFrameId() : String(n++));
   }
   window.__sgNextBid = n;
   return n;

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from symbiotic_gym.agent import Agent, AgentStep
+from symbiotic_gym.errors import SymbioticGymError
 from symbiotic_gym.runner.records import SCHEMA_VERSION
 from symbiotic_gym.suites import Suite, TaskMeta
 
@@ -81,6 +82,24 @@ def _count_blocked(record: dict[str, Any], info: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _make_env(suite: Suite, task_id: str, max_steps: int, agent: Agent) -> Any:
+    """The suite's env for this task, with the raw observation keys the agent declares (``obs_keys``)."""
+    from symbiotic_gym.raw_obs import obs_keys_of
+
+    keys = obs_keys_of(getattr(agent, "obs_keys", ()) or ())
+    if not keys:
+        return suite.make_env(task_id, max_steps=max_steps)
+    try:
+        return suite.make_env(task_id, max_steps=max_steps, obs_keys=keys)
+    except TypeError as err:
+        if "obs_keys" not in str(err):
+            raise
+        raise SymbioticGymError(
+            f"The agent reads {', '.join(keys)}, but suite {getattr(suite, 'name', suite)!r} builds its envs "
+            "without obs_keys= (text observations only)."
+        ) from err
+
+
 def run_episode(
     agent: Agent,
     agent_name: str,
@@ -116,7 +135,7 @@ def run_episode(
         if on_step:
             on_step(0)
         t0 = time.perf_counter()
-        env = suite.make_env(task_id, max_steps=max_steps)
+        env = _make_env(suite, task_id, max_steps, agent)
         obs, info = env.reset(seed=seed)
         env_total += time.perf_counter() - t0
         record["reset_s"] = info["timings"]["total"]
@@ -126,6 +145,9 @@ def run_episode(
         _count_blocked(record, info)
         record["site_urls"] = suite.site_urls()
         try:
+            bind_suite = getattr(agent, "bind_suite", None)  # optional: agents that adapt to the suite
+            if callable(bind_suite):
+                bind_suite(suite)
             agent.reset(suite.task_info(task_id))
         except Exception as err:
             raise AgentFailure(f"{type(err).__name__} in agent.reset: {err}") from err

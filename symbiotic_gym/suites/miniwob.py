@@ -126,6 +126,8 @@ class MiniwobSuite:
 
     name = "miniwob"
     eval_mode = "stock"
+    browsergym_action_set = "miniwob_all"  # BrowserGym's MiniWoB++ action set (coordinates included)
+    multi_tab = False
 
     def __init__(self, options: SuiteOptions | None = None) -> None:
         self.options = options or SuiteOptions()
@@ -158,7 +160,7 @@ class MiniwobSuite:
     def origins(self, task_id: str) -> list[str]:
         return miniwob_origins()
 
-    def make_env(self, task_id: str, *, max_steps: int) -> WebEnv:
+    def make_env(self, task_id: str, *, max_steps: int, obs_keys: tuple[str, ...] = ()) -> WebEnv:
         from symbiotic_gym.env import WebEnv
 
         ensure_miniwob_url()
@@ -169,6 +171,7 @@ class MiniwobSuite:
             max_steps=max_steps,
             viewport={"width": 500, "height": 400},
             boundary=self.options.extra_boundary(),
+            obs_keys=obs_keys,
         )
 
     def eval_config(self, task_id: str) -> dict[str, Any]:

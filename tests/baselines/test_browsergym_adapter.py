@@ -39,7 +39,7 @@ class SearchThenAnswer:
 
 class NeedsScreenshot:
     def get_action(self, obs):
-        return obs["screenshot"], {}
+        return "noop(0)", {"think": repr(obs["screenshot"].shape)}
 '''
 
 
@@ -64,10 +64,25 @@ def test_named_adapter_with_json_args(bg_module) -> None:
     assert agent.inner.answer == "x"
 
 
-def test_unsupported_observation_key_is_explained(bg_module) -> None:
-    agent = make_agent("bg_style_agent:NeedsScreenshot")
+def test_unrequested_observation_key_is_explained(bg_module) -> None:
+    agent = make_agent("browsergym", {"agent": "bg_style_agent:NeedsScreenshot", "obs_keys": ""})
+    assert agent.obs_keys == ()
     record, _ = run_episode(agent, "bg", "shop.product_price.0", max_steps=2, seed=0)
-    assert "obs['screenshot']" in record["error"]
+    assert "obs['screenshot']" in record["error"] and "obs_keys=screenshot" in record["error"]
+
+
+def test_browsergym_agents_get_stock_browsergym_keys_by_default(bg_module) -> None:
+    agent = make_agent("bg_style_agent:NeedsScreenshot")
+    assert agent.obs_keys == (
+        "dom_object",
+        "axtree_object",
+        "extra_element_properties",
+        "screenshot",
+        "focused_element_bid",
+    )
+    record, steps = run_episode(agent, "bg", "shop.product_price.0", max_steps=1, seed=0)
+    assert record["error"] is None
+    assert steps[0]["rationale"] == "(720, 1280, 3)"  # the viewport, as an RGB array
 
 
 def test_objects_without_any_agent_method_are_refused(bg_module) -> None:

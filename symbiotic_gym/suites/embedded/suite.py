@@ -19,6 +19,8 @@ class EmbeddedSuite(SuiteHooks):
 
     name = "embedded"
     eval_mode = "stock"
+    browsergym_action_set = "webarena"  # the BrowserGym action set third-party agents are given
+    multi_tab = True
 
     def __init__(self, options: SuiteOptions | None = None) -> None:
         self.options = options or SuiteOptions()
@@ -62,10 +64,12 @@ class EmbeddedSuite(SuiteHooks):
 
         return [f"http://{SITE_HOSTS[name]}" for name in self.meta(task_id).sites]
 
-    def make_env(self, task_id: str, *, max_steps: int) -> WebEnv:
+    def make_env(self, task_id: str, *, max_steps: int, obs_keys: tuple[str, ...] = ()) -> WebEnv:
         from symbiotic_gym.suites.embedded.envs import make_embedded_env
 
-        return make_embedded_env(task_id, max_steps=max_steps, boundary=self.options.extra_boundary())
+        return make_embedded_env(
+            task_id, max_steps=max_steps, boundary=self.options.extra_boundary(), obs_keys=obs_keys
+        )
 
     def eval_config(self, task_id: str) -> dict[str, Any]:
         from symbiotic_gym.suites.embedded.tasks import PLACEHOLDERS, get_task

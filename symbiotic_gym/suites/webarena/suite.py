@@ -20,6 +20,8 @@ class WebArenaSuite:
     """WebArena's 812 tasks (all in its test split), scored as ``options`` say (mode, judge, N/A hint)."""
 
     name = "webarena"
+    browsergym_action_set = "webarena"  # BrowserGym's WebArena action set, as AgentLab's webarena benchmark
+    multi_tab = True
 
     def __init__(self, options: SuiteOptions | None = None) -> None:
         self.options = options or SuiteOptions()
@@ -65,7 +67,7 @@ class WebArenaSuite:
 
         return site_origins()
 
-    def make_env(self, task_id: str, *, max_steps: int) -> WebEnv:
+    def make_env(self, task_id: str, *, max_steps: int, obs_keys: tuple[str, ...] = ()) -> WebEnv:
         from symbiotic_gym.env import WebEnv
         from symbiotic_gym.suites.webarena.task import WebArenaTask
 
@@ -82,6 +84,7 @@ class WebArenaSuite:
             action_timeout_ms=10000,
             settle_timeout_ms=10000,
             boundary=self.options.extra_boundary(),
+            obs_keys=obs_keys,
         )
 
     def eval_config(self, task_id: str) -> dict[str, Any]:
