@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,8 @@ th{background:#eee}.pass{color:#137333;font-weight:bold}.fail{color:#b3261e;font
 .err{color:#b3261e}pre{white-space:pre-wrap;background:#f6f6f6;padding:6px;max-height:24em;overflow:auto}
 section.episode{border-top:2px solid #888;margin-top:1.5em;padding-top:.5em}
 .step{margin:.6em 0 .6em 1em;border-left:3px solid #ddd;padding-left:.8em}.route{font-size:.85em;color:#555}
+img.shot{float:right;max-width:45%;margin:0 0 .5em 1em;border:1px solid #ccc}
+.step::after{content:"";display:block;clear:both}
 """
 
 
@@ -45,7 +48,8 @@ def outcome_badge(rec: dict[str, Any]) -> str:
     return "<span class='pass'>pass</span>" if rec.get("success") else "<span class='fail'>fail</span>"
 
 
-def render_step(s: dict[str, Any]) -> str:
+def render_step(s: dict[str, Any], images: str = "") -> str:
+    """One step; ``images``: the path from the report to the run directory (for saved screenshots)."""
     meta = s.get("meta") if isinstance(s.get("meta"), dict) else {}
     usage = meta.get("usage") or {}
     tokens = f", tokens {usage.get('tokens_in', 0)}→{usage.get('tokens_out', 0)}" if usage else ""
@@ -58,6 +62,12 @@ def render_step(s: dict[str, Any]) -> str:
     ]
     if s.get("last_action_error"):
         parts.append(f"<div class='err'>error shown to the agent: {e(s['last_action_error'])}</div>")
+    if s.get("screenshot"):
+        src = f"{images}/{s['screenshot']}" if images else str(s["screenshot"])
+        parts.append(
+            f"<a href='{e(src)}'><img class='shot' src='{e(src)}' alt='what the agent saw at step "
+            f"{e(s.get('step'))}' loading='lazy'></a>"
+        )
     parts.append(f"<details><summary>observation ({len(obs):,} characters)</summary><pre>{e(excerpt)}</pre></details>")
     if s.get("rationale"):
         parts.append(f"<div>rationale: {e(s['rationale'])}</div>")
@@ -70,7 +80,7 @@ def render_step(s: dict[str, Any]) -> str:
     return "".join(parts)
 
 
-def render_episode(rec: dict[str, Any], steps: list[dict[str, Any]]) -> str:
+def render_episode(rec: dict[str, Any], steps: list[dict[str, Any]], images: str = "") -> str:
     tid = rec["task_id"]
     parts = [
         f"<section class='episode' id='{e(tid)}' data-task='{e(tid)}'>",
@@ -85,7 +95,7 @@ def render_episode(rec: dict[str, Any], steps: list[dict[str, Any]]) -> str:
             parts.append(f"<details><summary>traceback</summary><pre>{e(rec['traceback'])}</pre></details>")
     for prev in rec.get("previous_attempts") or []:
         parts.append(f"<p class='err'>retried after: {e(prev)}</p>")
-    parts += [render_step(s) for s in steps]
+    parts += [render_step(s, images) for s in steps]
     details = rec.get("eval_details")
     parts.append(
         f"<p><b>Evaluation:</b> {e(rec.get('eval_status'))} (mode {e(rec.get('eval_mode'))}), "
@@ -100,7 +110,8 @@ def render_episode(rec: dict[str, Any], steps: list[dict[str, Any]]) -> str:
     return "".join(parts)
 
 
-def render_report(root: Path) -> str:
+def render_report(root: Path, out_dir: Path | None = None) -> str:
+    """The report's HTML; ``out_dir``: where it will be written (saved screenshots are linked from there)."""
     from symbiotic_gym.runner.results import load_run
     from symbiotic_gym.runner.summary import summarize
     from symbiotic_gym.trajectory import RunDir
@@ -138,7 +149,9 @@ def render_report(root: Path) -> str:
         f"</thead><tbody>{index}</tbody></table>",
     ]
     rd = RunDir(root)
-    body = [render_episode(r, rd.trajectory(r["task_id"])) for r in run.results]
+    images = os.path.relpath(root.resolve(), (out_dir or root).resolve()) if out_dir else ""
+    images = "" if images == "." else images
+    body = [render_episode(r, rd.trajectory(r["task_id"]), images) for r in run.results]
     return "".join(head + body) + "</body></html>\n"
 
 
@@ -146,12 +159,13 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from symbiotic_gym.errors import SymbioticGymError
 
+    out = Path(args.output) if args.output else Path(args.run) / "report.html"
     try:
-        text = render_report(Path(args.run))
+        text = render_report(Path(args.run), out.parent)
     except SymbioticGymError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    out = Path(args.output) if args.output else Path(args.run) / "report.html"
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
     print(f"wrote {out} ({len(text) / 1024:.0f} kB); open file://{out.resolve()}")
     return 0

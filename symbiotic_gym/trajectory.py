@@ -123,8 +123,20 @@ class RunDir:
             os.fsync(fh.fileno())
 
     def write_trajectory(self, task_id: str, steps: Iterable[dict[str, Any]]) -> Path:
+        """Write ``trajectories/TASK.jsonl``; a step's ``screenshot_jpeg`` bytes go to
+        ``trajectories/TASK/step-NNN.jpg``, and the step keeps that path (relative to the run) as ``screenshot``."""
         path = self.traj_dir / f"{task_id}.jsonl"
-        atomic_write_text(path, "".join(json.dumps(s, sort_keys=True, default=str) + "\n" for s in steps))
+        lines = []
+        for s in steps:
+            s = dict(s)
+            jpeg = s.pop("screenshot_jpeg", None)
+            if jpeg:
+                image = self.traj_dir / task_id / f"step-{int(s.get('step', 0)):03d}.jpg"
+                image.parent.mkdir(parents=True, exist_ok=True)
+                image.write_bytes(jpeg)
+                s["screenshot"] = image.relative_to(self.root).as_posix()
+            lines.append(json.dumps(s, sort_keys=True, default=str) + "\n")
+        atomic_write_text(path, "".join(lines))
         return path
 
     def trajectory(self, task_id: str) -> list[dict[str, Any]]:

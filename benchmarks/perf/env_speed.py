@@ -12,6 +12,10 @@
 Measured per episode: reset (for stock: constructing the env + reset), one step (click a category link,
 which navigates, + the new observation), and the embedded site's database reset. Medians, p90 and
 means are printed and saved as JSON with the machine and package versions.
+
+Then the cost of each raw BrowserGym observation key (``obs_keys=``, :mod:`symbiotic_gym.raw_obs`), alone
+and all of stock BrowserGym's together: the same step with the key requested, and the time spent computing
+it (``info["timings"]["observe_raw"]``) -- what an agent pays per step for reading it.
 """
 
 from __future__ import annotations
@@ -57,6 +61,29 @@ def bench_ours(task_id: str, episodes: int, boundary: bool = True) -> dict[str, 
     return {"reset_s": _stats(resets), "step_s": _stats(steps), "site_reset_s": _stats(site)}
 
 
+def bench_keys(task_id: str, episodes: int) -> dict[str, Any]:
+    """Step time and raw-key extraction time with each key alone, and with stock BrowserGym's set."""
+    from symbiotic_gym.raw_obs import BROWSERGYM_KEYS, RAW_KEYS
+    from symbiotic_gym.suites.embedded.envs import make_embedded_env
+
+    out: dict[str, Any] = {}
+    for name, keys in [*((k, (k,)) for k in RAW_KEYS), ("browsergym (all 5 stock keys)", BROWSERGYM_KEYS)]:
+        env = make_embedded_env(task_id, obs_keys=keys)
+        env.reset(seed=0)
+        steps, raw = [], []
+        for _ in range(episodes):
+            obs, _ = env.reset(seed=0)
+            bid = LINK.search(obs["axtree_txt"]).group(1)
+            t = time.perf_counter()
+            obs, _, _, _, info = env.step(f"click('{bid}')")
+            steps.append(time.perf_counter() - t)
+            raw.append(info["timings"]["observe_raw"])
+            assert all(k in obs for k in keys) and not obs["last_action_error"]
+        env.close()
+        out[name] = {"step_s": _stats(steps), "key_s": _stats(raw)}
+    return out
+
+
 def bench_stock(task_id: str, episodes: int, pre_observation_delay: float) -> dict[str, Any]:
     from browsergym.core.env import BrowserEnv
     from browsergym.utils.obs import flatten_axtree_to_str
@@ -93,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--episodes", type=int, default=10)
     p.add_argument("--stock-episodes", type=int, default=5)
     p.add_argument("--out", default="runs/perf/env_speed.json")
+    p.add_argument("--no-keys", action="store_true", help="skip the per-key costs")
     args = p.parse_args(argv)
     from symbiotic_gym.runner.environment import environment_info
 
@@ -112,9 +140,24 @@ def main(argv: list[str] | None = None) -> int:
         f"speed-up vs stock: reset x{stock['reset_s']['median'] / ours['reset_s']['median']:.1f}, "
         f"step x{stock['step_s']['median'] / ours['step_s']['median']:.1f}"
     )
+    tuned = results["stock-tuned"]
+    print(
+        f"speed-up vs stock-tuned: reset x{tuned['reset_s']['median'] / ours['reset_s']['median']:.1f}, "
+        f"step x{tuned['step_s']['median'] / ours['step_s']['median']:.1f}"
+    )
+    keys = {} if args.no_keys else bench_keys(args.task, args.episodes)
+    if keys:
+        text_step = ours["step_s"]["median"]
+        print(f"\nper-key cost (text-only step: {text_step:.3f} s median); seconds, median / p90")
+        print(f"{'obs_keys':30s} {'step':>15s} {'key itself':>15s} {'extra':>8s}")
+        for name, r in keys.items():
+            cells = [f"{r[k]['median']:.3f} / {r[k]['p90']:.3f}" for k in ("step_s", "key_s")]
+            extra = r["step_s"]["median"] - text_step
+            print(f"{name:30s} {cells[0]:>15s} {cells[1]:>15s} {extra:+8.3f}")
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"task": args.task, "results": results, "environment": environment_info()}, indent=2))
+    payload = {"task": args.task, "results": results, "keys": keys, "environment": environment_info()}
+    out.write_text(json.dumps(payload, indent=2))
     print(f"saved {out}")
     return 0
 

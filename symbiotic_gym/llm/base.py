@@ -10,7 +10,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 from symbiotic_gym.errors import SymbioticGymError
 
-Message = dict[str, str]
+Message = dict[str, Any]  # {"role", "content"}: content is text, or a list of parts (text and image_url)
 Route = Literal["local", "cloud"]
 
 
@@ -114,11 +114,66 @@ def request_key(model: str, messages: Sequence[Message], **params: Any) -> str:
     """
     payload = {
         "model": split_spec(model)[0],
-        "messages": [{"role": m["role"], "content": m["content"]} for m in messages],
+        "messages": digest_messages(messages),
         "params": {k: (list(v) if isinstance(v, tuple) else v) for k, v in sorted(params.items())},
     }
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+# --- message content: text, or OpenAI-style parts [{"type": "text", "text"}, {"type": "image_url", ...}] ---
+def content_text(content: Any) -> str:
+    """The text of a message's content (the text parts joined by newlines; images left out)."""
+    if isinstance(content, list):
+        return "\n".join(str(p.get("text", "")) for p in content if p.get("type") == "text")
+    return str(content)
+
+
+def image_urls(content: Any) -> list[str]:
+    """The image URLs (``data:image/...;base64,...``) of a message's content."""
+    if not isinstance(content, list):
+        return []
+    return [_image_url(p) for p in content if p.get("type") == "image_url"]
+
+
+def has_images(messages: Sequence[Message]) -> bool:
+    return any(image_urls(m.get("content")) for m in messages)
+
+
+def _image_url(part: dict[str, Any]) -> str:
+    url = part.get("image_url")
+    return str(url.get("url", "") if isinstance(url, dict) else url or "")
+
+
+def digest_content(content: Any) -> Any:
+    """Content with each image replaced by the SHA-256 of its URL: what cache keys, cache files and audit
+    logs hold (the same screenshot gives the same key; megabytes of base64 are not stored per request)."""
+    if not isinstance(content, list):
+        return content
+    out = []
+    for p in content:
+        if p.get("type") == "image_url":
+            out.append({"type": "image", "sha256": hashlib.sha256(_image_url(p).encode("utf-8")).hexdigest()})
+        else:
+            out.append(dict(p))
+    return out
+
+
+def digest_messages(messages: Sequence[Message]) -> list[dict[str, Any]]:
+    return [{"role": m["role"], "content": digest_content(m["content"])} for m in messages]
+
+
+def _check_parts(content: list[Any], where: str) -> list[dict[str, Any]]:
+    parts = []
+    for j, p in enumerate(content):
+        kind = p.get("type") if isinstance(p, dict) else None
+        if kind == "text" and isinstance(p.get("text"), str):
+            parts.append({"type": "text", "text": p["text"]})
+        elif kind == "image_url" and _image_url(p).startswith(("data:image/", "http://", "https://")):
+            parts.append(dict(p))
+        else:
+            raise LLMError(f"{where}[{j}] must be a text part or an image_url part with an image URL, got {p!r:.80}")
+    return parts
 
 
 def check_messages(messages: Sequence[Message]) -> list[Message]:
@@ -129,7 +184,11 @@ def check_messages(messages: Sequence[Message]) -> list[Message]:
             raise LLMError(f"messages[{i}] must be a dict with 'role' and 'content', got {m!r:.80}")
         if m["role"] not in ("system", "user", "assistant"):
             raise LLMError(f"messages[{i}]['role'] must be system, user or assistant, got {m['role']!r}")
-        out.append({"role": m["role"], "content": str(m["content"])})
+        content = m["content"]
+        if isinstance(content, list):
+            out.append({"role": m["role"], "content": _check_parts(content, f"messages[{i}]['content']")})
+        else:
+            out.append({"role": m["role"], "content": str(content)})
     if not out:
         raise LLMError("messages is empty")
     return out

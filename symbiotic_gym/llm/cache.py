@@ -23,7 +23,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from symbiotic_gym.llm.base import LLM, Completion, LLMError, Message, Route, check_messages, request_key
+from symbiotic_gym.llm.base import (
+    LLM,
+    Completion,
+    LLMError,
+    Message,
+    Route,
+    check_messages,
+    content_text,
+    digest_messages,
+    request_key,
+)
 from symbiotic_gym.trajectory import atomic_write_json
 
 CACHE_MODES = ("off", "record", "replay", "replay-strict")
@@ -124,7 +134,7 @@ class RecordReplayLLM:
             return [Completion.from_dict({**c, "cached": True}) for c in entries[index]]
         if self.mode == "replay-strict":
             self.misses += 1
-            last = msgs[-1]["content"][-300:]
+            last = content_text(msgs[-1]["content"])[-300:]
             raise CacheMissError(
                 f"replay-strict: no recorded answer for model {self.model!r} (request {key[:12]}, occurrence "
                 f"{index}) in {self.dir}. Record it first with --llm-cache-mode record. End of the prompt: {last!r}"
@@ -132,7 +142,8 @@ class RecordReplayLLM:
         self.misses += 1
         answers = self.inner.complete(msgs, n=n, temperature=temperature, max_tokens=max_tokens, stop=stop)
         with self._lock:
-            stored = self._load(key) or {"key": key, "model": self.model, "request": {"messages": msgs, **params}}
+            request = {"messages": digest_messages(msgs), **params}
+            stored = self._load(key) or {"key": key, "model": self.model, "request": request}
             entries = stored.setdefault("entries", [])
             record = [c.to_dict() for c in answers]
             if index < len(entries):

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from symbiotic_gym.llm.base import Completion, LLMError, Message, Route, check_messages
+from symbiotic_gym.llm.base import Completion, LLMError, Message, Route, check_messages, has_images
 
 BUNDLED_NAME = "SmolLM2-135M-Instruct"
 BUNDLED_ALIASES = ("local", "smollm2", "smollm2-135m", BUNDLED_NAME.lower())
@@ -204,6 +204,11 @@ class TransformersLLM:
         import torch
 
         msgs = check_messages(messages)
+        if has_images(msgs):
+            raise LLMError(
+                f"{self.model} is a text-only model and was sent an image (a screenshot). Give the vision agent "
+                "a multimodal model, e.g. --large-model openai/gpt-4o (recorded runs replay with --llm-cache)."
+            )
         prefill = msgs[-1]["role"] == "assistant"  # continue a started answer ("Action: ...")
         ids, truncated = self._encode(msgs, max_tokens, prefill)
         ids = ids.to(self.device)

@@ -182,6 +182,26 @@ def spec_for(role_or_spec: str) -> str:
     return role_or_spec
 
 
+def sees_images(role_or_spec: str) -> bool | None:
+    """Whether a role's or spec's model takes images: False for in-process models (text-only), litellm's
+    answer for models in its cost map, None when unknown (a self-hosted server: it is tried)."""
+    spec = spec_for(role_or_spec)
+    if spec in _custom:
+        return getattr(_custom[spec](), "vision", None)
+    if is_local_spec(spec):
+        return False
+    from symbiotic_gym.llm.remote import import_litellm
+
+    litellm = import_litellm()
+    model = split_spec(spec)[0]
+    if model not in litellm.model_cost and model.split("/", 1)[-1] not in litellm.model_cost:
+        return None
+    try:
+        return bool(litellm.supports_vision(model))
+    except Exception:
+        return None
+
+
 def get_llm(role_or_spec: str) -> LLM:
     """The run's model for a role (``large``/``small``) or a spec, built once per process and cached."""
     spec = spec_for(role_or_spec)

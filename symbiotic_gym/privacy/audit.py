@@ -26,19 +26,25 @@ def request_hash(messages: Sequence[Any]) -> str:
 
 
 def audit_entry(messages: Sequence[Any], model: str) -> dict[str, Any]:
+    from symbiotic_gym.llm.base import content_text, digest_messages, image_urls
     from symbiotic_gym.llm.cache import SCOPE
     from symbiotic_gym.privacy.detector import default_detector
     from symbiotic_gym.privacy.redact import redact_obj
 
-    texts = [str(m.get("content", "")) for m in messages if isinstance(m, dict)]
-    return {
+    msgs = [m for m in messages if isinstance(m, dict)]
+    texts = [content_text(m.get("content", "")) for m in msgs]
+    entry = {
         "episode": SCOPE.name,
         "model": model,
         "sha256": request_hash(messages),
         "findings": default_detector().types(texts),
-        "redacted": redact_obj(list(messages)),
+        "redacted": redact_obj(digest_messages(msgs)),  # images as their hashes
         "time": dt.datetime.now().isoformat(timespec="seconds"),
     }
+    images = sum(len(image_urls(m.get("content"))) for m in msgs)
+    if images:  # pixels are not scanned by the text detector: say that they went out
+        entry["images"] = images
+    return entry
 
 
 def append_entry(path: str | Path, entry: dict[str, Any]) -> None:

@@ -101,6 +101,10 @@ class RunConfig:
         },
     )
     na_hint: bool = field(default=False, metadata={"help": "WebArena: tell the agent it may answer N/A"})
+    save_screenshots: bool = field(
+        default=False,
+        metadata={"help": "save what the agent saw at each step as a JPEG (trajectories/TASK/step-NNN.jpg)"},
+    )
     allow_origins: str | list[str] | None = field(
         default=None,
         metadata={
@@ -228,3 +232,4 @@ class WorkerSpec:
     step_timeout: float | None = None
     episode_timeout: float | None = None
     retries: int = 2
+    save_screenshots: bool = False

@@ -173,6 +173,7 @@ def prepare(config: RunConfig, emit: Any) -> tuple[RunDir, dict[str, Any], Worke
         "eval_mode": config.eval_mode,
         "judge": config.judge_model,
         "na_hint": config.na_hint,
+        "save_screenshots": config.save_screenshots,
         # the navigation boundary: each task's own sites (declared by the suite's task) plus these
         "boundary": {"extra_origins": list(config.origins()), "task_origins": _task_origins(suite, task_ids)},
         "execution": {
@@ -225,6 +226,7 @@ def prepare(config: RunConfig, emit: Any) -> tuple[RunDir, dict[str, Any], Worke
         step_timeout=config.step_timeout or None,
         episode_timeout=config.episode_timeout or None,
         retries=config.retries,
+        save_screenshots=config.save_screenshots,
     )
     return run_dir, record, spec, task_ids
 

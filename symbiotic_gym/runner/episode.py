@@ -82,11 +82,12 @@ def _count_blocked(record: dict[str, Any], info: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _make_env(suite: Suite, task_id: str, max_steps: int, agent: Agent) -> Any:
-    """The suite's env for this task, with the raw observation keys the agent declares (``obs_keys``)."""
+def _make_env(suite: Suite, task_id: str, max_steps: int, agent: Agent, extra: tuple[str, ...] = ()) -> Any:
+    """The suite's env for this task, with the raw observation keys the agent declares (``obs_keys``) and
+    ``extra`` ones the harness needs (the screenshot it saves)."""
     from symbiotic_gym.raw_obs import obs_keys_of
 
-    keys = obs_keys_of(getattr(agent, "obs_keys", ()) or ())
+    keys = obs_keys_of((*(getattr(agent, "obs_keys", ()) or ()), *extra))
     if not keys:
         return suite.make_env(task_id, max_steps=max_steps)
     try:
@@ -109,11 +110,14 @@ def run_episode(
     seed: int,
     suite: Suite | str = "embedded",
     on_step: Callable[[int], None] | None = None,
+    save_screenshots: bool = False,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """One episode; returns (result record, trajectory steps).
 
     Agent and env failures become the record's ``error`` (with ``error_kind`` agent, env or browser) and
     never propagate. ``on_step(n)`` is called before step ``n`` (0 = reset): the worker's heartbeat.
+    ``save_screenshots``: each step carries what the agent saw as JPEG bytes (``screenshot_jpeg``), which
+    :meth:`~symbiotic_gym.trajectory.RunDir.write_trajectory` writes to files.
     ``suite`` is a Suite or a suite name. The episode uses the LLM layer as configured: to log cloud
     requests as a run does, build the agent after ``llm.configure(cloud_wrapper=audit.cloud_wrapper(path))``,
     or call :func:`symbiotic_gym.runner.run`, which does it.
@@ -135,7 +139,7 @@ def run_episode(
         if on_step:
             on_step(0)
         t0 = time.perf_counter()
-        env = _make_env(suite, task_id, max_steps, agent)
+        env = _make_env(suite, task_id, max_steps, agent, ("screenshot",) if save_screenshots else ())
         obs, info = env.reset(seed=seed)
         env_total += time.perf_counter() - t0
         record["reset_s"] = info["timings"]["total"]
@@ -195,6 +199,10 @@ def run_episode(
                     "env_timings": info.get("timings", {}),
                 }
             )
+            if save_screenshots and getattr(prev_obs.get("screenshot"), "size", 0):
+                from symbiotic_gym.screenshots import encode_jpeg
+
+                steps[-1]["screenshot_jpeg"] = encode_jpeg(prev_obs["screenshot"])
             record["steps"] = n
             if terminated or truncated:
                 record["terminated"], record["truncated"] = bool(terminated), bool(truncated)

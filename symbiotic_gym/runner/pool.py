@@ -78,6 +78,7 @@ class EpisodeRunner:
             seed=self.spec.seed,
             suite=self.suite,
             on_step=on_step,
+            save_screenshots=self.spec.save_screenshots,
         )
         return Outcome(task_id, record, steps)
 
