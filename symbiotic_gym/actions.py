@@ -105,8 +105,54 @@ def _modifiers(modifiers: list[str]) -> list[str]:
     return list(modifiers)
 
 
+# Where to click an element, if it can be clicked right now: found by bid in the page, enabled, visible,
+# and the topmost element at its centre (scrolled into view first). One evaluation in the page; the click is
+# then a mouse click at that point. Anything else (not found, hidden, covered, disabled, in a frame) takes
+# Playwright's locator path, which waits for the element and explains what blocks it; so does a form's
+# submit button, whose navigation Chromium starts a task later (Playwright waits for it). The fast path
+# skips the locator's per-document script injection and its two-frame stability wait: ~0.1 s a click here.
+CLICK_POINT_JS = """bid => {
+  const el = document.querySelector(`[bid="${CSS.escape(bid)}"]`);
+  if (!el || el.disabled || el.getAttribute('aria-disabled') === 'true') return null;
+  const submitter = el.closest('button, input[type=submit], input[type=image]');
+  if (submitter && submitter.form && (submitter.type === 'submit' || submitter.type === 'image')) return null;
+  const style = getComputedStyle(el);
+  if (style.visibility === 'hidden' || style.pointerEvents === 'none') return null;
+  let r = el.getBoundingClientRect();
+  if (r.width < 1 || r.height < 1) return null;
+  if (r.bottom < 0 || r.right < 0 || r.top > innerHeight || r.left > innerWidth) {
+    el.scrollIntoView({block: 'center', inline: 'center'});
+    r = el.getBoundingClientRect();
+  }
+  const x = r.left + r.width / 2, y = r.top + r.height / 2;
+  if (x < 0 || y < 0 || x > innerWidth || y > innerHeight) return null;
+  const hit = document.elementFromPoint(x, y);
+  return hit !== null && (hit === el || el.contains(hit)) ? [x, y] : null;
+}"""
+
+
+def _click_point(ctx: ActionContext, bid: str) -> tuple[float, float] | None:
+    try:
+        point = ctx.page.evaluate(CLICK_POINT_JS, bid)
+    except Exception:
+        return None
+    return (float(point[0]), float(point[1])) if point else None
+
+
 def _click(ctx: ActionContext, bid: str, button: str = "left", modifiers: list[str] | None = None) -> None:
-    ctx.element(bid).click(button=_button(button), modifiers=_modifiers(modifiers or []), timeout=_timeout(ctx))
+    button, mods = _button(button), _modifiers(modifiers or [])
+    point = _click_point(ctx, bid)
+    if point is None:
+        ctx.element(bid).click(button=button, modifiers=mods, timeout=_timeout(ctx))
+        return
+    keyboard = ctx.page.keyboard
+    for m in mods:
+        keyboard.down(m)
+    try:
+        ctx.page.mouse.click(point[0], point[1], button=button)  # a navigation it starts: the env's settle
+    finally:
+        for m in reversed(mods):
+            keyboard.up(m)
 
 
 def _dblclick(ctx: ActionContext, bid: str, button: str = "left", modifiers: list[str] | None = None) -> None:

@@ -38,7 +38,8 @@ from symbiotic_gym.raw_obs import empty_raw, extract_raw, obs_keys_of, raw_space
 
 log = logging.getLogger(__name__)
 
-SETTLE_JS = "() => new Promise(resolve => requestAnimationFrame(() => resolve(true)))"
+# one animation frame, then the document's load state
+SETTLE_JS = "() => new Promise(resolve => requestAnimationFrame(() => resolve(document.readyState)))"
 DEFAULT_VIEWPORT = {"width": 1280, "height": 720}
 
 
@@ -385,15 +386,15 @@ class WebEnv(gym.Env):
         # a navigation the action started may not have reached us yet (Enter submitting a form): let the
         # page render a frame, which delivers its request event, and wait while one is in flight
         deadline = time.perf_counter() + self.settle_timeout_ms / 1000
-        while time.perf_counter() < deadline:
+        try:
+            state = self.page.evaluate(SETTLE_JS)
+        except Exception:
+            state = None  # the document went away: a navigation is committing
+        waited = False
+        while self._navigations and time.perf_counter() < deadline:
+            waited = True
             try:
-                self.page.evaluate(SETTLE_JS)
-            except Exception:
-                pass  # the document went away: a navigation is committing
-            if not self._navigations:
-                break
-            try:
-                self.page.wait_for_timeout(20)
+                self.page.wait_for_timeout(5)  # lets Playwright deliver the request's finished event
             except Exception:
                 break
         self._navigations.clear()
@@ -402,6 +403,8 @@ class WebEnv(gym.Env):
                 page.wait_for_load_state("load", timeout=self.settle_timeout_ms)
             except Exception:
                 pass  # a page that never finishes loading is observed as it is
+        if state == "complete" and not waited:
+            return  # the active page had loaded and rendered a frame, with no navigation in flight
         try:
             self.page.evaluate(SETTLE_JS)
         except Exception:
