@@ -34,6 +34,12 @@ VANILLA_ACTIONS = (
     "noop",
 )
 
+# how every prompting baseline asks for the answer (vanilla, vision)
+ANSWER_RULE = (
+    "When the task asks for information, answer with send_msg_to_user('<the answer only>'); when the task is "
+    "done, send_msg_to_user('done'). If the task cannot be done, use report_infeasible('<why>')."
+)
+
 SYSTEM = """You are an autonomous agent that uses a web browser to complete a task.
 
 Each turn you get:
@@ -47,8 +53,7 @@ Actions (use element ids from the current observation):
 
 Rules:
 1. Issue exactly one action per turn, and only an action valid for the current observation.
-2. When the task asks for information, answer with send_msg_to_user('<the answer only>'); when the task is done, \
-send_msg_to_user('done'). If the task cannot be done, use report_infeasible('<why>').
+2. {answer_rule}
 3. Think step by step, then end your reply with: In summary, the next action I will perform is ```<action>```
 
 Example reply:
@@ -79,7 +84,9 @@ class VanillaAgent(LLMAgentBase):
     def __init__(self, config: Any = None, /, **overrides: Any) -> None:
         super().__init__(config, **overrides)
         self.history: list[str] = []
-        self.system = SYSTEM.format(actions=describe_actions(grammar=self.grammar, examples=False))
+        self.system = SYSTEM.format(
+            actions=describe_actions(grammar=self.grammar, examples=False), answer_rule=ANSWER_RULE
+        )
 
     def reset(self, task: TaskInfo) -> None:
         super().reset(task)

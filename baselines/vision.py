@@ -16,37 +16,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from baselines.llm_agent import LLMAgentBase, LLMAgentConfig
-from baselines.vanilla import format_history
+from baselines.vanilla import ANSWER_RULE, VANILLA_ACTIONS, VanillaAgent, format_history
 from symbiotic_gym.actions import ACTIONS, describe_actions
-from symbiotic_gym.agent import AgentStep, Observation, TaskInfo
+from symbiotic_gym.agent import Observation, TaskInfo
 from symbiotic_gym.llm import LLMError, Message
 from symbiotic_gym.obs_pruning import prune_axtree
 from symbiotic_gym.screenshots import jpeg_data_url
 
+COORDINATE_ACTIONS = ("mouse_click", "mouse_dblclick", "mouse_move", "mouse_drag_and_drop", "scroll_at")
+# vanilla's actions (ids) and the coordinate ones, with hover and the keyboard for what a pointer needs
 VISION_ACTIONS = (
-    "click",
-    "fill",
-    "type",
-    "select_option",
-    "press",
+    *(a for a in VANILLA_ACTIONS if a not in ("check", "uncheck", "go_forward")),
     "hover",
-    "scroll",
-    "mouse_click",
-    "mouse_dblclick",
-    "mouse_move",
-    "mouse_drag_and_drop",
-    "scroll_at",
+    *COORDINATE_ACTIONS,
     "keyboard_press",
     "keyboard_type",
-    "goto",
-    "go_back",
-    "new_tab",
-    "tab_focus",
-    "tab_close",
-    "send_msg_to_user",
-    "report_infeasible",
-    "noop",
 )
 
 SYSTEM = """You are an autonomous agent that uses a web browser to complete a task.
@@ -60,8 +44,7 @@ Actions: use an element id when the element has one; coordinates are pixels from
 
 Rules:
 1. Issue exactly one action per turn.
-2. When the task asks for information, answer with send_msg_to_user('<the answer only>'); when the task is done, \
-send_msg_to_user('done'). If the task cannot be done, use report_infeasible('<why>').
+2. {answer_rule}
 3. Think briefly about what the screenshot shows, then end your reply with: \
 In summary, the next action I will perform is ```<action>```"""
 
@@ -75,17 +58,17 @@ def screenshot_url(pixels: Any, extra_properties: dict[str, Any] | None, *, qual
     return jpeg_data_url(pixels, quality=quality)
 
 
-class VisionAgent(LLMAgentBase):
-    """Screenshot + set-of-marks + pruned tree -> one action (ids or coordinates)."""
+class VisionAgent(VanillaAgent):
+    """Screenshot + set-of-marks + pruned tree -> one action (ids or coordinates); vanilla's reply format,
+    history and one retry."""
 
     grammar = {name: ACTIONS[name] for name in VISION_ACTIONS}
     obs_keys = ("screenshot", "extra_element_properties")
 
     @dataclass
-    class Config(LLMAgentConfig):
+    class Config(VanillaAgent.Config):
         max_tokens: int = 512
         max_obs_tokens: int = 2000  # the pruned tree beside the image
-        history: int = 12
         set_of_marks: bool = True  # boxes and ids drawn on the screenshot
         jpeg_quality: int = 80
 
@@ -93,12 +76,10 @@ class VisionAgent(LLMAgentBase):
 
     def __init__(self, config: Any = None, /, **overrides: Any) -> None:
         super().__init__(config, **overrides)
-        self.history: list[str] = []
         self._checked = False
 
     def reset(self, task: TaskInfo) -> None:
         super().reset(task)
-        self.history = []
         if not self._checked:
             self._check_model()
             self._checked = True
@@ -119,7 +100,10 @@ class VisionAgent(LLMAgentBase):
             raise LLMError("The vision agent got no screenshot: its env was built without obs_keys=('screenshot', ...)")
         height, width = int(pixels.shape[0]), int(pixels.shape[1])
         system = SYSTEM.format(
-            width=width, height=height, actions=describe_actions(grammar=self.grammar, examples=True)
+            width=width,
+            height=height,
+            actions=describe_actions(grammar=self.grammar, examples=True),
+            answer_rule=ANSWER_RULE,
         )
         marks = obs.get("extra_element_properties") if self.config.set_of_marks else None
         error = self.last_error(obs)
@@ -137,11 +121,3 @@ class VisionAgent(LLMAgentBase):
             {"type": "text", "text": text},
         ]
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
-
-    def act(self, obs: Observation) -> AgentStep:
-        extracted, reply, meta = self.decide(self.build_messages(obs))
-        if extracted is None:
-            self.history.append(f"(unreadable reply: {meta['parse_errors'][-1][:120]})")
-            return self.unparsed_step(reply, meta)
-        self.history.append(extracted.text)
-        return AgentStep(extracted.text, extracted.rationale, meta)

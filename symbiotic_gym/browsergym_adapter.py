@@ -212,9 +212,18 @@ class BrowserGymAdapter(ConfiguredAgent):
     def act(self, obs: Observation) -> AgentStep:
         bg_obs = to_browsergym_obs(obs)
         pre = getattr(self.inner, "obs_preprocessor", None)
-        if callable(pre):
-            bg_obs = pre(bg_obs)
-        action, info = self.inner.get_action(bg_obs)
+        try:
+            if callable(pre):
+                bg_obs = pre(bg_obs)
+            action, info = self.inner.get_action(bg_obs)
+        except KeyError as err:  # BrowserGym's default preprocessor copies obs into a plain dict first
+            key = err.args[0] if err.args else None
+            if key in RAW_KEYS and key not in self.obs_keys:
+                raise SymbioticGymError(
+                    f"This BrowserGym agent reads obs[{key!r}], which was not requested: run it with "
+                    f"-A obs_keys={key} (or obs_keys=browsergym for all of stock BrowserGym's keys)."
+                ) from err
+            raise
         think, stats = _info_fields(info)
         usage = {
             "tokens_in": int(stats.get("input_tokens", stats.get("tokens_in", 0)) or 0),

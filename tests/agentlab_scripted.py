@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agentlab.agents.generic_agent import AGENT_4o_MINI, GenericAgentArgs
+from agentlab.agents.most_basic_agent.most_basic_agent import MostBasicAgentArgs
 from agentlab.llm.base_api import AbstractChatModel, BaseModelArgs
 from agentlab.llm.chat_api import CheatMiniWoBLLMArgs, make_assistant_message
 
@@ -116,7 +117,28 @@ class SearchThenAnswerArgs(BaseModelArgs):
         return SearchThenAnswer()
 
 
+class HtmlSearchThenAnswer(SearchThenAnswer):
+    """The same, for an agent that shows its model the pruned HTML (AgentLab's MostBasicAgent)."""
+
+    def __call__(self, messages: Any) -> dict:
+        self.n += 1
+        if self.n == 1:
+            bid = re.search(r'<input bid="(\w+)"[^>]*name="q"', _text(messages)).group(1)
+            action = f"fill('{bid}', 'Compact Hammock')"
+        else:
+            action = "send_msg_to_user('$175.52')"
+        return make_assistant_message(f"Step {self.n}.\n```\n{action}\n```")
+
+
+@dataclass
+class HtmlSearchThenAnswerArgs(SearchThenAnswerArgs):
+    def make_model(self) -> HtmlSearchThenAnswer:
+        return HtmlSearchThenAnswer()
+
+
 # module-level AgentArgs objects, as AgentLab's own configurations are (``--agent agentlab_scripted:NAME``)
 SEARCH_THEN_ANSWER = GenericAgentArgs(chat_model_args=SearchThenAnswerArgs(), flags=copy.deepcopy(AGENT_4o_MINI.flags))
 # AgentLab's own test model (clicks the page's button), for MiniWoB++'s click-test
 CHEAT_MINIWOB = GenericAgentArgs(chat_model_args=CheatMiniWoBLLMArgs(), flags=copy.deepcopy(AGENT_4o_MINI.flags))
+# AgentLab's MostBasicAgent: a plain BrowserGym Agent subclass with BrowserGym's default obs_preprocessor
+MOST_BASIC = MostBasicAgentArgs(chat_model_args=HtmlSearchThenAnswerArgs(), temperature=0.0)

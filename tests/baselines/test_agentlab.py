@@ -92,6 +92,21 @@ def test_agent_args_object_through_the_harness() -> None:
     assert steps[0]["rationale"].strip() == "step 1"
 
 
+def test_browsergym_agent_subclass_with_the_default_preprocessor() -> None:
+    """AgentLab's MostBasicAgent (a bgym.Agent subclass reading obs['pruned_html'] made by BrowserGym's
+    default obs_preprocessor from dom_object) solves the task; without the raw keys it is told which to ask for."""
+    import bgym
+
+    agent = make_agent("agentlab_scripted:MOST_BASIC")
+    record, steps = run_episode(agent, "mostbasic", "shop.product_price.0", max_steps=5, seed=0)
+    assert isinstance(agent.inner, bgym.Agent) and type(agent.inner).obs_preprocessor is bgym.Agent.obs_preprocessor
+    assert record["error"] is None and record["success"], record["error"]
+    assert steps[0]["action"].strip().startswith("fill(")
+    bare = make_agent("browsergym", {"agent": "agentlab_scripted:MOST_BASIC", "obs_keys": ""})
+    record, _ = run_episode(bare, "mostbasic", "shop.product_price.0", max_steps=2, seed=0)
+    assert record["error_kind"] == "agent" and "obs_keys=dom_object" in record["error"]
+
+
 @pytest.mark.skipif(importlib.util.find_spec("browsergym.miniwob") is None, reason="the miniwob extra")
 def test_agentlab_cheat_model_on_miniwob_click_test() -> None:
     """AgentLab's own test model (CheatMiniWoBLLM) on MiniWoB++, with set_benchmark('miniwob'): its html
