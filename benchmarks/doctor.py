@@ -24,18 +24,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--judge-model", default=os.environ.get("SYMBIOTIC_JUDGE_MODEL"), help="judge (env SYMBIOTIC_JUDGE_MODEL)"
     )
+    p.add_argument(
+        "--eval-mode",
+        default="stock",
+        choices=("stock", "rectified", "verified"),
+        help="the scoring the run will use (verified also checks the webarena-verified package)",
+    )
     p.add_argument("--json", action="store_true", help="print the checks as JSON")
     return p
 
 
-def checks_for(suite: str, tasks: str | None = None, *, logins: bool = True, judge_model: str | None = None) -> list:
+def checks_for(
+    suite: str,
+    tasks: str | None = None,
+    *,
+    logins: bool = True,
+    judge_model: str | None = None,
+    eval_mode: str = "stock",
+) -> list:
     """The suite's pre-flight checks for the tasks ``tasks`` selects (all when None)."""
     from symbiotic_gym.errors import SymbioticGymError
     from symbiotic_gym.suites import SuiteOptions, get_suite, preflight, select_tasks
     from symbiotic_gym.suites.checks import Check
 
     try:
-        s = get_suite(suite, SuiteOptions(judge_model=judge_model))
+        s = get_suite(suite, SuiteOptions(judge_model=judge_model, eval_mode=eval_mode))
         ids = select_tasks(s, "all", tasks) if tasks else None
     except SymbioticGymError as err:
         return [Check("suite and task selection", False, str(err))]
@@ -49,7 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from symbiotic_gym.suites.checks import blocking_failures, format_report, summary
 
-    checks = checks_for(args.suite, args.tasks, logins=not args.no_login, judge_model=args.judge_model)
+    checks = checks_for(
+        args.suite, args.tasks, logins=not args.no_login, judge_model=args.judge_model, eval_mode=args.eval_mode
+    )
     if args.json:
         print(json.dumps(summary(checks), indent=2))
     else:

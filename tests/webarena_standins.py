@@ -3,7 +3,8 @@
 They serve just enough for real WebArena task configs to run end to end: the map site has the answer
 page of tasks 7/9, the search results of task 377 and the directions form of task 356; the sites with
 accounts have login forms that BrowserGym's ``ui_login`` can fill. ``BROKEN_LOGIN`` (a set of sites) makes
-their login fail (the form comes back).
+their login fail (the form comes back). For WebArena-Verified, GitLab has the to-do page of task 44 and the
+merge request of task 389, whose comment box posts the note as JSON the way GitLab's does.
 
 libwebarena reads the site URLs once, when it is first imported, so a test process starts the stand-ins
 once (:func:`start`) and keeps their ports.
@@ -47,6 +48,33 @@ def login_form(site: str) -> str:
 
 
 BROKEN_LOGIN: set[str] = set()
+NOTES: list[str] = []  # JSON bodies posted to GitLab's notes endpoint (task 389)
+
+GITLAB_HOME_LINKS = (
+    "<nav><a href='/dashboard/todos'>To-Do List</a> "
+    "<a href='/primer/design/-/merge_requests/450'>octovisuals page</a></nav>"
+)
+MR_PAGE = """<html><head><title>octovisuals page · primer/design</title></head><body>
+<h1>Merge request: octovisuals page</h1>
+<textarea id="note" aria-label="Comment"></textarea>
+<button type="button" id="post" onclick="postNote()">Comment</button>
+<p id="done"></p>
+<script>
+function postNote() {
+  fetch('/primer/design/notes?target_id=139245&target_type=merge_request', {
+    method: 'POST',
+    headers: {'Content-Type': 'application/json', 'Accept': 'application/json'},
+    body: JSON.stringify({note: {noteable_type: 'MergeRequest', noteable_id: 139245,
+                                 note: document.getElementById('note').value}})
+  }).then(r => r.json()).then(() => { document.getElementById('done').textContent = 'Comment posted'; });
+}
+</script></body></html>"""
+GITLAB_PAGES = {
+    "/dashboard/todos": (
+        "<html><head><title>To-Do List</title></head><body><h1>To-Do List</h1><p>Nothing to do</p></body></html>"
+    ),
+    "/primer/design/-/merge_requests/450": MR_PAGE,
+}
 
 
 def make_handler(site: str) -> type[BaseHTTPRequestHandler]:
@@ -77,14 +105,26 @@ def make_handler(site: str) -> type[BaseHTTPRequestHandler]:
                     return self._send(login_form(site))
                 if not self._logged_in() and site in ("gitlab", "shopping_admin"):
                     return self._send(login_form(site))  # these redirect to their login form
+                if site == "gitlab" and url.path in GITLAB_PAGES:
+                    return self._send(GITLAB_PAGES[url.path])
                 link_html = "" if self._logged_in() or not link else f"<a href='{path}'>Log in</a>"
                 state = "Signed in as the WebArena user" if self._logged_in() else "Welcome"
-                return self._send(f"<html><body><h1>{site}</h1><p>{state}</p>{link_html}</body></html>")
+                extra = GITLAB_HOME_LINKS if site == "gitlab" else ""
+                return self._send(f"<html><body><h1>{site}</h1><p>{state}</p>{link_html}{extra}</body></html>")
             return self._send(f"<html><body><h1>{site}</h1></body></html>")
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            self.rfile.read(length)
+            body = self.rfile.read(length)
+            if site == "gitlab" and urlparse(self.path).path == "/primer/design/notes" and self._logged_in():
+                NOTES.append(body.decode("utf-8", "replace"))
+                data = b'{"id": 1, "noteable_type": "MergeRequest"}'
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                return
             if site in BROKEN_LOGIN:
                 return self._send(login_form(site))
             self._send("", 303, {"Location": "/", "Set-Cookie": "session=ok; Path=/"})
@@ -143,3 +183,50 @@ def closed_port_url() -> str:
     port = probe.server_address[1]
     probe.server_close()
     return f"http://127.0.0.1:{port}"
+
+
+class VerifiedScript:
+    """Plays three real WebArena-Verified tasks on the stand-ins: 7 (answer only), 44 (open a page) and 389
+    (post a comment, checked in the network trace). ``good=False`` gets each wrong in the way the verified
+    evaluators catch: a wrong postcode, answering without opening the page, claiming a comment never posted."""
+
+    def __init__(self, good: bool = True) -> None:
+        self.good = good if isinstance(good, bool) else str(good).lower() == "true"
+        self.task = ""
+        self.n = 0
+
+    def reset(self, task: Any) -> None:
+        self.task, self.n = task.task_id, 0
+
+    def act(self, obs: dict) -> Any:
+        import json as _json
+
+        from symbiotic_gym.agent import AgentStep
+        from symbiotic_gym.observation import parse_elements
+
+        self.n += 1
+        elements = {(e.role, e.name): e.bid for e in parse_elements(obs["axtree_txt"])}
+
+        def answer(kind: str, data: Any = None) -> Any:
+            body = {"task_type": kind, "status": "SUCCESS", "retrieved_data": data, "error_details": None}
+            return AgentStep(f"send_msg_to_user({_json.dumps(body)!r})", "done")
+
+        if self.task == "webarena.7":
+            postcode = "15231" if self.good else "15213"
+            return answer(
+                "RETRIEVE",
+                [{"name": "Pittsburgh International Airport", "state": "Pennsylvania", "postcode": postcode}],
+            )
+        if self.task == "webarena.44":
+            if self.good and self.n == 1:
+                return AgentStep(f"click({elements[('link', 'To-Do List')]!r})", "open the to-do list")
+            return answer("NAVIGATE")
+        if self.task == "webarena.389":
+            if not self.good or self.n == 4:
+                return answer("MUTATE")
+            if self.n == 1:
+                return AgentStep(f"click({elements[('link', 'octovisuals page')]!r})", "open the merge request")
+            if self.n == 2:
+                return AgentStep(f"fill({elements[('textbox', 'Comment')]!r}, 'Thanks, working on reviews')", "write")
+            return AgentStep(f"click({elements[('button', 'Comment')]!r})", "post it")
+        return AgentStep("report_infeasible('not scripted')", "")

@@ -7,7 +7,9 @@
 * stock-tuned: the same with ``pre_observation_delay=0`` (BrowserGym's fastest documented setting);
 * ours: ``WebEnv``, one browser per process, a fresh context per episode, the navigation boundary on
   (every request through the boundary proxy);
-* ours-no-boundary: the same with ``enforce_boundary=False`` (what the boundary costs).
+* ours-no-boundary: the same with ``enforce_boundary=False`` (what the boundary costs);
+* ours-record-network: the same recording a HAR of each episode (``record_network=True``; its reset
+  includes writing and trimming the previous episode's HAR).
 
 Measured per episode: reset (for stock: constructing the env + reset), one step (click a category link,
 which navigates, + the new observation), and the embedded site's database reset. Medians, p90 and
@@ -41,10 +43,10 @@ def _stats(values: list[float]) -> dict[str, float]:
     }
 
 
-def bench_ours(task_id: str, episodes: int, boundary: bool = True) -> dict[str, Any]:
+def bench_ours(task_id: str, episodes: int, boundary: bool = True, record: bool = False) -> dict[str, Any]:
     from symbiotic_gym.suites.embedded.envs import make_embedded_env
 
-    env = make_embedded_env(task_id, enforce_boundary=boundary)
+    env = make_embedded_env(task_id, enforce_boundary=boundary, record_network=record)
     env.reset(seed=0)  # warm-up: launches this process's browser once
     resets, steps, site = [], [], []
     for _ in range(episodes):
@@ -127,14 +129,15 @@ def main(argv: list[str] | None = None) -> int:
     results = {
         "ours": bench_ours(args.task, args.episodes),
         "ours-no-boundary": bench_ours(args.task, args.episodes, boundary=False),
+        "ours-record-network": bench_ours(args.task, args.episodes, record=True),
         "stock": bench_stock(args.task, args.stock_episodes, 0.5),
         "stock-tuned": bench_stock(args.task, args.stock_episodes, 0.0),
     }
     print(f"task {args.task}; seconds (median / p90)")
-    print(f"{'env':16s} {'reset':>17s} {'step':>17s} {'site reset':>17s}")
+    print(f"{'env':20s} {'reset':>17s} {'step':>17s} {'site reset':>17s}")
     for name, r in results.items():
         cells = [f"{r[k]['median']:.3f} / {r[k]['p90']:.3f}" for k in ("reset_s", "step_s", "site_reset_s")]
-        print(f"{name:16s} " + " ".join(f"{c:>17s}" for c in cells))
+        print(f"{name:20s} " + " ".join(f"{c:>17s}" for c in cells))
     ours, stock = results["ours"], results["stock"]
     print(
         f"speed-up vs stock: reset x{stock['reset_s']['median'] / ours['reset_s']['median']:.1f}, "

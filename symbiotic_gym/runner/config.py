@@ -88,7 +88,8 @@ class RunConfig:
     eval_mode: str = field(
         default="stock",
         metadata={
-            "help": "WebArena scoring: stock (WebArena's rules) or rectified (AgentOccam-style partial credit)",
+            "help": "WebArena scoring: stock (WebArena's rules), rectified (AgentOccam-style partial credit) or "
+            "verified (WebArena-Verified's configs and evaluators, scored from each episode's HAR and JSON answer)",
             "choices": EVAL_MODES,
         },
     )
@@ -101,6 +102,12 @@ class RunConfig:
         },
     )
     na_hint: bool = field(default=False, metadata={"help": "WebArena: tell the agent it may answer N/A"})
+    record_network: bool = field(
+        default=False,
+        metadata={
+            "help": "save each episode's HTTP traffic as a HAR (trajectories/TASK.har; on with --eval-mode verified)"
+        },
+    )
     save_screenshots: bool = field(
         default=False,
         metadata={"help": "save what the agent saw at each step as a JPEG (trajectories/TASK/step-NNN.jpg)"},
@@ -201,6 +208,10 @@ class RunConfig:
         except BoundaryConfigError as err:
             raise SymbioticGymError(f"--allow-origins: {err}") from err
 
+    def network_recorded(self) -> bool:
+        """Whether episodes record a HAR: asked for, or needed (WebArena-Verified scores from it)."""
+        return bool(self.record_network or self.eval_mode == "verified")
+
     def origins(self) -> tuple[str, ...]:
         """``allow_origins`` as a tuple of origins."""
         return tuple(o.strip() for o in (self.allow_origins or "").split(",") if o.strip())
@@ -233,3 +244,4 @@ class WorkerSpec:
     episode_timeout: float | None = None
     retries: int = 2
     save_screenshots: bool = False
+    record_network: bool = False

@@ -174,6 +174,7 @@ def prepare(config: RunConfig, emit: Any) -> tuple[RunDir, dict[str, Any], Worke
         "judge": config.judge_model,
         "na_hint": config.na_hint,
         "save_screenshots": config.save_screenshots,
+        "record_network": config.network_recorded(),
         # the navigation boundary: each task's own sites (declared by the suite's task) plus these
         "boundary": {"extra_origins": list(config.origins()), "task_origins": _task_origins(suite, task_ids)},
         "execution": {
@@ -227,6 +228,7 @@ def prepare(config: RunConfig, emit: Any) -> tuple[RunDir, dict[str, Any], Worke
         episode_timeout=config.episode_timeout or None,
         retries=config.retries,
         save_screenshots=config.save_screenshots,
+        record_network=config.network_recorded(),
     )
     return run_dir, record, spec, task_ids
 
@@ -278,6 +280,7 @@ def run(config: RunConfig) -> RunResult:
             pool.on_event = progress
             try:
                 for outcome in pool.run(todo):
+                    run_dir.write_network(outcome.task_id, outcome.record)
                     run_dir.write_trajectory(outcome.task_id, outcome.steps)
                     run_dir.append_result(outcome.record)
                     count += 1

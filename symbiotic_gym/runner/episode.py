@@ -82,22 +82,29 @@ def _count_blocked(record: dict[str, Any], info: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _make_env(suite: Suite, task_id: str, max_steps: int, agent: Agent, extra: tuple[str, ...] = ()) -> Any:
+def _make_env(
+    suite: Suite, task_id: str, max_steps: int, agent: Agent, extra: tuple[str, ...] = (), record_network: bool = False
+) -> Any:
     """The suite's env for this task, with the raw observation keys the agent declares (``obs_keys``) and
-    ``extra`` ones the harness needs (the screenshot it saves)."""
+    ``extra`` ones the harness needs (the screenshot it saves), recording the network when asked."""
     from symbiotic_gym.raw_obs import obs_keys_of
 
     keys = obs_keys_of((*(getattr(agent, "obs_keys", ()) or ()), *extra))
-    if not keys:
-        return suite.make_env(task_id, max_steps=max_steps)
+    options: dict[str, Any] = {}
+    if keys:
+        options["obs_keys"] = keys
+    if record_network:
+        options["record_network"] = True
     try:
-        return suite.make_env(task_id, max_steps=max_steps, obs_keys=keys)
+        return suite.make_env(task_id, max_steps=max_steps, **options)
     except TypeError as err:
-        if "obs_keys" not in str(err):
+        unknown = [k for k in options if k in str(err)]
+        if not unknown:
             raise
+        what = {"obs_keys": f"raw observation keys ({', '.join(keys)})", "record_network": "network recording"}
         raise SymbioticGymError(
-            f"The agent reads {', '.join(keys)}, but suite {getattr(suite, 'name', suite)!r} builds its envs "
-            "without obs_keys= (text observations only)."
+            f"Suite {getattr(suite, 'name', suite)!r} builds its envs without {unknown[0]}=, so it offers no "
+            f"{what[unknown[0]]}."
         ) from err
 
 
@@ -111,13 +118,17 @@ def run_episode(
     suite: Suite | str = "embedded",
     on_step: Callable[[int], None] | None = None,
     save_screenshots: bool = False,
+    record_network: bool = False,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """One episode; returns (result record, trajectory steps).
 
     Agent and env failures become the record's ``error`` (with ``error_kind`` agent, env or browser) and
     never propagate. ``on_step(n)`` is called before step ``n`` (0 = reset): the worker's heartbeat.
     ``save_screenshots``: each step carries what the agent saw as JPEG bytes (``screenshot_jpeg``), which
-    :meth:`~symbiotic_gym.trajectory.RunDir.write_trajectory` writes to files.
+    :meth:`~symbiotic_gym.trajectory.RunDir.write_trajectory` writes to files. ``record_network``: the
+    episode's HAR goes into the record as ``_network_trace`` (a dict; the runner writes it to a file); a suite
+    that scores from it (``finalize_episode(task_id, record, har, steps)``, WebArena's verified mode) does so
+    here, after the episode's browser context has closed.
     ``suite`` is a Suite or a suite name. The episode uses the LLM layer as configured: to log cloud
     requests as a run does, build the agent after ``llm.configure(cloud_wrapper=audit.cloud_wrapper(path))``,
     or call :func:`symbiotic_gym.runner.run`, which does it.
@@ -139,7 +150,7 @@ def run_episode(
         if on_step:
             on_step(0)
         t0 = time.perf_counter()
-        env = _make_env(suite, task_id, max_steps, agent, ("screenshot",) if save_screenshots else ())
+        env = _make_env(suite, task_id, max_steps, agent, ("screenshot",) if save_screenshots else (), record_network)
         obs, info = env.reset(seed=seed)
         env_total += time.perf_counter() - t0
         record["reset_s"] = info["timings"]["total"]
@@ -231,6 +242,15 @@ def run_episode(
                 env.close()
             except Exception:
                 pass
+    if record_network and env is not None:
+        record["_network_trace"] = env.take_network_trace()
+    finalize = getattr(suite, "finalize_episode", None)
+    if callable(finalize) and not record.get("error"):
+        try:
+            finalize(task_id, record, record.get("_network_trace"), steps)
+        except Exception as err:
+            record["error"], record["error_kind"] = f"{type(err).__name__} in scoring: {err}", "env"
+            record["traceback"] = traceback.format_exc(limit=-5)
     record["wall_s"] = round(time.perf_counter() - start, 4)
     record["agent_s"] = round(agent_total, 4)
     record["env_s"] = round(env_total, 4)

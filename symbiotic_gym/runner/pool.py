@@ -79,6 +79,7 @@ class EpisodeRunner:
             suite=self.suite,
             on_step=on_step,
             save_screenshots=self.spec.save_screenshots,
+            record_network=self.spec.record_network,
         )
         return Outcome(task_id, record, steps)
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from symbiotic_gym.env import WebEnv
 
 SPLITS = ("train", "test", "all")
-EVAL_MODES = ("stock", "rectified")
+EVAL_MODES = ("stock", "rectified", "verified")
 
 
 @dataclass(frozen=True)
@@ -77,9 +77,12 @@ class Suite(Protocol):
 
     def task_info(self, task_id: str) -> TaskInfo: ...
 
-    def make_env(self, task_id: str, *, max_steps: int, obs_keys: tuple[str, ...] = ()) -> WebEnv:
+    def make_env(
+        self, task_id: str, *, max_steps: int, obs_keys: tuple[str, ...] = (), record_network: bool = False
+    ) -> WebEnv:
         """``obs_keys``: BrowserGym raw keys the agent reads (:mod:`symbiotic_gym.raw_obs`); a suite that
-        takes no ``obs_keys`` serves text agents only."""
+        takes no ``obs_keys`` serves text agents only. ``record_network``: record the episode's HAR
+        (:meth:`~symbiotic_gym.env.WebEnv.take_network_trace`)."""
         ...
 
     def eval_config(self, task_id: str) -> dict[str, Any]: ...
@@ -116,7 +119,9 @@ def filter_ids(
     """Keep the ids matching any comma-separated selector of ``pattern``; then the first ``limit``.
 
     Selectors: a glob on the task id (``shop.*``), ``site:NAME`` (tasks using that site), ``template:ID``
-    (tasks of one intent template), or ``@FILE`` (task ids listed in a file, one per line; ``#`` comments).
+    (tasks of one intent template), ``subset:NAME`` or just ``NAME`` (a subset the suite names in its task
+    metadata, e.g. WebArena-Verified's ``hard``), or ``@FILE`` (task ids listed in a file, one per line;
+    ``#`` comments).
     """
     if pattern:
         selectors = [g.strip() for g in pattern.split(",") if g.strip()]
@@ -134,15 +139,23 @@ def filter_ids(
         keep = []
         for tid in ids:
             for g in globs:
-                if g.startswith(("site:", "template:")):
+                if g.startswith(("site:", "template:", "subset:")):
                     if meta is None:
                         continue
                     m = meta(tid)
                     kind, _, value = g.partition(":")
-                    if (kind == "site" and value in m.sites) or (kind == "template" and value == m.template):
+                    if (
+                        (kind == "site" and value in m.sites)
+                        or (kind == "template" and value == m.template)
+                        or (kind == "subset" and value in m.extra.get("subsets", ()))
+                    ):
                         keep.append(tid)
                         break
-                elif fnmatch.fnmatchcase(tid, g) or (g.isdigit() and tid.endswith(f".{g}")):
+                elif (
+                    fnmatch.fnmatchcase(tid, g)
+                    or (g.isdigit() and tid.endswith(f".{g}"))
+                    or (meta is not None and g in meta(tid).extra.get("subsets", ()))  # --tasks hard
+                ):
                     keep.append(tid)
                     break
         ids = keep

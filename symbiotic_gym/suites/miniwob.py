@@ -160,7 +160,9 @@ class MiniwobSuite:
     def origins(self, task_id: str) -> list[str]:
         return miniwob_origins()
 
-    def make_env(self, task_id: str, *, max_steps: int, obs_keys: tuple[str, ...] = ()) -> WebEnv:
+    def make_env(
+        self, task_id: str, *, max_steps: int, obs_keys: tuple[str, ...] = (), record_network: bool = False
+    ) -> WebEnv:
         from symbiotic_gym.env import WebEnv
 
         ensure_miniwob_url()
@@ -172,6 +174,7 @@ class MiniwobSuite:
             viewport={"width": 500, "height": 400},
             boundary=self.options.extra_boundary(),
             obs_keys=obs_keys,
+            record_network=record_network,
         )
 
     def eval_config(self, task_id: str) -> dict[str, Any]:

@@ -64,11 +64,17 @@ class EmbeddedSuite(SuiteHooks):
 
         return [f"http://{SITE_HOSTS[name]}" for name in self.meta(task_id).sites]
 
-    def make_env(self, task_id: str, *, max_steps: int, obs_keys: tuple[str, ...] = ()) -> WebEnv:
+    def make_env(
+        self, task_id: str, *, max_steps: int, obs_keys: tuple[str, ...] = (), record_network: bool = False
+    ) -> WebEnv:
         from symbiotic_gym.suites.embedded.envs import make_embedded_env
 
         return make_embedded_env(
-            task_id, max_steps=max_steps, boundary=self.options.extra_boundary(), obs_keys=obs_keys
+            task_id,
+            max_steps=max_steps,
+            boundary=self.options.extra_boundary(),
+            obs_keys=obs_keys,
+            record_network=record_network,
         )
 
     def eval_config(self, task_id: str) -> dict[str, Any]:

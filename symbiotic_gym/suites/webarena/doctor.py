@@ -35,6 +35,24 @@ def check_packages() -> list[Check]:
     return out
 
 
+def check_verified_package() -> Check:
+    """--eval-mode verified: the webarena-verified package imports, and its 812 configs and evaluators load."""
+    from symbiotic_gym.suites.webarena import verified
+
+    name = "package webarena-verified"
+    if not verified.installed():
+        return Check(name, False, "missing", verified.INSTALL_HINT)
+    try:
+        from importlib import metadata
+
+        tasks = verified.load_tasks()
+        verified.api({})  # builds the package's evaluators: fails here if one of its dependencies is missing
+        hard = len(verified.subset_ids("hard"))
+    except Exception as err:  # an import error deep in its dependency tree
+        return Check(name, False, f"{type(err).__name__}: {str(err).splitlines()[0]}", verified.INSTALL_HINT)
+    return Check(name, True, f"{metadata.version('webarena-verified')}: {len(tasks)} tasks, {hard} hard")
+
+
 def check_nltk() -> Check:
     from symbiotic_gym.errors import SymbioticGymError
     from symbiotic_gym.suites.webarena.nltk_data import ensure_punkt_tab

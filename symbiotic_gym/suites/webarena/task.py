@@ -3,8 +3,10 @@
 Unlike BrowserGym's own WebArena task, evaluation runs once, when the agent answers (or runs out of
 steps, with an empty answer, as in WebArena's harness), not after every step; and the LLM-judged checks go
 through :mod:`symbiotic_gym.suites.webarena.judge`, so a missing judge makes the episode *not scored*
-instead of crashing it. ``mode`` is ``stock`` (libwebarena's evaluators) or ``rectified`` (partial
-credit, :mod:`symbiotic_gym.suites.webarena.rectified`).
+instead of crashing it. ``mode`` is ``stock`` (libwebarena's evaluators), ``rectified`` (partial
+credit, :mod:`symbiotic_gym.suites.webarena.rectified`) or ``verified`` (WebArena-Verified's reworded
+intents, start URLs and answer format; scored after the episode from the response and the HAR by
+:mod:`symbiotic_gym.suites.webarena.verified`, so the episode's own evaluation is ``pending``).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from symbiotic_gym.suites.embedded.task import final_answer
 from symbiotic_gym.suites.webarena import configs as wa_configs
 from symbiotic_gym.suites.webarena import judge
 
-MODES = ("stock", "rectified")
+MODES = ("stock", "rectified", "verified")
 NA_HINT = '\n\nIf you believe the task is impossible to complete, provide the answer "N/A".'
 
 
@@ -75,6 +77,8 @@ class WebArenaTask(AbstractBrowserTask):
 
         _install_judge()
         self.config = wa_configs.substitute(wa_configs.load_configs()[self.task_id], self.urls)
+        if self.mode == "verified":
+            return self._setup_verified(page)
         fd, self.config_file = tempfile.mkstemp(prefix=f"webarena-{self.task_id}-", suffix=".json")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(self.config, fh)
@@ -100,6 +104,27 @@ class WebArenaTask(AbstractBrowserTask):
                     page = page.context.new_page()
         goal = self.config["intent"] + (NA_HINT if self.with_na_hint else "")
         return goal, {"task_id": self.task_id, "sites": self.config["sites"], "mode": self.mode}
+
+    def _setup_verified(self, page: Any) -> tuple[str, dict[str, Any]]:
+        """Log in as the original config says (the verified configs keep its ids and sites), then open the
+        verified start URLs, one tab each; the goal is the verified intent with the answer format."""
+        from browsergym.webarena.instance import WebArenaInstance
+
+        from symbiotic_gym.suites.webarena import verified
+
+        task = wa_configs.substitute(verified.load_tasks()[self.task_id], self.urls)
+        instance = WebArenaInstance()
+        if self.config.get("require_login"):
+            for site in task["sites"]:
+                instance.ui_login(site=site, page=page)
+        if self.config.get("geolocation"):
+            page.context.set_geolocation(self.config["geolocation"])
+        for i, url in enumerate(task.get("start_urls") or []):
+            page.goto(url)
+            if i < len(task["start_urls"]) - 1:
+                page = page.context.new_page()
+        goal = task["intent"] + verified.response_instructions(task)
+        return goal, {"task_id": self.task_id, "sites": task["sites"], "mode": self.mode}
 
     def teardown(self) -> None:
         if self.config_file:
@@ -127,6 +152,9 @@ class WebArenaTask(AbstractBrowserTask):
         if outside:
             details.append({"check": "authorized_urls", "url": outside, "score": 0.0})
             return EvalResult(score=0.0, status="fail", details=details)
+        if self.mode == "verified":  # scored from the response and the HAR once the context has closed
+            details.append({"check": "verified", "status": "pending"})
+            return EvalResult(score=None, status="pending", details=details)
         trajectory = [{}, {"action_type": ActionTypes.STOP, "answer": answer}]
         try:
             with judge.using(self.judge_model):
