@@ -81,6 +81,16 @@ def suite_action_set(suite: Any) -> tuple[str, bool]:
     return str(subset), bool(getattr(suite, "multi_tab", True))
 
 
+@dataclass(frozen=True)
+class _SuiteDescription:
+    name: str
+    browsergym_action_set: str
+    multi_tab: bool
+
+
+_EMBEDDED = _SuiteDescription("embedded", DEFAULT_ACTION_SET, True)
+
+
 def make_benchmark(suite: Any) -> Any:
     """A BrowserGym ``Benchmark`` describing ``suite`` for ``AgentArgs.set_benchmark``: its name, action set
     and tabs (the tasks themselves are run by symbiotic-gym, so its task list is empty)."""
@@ -201,10 +211,8 @@ class BrowserGymAdapter(ConfiguredAgent):
         self._suite_name = name
 
     def reset(self, task: TaskInfo) -> None:
-        if self.inner is None:  # used outside the harness: the embedded suite's benchmark
-            from symbiotic_gym.suites import get_suite
-
-            self.bind_suite(get_suite(str(task.config.get("suite", "embedded")) if task.config else "embedded"))
+        if self.inner is None:  # used outside the harness without bind_suite(suite): the embedded suite's
+            self.bind_suite(_EMBEDDED)
         reset = getattr(self.inner, "reset", None)
         if callable(reset):
             reset()

@@ -39,7 +39,7 @@ def test_extracts_one_action(reply: str, action: str, rationale: str) -> None:
         ("click('12)", "unbalanced"),
         ("x" * 10_000, "No action found"),
         ("Action: exec('import os')", "No action found"),
-        ("click('12', 'left', 'extra')", "Too many arguments"),
+        ("click('12', 'left', [], 'extra')", "Too many arguments"),
     ],
 )
 def test_rejects_with_advice(reply: str, message: str) -> None:

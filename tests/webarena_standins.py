@@ -177,6 +177,18 @@ def start() -> dict[str, str]:
         return {k: v for k, v in _started.items() if k.startswith("WA_")}
 
 
+def use(monkeypatch: Any) -> dict[str, str]:
+    """A test's WebArena environment: the stand-ins' URLs in WA_*, no judge, no reset server, logins working."""
+    env = start()
+    for var, url in env.items():
+        monkeypatch.setenv(var, url)
+    monkeypatch.delenv("SYMBIOTIC_JUDGE_MODEL", raising=False)
+    monkeypatch.delenv("WA_FULL_RESET", raising=False)
+    BROKEN_LOGIN.clear()
+    NOTES.clear()
+    return env
+
+
 def closed_port_url() -> str:
     """A URL where nothing listens."""
     probe = ThreadingHTTPServer(("127.0.0.1", 0), make_handler("map"))

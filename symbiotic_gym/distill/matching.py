@@ -44,10 +44,10 @@ def action_key(action: str, elements: dict[str, tuple[str, str]]) -> tuple[Any, 
         return None
     name = SAME_AS.get(parsed.name, parsed.name)
     args: list[Any] = list(parsed.args)
-    if parsed.name == "type":
-        if len(args) > 2 and args[2]:  # type(..., press_enter=True) also submits: not a plain fill
+    if parsed.name in ("type", "fill"):
+        if parsed.name == "type" and len(args) > 2 and args[2]:  # press_enter=True also submits
             name = "type_enter"
-        args = args[:2]
+        args = args[:2]  # fill's enable_autocomplete_menu leaves the same text in the field
     if parsed.bid is not None:
         args[0] = ("element", *elements.get(parsed.bid, ("id", parsed.bid)))
     fold = parsed.name in FOLD_CASE

@@ -26,13 +26,7 @@ AGENT = ["--agent", "faults:FaultyAgent"]  # answers the page's first heading
 
 @pytest.fixture
 def sites(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    env = standins.start()
-    for var, url in env.items():
-        monkeypatch.setenv(var, url)
-    monkeypatch.delenv("SYMBIOTIC_JUDGE_MODEL", raising=False)
-    monkeypatch.delenv("WA_FULL_RESET", raising=False)
-    standins.BROKEN_LOGIN.clear()
-    return env
+    return standins.use(monkeypatch)
 
 
 def records(out: Path) -> dict[str, dict]:

@@ -27,13 +27,7 @@ TASKS = "webarena.7,webarena.44,webarena.389"
 
 @pytest.fixture
 def sites(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    env = standins.start()
-    for var, url in env.items():
-        monkeypatch.setenv(var, url)
-    monkeypatch.delenv("WA_FULL_RESET", raising=False)
-    standins.BROKEN_LOGIN.clear()
-    standins.NOTES.clear()
-    return env
+    return standins.use(monkeypatch)
 
 
 def run(out: Path, good: bool) -> int:

@@ -27,6 +27,7 @@ PLACEHOLDERS = {
     "gitlab": "__GITLAB__",
     "wikipedia": "__WIKIPEDIA__",
     "map": "__MAP__",
+    "homepage": "__HOMEPAGE__",  # WebArena-Verified names it; libwebarena's configs do not use it
 }
 RESET_VAR = "WA_FULL_RESET"
 INSTALL_HINT = "pip install 'symbiotic-gym[webarena]' (or EXTRAS=dev,webarena bash scripts/setup.sh)"

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from symbiotic_gym.errors import SymbioticGymError
+from symbiotic_gym.suites.webarena.configs import PLACEHOLDERS  # the package names environments by them
 
 INSTALL_HINT = (
     "--eval-mode verified needs the webarena-verified package: EXTRAS=...,webarena-verified bash "
@@ -36,16 +37,6 @@ STATUSES = (
     "DATA_VALIDATION_ERROR",
     "UNKNOWN_ERROR",
 )
-# our site names -> the package's placeholders (its config names environments by them)
-PLACEHOLDERS = {
-    "shopping": "__SHOPPING__",
-    "shopping_admin": "__SHOPPING_ADMIN__",
-    "reddit": "__REDDIT__",
-    "gitlab": "__GITLAB__",
-    "wikipedia": "__WIKIPEDIA__",
-    "map": "__MAP__",
-    "homepage": "__HOMEPAGE__",
-}
 
 
 def installed() -> bool:
