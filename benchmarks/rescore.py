@@ -39,19 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def answer_from(steps: list[dict[str, Any]], record: dict[str, Any]) -> str | None:
     """The final answer as the env saw it; None when the trajectory does not end in an answer or a cut-off."""
-    from symbiotic_gym.actions import ActionError, parse_action
+    from symbiotic_gym.trajectory import final_message
 
-    if not steps:
-        return None
-    last = steps[-1]
-    try:
-        action = parse_action(last.get("parsed_action") or last.get("action") or "")
-    except ActionError:
-        action = None
-    if action is not None and action.name == "send_msg_to_user":
-        return str(action.args[0]) if action.args else ""
-    if action is not None and action.name == "report_infeasible":
-        return "N/A"
+    text, infeasible = final_message(steps)
+    if text is not None:
+        return "N/A" if infeasible else text
     if record.get("truncated"):
         return ""  # WebArena semantics: out of steps means an empty answer
     return None
@@ -106,6 +98,7 @@ def rescore_verified(record: dict[str, Any], run_dir: Any) -> tuple[str, Any]:
     from symbiotic_gym.network_trace import read_har
     from symbiotic_gym.suites.webarena import verified
     from symbiotic_gym.suites.webarena.configs import task_number
+    from symbiotic_gym.trajectory import final_message
 
     tid = record["task_id"]
     if record.get("error"):
@@ -117,7 +110,7 @@ def rescore_verified(record: dict[str, Any], run_dir: Any) -> tuple[str, Any]:
     if response_path.exists():
         response = json.loads(response_path.read_text(encoding="utf-8")).get("response")
     else:
-        text, infeasible = verified.final_message(run_dir.trajectory(tid))
+        text, infeasible = final_message(run_dir.trajectory(tid))
         response, _ = verified.structured_response(text, infeasible=infeasible)
     verdict = verified.score(task_number(tid), response, read_har(har_path), record.get("site_urls") or {})
     stored = (record.get("eval_status"), float(record.get("reward") or 0.0))

@@ -36,15 +36,19 @@ from symbiotic_gym.raw_obs import BROWSERGYM_KEYS, RAW_KEYS, obs_keys_of
 DEFAULT_ACTION_SET = "webarena"
 
 
+def _not_requested(key: str) -> SymbioticGymError:
+    return SymbioticGymError(
+        f"This BrowserGym agent reads obs[{key!r}], which was not requested: run it with "
+        f"-A obs_keys={key} (or obs_keys=browsergym for all of stock BrowserGym's keys)."
+    )
+
+
 class _StrictObs(dict):
     """A dict that explains, instead of a bare KeyError, which BrowserGym keys were not requested."""
 
     def __missing__(self, key: str) -> Any:
         if key in RAW_KEYS:
-            raise SymbioticGymError(
-                f"This BrowserGym agent reads obs[{key!r}], which was not requested: run it with "
-                f"-A obs_keys={key} (or obs_keys=browsergym for all of stock BrowserGym's keys)."
-            )
+            raise _not_requested(key)
         raise KeyError(key)
 
 
@@ -227,10 +231,7 @@ class BrowserGymAdapter(ConfiguredAgent):
         except KeyError as err:  # BrowserGym's default preprocessor copies obs into a plain dict first
             key = err.args[0] if err.args else None
             if key in RAW_KEYS and key not in self.obs_keys:
-                raise SymbioticGymError(
-                    f"This BrowserGym agent reads obs[{key!r}], which was not requested: run it with "
-                    f"-A obs_keys={key} (or obs_keys=browsergym for all of stock BrowserGym's keys)."
-                ) from err
+                raise _not_requested(key) from err
             raise
         think, stats = _info_fields(info)
         usage = {

@@ -52,7 +52,7 @@ def finish_har(raw_path: Path, since: str | None = None) -> dict[str, Any] | Non
         return None
     start = dt.datetime.fromisoformat(since.replace("Z", "+00:00")) if since else None
     kept = []
-    for entry in har.get("log", {}).get("entries", []):
+    for entry in har_entries(har):
         when = _started(entry)
         if start is not None and when is not None and when < start:
             continue
@@ -86,5 +86,10 @@ def read_har(path: Path) -> dict[str, Any]:
     return json.loads(raw.decode("utf-8"))
 
 
+def har_entries(har: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The entries of a HAR document (none for None)."""
+    return list((har or {}).get("log", {}).get("entries", []))
+
+
 def read_har_entries(path: Path) -> list[dict[str, Any]]:
-    return list(read_har(path).get("log", {}).get("entries", []))
+    return har_entries(read_har(path))

@@ -143,7 +143,7 @@ class RunDir:
         """Move a record's ``_network_trace`` (a HAR, see :mod:`symbiotic_gym.network_trace`) to
         ``trajectories/TASK.har`` (``.har.gz`` when large); the record keeps its path and request count.
         Structured answers (``_response``) go to ``trajectories/TASK.response.json``."""
-        from symbiotic_gym.network_trace import write_har
+        from symbiotic_gym.network_trace import har_entries, write_har
 
         har = record.pop("_network_trace", None)
         response = record.pop("_response", None)
@@ -151,7 +151,7 @@ class RunDir:
         if har is not None:
             path = write_har(self.traj_dir, task_id, har)
             record["network_trace"] = path.relative_to(self.root).as_posix()
-            record["network_requests"] = len(har.get("log", {}).get("entries", []))
+            record["network_requests"] = len(har_entries(har))
         if response is not None:
             target = self.traj_dir / f"{task_id}.response.json"
             atomic_write_json(target, response)
@@ -166,3 +166,20 @@ class RunDir:
 
     def trajectory(self, task_id: str) -> list[dict[str, Any]]:
         return read_jsonl(self.traj_dir / f"{task_id}.jsonl")
+
+
+def final_message(steps: list[dict[str, Any]]) -> tuple[str | None, bool]:
+    """(the text of the episode's last ``send_msg_to_user`` or ``report_infeasible``, whether infeasible);
+    (None, False) when the last step is neither (the step budget ran out, or the episode broke)."""
+    from symbiotic_gym.actions import ActionError, parse_action
+
+    if not steps:
+        return None, False
+    last = steps[-1]
+    try:
+        action = parse_action(last.get("parsed_action") or last.get("action") or "")
+    except ActionError:
+        return None, False
+    if action.name in ("send_msg_to_user", "report_infeasible"):
+        return (str(action.args[0]) if action.args else ""), action.name == "report_infeasible"
+    return None, False

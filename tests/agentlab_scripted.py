@@ -91,19 +91,25 @@ def generic_agent(script: str, *, html: bool = False, screenshot: bool = False, 
 
 
 class SearchThenAnswer(ScriptedChat):
-    """Reads the prompt it is sent: fills the search box it finds in the page, then answers."""
+    """Reads the prompt it is sent: fills the search box it finds in the page, then answers (in
+    GenericAgent's reply format; the page as AgentLab's AX tree)."""
+
+    search_box = r"\[(\w+)\] textbox 'Search products'"
 
     def __init__(self) -> None:
         self.n = 0
 
+    def reply(self, action: str) -> str:
+        return f"<think>step {self.n}</think>\n<action>{action}</action>"
+
     def __call__(self, messages: Any) -> dict:
         self.n += 1
         if self.n == 1:
-            bid = re.search(r"\[(\w+)\] textbox 'Search products'", _text(messages)).group(1)
+            bid = re.search(self.search_box, _text(messages)).group(1)
             action = f"fill('{bid}', 'Compact Hammock')"
         else:
             action = "send_msg_to_user('$175.52')"
-        return make_assistant_message(f"<think>step {self.n}</think>\n<action>{action}</action>")
+        return make_assistant_message(self.reply(action))
 
 
 @dataclass
@@ -118,16 +124,12 @@ class SearchThenAnswerArgs(BaseModelArgs):
 
 
 class HtmlSearchThenAnswer(SearchThenAnswer):
-    """The same, for an agent that shows its model the pruned HTML (AgentLab's MostBasicAgent)."""
+    """The same, for an agent that shows its model the pruned HTML and reads a code block (MostBasicAgent)."""
 
-    def __call__(self, messages: Any) -> dict:
-        self.n += 1
-        if self.n == 1:
-            bid = re.search(r'<input bid="(\w+)"[^>]*name="q"', _text(messages)).group(1)
-            action = f"fill('{bid}', 'Compact Hammock')"
-        else:
-            action = "send_msg_to_user('$175.52')"
-        return make_assistant_message(f"Step {self.n}.\n```\n{action}\n```")
+    search_box = r'<input bid="(\w+)"[^>]*name="q"'
+
+    def reply(self, action: str) -> str:
+        return f"Step {self.n}.\n```\n{action}\n```"
 
 
 @dataclass

@@ -183,7 +183,9 @@ def score(
     All-or-nothing as the package scores (its task score is 1.0 only when every evaluator gives 1.0); never
     averaged. A HAR with no entries is scored as an empty trace (the package itself refuses an empty list).
     """
-    entries = list((har or {}).get("log", {}).get("entries", []))
+    from symbiotic_gym.network_trace import har_entries
+
+    entries = har_entries(har)
     result = api(site_urls).evaluate_task(
         task_id=task_number,
         agent_response=response,
@@ -241,23 +243,6 @@ _NO_TRAFFIC = {
 }
 
 
-def final_message(steps: list[dict[str, Any]]) -> tuple[str | None, bool]:
-    """(the text of the episode's last ``send_msg_to_user`` or ``report_infeasible``, whether infeasible);
-    (None, False) when the last step is neither (the step budget ran out, or the episode broke)."""
-    from symbiotic_gym.actions import ActionError, parse_action
-
-    if not steps:
-        return None, False
-    last = steps[-1]
-    try:
-        action = parse_action(last.get("parsed_action") or last.get("action") or "")
-    except ActionError:
-        return None, False
-    if action.name in ("send_msg_to_user", "report_infeasible"):
-        return (str(action.args[0]) if action.args else ""), action.name == "report_infeasible"
-    return None, False
-
-
 def finalize(
     task_number: int,
     record: dict[str, Any],
@@ -267,6 +252,8 @@ def finalize(
 ) -> None:
     """Score a finished episode and write the verdict into its record (``success``, ``reward``,
     ``eval_status``, ``eval_details``); the structured response travels as ``_response``."""
+    from symbiotic_gym.trajectory import final_message
+
     text, infeasible = final_message(steps)
     response, problem = structured_response(text, infeasible=infeasible)
     verdict = score(task_number, response, har, site_urls)
