@@ -93,6 +93,7 @@ def test_verified_goal_selection_and_doctor(sites: dict[str, str]) -> None:
     assert mutate == sorted(mutate)  # read-only tasks first
     checks = {c.name: c for c in checks_for("webarena", "webarena.7", logins=False, eval_mode="verified")}
     assert checks["package webarena-verified"].ok and "812 tasks" in checks["package webarena-verified"].detail
+    assert not any("judge" in name for name in checks)  # verified scoring uses no LLM judge
 
 
 @pytest.mark.parametrize(

@@ -153,8 +153,9 @@ def check_judge(task_ids: list[str] | None = None, model: str | None = None) -> 
 
 
 def run_checks(
-    task_ids: list[str] | None = None, *, logins: bool = True, judge_model: str | None = None
+    task_ids: list[str] | None = None, *, logins: bool = True, judge_model: str | None = None, judge: bool = True
 ) -> list[Check]:
+    """``judge``: check the fuzzy_match judge (not in verified mode, whose evaluators use none)."""
     checks = check_packages()
     if not all(c.ok for c in checks):
         return checks
@@ -167,7 +168,8 @@ def run_checks(
         if logins and all(c.ok for c in reach if c.blocking):
             needed = {s for n in _numbers(task_ids) for s in wa.load_configs()[n]["sites"]}
             checks += check_logins(tuple(s for s in LOGIN_SITES if s in needed))
-    checks.append(check_judge(task_ids, judge_model))
+    if judge:
+        checks.append(check_judge(task_ids, judge_model))
     return checks
 
 

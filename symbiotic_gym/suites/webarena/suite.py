@@ -169,7 +169,9 @@ class WebArenaSuite:
             extra.append(check_verified_package())
         if not all(c.ok for c in packages + extra):
             return packages + extra
-        return extra + run_checks(task_ids, logins=logins, judge_model=self.options.judge_model)
+        return extra + run_checks(
+            task_ids, logins=logins, judge_model=self.options.judge_model, judge=not self.verified
+        )
 
     def before_run(self) -> dict[str, Any] | None:
         """Reset the instance through ``WA_FULL_RESET`` (when set) so a new run starts from clean state."""
