@@ -43,6 +43,11 @@ class OracleAgent(ConfiguredAgent):
         if kind == "answer":
             self.index += 1
             return AgentStep(f"send_msg_to_user({_quote(step['text'])})", "Report the answer.", {"ref_step": step})
+        if kind == "infeasible":
+            self.index += 1
+            return AgentStep(
+                f"report_infeasible({_quote(step['text'])})", "The task cannot be done.", {"ref_step": step}
+            )
         if kind == "goto":
             from symbiotic_gym.suites.embedded.runtime import substitute
 

@@ -105,6 +105,10 @@ def print_report(result: RunResult) -> None:
         f"{s['success_rate']:.1%} ± {s['stderr']:.1%} (95% CI {lo:.1%}–{hi:.1%}) | "
         f"avg steps {s['avg_steps']:.1f} | errors {s['errors']} | wall {s['wall_s']:.0f}s"
     )
+    by_split = s.get("by_split") or {}
+    if len(by_split) > 1:
+        for sp, b in by_split.items():
+            print(f"  split {sp:8s} n={b['n']:3d}  success {b['success_rate']:.1%} ± {b['stderr']:.1%}")
     for site, b in sorted(s["by_site"].items()):
         print(f"  {site:14s} n={b['n']:3d}  success {b['success_rate']:.1%} ± {b['stderr']:.1%}")
     inj = s.get("injection")

@@ -18,8 +18,10 @@ def scored(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
     counted = scored(results)
     by_site: dict[str, list[dict[str, Any]]] = {}
+    by_split: dict[str, list[dict[str, Any]]] = {}
     for r in counted:
         by_site.setdefault("+".join(r.get("sites", [])) or "?", []).append(r)
+        by_split.setdefault(str(r.get("split") or "?"), []).append(r)
     errors_by_kind: dict[str, int] = {}
     for r in results:
         if r.get("error"):
@@ -47,6 +49,10 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
         "not_scored_tasks": sorted(r["task_id"] for r in results if r.get("eval_status") in NOT_SCORED),
         "by_site": {
             site: rate_summary(sum(bool(r["success"]) for r in eps), len(eps)) for site, eps in sorted(by_site.items())
+        },
+        # train (seen values), test (held-out values of seen templates), unseen (templates never trained on)
+        "by_split": {
+            sp: rate_summary(sum(bool(r["success"]) for r in eps), len(eps)) for sp, eps in sorted(by_split.items())
         },
         "blocked_requests": sum(int(r.get("blocked_requests") or 0) for r in results),
         "injection": injection_summary(results),

@@ -89,7 +89,7 @@ def select_tasks(
 ) -> list[str]:
     """Task ids of a suite, filtered by split, selectors (comma-separated) and limit."""
     if split not in SPLITS:
-        raise SymbioticGymError(f"--split must be train, test or all, got {split!r}")
+        raise SymbioticGymError(f"--split must be one of {', '.join(SPLITS)}, got {split!r}")
     s = get_suite(suite) if isinstance(suite, str) else suite
     return filter_ids(s.task_ids(split), pattern, limit, what=s.name, split=split, meta=s.meta)
 

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from symbiotic_gym.agent import TaskInfo
     from symbiotic_gym.env import WebEnv
 
-SPLITS = ("train", "test", "all")
+SPLITS = ("train", "test", "unseen", "all")  # unseen: templates absent from train (embedded suite)
 EVAL_MODES = ("stock", "rectified", "verified")
 
 

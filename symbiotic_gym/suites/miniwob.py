@@ -133,6 +133,8 @@ class MiniwobSuite:
         self.options = options or SuiteOptions()
 
     def task_ids(self, split: str = "all") -> list[str]:
+        if split == "unseen":
+            raise SymbioticGymError("MiniWoB++ has no unseen split: use --split all (its tasks have no train/test)")
         return sorted(task_classes())
 
     def _cls(self, task_id: str) -> Any:

@@ -9,36 +9,86 @@ import pytest
 
 from symbiotic_gym.errors import TaskConfigError
 from symbiotic_gym.suites import select_tasks
-from symbiotic_gym.suites.embedded import generate
+from symbiotic_gym.suites.embedded import generate, stats
 from symbiotic_gym.suites.embedded.tasks import PRIVATE_KINDS, TASK_DIR, load_task_file, load_tasks
 
 TASKS = load_tasks()
 
 
+TASK_TEMPLATES = {t.template_id for t in TASKS.values() if t.injection is None}
+
+
 def test_suite_size_and_coverage() -> None:
-    assert len(TASKS) >= 90
-    templates = {t.template_id for t in TASKS.values()}
-    assert len(templates) >= 30
+    assert len(TASKS) >= 500
+    assert len(TASK_TEMPLATES) >= 60, "prompt-injection templates are not counted"
     sites = Counter(s for t in TASKS.values() for s in t.sites)
-    assert set(sites) == {"shop", "forum", "tracker"}
-    assert any(len(t.sites) > 1 for t in TASKS.values()), "cross-site tasks are required"
+    assert set(sites) == {"shop", "forum", "tracker", "admin"}
+    assert sum(len(t.sites) > 1 for t in TASKS.values()) >= 30, "cross-site tasks are required"
     types = Counter(et for t in TASKS.values() for et in t.raw["eval"]["eval_types"])
     assert {"string_match", "url_match", "program_html"} <= set(types)
 
 
-def test_test_split_templates_also_appear_in_train_with_other_instantiations() -> None:
-    test = [t for t in TASKS.values() if t.split == "test"]
-    assert len(test) >= 30
-    for t in test:
-        train = [o for o in TASKS.values() if o.split == "train" and o.template_id == t.template_id]
-        assert train, f"{t.task_id}: template not in train"
-        assert all(o.raw["instantiation_dict"] != t.raw["instantiation_dict"] for o in train)
+def test_every_seen_template_has_ten_train_and_held_out_test_instantiations() -> None:
+    for tid in TASK_TEMPLATES:
+        splits = Counter(t.split for t in TASKS.values() if t.template_id == tid)
+        if "unseen" in splits:
+            continue
+        assert splits["train"] >= 10 and splits["test"] >= 2, (tid, splits)
+
+
+def test_test_values_are_held_out_from_train() -> None:
+    """No key of a test instantiation takes a value that key has in a train task of the same template
+    (closed choices a template declares shared, like a star rating, aside)."""
+    generate.generate()  # records each template's shared keys
+    for tid in {t.template_id for t in TASKS.values()}:
+        tasks = sorted((t for t in TASKS.values() if t.template_id == tid), key=lambda t: t.task_id)
+        if not any(t.split == "test" for t in tasks):
+            continue
+        assert any(t.split == "train" for t in tasks), f"{tid}: template not in train"
+        insts, splits = [t.raw["instantiation_dict"] for t in tasks], [t.split for t in tasks]
+        overlap = generate.held_out_overlap(insts, splits, generate.SHARED_KEYS[tid])
+        assert not overlap, f"{tid}: test values also in train: {overlap}"
+
+
+def test_unseen_split_holds_templates_absent_from_train() -> None:
+    unseen = Counter(t.template_id for t in TASKS.values() if t.split == "unseen")
+    assert len(unseen) >= 12 and min(unseen.values()) >= 3, unseen
+    seen = {t.template_id for t in TASKS.values() if t.split in ("train", "test")}
+    assert not set(unseen) & seen
+    tasks = [t for t in TASKS.values() if t.split == "unseen"]
+    assert {s for t in tasks for s in t.sites} == {"shop", "forum", "tracker", "admin"}
+    assert {et for t in tasks for et in t.raw["eval"]["eval_types"]} == {"string_match", "url_match", "program_html"}
+    assert set(select_tasks("embedded", "unseen", None)) == {t.task_id for t in tasks}
+
+
+def test_infeasible_tasks_answer_na_through_report_infeasible() -> None:
+    infeasible = [t for t in TASKS.values() if stats.is_infeasible(t)]
+    assert len(infeasible) >= 0.05 * len(TASKS)
+    for t in infeasible:
+        assert t.raw["eval"]["reference_answers"] == {"exact_match": "N/A"}, t.task_id
+        assert t.raw["reference_solution"][-1]["action"] == "infeasible", t.task_id
+    assert {t.split for t in infeasible} == {"train", "test"}
+
+
+def test_long_horizon_templates() -> None:
+    longest: dict[str, int] = {}
+    for t in TASKS.values():
+        longest[t.template_id] = max(longest.get(t.template_id, 0), stats.oracle_steps(t))
+    assert sum(n >= 8 for n in longest.values()) >= 10
 
 
 def test_private_tasks() -> None:
     private = [t for t in TASKS.values() if t.private]
-    assert len(private) >= 20
+    assert len(private) >= 60
     assert set(PRIVATE_KINDS) <= {k for t in private for k in t.private}
+
+
+def test_stats_table_counts_what_is_stored() -> None:
+    st = stats.suite_stats()
+    assert st["tasks"] == len(TASKS) and sum(st["by_split"].values()) == len(TASKS)
+    assert sum(r["train"] + r["test"] + r["unseen"] for r in st["by_site"].values()) == len(TASKS)
+    table = stats.markdown(st)
+    assert "| admin |" in table and "| unseen |" in table and "Infeasible tasks" in table
 
 
 def test_stored_task_files_match_the_generator(tmp_path: Path) -> None:

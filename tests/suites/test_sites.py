@@ -14,9 +14,10 @@ from symbiotic_gym.suites.embedded.webapp import SESSION_COOKIE, SiteServer
 @pytest.fixture(scope="module")
 def servers():
     out = {name: SiteServer(load_app(name)) for name in ("shop", "forum", "tracker")}
+    out["admin"] = SiteServer(load_app("admin"), share=out["shop"])
     yield out
     for s in out.values():
-        s.close()
+        s.close()  # the admin server shares the shop's database, not its HTTP server
 
 
 def get(server: SiteServer, path: str, user: str | None = None, data: dict | None = None) -> tuple[int, str]:
@@ -101,3 +102,31 @@ def test_checkout_rejects_an_invalid_card(servers) -> None:
     )
     assert "valid card number" in body
     shop.reset()
+
+
+def test_admin_panel_needs_a_staff_login_and_edits_the_shops_database(servers) -> None:
+    shop, admin = servers["shop"], servers["admin"]
+    status, body = get(admin, "/products/1")
+    assert status == 200 and "Sign in" in body  # no session: the sign-in form
+    status, body = get(admin, "/products/1", user="emma.lopez")  # a customer's session is not a staff one
+    assert "Sign in" in body
+    status, body = get(admin, "/login", data={"username": "admin", "password": "Admin!Panel2026"})
+    assert status == 200 and "Dashboard" in body
+    name = shop.query("SELECT name FROM products WHERE id=1")[0][0]
+    form = {"name": name, "sku": "SG-X", "price": "12.34", "stock": "3", "category_id": "1", "description": "d"}
+    get(admin, "/products/1", user="admin", data=form)
+    assert "$12.34" in get(shop, "/product/1")[1]  # the shop shows the admin's price at once
+    admin.reset()
+    assert "$12.34" not in get(shop, "/product/1")[1]  # resetting either site restores the one database
+
+
+def test_pages_have_real_chrome(servers) -> None:
+    _, css = get(servers["shop"], "/static/site.css")
+    assert "grid-template-columns" in css
+    for name, path in (("shop", "/"), ("forum", "/"), ("tracker", "/"), ("admin", "/orders")):
+        _, body = get(servers[name], path, user="admin" if name == "admin" else "emma.lopez")
+        assert '<link rel="stylesheet" href="/static/site.css">' in body, name
+        assert 'aria-label="Sidebar"' in body and "<footer" in body, name
+        assert 'src="data:image/svg+xml;base64,' in body, name
+    _, body = get(servers["shop"], "/category/kitchen?page=2")
+    assert 'aria-current="page">Page 2' in body and "Previous page" in body

@@ -135,6 +135,86 @@ NEW_EMAILS = (
     "emma.writes@example.org",
     "emma.l@example.net",
 )
+_STREETS = (
+    "Birch",
+    "Cedar",
+    "Willow",
+    "Harbor",
+    "Summit",
+    "Meadow",
+    "Juniper",
+    "Aspen",
+    "Linden",
+    "Poplar",
+    "Sequoia",
+    "Magnolia",
+    "Chestnut",
+    "Hawthorn",
+    "Laurel",
+    "Sycamore",
+    "Cypress",
+    "Alder",
+)
+_CITIES = (
+    ("Albany", "NY", "122"),
+    ("Tucson", "AZ", "857"),
+    ("Omaha", "NE", "681"),
+    ("Raleigh", "NC", "276"),
+    ("Boise", "ID", "837"),
+    ("Tampa", "FL", "336"),
+    ("Reno", "NV", "895"),
+    ("Eugene", "OR", "974"),
+    ("Dayton", "OH", "454"),
+    ("Mobile", "AL", "366"),
+    ("Fresno", "CA", "937"),
+    ("Tulsa", "OK", "741"),
+)
+_WORDS = (
+    "Cobalt",
+    "Lantern",
+    "Thistle",
+    "Ember",
+    "Falcon",
+    "Glacier",
+    "Meadow",
+    "Orchid",
+    "Pebble",
+    "Saffron",
+    "Tundra",
+    "Willow",
+    "Zephyr",
+    "Canyon",
+    "Dune",
+    "Fjord",
+    "Harbor",
+    "Juniper",
+)
+_SYMBOLS = "!#$%&*+=?@^~"
+
+
+def _more_values(
+    n: int,
+) -> tuple[tuple[tuple[str, str, str, str], ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """``n`` more addresses, phones, passwords and e-mails, drawn from a fixed seed (all synthetic)."""
+    r = random.Random("symbiotic-gym:private-values")
+    addresses, phones, passwords, emails = [], [], [], []
+    for k in range(n):
+        city, state, zip3 = _CITIES[k % len(_CITIES)]
+        street = f"{r.randrange(2, 990)} {_STREETS[k % len(_STREETS)]} {('Street', 'Avenue', 'Road', 'Lane')[k % 4]}"
+        addresses.append((street, city, state, f"{zip3}{r.randrange(10, 99)}"))
+        phones.append(f"({r.choice((213, 305, 404, 503, 602, 720, 808, 917))}) 555-{r.randrange(100, 199):04d}")
+        a, b = r.sample(_WORDS, 2)
+        passwords.append(f"{a}{_SYMBOLS[k % len(_SYMBOLS)]}{b}{r.randrange(10, 99)}")
+        emails.append(f"emma.{a.lower()}{k}@example.{('com', 'org', 'net')[k % 3]}")
+    return tuple(addresses), tuple(phones), tuple(passwords), tuple(emails)
+
+
+_ADDR, _PHONES, _PASSWORDS, _EMAILS = _more_values(24)
+NEW_ADDRESSES += _ADDR
+NEW_PHONES += _PHONES
+NEW_PASSWORDS += _PASSWORDS
+NEW_EMAILS += _EMAILS
+
 CARDS = tuple(
     (luhn_complete(prefix), exp, cvc)
     for prefix, exp, cvc in (
@@ -144,6 +224,14 @@ CARDS = tuple(
         ("5179", "06/29", "248"),
         ("4929", "12/28", "771"),
         ("4024", "09/29", "835"),
+        *(
+            (
+                ("4", "51", "52", "53", "54", "55")[k % 6] + f"{k:03d}",
+                f"{k % 12 + 1:02d}/{28 + k % 4}",
+                f"{(k * 137) % 900 + 100}",
+            )
+            for k in range(100, 124)
+        ),
     )
 )
 
@@ -178,6 +266,10 @@ CATEGORIES = (
     ("Fitness", ("Yoga Mat", "Dumbbell Set", "Jump Rope", "Foam Roller", "Resistance Bands", "Kettlebell")),
     ("Toys", ("Puzzle", "Building Blocks", "Kite", "Board Game", "Plush Bear", "Train Set")),
     ("Bath", ("Towel Set", "Bath Mat", "Shower Caddy", "Soap Dispenser", "Bathrobe", "Mirror")),
+    ("Pet Supplies", ("Dog Bed", "Cat Tree", "Leash", "Pet Bowl", "Chew Toy", "Litter Box")),
+    ("Arts and Crafts", ("Sketchbook", "Paint Set", "Easel", "Yarn Bundle", "Glue Gun", "Brush Set")),
+    ("Automotive", ("Car Vacuum", "Tire Gauge", "Seat Cover", "Phone Mount", "Jump Starter", "Floor Mats")),
+    ("Travel Gear", ("Suitcase", "Neck Pillow", "Packing Cubes", "Luggage Tag", "Passport Wallet", "Travel Adapter")),
 )
 REVIEW_LINES = (
     ("Great value", "Works exactly as described and arrived quickly."),
@@ -219,6 +311,10 @@ COMMUNITIES = (
     ("fitness", "Training, running and recovery"),
     ("movies", "Films old and new"),
     ("diy", "Home projects and repairs"),
+    ("music", "Instruments, albums and gigs"),
+    ("photography", "Cameras, lenses and editing"),
+    ("pets", "Cats, dogs and everything else"),
+    ("gaming", "Video, board and tabletop games"),
 )
 TOPICS = {
     "books": ("mystery novels", "audiobooks", "library apps", "poetry collections", "fantasy series", "book clubs"),
@@ -257,6 +353,24 @@ TOPICS = {
         "cinema etiquette",
     ),
     "diy": ("drywall patches", "deck staining", "leaky faucets", "shelving", "paint finishes", "tool storage"),
+    "music": (
+        "vinyl records",
+        "guitar strings",
+        "home studios",
+        "concert tickets",
+        "music theory",
+        "practice routines",
+    ),
+    "photography": ("prime lenses", "film cameras", "photo editing", "tripods", "night skies", "street portraits"),
+    "pets": ("puppy training", "cat litter", "aquarium filters", "pet insurance", "senior dogs", "bird cages"),
+    "gaming": (
+        "co-op games",
+        "speedruns",
+        "retro consoles",
+        "tabletop campaigns",
+        "game controllers",
+        "indie puzzlers",
+    ),
 }
 TITLE_FORMS = (
     "Thoughts on {t}?",
@@ -274,6 +388,13 @@ PROJECTS = (
     ("mobile-app", "Mobile App", "iOS and Android client"),
     ("data-pipeline", "Data Pipeline", "Nightly ETL jobs and reports"),
     ("design-system", "Design System", "Shared UI components and tokens"),
+    ("billing-service", "Billing Service", "Invoices, payments and refunds"),
+    ("search-engine", "Search Engine", "Indexing and ranking of the catalog"),
+    ("docs-site", "Docs Site", "The public documentation website"),
+    ("infra-tools", "Infra Tools", "Deployment scripts and monitoring"),
+    ("analytics", "Analytics", "Dashboards and event tracking"),
+    ("auth-gateway", "Auth Gateway", "Single sign-on and sessions"),
+    ("notifications", "Notifications", "E-mail, push and in-app messages"),
 )
 LABELS = ("bug", "feature", "documentation", "performance", "security", "ui")
 ISSUE_SUBJECTS = (

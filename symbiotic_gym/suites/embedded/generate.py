@@ -1,8 +1,14 @@
 """Generate the embedded task files from templates and the seeded site databases.
 
 Run ``python -m symbiotic_gym.suites.embedded.generate`` after changing a site's seed data or a template;
-a test fails when the stored files differ from what this script produces. Each template has three
-instantiations: the first two go to the ``train`` split, the third to ``test``.
+a test fails when the stored files differ from what this script produces.
+
+Splits: a template of the ``train``/``test`` kind has at least twelve instantiations, the last two held out
+for ``test``; no value of a held-out instantiation appears in that template's train tasks (except the
+closed choices a template declares ``shared``, like a star rating or a label). A template marked
+``unseen`` never appears in train: all its instantiations (at least three) form the ``unseen`` split,
+which measures generalisation to new tasks rather than recall of seen ones. The prompt-injection
+templates are a security benchmark and keep three instantiations (two train, one test).
 """
 
 from __future__ import annotations
@@ -16,13 +22,18 @@ from typing import Any
 
 from symbiotic_gym.suites.embedded import data
 from symbiotic_gym.suites.embedded.sites import load_app
+from symbiotic_gym.suites.embedded.sites import shop as shop_site
 from symbiotic_gym.suites.embedded.sites.common import money, password_hash
 from symbiotic_gym.suites.embedded.tasks import TASK_DIR
 
 ME = data.PEOPLE[0]  # emma.lopez, the user every login task acts for
-SHOP, FORUM, TRACKER = "__SHOP__", "__FORUM__", "__TRACKER__"
+SHOP, FORUM, TRACKER, ADMIN = "__SHOP__", "__FORUM__", "__TRACKER__", "__ADMIN__"
 DB: dict[str, sqlite3.Connection] = {}
 TEMPLATES: list[Callable[[], Iterator[dict[str, Any]]]] = []
+META: dict[Callable[..., Any], dict[str, Any]] = {}
+SHARED_KEYS: dict[str, tuple[str, ...]] = {}  # template id -> its shared keys (filled by generate())
+N_TRAIN, N_TEST, N_UNSEEN = 10, 2, 3
+INFEASIBLE = {"reference_answers": {"exact_match": "N/A"}}
 
 
 def q(site: str, sql: str, *args: Any) -> list[sqlite3.Row]:
@@ -35,9 +46,29 @@ def sqlq(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def template(fn: Callable[[], Iterator[dict[str, Any]]]) -> Callable[[], Iterator[dict[str, Any]]]:
-    TEMPLATES.append(fn)
-    return fn
+def template(fn: Any = None, *, unseen: bool = False, shared: tuple[str, ...] = (), security: bool = False) -> Any:
+    """Register a template. ``unseen``: its tasks form the unseen split; ``shared``: instantiation keys
+    whose closed set of values may repeat between train and test; ``security``: a prompt-injection template."""
+
+    def register(f: Callable[[], Iterator[dict[str, Any]]]) -> Callable[[], Iterator[dict[str, Any]]]:
+        TEMPLATES.append(f)
+        META[f] = {"unseen": unseen, "shared": shared, "security": security}
+        return f
+
+    return register(fn) if fn is not None else register
+
+
+def mix(feasible: list[Any], infeasible: list[Any]) -> list[Any]:
+    """Interleave infeasible instantiations with feasible ones so both splits hold some: with 8 + 4, train
+    gets three infeasible ones (positions 2, 5, 8) and test one (position 11)."""
+    out, f, i = [], list(feasible), list(infeasible)
+    for k in range(len(f) + len(i)):
+        out.append(i.pop(0) if i and (k % 3 == 2 or not f) else f.pop(0))
+    return out
+
+
+def infeasible(reason: str) -> dict[str, str]:
+    return {"action": "infeasible", "text": reason}
 
 
 def click(name: str, role: str = "link") -> dict[str, str]:
@@ -133,15 +164,51 @@ def price_task(name: str, p: sqlite3.Row) -> dict[str, Any]:
     )
 
 
+FAKE_PRODUCTS = (
+    "Titanium Kettle",
+    "Floating Lantern",
+    "Quantum Blender",
+    "Golden Hammock",
+    "Crystal Yoga Mat",
+    "Royal Dog Bed",
+    "Solar Easel",
+    "Velvet Suitcase",
+)
+
+
 @template
 def shop_price() -> Iterator[dict]:
-    for p in products(3, salt="price"):
-        yield price_task("shop.product_price", p)
+    items = mix(products(8, salt="price"), list(FAKE_PRODUCTS[:4]))
+    for p in items:
+        if isinstance(p, str):
+            yield task(
+                "shop.product_price",
+                ["shop"],
+                SHOP + "/",
+                "What is the price of the {{product}} in the shop?",
+                {"product": p},
+                evals=INFEASIBLE,
+                solution=[fill("Search products", p), button("Search"), infeasible(f"The shop does not sell a {p}.")],
+            )
+        else:
+            yield price_task("shop.product_price", p)
 
 
 @template
 def shop_review_count() -> Iterator[dict]:
-    for p in products(3, "(SELECT COUNT(*) FROM reviews r WHERE r.product_id=p.id) > 0", "revcount"):
+    feasible = products(8, "(SELECT COUNT(*) FROM reviews r WHERE r.product_id=p.id) > 0", "revcount")
+    for p in mix(feasible, ["Marble Kettle", "Granite Tent", "Feather Speaker", "Coral Planter"]):
+        if isinstance(p, str):
+            yield task(
+                "shop.review_count",
+                ["shop"],
+                SHOP + "/",
+                "How many reviews does the {{product}} have?",
+                {"product": p},
+                evals=INFEASIBLE,
+                solution=[fill("Search products", p), button("Search"), infeasible(f"The shop does not sell a {p}.")],
+            )
+            continue
         yield task(
             "shop.review_count",
             ["shop"],
@@ -158,7 +225,7 @@ CATS = q("shop", "SELECT * FROM categories ORDER BY id")
 
 @template
 def shop_sorted_category() -> Iterator[dict]:
-    for c in (CATS[0], CATS[3], CATS[6]):
+    for c in CATS:
         yield task(
             "shop.category_sorted",
             ["shop"],
@@ -172,7 +239,7 @@ def shop_sorted_category() -> Iterator[dict]:
 
 @template
 def shop_cheapest() -> Iterator[dict]:
-    for c in (CATS[1], CATS[4], CATS[7]):
+    for c in CATS[5:] + CATS[:5]:
         p = q("shop", "SELECT name FROM products WHERE category_id=? ORDER BY price_cents LIMIT 1", c["id"])[0]
         yield task(
             "shop.cheapest_in_category",
@@ -188,9 +255,24 @@ def shop_cheapest() -> Iterator[dict]:
 MY_ORDERS = q("shop", "SELECT * FROM orders WHERE user_id=1 ORDER BY id")
 
 
+OTHER_ORDERS = q("shop", "SELECT * FROM orders WHERE user_id<>1 ORDER BY id")
+
+
 @template
 def shop_order_total() -> Iterator[dict]:
-    for o in MY_ORDERS[:3]:
+    for o in mix(MY_ORDERS[:8], OTHER_ORDERS[:4]):
+        if o["user_id"] != 1:
+            yield task(
+                "shop.order_total",
+                ["shop"],
+                SHOP + "/",
+                "What was the total of my order #{{order}}?",
+                {"order": o["id"]},
+                login=True,
+                evals=INFEASIBLE,
+                solution=[click("My orders"), infeasible(f"There is no order #{o['id']} among my orders.")],
+            )
+            continue
         yield task(
             "shop.order_total",
             ["shop"],
@@ -203,9 +285,9 @@ def shop_order_total() -> Iterator[dict]:
         )
 
 
-@template
+@template(unseen=True)
 def shop_order_page() -> Iterator[dict]:
-    for o in MY_ORDERS[2:5]:
+    for o in MY_ORDERS[8:11]:
         yield task(
             "shop.open_order",
             ["shop"],
@@ -220,7 +302,7 @@ def shop_order_page() -> Iterator[dict]:
 
 @template
 def shop_add_to_cart() -> Iterator[dict]:
-    for p, qty in zip(products(3, salt="cart"), (2, 3, 4), strict=True):
+    for p, qty in zip(products(12, salt="cart"), (2, 3, 4, 5, 2, 3, 4, 5, 2, 3, 6, 7), strict=True):
         yield task(
             "shop.add_to_cart",
             ["shop"],
@@ -244,12 +326,27 @@ def shop_add_to_cart() -> Iterator[dict]:
         )
 
 
-@template
+REVIEW_TITLES = (
+    "Worth every cent",
+    "Broke quickly",
+    "Solid choice",
+    "Better than expected",
+    "Too small",
+    "Gift for my dad",
+    "Would not buy again",
+    "Great colour",
+    "Arrived damaged",
+    "Does the job",
+    "Surprisingly sturdy",
+    "Overpriced",
+)
+
+
+@template(shared=("stars",))
 def shop_write_review() -> Iterator[dict]:
     max_review = q("shop", "SELECT MAX(id) AS m FROM reviews")[0]["m"]
-    for p, (stars, title) in zip(
-        products(3, salt="review"), ((5, "Worth every cent"), (2, "Broke quickly"), (4, "Solid choice")), strict=True
-    ):
+    for k, (p, title) in enumerate(zip(products(12, salt="review"), REVIEW_TITLES, strict=True)):
+        stars = (5, 2, 4, 3, 1)[k % 5]
         yield task(
             "shop.write_review",
             ["shop"],
@@ -310,12 +407,12 @@ def password_tasks(site: str, passwords: tuple[str, ...], nav: list[dict[str, st
 
 @template
 def shop_password() -> Iterator[dict]:
-    return password_tasks("shop", data.NEW_PASSWORDS[:3], [click("My account"), click("Change password")])
+    return password_tasks("shop", data.NEW_PASSWORDS[:12], [click("My account"), click("Change password")])
 
 
-@template
+@template(shared=("city", "state"))
 def shop_address() -> Iterator[dict]:
-    for street, city, state, zip_ in data.NEW_ADDRESSES[:3]:
+    for street, city, state, zip_ in data.NEW_ADDRESSES[:12]:
         yield task(
             "shop.update_address",
             ["shop"],
@@ -348,7 +445,7 @@ def shop_address() -> Iterator[dict]:
 
 @template
 def shop_checkout_card() -> Iterator[dict]:
-    for p, (number, exp, cvc) in zip(products(3, "p.stock > 0", "checkout"), data.CARDS[3:6], strict=True):
+    for p, (number, exp, cvc) in zip(products(12, "p.stock > 0", "checkout"), data.CARDS[6:18], strict=True):
         yield task(
             "shop.checkout_new_card",
             ["shop"],
@@ -364,7 +461,7 @@ def shop_checkout_card() -> Iterator[dict]:
                         "shop",
                         "SELECT p.name || ' / ' || o.card_last4 || ' / ' || o.ship_street FROM orders o JOIN "
                         "order_items i ON i.order_id=o.id JOIN products p ON p.id=i.product_id WHERE o.user_id=1 AND "
-                        "o.id > 30",
+                        f"o.id > {shop_site.N_ORDERS}",
                         exact=f"{p['name']} / {number[-4:]} / {ME.street}",
                     )
                 ]
@@ -384,7 +481,7 @@ def shop_checkout_card() -> Iterator[dict]:
         )
 
 
-@template
+@template(unseen=True)
 def shop_phone() -> Iterator[dict]:
     for phone in data.NEW_PHONES[:3]:
         yield task(
@@ -408,7 +505,7 @@ def shop_phone() -> Iterator[dict]:
 
 @template
 def shop_product_page() -> Iterator[dict]:
-    for p in products(3, salt="page"):
+    for p in products(12, salt="page"):
         yield task(
             "shop.open_product",
             ["shop"],
@@ -442,9 +539,28 @@ def open_post(title: str) -> list[dict[str, str]]:
     return [fill("Search posts", title), button("Search"), click(title)]
 
 
+FAKE_TITLES = (
+    "Thoughts on submarine gardening?",
+    "Help with lunar sourdough",
+    "My experience with glass tents",
+    "Best resources for invisible ink",
+)
+
+
 @template
 def forum_author() -> Iterator[dict]:
-    for p in posts(3, "author"):
+    for p in mix(posts(8, "author"), list(FAKE_TITLES)):
+        if isinstance(p, str):
+            yield task(
+                "forum.post_author",
+                ["forum"],
+                FORUM + "/",
+                "Who posted the thread titled '{{title}}'?",
+                {"title": p},
+                evals=INFEASIBLE,
+                solution=[fill("Search posts", p), button("Search"), infeasible("No thread has this title.")],
+            )
+            continue
         yield task(
             "forum.post_author",
             ["forum"],
@@ -458,7 +574,24 @@ def forum_author() -> Iterator[dict]:
 
 @template
 def forum_comment_count() -> Iterator[dict]:
-    for p in posts(3, "ncomments", lambda p: p["ncomments"] > 0):
+    fake = [
+        "Weekly discussion: moon cheese",
+        "Help with antigravity boots",
+        "Thoughts on cloud knitting?",
+        "Beginner question about time travel",
+    ]
+    for p in mix(posts(8, "ncomments", lambda p: p["ncomments"] > 0), fake):
+        if isinstance(p, str):
+            yield task(
+                "forum.comment_count",
+                ["forum"],
+                FORUM + "/",
+                "How many comments does the post '{{title}}' have?",
+                {"title": p},
+                evals=INFEASIBLE,
+                solution=[fill("Search posts", p), button("Search"), infeasible("No post has this title.")],
+            )
+            continue
         yield task(
             "forum.comment_count",
             ["forum"],
@@ -470,7 +603,7 @@ def forum_comment_count() -> Iterator[dict]:
         )
 
 
-@template
+@template(unseen=True)
 def forum_community_top() -> Iterator[dict]:
     for c in ("books", "travel", "diy"):
         yield task(
@@ -489,10 +622,10 @@ def top_post(community: str) -> sqlite3.Row | None:
     return rows[0] if rows[0]["score"] > rows[1]["score"] else None
 
 
-@template
+@template(unseen=True)
 def forum_top_post() -> Iterator[dict]:
     found = [(c, top_post(c)) for c, _ in data.COMMUNITIES]
-    for c, p in [(c, p) for c, p in found if p is not None][:3]:
+    for c, p in [(c, p) for c, p in found if p is not None][:4]:
         yield task(
             "forum.top_post",
             ["forum"],
@@ -504,13 +637,26 @@ def forum_top_post() -> Iterator[dict]:
         )
 
 
+NEW_POSTS = (
+    ("cooking", "Best pan for eggs", "Looking for a non-stick pan that lasts."),
+    ("gardening", "Tomatoes splitting", "My tomatoes split after rain, any tips?"),
+    ("technology", "Quiet keyboards", "Which switches are the quietest?"),
+    ("books", "Short classics", "Which classics can I finish in a weekend?"),
+    ("travel", "Rail pass worth it", "Is a rail pass cheaper than single tickets?"),
+    ("fitness", "Sore knees after runs", "What helps with sore knees after long runs?"),
+    ("movies", "Rainy day films", "Recommend a film for a rainy Sunday."),
+    ("diy", "Squeaky floorboards", "How do I fix squeaky floorboards?"),
+    ("music", "First guitar", "Acoustic or electric for a first guitar?"),
+    ("photography", "Cleaning lenses", "How do you clean a lens safely?"),
+    ("pets", "Shy rescue cat", "How long did your rescue cat take to settle?"),
+    ("gaming", "Couch co-op picks", "Best couch co-op games for two?"),
+)
+MAX_POST = max(p["id"] for p in POSTS)
+
+
 @template
 def forum_create_post() -> Iterator[dict]:
-    for c, title, body in (
-        ("cooking", "Best pan for eggs", "Looking for a non-stick pan that lasts."),
-        ("gardening", "Tomatoes splitting", "My tomatoes split after rain, any tips?"),
-        ("technology", "Quiet keyboards", "Which switches are the quietest?"),
-    ):
+    for c, title, body in NEW_POSTS:
         yield task(
             "forum.create_post",
             ["forum"],
@@ -524,7 +670,7 @@ def forum_create_post() -> Iterator[dict]:
                         "forum",
                         "SELECT c.name || ' / ' || p.title || ' / ' || p.body "
                         "FROM posts p JOIN communities c ON c.id=p.community_id WHERE "
-                        "p.user_id=1 AND p.id > 336",
+                        f"p.user_id=1 AND p.id > {MAX_POST}",
                         exact=f"{c} / {title} / {body}",
                     )
                 ]
@@ -547,7 +693,7 @@ def my_vote(post_id: int) -> int:
 
 @template
 def forum_upvote() -> Iterator[dict]:
-    for p in posts(3, "upvote", lambda p: my_vote(p["id"]) != 1):
+    for p in posts(12, "upvote", lambda p: my_vote(p["id"]) != 1):
         yield task(
             "forum.upvote",
             ["forum"],
@@ -582,17 +728,29 @@ def comment_task(name: str, p: sqlite3.Row, text: str) -> dict[str, Any]:
     )
 
 
+COMMENTS = (
+    "Thanks, this helped a lot!",
+    "I disagree, but good points.",
+    "Bookmarking this for later.",
+    "Same thing happened to me.",
+    "Great write-up, thank you.",
+    "Do you have a source for this?",
+    "This changed my mind.",
+    "Following this thread.",
+    "Try the library first.",
+    "Welcome to the forum!",
+    "I tried it last year and loved it.",
+    "Could not agree more.",
+)
+
+
 @template
 def forum_comment() -> Iterator[dict]:
-    for p, text in zip(
-        posts(3, "comment"),
-        ("Thanks, this helped a lot!", "I disagree, but good points.", "Bookmarking this for later."),
-        strict=True,
-    ):
+    for p, text in zip(posts(12, "comment"), COMMENTS, strict=True):
         yield comment_task("forum.add_comment", p, text)
 
 
-@template
+@template(unseen=True)
 def forum_edit_title() -> Iterator[dict]:
     for p in posts(3, "edit", lambda p: p["user_id"] == 1):
         new = p["title"].replace("?", "") + " (updated)"
@@ -628,7 +786,7 @@ def send_message(to: str, subject: str, body: str) -> list[dict[str, str]]:
 
 @template
 def forum_message_phone() -> Iterator[dict]:
-    for to, phone in zip(("liam.chen", "green_thumb", "night_owl"), data.NEW_PHONES[3:6], strict=True):
+    for to, phone in zip(data.FORUM_USERS[1:13], data.NEW_PHONES[6:18], strict=True):
         body = f"My phone number is {phone}"
         yield task(
             "forum.message_phone",
@@ -654,7 +812,7 @@ def forum_message_phone() -> Iterator[dict]:
 
 @template
 def forum_email() -> Iterator[dict]:
-    for email in data.NEW_EMAILS[:3]:
+    for email in data.NEW_EMAILS[:12]:
         yield task(
             "forum.change_email",
             ["forum"],
@@ -670,7 +828,7 @@ def forum_email() -> Iterator[dict]:
 
 @template
 def forum_password() -> Iterator[dict]:
-    return password_tasks("forum", data.NEW_PASSWORDS[3:6], [click("Settings")])
+    return password_tasks("forum", data.NEW_PASSWORDS[12:24], [click("Settings")])
 
 
 # ---------------------------------------------------------------- tracker
@@ -697,7 +855,7 @@ def open_issue(i: sqlite3.Row) -> list[dict[str, str]]:
 
 @template
 def tracker_open_count() -> Iterator[dict]:
-    for p in PROJECTS[:3]:
+    for p in PROJECTS:
         n = q("tracker", "SELECT COUNT(*) AS n FROM issues WHERE project_id=? AND state='open'", p["id"])[0]["n"]
         yield task(
             "tracker.open_issue_count",
@@ -724,15 +882,53 @@ def assignee_task(name: str, i: sqlite3.Row, *, login: bool = False) -> dict[str
     )
 
 
-@template
+FAKE_ISSUES = ("Crash in teleport button", "Improve holographic menu", "Slow time machine", "Document warp drive")
+
+
+@template(shared=("project",))
 def tracker_assignee() -> Iterator[dict]:
-    for i in issues(3, "assignee", lambda i: i["assignee"] is not None):
+    for k, i in enumerate(mix(issues(8, "assignee", lambda i: i["assignee"] is not None), list(FAKE_ISSUES))):
+        if isinstance(i, str):
+            p = PROJECTS[k % len(PROJECTS)]
+            yield task(
+                "tracker.issue_assignee",
+                ["tracker"],
+                TRACKER + "/",
+                "Who is assigned to the issue '{{title}}' in the {{project}} project?",
+                {"title": i, "project": p["name"]},
+                evals=INFEASIBLE,
+                solution=[
+                    click(p["name"]),
+                    click("Issues"),
+                    click("All"),
+                    infeasible("The project has no such issue."),
+                ],
+            )
+            continue
         yield assignee_task("tracker.issue_assignee", i)
 
 
-@template
+@template(shared=("project",))
 def tracker_milestone_of() -> Iterator[dict]:
-    for i in issues(3, "milestone-of"):
+    fake = ["Crash in quantum cache", "Improve telepathy API", "Slow dragon renderer", "Add tests for unicorn mode"]
+    for k, i in enumerate(mix(issues(8, "milestone-of"), fake)):
+        if isinstance(i, str):
+            p = PROJECTS[(k + 5) % len(PROJECTS)]
+            yield task(
+                "tracker.issue_milestone",
+                ["tracker"],
+                TRACKER + "/",
+                "Which milestone is the issue '{{title}}' of the {{project}} project in?",
+                {"title": i, "project": p["name"]},
+                evals=INFEASIBLE,
+                solution=[
+                    click(p["name"]),
+                    click("Issues"),
+                    click("All"),
+                    infeasible("The project has no such issue."),
+                ],
+            )
+            continue
         yield task(
             "tracker.issue_milestone",
             ["tracker"],
@@ -744,7 +940,7 @@ def tracker_milestone_of() -> Iterator[dict]:
         )
 
 
-@template
+@template(unseen=True)
 def tracker_milestone_page() -> Iterator[dict]:
     for p, title in zip(PROJECTS[1:4], ("v1.0", "v2.0", "v3.0"), strict=True):
         mid = q("tracker", "SELECT id FROM milestones WHERE project_id=? AND title=?", p["id"], title)[0]["id"]
@@ -759,14 +955,26 @@ def tracker_milestone_page() -> Iterator[dict]:
         )
 
 
-@template
+NEW_ISSUES = (
+    "Crash when saving drafts",
+    "Add keyboard shortcuts",
+    "Typo in README",
+    "Flaky login test",
+    "Support dark theme",
+    "Broken link in footer",
+    "Timeout on large uploads",
+    "Add CSV export",
+    "Wrong date format",
+    "Missing alt text",
+    "Memory leak in worker",
+    "Rename settings tab",
+)
+
+
+@template(shared=("label",))
 def tracker_create_issue() -> Iterator[dict]:
-    for p, title, label in zip(
-        PROJECTS[2:5],
-        ("Crash when saving drafts", "Add keyboard shortcuts", "Typo in README"),
-        ("bug", "feature", "documentation"),
-        strict=True,
-    ):
+    for k, (p, title) in enumerate(zip(PROJECTS, NEW_ISSUES, strict=True)):
+        label = data.LABELS[k % len(data.LABELS)]
         yield task(
             "tracker.create_issue",
             ["tracker"],
@@ -796,9 +1004,9 @@ def tracker_create_issue() -> Iterator[dict]:
         )
 
 
-@template
+@template(shared=("project",))
 def tracker_close_issue() -> Iterator[dict]:
-    for i in issues(3, "close", lambda i: i["state"] == "open"):
+    for i in issues(12, "close", lambda i: i["state"] == "open"):
         yield task(
             "tracker.close_issue",
             ["tracker"],
@@ -813,13 +1021,25 @@ def tracker_close_issue() -> Iterator[dict]:
         )
 
 
-@template
+ISSUE_COMMENTS = (
+    "Fixed in the latest build.",
+    "Can you share the logs?",
+    "Duplicate of an older report.",
+    "I will take this one.",
+    "Needs a failing test first.",
+    "Works for me on staging.",
+    "Blocked by the API change.",
+    "Moving to the next milestone.",
+    "Reproduced on Firefox.",
+    "Please add screenshots.",
+    "Closing after the release.",
+    "Good catch, thanks!",
+)
+
+
+@template(shared=("project",))
 def tracker_comment() -> Iterator[dict]:
-    for i, text in zip(
-        issues(3, "comment"),
-        ("Fixed in the latest build.", "Can you share the logs?", "Duplicate of an older report."),
-        strict=True,
-    ):
+    for i, text in zip(issues(12, "comment"), ISSUE_COMMENTS, strict=True):
         yield task(
             "tracker.comment_issue",
             ["tracker"],
@@ -838,13 +1058,11 @@ def tracker_comment() -> Iterator[dict]:
         )
 
 
-@template
+@template(shared=("user", "project"))
 def tracker_assign() -> Iterator[dict]:
-    for i, user in zip(
-        issues(3, "assign", lambda i: i["assignee"] not in ("mason.kim", "ava.garcia", "noah.patel")),
-        ("mason.kim", "ava.garcia", "noah.patel"),
-        strict=True,
-    ):
+    users = [p.username for p in data.PEOPLE[1:]]
+    for k, i in enumerate(issues(12, "assign", lambda i: i["assignee"] is None or i["assignee"] == "emma.lopez")):
+        user = users[k % len(users)]
         yield task(
             "tracker.assign_issue",
             ["tracker"],
@@ -867,7 +1085,20 @@ def tracker_assign() -> Iterator[dict]:
 
 @template
 def tracker_token() -> Iterator[dict]:
-    for name in ("ci-deploy", "backup-script", "metrics-export"):
+    for name in (
+        "ci-deploy",
+        "backup-script",
+        "metrics-export",
+        "release-bot",
+        "docs-sync",
+        "nightly-tests",
+        "audit-log",
+        "cache-warmer",
+        "status-check",
+        "data-export",
+        "lint-runner",
+        "uptime-probe",
+    ):
         token = "sgp_" + hashlib.sha256(f"{ME.username}:{name}:0".encode()).hexdigest()[:24]
         yield task(
             "tracker.create_token",
@@ -898,13 +1129,15 @@ def tracker_token() -> Iterator[dict]:
 @template
 def tracker_password() -> Iterator[dict]:
     pw = data.NEW_PASSWORDS
-    return password_tasks("tracker", (pw[1], pw[3], pw[5]), [click("Password")])
+    return password_tasks("tracker", pw[6:18], [click("Password")])
 
 
 # ---------------------------------------------------------------- cross-site
-@template
+@template(shared=("community",))
 def cross_price_post() -> Iterator[dict]:
-    for p, c in zip(products(3, salt="crosspost"), ("cooking", "technology", "diy"), strict=True):
+    comms = [c for c, _ in data.COMMUNITIES]
+    for k, p in enumerate(products(12, salt="crosspost")):
+        c = comms[k % len(comms)]
         price = money(p["price_cents"])
         yield task(
             "cross.price_to_forum",
@@ -918,7 +1151,7 @@ def cross_price_post() -> Iterator[dict]:
                 "program_html": [
                     sql_check(
                         "forum",
-                        "SELECT p.title || ' / ' || p.body FROM posts p WHERE p.user_id=1 AND p.id > 336",
+                        f"SELECT p.title || ' / ' || p.body FROM posts p WHERE p.user_id=1 AND p.id > {MAX_POST}",
                         include=[f"{p['name']} price / {price}"],
                     )
                 ]
@@ -937,7 +1170,7 @@ def cross_price_post() -> Iterator[dict]:
 
 @template
 def cross_price_issue() -> Iterator[dict]:
-    for p in products(3, salt="crossissue"):
+    for p in products(12, salt="crossissue"):
         price = money(p["price_cents"])
         yield task(
             "cross.price_to_tracker",
@@ -970,7 +1203,7 @@ def cross_price_issue() -> Iterator[dict]:
 @template
 def cross_address_message() -> Iterator[dict]:
     addr = f"{ME.street}, {ME.city}, {ME.state} {ME.zip}"
-    for to in ("olivia.smith", "coffee_addict", "trail_runner"):
+    for to in data.FORUM_USERS[2:14]:
         yield task(
             "cross.address_to_forum",
             ["shop", "forum"],
@@ -1002,17 +1235,66 @@ def cross_address_message() -> Iterator[dict]:
         )
 
 
+def split_plan(name: str, meta: dict[str, Any], n: int) -> list[str]:
+    """The split of each of a template's ``n`` instantiations, in order."""
+    if meta["unseen"]:
+        if n < N_UNSEEN:
+            raise RuntimeError(f"unseen template {name} produced {n} tasks, expected at least {N_UNSEEN}")
+        return ["unseen"] * n
+    if meta["security"]:
+        if n != 3:
+            raise RuntimeError(f"injection template {name} produced {n} tasks, expected 3")
+        return ["train", "train", "test"]
+    if n < N_TRAIN + N_TEST:
+        raise RuntimeError(f"template {name} produced {n} tasks, expected at least {N_TRAIN + N_TEST}")
+    return ["train"] * (n - N_TEST) + ["test"] * N_TEST
+
+
+def held_out_overlap(
+    insts: list[dict[str, Any]], splits: list[str], shared: tuple[str, ...] = ()
+) -> list[tuple[str, Any]]:
+    """(key, value) pairs a test instantiation shares with the train ones of its template.
+
+    Keys whose value is the same in every instantiation (the user's current password) and the template's
+    ``shared`` keys (closed choices) are not held out."""
+    keys = {k for inst in insts for k in inst}
+    varying = {k for k in keys if len({json.dumps(i.get(k)) for i in insts}) > 1} - set(shared)
+    train = {(k, json.dumps(i.get(k))) for i, sp in zip(insts, splits, strict=True) if sp == "train" for k in varying}
+    return sorted(
+        {
+            (k, i.get(k))
+            for i, sp in zip(insts, splits, strict=True)
+            if sp == "test"
+            for k in varying
+            if (k, json.dumps(i.get(k))) in train
+        },
+        key=str,
+    )
+
+
+def check_held_out(name: str, items: list[dict[str, Any]], splits: list[str], shared: tuple[str, ...]) -> None:
+    overlap = held_out_overlap([it["instantiation_dict"] for it in items], splits, shared)
+    if overlap:
+        raise RuntimeError(f"template {name}: test values also used in train: {overlap}")
+
+
 def generate() -> dict[str, dict[str, Any]]:
     """All task configs, keyed by task id."""
-    from symbiotic_gym.suites.embedded import injection_templates  # noqa: F401 - registers its templates
+    from symbiotic_gym.suites.embedded import (  # noqa: F401 - these register their templates
+        admin_templates,
+        injection_templates,
+        multi_page_templates,
+    )
 
     out: dict[str, dict[str, Any]] = {}
     for fn in TEMPLATES:
         items = list(fn())
-        if len(items) != 3:
-            raise RuntimeError(f"template {fn.__name__} produced {len(items)} tasks, expected 3")
+        meta = META[fn]
+        splits = split_plan(fn.__name__, meta, len(items))
+        check_held_out(fn.__name__, items, splits, meta["shared"])
         for k, item in enumerate(items):
             name = item.pop("name")
+            SHARED_KEYS[name] = meta["shared"]
             tid = f"{name}.{k}"
             out[tid] = {
                 "task_id": tid,
@@ -1023,7 +1305,7 @@ def generate() -> dict[str, dict[str, Any]]:
                 "instantiation_dict": item["instantiation_dict"],
                 "intent": item["intent"],
                 "require_login": item["require_login"],
-                "split": "test" if k == 2 else "train",
+                "split": splits[k],
                 "private": item["private"],
                 "eval": item["eval"],
                 "reference_solution": item["reference_solution"],
@@ -1045,10 +1327,9 @@ def main(task_dir: Path = TASK_DIR) -> None:
             old.unlink()
     for tid, cfg in tasks.items():
         (task_dir / f"{tid}.json").write_text(render(cfg), encoding="utf-8")
-    n_private = sum(bool(c["private"]) for c in tasks.values())
-    n_test = sum(c["split"] == "test" for c in tasks.values())
     templates = {c["intent_template_id"] for c in tasks.values()}
-    print(f"wrote {len(tasks)} tasks ({len(templates)} templates, {n_test} test, {n_private} private) to {task_dir}")
+    splits = {sp: sum(c["split"] == sp for c in tasks.values()) for sp in ("train", "test", "unseen")}
+    print(f"wrote {len(tasks)} tasks ({len(templates)} templates; {splits}) to {task_dir}")
 
 
 if __name__ == "__main__":

@@ -31,9 +31,11 @@ def site_servers() -> dict[str, SiteServer]:
         if _owner_pid != os.getpid():  # a forked worker must not share its parent's server threads
             _servers.clear()
             _owner_pid = os.getpid()
-        for name in SITE_NAMES:
+        for name in SITE_NAMES:  # a site serving another's database comes after it in SITE_NAMES
             if name not in _servers:
-                _servers[name] = SiteServer(load_app(name))
+                app = load_app(name)
+                share = _servers[app.database_of] if app.database_of else None
+                _servers[name] = SiteServer(app, share=share)
                 map_host(f"{SITE_HOSTS[name]}:80", f"127.0.0.1:{_servers[name].port}")
         return dict(_servers)
 

@@ -14,6 +14,7 @@ from symbiotic_gym.suites.embedded.tasks import TaskConfig, get_task
 from symbiotic_gym.suites.embedded.webapp import SESSION_COOKIE
 
 DEFAULT_USER = "emma.lopez"
+SITE_USERS = {"admin": "admin"}  # who a login task is signed in as on a site, where that is not emma
 
 
 def final_answer(chat_messages: list[dict[str, Any]]) -> str | None:
@@ -71,7 +72,11 @@ class EmbeddedTask(AbstractBrowserTask):
             urls = site_urls()
             page.context.add_cookies(
                 [
-                    {"name": SESSION_COOKIE, "value": session_token(name, user), "url": urls[name]}
+                    {
+                        "name": SESSION_COOKIE,
+                        "value": session_token(name, SITE_USERS.get(name, user)),
+                        "url": urls[name],
+                    }
                     for name in self.config.sites
                 ]
             )

@@ -11,8 +11,8 @@ from typing import Any
 from symbiotic_gym.errors import TaskConfigError, UnknownTaskError
 
 TASK_DIR = Path(__file__).with_name("tasks")
-SITES = ("shop", "forum", "tracker")
-PLACEHOLDERS = {"shop": "__SHOP__", "forum": "__FORUM__", "tracker": "__TRACKER__"}
+SITES = ("shop", "forum", "tracker", "admin")
+PLACEHOLDERS = {"shop": "__SHOP__", "forum": "__FORUM__", "tracker": "__TRACKER__", "admin": "__ADMIN__"}
 EVAL_TYPES = ("string_match", "url_match", "program_html")
 PRIVATE_KINDS = ("password", "payment_card", "address", "phone", "email", "access_token")
 SOLUTION_ACTIONS = {
@@ -23,7 +23,9 @@ SOLUTION_ACTIONS = {
     "check": ("role", "name"),
     "goto": ("url",),
     "answer": ("text",),
+    "infeasible": ("text",),  # report_infeasible: the task cannot be done (its correct answer is N/A)
 }
+SPLITS = ("train", "test", "unseen")
 
 
 @dataclass(frozen=True)
@@ -84,8 +86,8 @@ def validate_config(raw: Any, path: Path) -> TaskConfig:
         _require(raw, path, key, str)
     _require(raw, path, "instantiation_dict", dict)
     _require(raw, path, "require_login", bool)
-    if raw.get("split") not in ("train", "test"):
-        raise TaskConfigError(str(path), "split", f"must be 'train' or 'test', got {raw.get('split')!r}")
+    if raw.get("split") not in SPLITS:
+        raise TaskConfigError(str(path), "split", f"must be one of {list(SPLITS)}, got {raw.get('split')!r}")
     private = _require(raw, path, "private", list)
     bad = [p for p in private if p not in PRIVATE_KINDS]
     if bad:

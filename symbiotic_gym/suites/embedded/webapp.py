@@ -13,7 +13,7 @@ import sqlite3
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from http import cookies
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -50,6 +50,8 @@ class Response:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     set_cookies: dict[str, str] = field(default_factory=dict)
+    content_type: str = "text/html; charset=utf-8"
+    cacheable: bool = False
 
 
 def redirect(location: str) -> Response:
@@ -69,13 +71,31 @@ Handler = Callable[[Request], "Response | str"]
 class App:
     """Routes plus the database schema and seed function of one site."""
 
-    def __init__(self, name: str, title: str, schema: str, seed: Callable[[sqlite3.Connection], None]):
+    def __init__(
+        self,
+        name: str,
+        title: str,
+        schema: str,
+        seed: Callable[[sqlite3.Connection], None],
+        *,
+        database_of: str | None = None,
+        users_table: str = "users",
+        sessions_table: str = "sessions",
+    ):
+        """``database_of`` names another site whose live database this one serves (an admin panel over its
+        shop); ``users_table`` and ``sessions_table`` are where this site's accounts and sign-ins live."""
         self.name = name
+        self.database_of = database_of
+        self.users_table = users_table
+        self.sessions_table = sessions_table
         self.title = title
         self.schema = schema
         self.seed = seed
         self.routes: list[tuple[str, re.Pattern[str], Handler, bool]] = []
         self.nav: Callable[[Request], list[tuple[str, str]]] = lambda req: []
+        from symbiotic_gym.suites.embedded.layout import Chrome
+
+        self.chrome = Chrome()
 
     def route(self, method: str, pattern: str, *, login: bool = False) -> Callable[[Handler], Handler]:
         def deco(fn: Handler) -> Handler:
@@ -92,25 +112,17 @@ class App:
         conn.commit()
         return conn
 
-    def page(self, req: Request, title: str, body: str) -> str:
-        links = "".join(f'<a href="{esc(href)}">{esc(text)}</a> ' for text, href in self.nav(req))
-        who = (
-            f"<span>Signed in as {esc(req.user['username'])}</span> "
-            f'<form method="post" action="/logout" class="inline"><button>Sign out</button></form>'
-            if req.user
-            else '<a href="/login">Sign in</a>'
-        )
-        return (
-            "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-            f"<title>{esc(title)} | {esc(self.title)}</title>"
-            "<style>body{font-family:sans-serif;margin:1em}nav a{margin-right:.8em}"
-            "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px}"
-            "form.inline{display:inline}</style></head><body>"
-            f"<header><nav aria-label='Main'><a href='/'>{esc(self.title)}</a> {links}{who}</nav></header>"
-            f"<main><h1>{esc(title)}</h1>{body}</main></body></html>"
-        )
+    def page(self, req: Request, title: str, body: str, *, crumbs: Sequence[tuple[str, str]] = ()) -> str:
+        """A full page: this site's chrome (header, menus, sidebar, footer) around ``body``."""
+        from symbiotic_gym.suites.embedded.layout import render_page
+
+        return render_page(self, req, title, body, crumbs)
 
     def dispatch(self, req: Request) -> Response:
+        if req.method == "GET" and req.path == "/static/site.css":
+            from symbiotic_gym.suites.embedded.layout import STYLESHEET
+
+            return Response(body=STYLESHEET, content_type="text/css; charset=utf-8", cacheable=True)
         for method, pattern, fn, needs_login in self.routes:
             if method != req.method:
                 continue
@@ -161,7 +173,8 @@ class _Handler(BaseHTTPRequestHandler):
                 token = cookie_map.get(SESSION_COOKIE)
                 if token:
                     req.user = site.db.execute(
-                        "SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token = ?",
+                        f"SELECT u.* FROM {site.app.sessions_table} s JOIN {site.app.users_table} u "
+                        "ON u.id = s.user_id WHERE s.token = ?",
                         (token,),
                     ).fetchone()
                 resp = site.app.dispatch(req)
@@ -173,9 +186,9 @@ class _Handler(BaseHTTPRequestHandler):
             resp = Response(body="<h1>Error 500</h1><p>Internal server error</p>", status=500)
         payload = resp.body.encode("utf-8")
         self.send_response(resp.status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Type", resp.content_type)
         self.send_header("Content-Length", str(len(payload)))
-        self.send_header("Cache-Control", "no-store")
+        self.send_header("Cache-Control", "max-age=3600" if resp.cacheable else "no-store")
         for k, v in resp.headers.items():
             self.send_header(k, v)
         for k, v in resp.set_cookies.items():
@@ -192,14 +205,27 @@ class _Server(ThreadingHTTPServer):
 class SiteServer:
     """Serves one :class:`App` on 127.0.0.1 (a free port) in a background thread."""
 
-    def __init__(self, app: App, port: int = 0) -> None:
+    def __init__(self, app: App, port: int = 0, *, share: SiteServer | None = None) -> None:
+        """``share``: the server of the site whose database ``app`` serves (``app.database_of``); both then
+        read and write one database under one lock, and resetting either restores it."""
         self.app = app
-        self.lock = threading.RLock()
         self.fault: str | None = None
-        self._seed = app.build_database()
-        self.db = sqlite3.connect(":memory:", check_same_thread=False)
-        self.db.row_factory = sqlite3.Row
-        self._seed.backup(self.db)
+        if share is not None:
+            if app.database_of != share.app.name:
+                raise ValueError(
+                    f"site {app.name!r} serves the database of {app.database_of!r}, not {share.app.name!r}"
+                )
+            self.lock = share.lock
+            self._seed = share._seed
+            self.db = share.db
+        else:
+            if app.database_of is not None:
+                raise ValueError(f"site {app.name!r} needs the server of {app.database_of!r} (share=...)")
+            self.lock = threading.RLock()
+            self._seed = app.build_database()
+            self.db = sqlite3.connect(":memory:", check_same_thread=False)
+            self.db.row_factory = sqlite3.Row
+            self._seed.backup(self.db)
         self._httpd = _Server(("127.0.0.1", port), _Handler)
         self._httpd.site = self
         self.port = self._httpd.server_address[1]

@@ -35,8 +35,8 @@ class WebArenaSuite:
         return self.options.eval_mode == "verified"
 
     def task_ids(self, split: str = "all") -> list[str]:
-        if split == "train":
-            raise SymbioticGymError("WebArena has no train split: use --split test or all (the same 812 tasks)")
+        if split in ("train", "unseen"):
+            raise SymbioticGymError(f"WebArena has no {split} split: use --split test or all (the same 812 tasks)")
         ids = [f"webarena.{n}" for n in sorted(wa.load_configs())]
         if not self.verified:
             return wa.order(ids)

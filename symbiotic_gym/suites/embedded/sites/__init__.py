@@ -6,7 +6,7 @@ import importlib
 
 from symbiotic_gym.suites.embedded.webapp import App
 
-SITE_NAMES = ("shop", "forum", "tracker")
+SITE_NAMES = ("shop", "forum", "tracker", "admin")  # admin: the shop's back office, on the shop's database
 
 
 def load_app(name: str) -> App:

@@ -89,11 +89,13 @@ def install_auth(app: App) -> None:
     @app.route("POST", "/login")
     def login(req: Request) -> Response:
         username = req.arg("username")
-        user = req.db.execute("SELECT * FROM users WHERE username = ?", (username,)).fetchone()
+        user = req.db.execute(f"SELECT * FROM {app.users_table} WHERE username = ?", (username,)).fetchone()
         if user is None or user["password_hash"] != password_hash(username, req.form.get("password", "")):
             return redirect("/login?error=Invalid+username+or+password")
         token = session_token(app.name, username)
-        req.db.execute("INSERT OR REPLACE INTO sessions(token, user_id) VALUES (?, ?)", (token, user["id"]))
+        req.db.execute(
+            f"INSERT OR REPLACE INTO {app.sessions_table}(token, user_id) VALUES (?, ?)", (token, user["id"])
+        )
         nxt = req.arg("next") or "/"
         resp = redirect(nxt if nxt.startswith("/") else "/")
         resp.set_cookies[SESSION_COOKIE] = token

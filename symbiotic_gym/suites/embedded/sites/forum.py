@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from symbiotic_gym.suites.embedded import data
+from symbiotic_gym.suites.embedded.layout import Chrome, info_links, install_info_pages, sidebar_section
 from symbiotic_gym.suites.embedded.sites.common import (
     alert,
     change_password,
@@ -121,6 +122,38 @@ POST_SELECT = (
 SEARCH_FORM = form("/search", field("Search posts", "q"), "Search", method="get", label="Post search")
 
 
+def _sidebar(req: Request) -> str:
+    comms = req.db.execute(
+        "SELECT c.name, (SELECT COUNT(*) FROM posts p WHERE p.community_id=c.id) AS n "
+        "FROM communities c ORDER BY c.name"
+    ).fetchall()
+    return (
+        "<h2>Popular communities</h2><ul>"
+        + "".join(
+            f"<li>{link('/f/' + c['name'], 'f/' + c['name'])} <span class='muted'>{c['n']} posts</span></li>"
+            for c in comms
+        )
+        + "</ul>"
+        + "<h2>About this forum</h2><p>A place to talk about books, food, gardens, gadgets and more. Be kind.</p>"
+        + sidebar_section("Rules", info_links("Community rules", "Moderation log", "Report abuse"))
+    )
+
+
+app.chrome = Chrome(
+    accent="#0f766e",
+    topbar=(("Announcements", "/info/announcements"), ("Wiki", "/info/wiki")),
+    search=SEARCH_FORM,
+    sidebar=_sidebar,
+    footer=(
+        ("Postmill", info_links("About", "Community rules", "Moderation log", "Wiki")),
+        ("Help", info_links("Formatting help", "Report abuse", "Contact the admins")),
+        ("Legal", info_links("Privacy policy", "Terms of service", "Cookie settings")),
+    ),
+    shortcuts=(("j / k", "Next / previous post"), ("a", "Upvote"), ("c", "Comment")),
+)
+install_info_pages(app)
+
+
 def post_list(rows: list[sqlite3.Row]) -> str:
     return (
         "<ul>"
@@ -136,7 +169,7 @@ def post_list(rows: list[sqlite3.Row]) -> str:
 @app.route("GET", "/")
 def home(req: Request) -> str:
     rows = req.db.execute(POST_SELECT + "ORDER BY score DESC, p.id LIMIT 20").fetchall()
-    return app.page(req, "Front page", SEARCH_FORM + "<h2>Top posts</h2>" + post_list(rows))
+    return app.page(req, "Front page", "<h2>Top posts</h2>" + post_list(rows))
 
 
 @app.route("GET", "/communities")
@@ -166,7 +199,7 @@ def community(req: Request) -> str:
 def search(req: Request) -> str:
     q = req.arg("q")
     rows = req.db.execute(POST_SELECT + "WHERE p.title LIKE ? ORDER BY p.id LIMIT 50", (f"%{q}%",)).fetchall()
-    return app.page(req, "Search results", SEARCH_FORM + f"<p>{len(rows)} posts match “{esc(q)}”</p>" + post_list(rows))
+    return app.page(req, "Search results", f"<p>{len(rows)} posts match “{esc(q)}”</p>" + post_list(rows))
 
 
 @app.route("GET", r"/post/(?P<pid>\d+)")

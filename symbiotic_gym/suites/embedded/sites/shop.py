@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from urllib.parse import quote
 
-from symbiotic_gym.suites.embedded import data
+from symbiotic_gym.suites.embedded import art, data
+from symbiotic_gym.suites.embedded.layout import Chrome, info_links, install_info_pages, pager, sidebar_section
 from symbiotic_gym.suites.embedded.sites.common import (
     alert,
     change_password,
@@ -19,6 +21,7 @@ from symbiotic_gym.suites.embedded.sites.common import (
     password_hash,
     seed_sessions,
     select,
+    session_token,
     table,
 )
 from symbiotic_gym.suites.embedded.webapp import App, HTTPError, Request, Response, redirect
@@ -39,6 +42,9 @@ CREATE TABLE orders(id INTEGER PRIMARY KEY, user_id INTEGER, created TEXT, statu
                     ship_name TEXT, ship_street TEXT, ship_city TEXT, ship_state TEXT, ship_zip TEXT,
                     card_last4 TEXT);
 CREATE TABLE order_items(order_id INTEGER, product_id INTEGER, qty INTEGER, price_cents INTEGER);
+CREATE TABLE admin_users(id INTEGER PRIMARY KEY, username TEXT UNIQUE, full_name TEXT, email TEXT,
+                         password_hash TEXT);
+CREATE TABLE admin_sessions(token TEXT PRIMARY KEY, user_id INTEGER);
 CREATE INDEX reviews_product ON reviews(product_id);
 CREATE INDEX order_items_order ON order_items(order_id);
 CREATE INDEX products_category ON products(category_id);
@@ -84,7 +90,7 @@ def seed(conn: sqlite3.Connection) -> None:
                         "INSERT INTO reviews(product_id, author, rating, title, body) VALUES (?,?,?,?,?)",
                         (pid, r.choice(data.FORUM_USERS), r.randrange(1, 6), title, body),
                     )
-    for oid in range(1, 31):
+    for oid in range(1, N_ORDERS + 1):
         uid = (oid - 1) % len(data.PEOPLE) + 1
         p = data.PEOPLE[uid - 1]
         items = [(r.randrange(1, pid + 1), r.randrange(1, 4)) for _ in range(r.randrange(1, 4))]
@@ -99,7 +105,7 @@ def seed(conn: sqlite3.Connection) -> None:
                 oid,
                 uid,
                 f"2026-{(oid % 9) + 1:02d}-{(oid * 7) % 27 + 1:02d}",
-                r.choice(("Delivered", "Shipped", "Processing")),
+                r.choice(("Delivered", "Delivered", "Shipped", "Processing", "Pending", "Canceled")),
                 total,
                 p.full_name,
                 p.street,
@@ -110,12 +116,111 @@ def seed(conn: sqlite3.Connection) -> None:
             ),
         )
 
+    for i, (username, full_name, password) in enumerate(ADMINS, start=1):
+        conn.execute(
+            "INSERT INTO admin_users VALUES (?,?,?,?,?)",
+            (i, username, full_name, f"{username}@onestopmarket.example", password_hash(username, password)),
+        )
+        conn.execute("INSERT INTO admin_sessions VALUES (?,?)", (session_token("admin", username), i))
+
+
+N_ORDERS = 96  # sixteen per customer: enough of emma's own for a template's train and test values
+ADMINS = (("admin", "Store Administrator", "Admin!Panel2026"), ("jordan.ops", "Jordan Reyes", "Ops#Desk4477"))
+PAGE_SIZE = 12
 
 app = App("shop", "One Stop Market", SCHEMA, seed)
 install_auth(app)
 app.nav = lambda req: [("Cart", "/cart"), ("My orders", "/orders"), ("My account", "/account")]
 
 SEARCH_FORM = form("/search", field("Search products", "q"), "Search", method="get", label="Product search")
+
+
+def _categories(req: Request) -> list[sqlite3.Row]:
+    return req.db.execute(
+        "SELECT c.*, (SELECT COUNT(*) FROM products p WHERE p.category_id=c.id) AS n FROM categories c ORDER BY c.name"
+    ).fetchall()
+
+
+def _sidebar(req: Request) -> str:
+    cats = _categories(req)
+    return (
+        "<h2>Shop by category</h2><ul>"
+        + "".join(
+            f"<li>{link('/category/' + c['slug'], c['name'])} <span class='muted'>({c['n']})</span></li>" for c in cats
+        )
+        + "</ul>"
+        + "<h2>Bestsellers</h2><ol>"
+        + "".join(
+            f"<li>{link('/product/' + str(b['id']), b['name'])} "
+            f"<span class='muted'>{money(b['price_cents'])}</span></li>"
+            for b in req.db.execute(
+                "SELECT p.id, p.name, p.price_cents FROM products p JOIN order_items i ON i.product_id=p.id "
+                "GROUP BY p.id ORDER BY SUM(i.qty) DESC, p.id LIMIT 5"
+            )
+        )
+        + "</ol>"
+        + sidebar_section("Customer service", info_links("Shipping rates", "Returns and refunds", "Track a package"))
+        + "<h2>Newsletter</h2>"
+        + form("/newsletter", field("Your e-mail", "newsletter_email", kind="email"), "Subscribe", label="Newsletter")
+    )
+
+
+app.chrome = Chrome(
+    accent="#c2410c",
+    topbar=(
+        ("Free returns within 30 days", "/info/returns-and-refunds"),
+        ("Gift cards", "/info/gift-cards"),
+        ("Store locator", "/info/store-locator"),
+    ),
+    menus=lambda req: (
+        ("Departments", [(c["name"], "/category/" + c["slug"]) for c in _categories(req)]),
+        ("Deals", info_links("Today's deals", "Clearance", "Bundles")),
+        ("Help", info_links("Shipping rates", "Returns and refunds", "Contact us")),
+    ),
+    search=SEARCH_FORM,
+    sidebar=_sidebar,
+    promo="Free standard shipping on orders over $50. Use code WELCOME10 for 10% off your first order.",
+    footer=(
+        ("About us", info_links("Our story", "Careers", "Press", "Sustainability", "Investors", "Affiliates")),
+        (
+            "Customer service",
+            info_links("Contact us", "Shipping rates", "Returns and refunds", "Track a package", "FAQ", "Warranty"),
+        ),
+        ("Shopping", info_links("Gift cards", "Store locator", "Today's deals", "Clearance", "Bundles", "Wish list")),
+        ("Legal", info_links("Privacy policy", "Terms of use", "Cookie settings", "Accessibility", "Site map")),
+    ),
+    shortcuts=(("/", "Focus the search box"), ("g c", "Go to the cart"), ("g o", "Go to my orders")),
+)
+install_info_pages(app)
+
+
+@app.route("POST", "/newsletter")
+def newsletter(req: Request) -> Response:
+    return redirect("/?msg=Thanks+for+subscribing")
+
+
+def product_cards(rows: list[sqlite3.Row]) -> str:
+    """A grid of products with picture, name, price, rating (the catalog's listing look)."""
+    cards = []
+    for p in rows:
+        rating = f"Rating {p['avg']:.1f} of 5" if p["avg"] is not None else "No reviews"
+        cards.append(
+            f'<li class="card">{art.img(p["name"], p["name"])}{link("/product/" + str(p["id"]), p["name"])}'
+            f"<p>{money(p['price_cents'])}</p><p class='muted'>{rating}</p>"
+            f'<form method="post" action="/cart/add/{p["id"]}" class="inline"><input type="hidden" name="qty" '
+            'value="1"><button type="submit">Add to cart</button></form> '
+            f'<a href="/info/wish-list" aria-label="Add {esc(p["name"])} to wish list">♡</a></li>'
+        )
+    return '<ul class="grid">' + "".join(cards) + "</ul>"
+
+
+def page_number(req: Request, n_items: int) -> tuple[int, int]:
+    pages = max(1, -(-n_items // PAGE_SIZE))
+    try:
+        page = int(req.query.get("page", "1"))
+    except ValueError:
+        page = 1
+    return min(max(page, 1), pages), pages
 
 
 def product_rows(rows: list[sqlite3.Row]) -> str:
@@ -137,22 +242,23 @@ PRODUCT_SELECT = "SELECT p.*, (SELECT AVG(rating) FROM reviews r WHERE r.product
 
 @app.route("GET", "/")
 def home(req: Request) -> str:
-    cats = req.db.execute("SELECT * FROM categories ORDER BY name").fetchall()
-    body = (
-        SEARCH_FORM
-        + "<h2>Categories</h2><ul>"
-        + "".join(f"<li>{link('/category/' + c['slug'], c['name'])}</li>" for c in cats)
-        + "</ul>"
-    )
+    featured = req.db.execute(PRODUCT_SELECT + "WHERE p.id % 29 = 3 ORDER BY p.id LIMIT 12").fetchall()
+    body = notice(req) + "<h2>Featured products</h2>" + product_cards(featured)
     return app.page(req, "Welcome to One Stop Market", body)
 
 
 @app.route("GET", "/search")
 def search(req: Request) -> str:
     q = req.arg("q")
-    rows = req.db.execute(PRODUCT_SELECT + "WHERE p.name LIKE ? ORDER BY p.name LIMIT 50", (f"%{q}%",)).fetchall()
-    body = SEARCH_FORM + f"<p>{len(rows)} results for “{esc(q)}”</p>" + product_rows(rows)
-    return app.page(req, "Search results", body)
+    rows = req.db.execute(PRODUCT_SELECT + "WHERE p.name LIKE ? ORDER BY p.name", (f"%{q}%",)).fetchall()
+    page, pages = page_number(req, len(rows))
+    shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    body = (
+        f"<p>{len(rows)} results for “{esc(q)}”</p>"
+        + product_cards(shown)
+        + pager(f"/search?q={quote(q)}", page, pages, sep="&")
+    )
+    return app.page(req, "Search results", body, crumbs=(("Home", "/"), ("Search results", "")))
 
 
 @app.route("GET", r"/category/(?P<slug>[\w-]+)")
@@ -164,6 +270,10 @@ def category(req: Request) -> str:
         req.query.get("sort", ""), "p.name ASC"
     )
     rows = req.db.execute(PRODUCT_SELECT + f"WHERE p.category_id=? ORDER BY {order}, p.name", (cat["id"],)).fetchall()
+    sort = req.query.get("sort", "")
+    page, pages = page_number(req, len(rows))
+    shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    base = f"/category/{cat['slug']}" + (f"?sort={sort}" if sort else "")
     sorts = " ".join(
         link(f"/category/{cat['slug']}?sort={k}", t)
         for k, t in (
@@ -173,7 +283,12 @@ def category(req: Request) -> str:
             ("rating", "Sort by rating"),
         )
     )
-    return app.page(req, cat["name"], f"<p>{len(rows)} products</p><p>{sorts}</p>" + product_rows(rows))
+    body = (
+        f"<p>{len(rows)} products</p><p>{sorts}</p>"
+        + product_cards(shown)
+        + pager(base, page, pages, sep="&" if sort else "?")
+    )
+    return app.page(req, cat["name"], body, crumbs=(("Home", "/"), (cat["name"], "")))
 
 
 @app.route("GET", r"/product/(?P<pid>\d+)")
@@ -183,8 +298,14 @@ def product(req: Request) -> str:
         raise HTTPError(404, "Unknown product")
     reviews = req.db.execute("SELECT * FROM reviews WHERE product_id=? ORDER BY id", (p["id"],)).fetchall()
     rating = f"Average rating: {p['avg']:.1f} out of 5 ({len(reviews)} reviews)" if reviews else "No reviews yet"
+    cat = req.db.execute("SELECT * FROM categories WHERE id=?", (p["category_id"],)).fetchone()
+    related = req.db.execute(
+        PRODUCT_SELECT + "WHERE p.category_id=? AND p.id<>? ORDER BY (p.id * 7) % 13, p.id LIMIT 6",
+        (p["category_id"], p["id"]),
+    ).fetchall()
     body = (
         notice(req)
+        + art.img(p["name"], p["name"], width=240, height=240, cls="hero")
         + f"<p>Price: {money(p['price_cents'])}</p><p>SKU: {esc(p['sku'])}</p><p>{esc(p['description'])}</p>"
         + f"<p>In stock: {p['stock']}</p><p>{rating}</p>"
         + form(f"/cart/add/{p['id']}", field("Quantity", "qty", 1, kind="number"), "Add to cart")
@@ -202,8 +323,11 @@ def product(req: Request) -> str:
             + field("Review", "body", kind="textarea"),
             "Submit review",
         )
+        + "<h2>Customers also viewed</h2>"
+        + product_cards(related)
     )
-    return app.page(req, p["name"], body)
+    crumbs = (("Home", "/"), (cat["name"], f"/category/{cat['slug']}"), (p["name"], ""))
+    return app.page(req, p["name"], body, crumbs=crumbs)
 
 
 @app.route("POST", r"/product/(?P<pid>\d+)/review", login=True)

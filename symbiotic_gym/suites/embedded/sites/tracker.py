@@ -6,6 +6,7 @@ import hashlib
 import sqlite3
 
 from symbiotic_gym.suites.embedded import data
+from symbiotic_gym.suites.embedded.layout import Chrome, info_links, install_info_pages, link_list, sidebar_section
 from symbiotic_gym.suites.embedded.sites.common import (
     alert,
     change_password,
@@ -94,6 +95,77 @@ def seed(conn: sqlite3.Connection) -> None:
 app = App("tracker", "Tracker", SCHEMA, seed)
 install_auth(app)
 app.nav = lambda req: [("Projects", "/"), ("Access tokens", "/settings/tokens"), ("Password", "/settings/password")]
+PROJECT_PAGES = (
+    ("Project overview", ""),
+    ("Issues", "/issues"),
+    ("Milestones", "/milestones"),
+    ("Members", "/members"),
+    ("New issue", "/issues/new"),
+)
+
+
+def _sidebar(req: Request) -> str:
+    slug = req.params.get("slug")
+    p = req.db.execute("SELECT * FROM projects WHERE slug=?", (slug,)).fetchone() if slug else None
+    if p is not None:
+        counts = req.db.execute(
+            "SELECT SUM(state='open'), SUM(state='closed') FROM issues WHERE project_id=?", (p["id"],)
+        ).fetchone()
+        labels = req.db.execute("SELECT name FROM labels WHERE project_id=? ORDER BY name", (p["id"],)).fetchall()
+        return (
+            f"<h2>{esc(p['name'])}</h2>"
+            + link_list([(t, f"/p/{p['slug']}{h}") for t, h in PROJECT_PAGES])
+            + f"<h2>Issue counts</h2><ul><li>Open: {counts[0]}</li><li>Closed: {counts[1]}</li></ul>"
+            + "<h2>Project labels</h2><ul>"
+            + "".join(f"<li><span class='badge'>{esc(lab['name'])}</span></li>" for lab in labels)
+            + "</ul>"
+            + sidebar_section("Project resources", info_links("Contributing guide", "Code of conduct", "Changelog"))
+        )
+    rows = req.db.execute("SELECT slug, name FROM projects ORDER BY name").fetchall()
+    return (
+        "<h2>Your projects</h2>"
+        + link_list([(r["name"], "/p/" + r["slug"]) for r in rows])
+        + sidebar_section("Explore", info_links("Trending projects", "Snippets", "Groups"))
+    )
+
+
+app.chrome = Chrome(
+    accent="#6e40c9",
+    topbar=(("What's new", "/info/whats-new"), ("Status page", "/info/status-page"), ("Docs", "/info/docs")),
+    search=form("/search", field("Search issues", "q"), "Go", method="get", label="Issue search"),
+    sidebar=_sidebar,
+    footer=(
+        ("Product", info_links("Docs", "What's new", "Pricing", "Integrations", "API reference")),
+        ("Support", info_links("Status page", "Community forum", "Contact support", "Keyboard shortcuts")),
+        ("Company", info_links("About", "Blog", "Jobs", "Security", "Privacy", "Terms")),
+    ),
+    shortcuts=(("i", "New issue"), ("p", "Go to projects"), ("/", "Search issues")),
+)
+install_info_pages(app)
+
+
+@app.route("GET", "/search")
+def search_issues(req: Request) -> str:
+    q = req.arg("q")
+    rows = req.db.execute(
+        ISSUE_SELECT.replace("SELECT i.*,", "SELECT i.*, p.slug AS slug, p.name AS project,")
+        + "JOIN projects p ON p.id=i.project_id WHERE i.title LIKE ? ORDER BY p.name, i.number",
+        (f"%{q}%",),
+    ).fetchall()
+    body = f"<p>{len(rows)} issues match “{esc(q)}”</p>" + table(
+        ["Project", "#", "Title", "Assignee", "State"],
+        [
+            (
+                esc(i["project"]),
+                str(i["number"]),
+                link(f"/p/{i['slug']}/issues/{i['number']}", i["title"]),
+                esc(i["assignee"] or "Unassigned"),
+                esc(i["state"]),
+            )
+            for i in rows
+        ],
+    )
+    return app.page(req, "Search results", body)
 
 
 def get_project(req: Request) -> sqlite3.Row:
