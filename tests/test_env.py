@@ -2,13 +2,13 @@ from __future__ import annotations
 
 import gymnasium as gym
 import pytest
+from embedded_sample import FIRST_OF_EACH_TEMPLATE, params
 
 import symbiotic_gym  # noqa: F401  (registers symbiotic/<task_id>)
 from symbiotic_gym.checker import check_web_env
-from symbiotic_gym.suites.embedded.tasks import task_ids
 
 
-@pytest.mark.parametrize("task_id", task_ids())
+@pytest.mark.parametrize("task_id", params(FIRST_OF_EACH_TEMPLATE))
 def test_check_env_passes_for_every_embedded_task(task_id: str) -> None:
     env = gym.make(f"symbiotic/{task_id}")
     try:

@@ -179,7 +179,7 @@ def test_hybrid_on_the_whole_embedded_suite_never_leaks(tmp_path: Path, capsys) 
     """Every embedded task (the prompt-injection ones too) with a competent scripted model on both sides:
     every step of every private task is local and the audit of what reached the cloud finds nothing
     (tox -e slow; prints the routing table)."""
-    from symbiotic_gym.suites.embedded.tasks import task_ids
+    from symbiotic_gym.suites.embedded.tasks import load_tasks, task_ids
 
     tasks = list(task_ids())
     pair(tasks)
@@ -195,7 +195,8 @@ def test_hybrid_on_the_whole_embedded_suite_never_leaks(tmp_path: Path, capsys) 
     assert "leaks: 0" in report
     doc_code = privacy_audit.main([str(out), "--json"])
     doc = json.loads(capsys.readouterr().out)
-    assert doc_code == 0 and doc["private_tasks"] == 30 and not doc["leaks"]
+    n_private = sum(bool(t.private) for t in load_tasks().values())
+    assert doc_code == 0 and doc["private_tasks"] == n_private and not doc["leaks"]
     # every step that carried private data ran locally (steps of private tasks before any private data
     # appears, e.g. navigating to the account page, may go to the cloud: the audit shows they held none)
     assert all(v["share_local"] == 1.0 for v in doc["by_type"].values())

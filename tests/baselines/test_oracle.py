@@ -1,39 +1,18 @@
 """For every embedded task: the oracle succeeds, stopping at once fails, and a wrong outcome fails.
 
-The default run checks a deterministic sample that covers every template: every unseen task, the first
-test task and the first train task of each template (the oracle also runs on every test task). The rest
-of the 600+ tasks carry the ``slow`` mark (``tox -e slow``); ``python -m benchmarks.run --agent oracle
---split all`` checks them all in one run.
+The default run checks a deterministic sample that covers every template (``tests/embedded_sample.py``);
+the rest of the 600+ tasks carry the ``slow`` mark (``tox -e slow``); ``python -m benchmarks.run --agent
+oracle --split all`` checks them all in one run.
 """
 
 from __future__ import annotations
 
 import pytest
+from embedded_sample import ORACLE_SAMPLE, SAMPLE, params
 
 from baselines.oracle import OracleAgent
 from symbiotic_gym.agent import AgentStep, Observation, TaskInfo
 from symbiotic_gym.runner import run_episode
-from symbiotic_gym.suites.embedded.tasks import load_tasks, task_ids
-
-TASKS = load_tasks()
-
-
-def _first_of_each_template(split: str) -> set[str]:
-    first: dict[str, str] = {}
-    for tid in task_ids():  # in id order: template.0, template.1, ...
-        t = TASKS[tid]
-        if t.split == split:
-            first.setdefault(t.template_id, tid)
-    return set(first.values())
-
-
-UNSEEN = {tid for tid, t in TASKS.items() if t.split == "unseen"}
-SAMPLE = UNSEEN | _first_of_each_template("train") | _first_of_each_template("test")
-ORACLE_SAMPLE = SAMPLE | {tid for tid, t in TASKS.items() if t.split == "test"}
-
-
-def params(sample: set[str]) -> list:
-    return [pytest.param(tid, marks=() if tid in sample else pytest.mark.slow) for tid in task_ids()]
 
 
 class StopAtOnce:

@@ -71,8 +71,15 @@ def _sidebar(req: Request) -> str:
         "SELECT SUM(status='Pending'), SUM(status='Processing') FROM orders"
     ).fetchone()
     low = req.db.execute("SELECT COUNT(*) FROM products WHERE stock < 5").fetchone()[0]
+    recent = req.db.execute("SELECT id, name, stock FROM products ORDER BY (id * 37) % 101 LIMIT 5").fetchall()
     return (
         menu
+        + "<h2>Recently edited products</h2><ul>"
+        + "".join(
+            f"<li>{link('/products/' + str(r['id']), r['name'])} <span class='muted'>qty {r['stock']}</span></li>"
+            for r in recent
+        )
+        + "</ul>"
         + "<h2>Store status</h2><ul>"
         + f"<li>Orders pending: {pending}</li><li>Orders processing: {processing}</li>"
         + f"<li>Products low in stock: {low}</li><li>Indexers: valid</li><li>Cache: enabled</li></ul>"
@@ -81,12 +88,33 @@ def _sidebar(req: Request) -> str:
 
 app.chrome = Chrome(
     accent="#1e293b",
-    topbar=(("System messages: 2", "/info/system-messages"), ("Notifications", "/info/notifications")),
+    topbar=(
+        *info_links("System messages: 2", "Notifications", "Store health", "Admin guide"),
+        ("Sign up for release announcements", "/info/release-notes"),
+    ),
+    search=form(
+        "/info/global-search",
+        field("Global search", "global_q")
+        + select(
+            "Store view",
+            "view",
+            [("default", "Default store view"), ("wholesale", "Wholesale store view"), ("outlet", "Outlet store view")],
+        ),
+        "Go",
+        method="get",
+        label="Global search",
+    ),
+    menus=lambda req: (
+        ("Quick links", info_links("New invoice", "New credit memo")),
+        ("Store", info_links("Default store view")),
+        ("Account", info_links("Account settings", "Roles and permissions")),
+    ),
+    promo="Two indexers are scheduled to run tonight. One of your 2 system messages is critical: review it.",
     sidebar=_sidebar,
     footer=(
         ("Store Admin", info_links("Release notes", "Report an issue", "Account settings", "Roles and permissions")),
         ("Help", info_links("User guide", "Keyboard shortcuts", "Privacy policy", "Developer docs", "Partners")),
-        ("Store views", info_links("Default store view", "Wholesale store view", "Outlet store view")),
+        ("Store views", info_links("Default store view", "Wholesale store view", "Outlet store view", "Global search")),
     ),
     shortcuts=(("g o", "Go to orders"), ("g p", "Go to products"), ("g c", "Go to customers")),
 )
@@ -138,6 +166,25 @@ def dashboard(req: Request) -> str:
         )
         + "<h2>Bestsellers</h2>"
         + table(["Product", "Units sold"], [(esc(b["name"]), str(b["units"])) for b in best])
+        + "<h2>Top customers</h2>"
+        + table(
+            ["Customer", "Orders", "Spent"],
+            [
+                (esc(c["full_name"]), str(c["n"]), money(c["spent"]))
+                for c in db.execute(
+                    "SELECT u.full_name, COUNT(*) AS n, SUM(o.total_cents) AS spent FROM orders o JOIN users u ON "
+                    "u.id=o.user_id WHERE o.status<>'Canceled' GROUP BY u.id ORDER BY spent DESC LIMIT 5"
+                )
+            ],
+        )
+        + "<h2>Low stock</h2>"
+        + table(
+            ["Product", "Quantity"],
+            [
+                (esc(p["name"]), str(p["stock"]))
+                for p in db.execute("SELECT name, stock FROM products WHERE stock < 5 ORDER BY stock, id LIMIT 8")
+            ],
+        )
     )
     return app.page(req, "Dashboard", body)
 
@@ -225,7 +272,31 @@ def order(req: Request) -> str:
                 for i in items
             ],
         )
+        + "<h2>Order totals</h2>"
+        + table(
+            ["Subtotal", "Shipping and handling", "Tax", "Grand total", "Total paid", "Total refunded"],
+            [(money(o["total_cents"]), "$0.00", "$0.00", money(o["total_cents"]), money(o["total_cents"]), "$0.00")],
+        )
         + f"<p>Grand total: {money(o['total_cents'])}</p>"
+        + "<h2>Order history</h2><ul>"
+        + f"<li>{esc(o['created'])}: order placed (Pending)</li>"
+        + (f"<li>Status changed to {esc(o['status'])}</li>" if o["status"] != "Pending" else "")
+        + "<li>Customer notified by e-mail</li></ul>"
+        + "<h2>Other orders of this customer</h2>"
+        + table(
+            ["Order", "Date", "Total", "Status"],
+            [
+                (
+                    link(f"/orders/{r['id']}", f"Order #{r['id']}"),
+                    esc(r["created"]),
+                    money(r["total_cents"]),
+                    r["status"],
+                )
+                for r in req.db.execute(
+                    "SELECT * FROM orders WHERE user_id=? AND id<>? ORDER BY id DESC LIMIT 5", (o["user_id"], o["id"])
+                )
+            ],
+        )
         + "<h2>Change status</h2>"
         + form(
             f"/orders/{o['id']}/status",
@@ -343,6 +414,24 @@ def product(req: Request) -> str:
         + art.img(p["name"], p["name"], width=120, height=120)
         + f"<p>Units sold: {sold}</p>"
         + _product_form(req, f"/products/{p['id']}", p)
+        + "<h2>Recent orders of this product</h2>"
+        + table(
+            ["Order", "Date", "Qty", "Status"],
+            [
+                (link(f"/orders/{r['id']}", f"Order #{r['id']}"), esc(r["created"]), str(r["qty"]), r["status"])
+                for r in req.db.execute(
+                    "SELECT o.id, o.created, o.status, i.qty FROM order_items i JOIN orders o ON o.id=i.order_id "
+                    "WHERE i.product_id=? ORDER BY o.id DESC LIMIT 5",
+                    (p["id"],),
+                )
+            ],
+        )
+        + "<h2>Reviews of this product</h2><ul>"
+        + "".join(
+            f"<li>{esc(r['title'])}: {r['rating']} of 5 by {esc(r['author'])}</li>"
+            for r in req.db.execute("SELECT * FROM reviews WHERE product_id=? ORDER BY id", (p["id"],))
+        )
+        + "</ul>"
     )
     crumbs = (("Dashboard", "/"), ("Products", "/products"), (p["name"], ""))
     return app.page(req, f"Edit {p['name']}", body, crumbs=crumbs)

@@ -95,6 +95,13 @@ def seed(conn: sqlite3.Connection) -> None:
 app = App("tracker", "Tracker", SCHEMA, seed)
 install_auth(app)
 app.nav = lambda req: [("Projects", "/"), ("Access tokens", "/settings/tokens"), ("Password", "/settings/password")]
+PROJECT_TOOLS = (  # the rest of a project's menu: pages no task needs, as in GitLab's sidebar
+    ("Repository", info_links("Files", "Commits", "Branches", "Tags", "Contributors", "Compare revisions")),
+    ("Build", info_links("Pipelines", "Jobs", "Pipeline schedules", "Artifacts")),
+    ("Deploy", info_links("Releases", "Environments", "Package registry")),
+    ("Plan", info_links("Issue boards", "Wiki", "Requirements")),
+    ("Project settings", info_links("General settings", "Integrations", "Webhooks", "Access tokens help")),
+)
 PROJECT_PAGES = (
     ("Project overview", ""),
     ("Issues", "/issues"),
@@ -115,9 +122,20 @@ def _sidebar(req: Request) -> str:
         return (
             f"<h2>{esc(p['name'])}</h2>"
             + link_list([(t, f"/p/{p['slug']}{h}") for t, h in PROJECT_PAGES])
+            + "".join(sidebar_section(head, links) for head, links in PROJECT_TOOLS)
             + f"<h2>Issue counts</h2><ul><li>Open: {counts[0]}</li><li>Closed: {counts[1]}</li></ul>"
             + "<h2>Project labels</h2><ul>"
             + "".join(f"<li><span class='badge'>{esc(lab['name'])}</span></li>" for lab in labels)
+            + "</ul>"
+            + "<h2>Project members</h2><ul>"
+            + "".join(
+                f"<li>{esc(m['username'])} <span class='muted'>{esc(m['role'])}</span></li>"
+                for m in req.db.execute(
+                    "SELECT u.username, m.role FROM members m JOIN users u ON u.id=m.user_id WHERE m.project_id=? "
+                    "ORDER BY u.username",
+                    (p["id"],),
+                )
+            )
             + "</ul>"
             + sidebar_section("Project resources", info_links("Contributing guide", "Code of conduct", "Changelog"))
         )
@@ -125,19 +143,67 @@ def _sidebar(req: Request) -> str:
     return (
         "<h2>Your projects</h2>"
         + link_list([(r["name"], "/p/" + r["slug"]) for r in rows])
-        + sidebar_section("Explore", info_links("Trending projects", "Snippets", "Groups"))
+        + sidebar_section("Your work", info_links("To-Do list", "Activity", "Assigned merge requests", "Groups"))
+        + "<h2>Starred projects</h2>"
+        + link_list([(r["name"], "/p/" + r["slug"]) for r in rows[:5]])
+        + sidebar_section("Explore", info_links("Trending projects", "Snippets", "Topics"))
+        + "<h2>Your groups</h2><ul><li>platform-team</li><li>web-guild</li><li>on-call</li><li>design-review</li></ul>"
+        + "<h2>Recently viewed</h2>"
+        + issue_refs(
+            req.db.execute(ISSUE_REF_SELECT + "ORDER BY (i.id * 53) % 97 LIMIT 5").fetchall(), with_project=True
+        )
+    )
+
+
+def issue_refs(rows: list[sqlite3.Row], *, with_project: bool) -> str:
+    """Issues as links named ``#N title`` (never just the title: that is the issue table's link)."""
+    items = []
+    for r in rows:
+        text = (r["project"] + " " if with_project else "") + f"#{r['number']} {r['title']}"
+        href = f"/p/{r['slug']}/issues/{r['number']}"
+        items.append(f"<li>{link(href, text)} <span class='muted'>{esc(r['state'])}</span></li>")
+    return "<ul>" + "".join(items) + "</ul>"
+
+
+ISSUE_REF_SELECT = (
+    "SELECT i.number, i.title, i.state, p.slug, p.name AS project FROM issues i JOIN projects p ON p.id=i.project_id "
+)
+
+
+def activity(req: Request, project_id: int | None = None) -> str:
+    """The newest comments as an activity feed (what GitLab shows beside a project)."""
+    where = "WHERE i.project_id=?" if project_id else ""
+    rows = req.db.execute(
+        "SELECT u.username, i.number, i.title, p.slug FROM comments c JOIN issues i ON i.id=c.issue_id "
+        f"JOIN users u ON u.id=c.user_id JOIN projects p ON p.id=i.project_id {where} ORDER BY c.id DESC LIMIT 6",
+        (project_id,) if project_id else (),
+    ).fetchall()
+    return (
+        '<section aria-label="Recent activity"><h2>Recent activity</h2><ul>'
+        + "".join(f"<li>{esc(r['username'])} commented on #{r['number']} {esc(r['title'])}</li>" for r in rows)
+        + "</ul></section>"
     )
 
 
 app.chrome = Chrome(
     accent="#6e40c9",
-    topbar=(("What's new", "/info/whats-new"), ("Status page", "/info/status-page"), ("Docs", "/info/docs")),
+    topbar=(
+        *info_links("What's new", "Status page", "Docs", "Community forum", "Upgrade notes"),
+        ("Sign up for the newsletter", "/info/newsletter"),
+    ),
     search=form("/search", field("Search issues", "q"), "Go", method="get", label="Issue search"),
+    menus=lambda req: (
+        ("Groups", info_links("Your groups", "Explore groups")),
+        ("Snippets", info_links("Your snippets", "Explore snippets")),
+        ("Activity", info_links("Your activity", "Starred projects activity")),
+        ("Admin area", info_links("Runners", "Instance settings")),
+    ),
+    promo="Scheduled maintenance on Sunday 02:00 to 03:00 UTC: pipelines will be paused.",
     sidebar=_sidebar,
     footer=(
-        ("Product", info_links("Docs", "What's new", "Pricing", "Integrations", "API reference")),
-        ("Support", info_links("Status page", "Community forum", "Contact support", "Keyboard shortcuts")),
-        ("Company", info_links("About", "Blog", "Jobs", "Security", "Privacy", "Terms")),
+        ("Product", info_links("Docs", "What's new", "Pricing", "Integrations", "API reference", "Roadmap")),
+        ("Support", info_links("Status page", "Community forum", "Contact support", "Keyboard shortcuts", "Training")),
+        ("Company", info_links("About", "Blog", "Jobs", "Security", "Privacy", "Terms", "Cookie preferences")),
     ),
     shortcuts=(("i", "New issue"), ("p", "Go to projects"), ("/", "Search issues")),
 )
@@ -208,7 +274,16 @@ def home(req: Request) -> str:
         "Projects",
         "<ul>"
         + "".join(f"<li>{link('/p/' + p['slug'], p['name'])}: {esc(p['description'])}</li>" for p in rows)
-        + "</ul>",
+        + "</ul>"
+        + "<h2>Issues assigned to you</h2>"
+        + issue_refs(
+            req.db.execute(
+                ISSUE_REF_SELECT + "WHERE i.assignee_id=? AND i.state='open' ORDER BY i.id LIMIT 10",
+                (req.user["id"] if req.user else 0,),
+            ).fetchall(),
+            with_project=True,
+        )
+        + activity(req),
     )
 
 
@@ -225,7 +300,25 @@ def project(req: Request) -> str:
             ("New issue", "issues/new"),
         )
     )
-    return app.page(req, p["name"], f"<p>{esc(p['description'])}</p><p>Open issues: {n_open}</p><p>{links}</p>")
+    miles = req.db.execute(
+        "SELECT m.title, m.due, (SELECT COUNT(*) FROM issues i WHERE i.milestone_id=m.id) AS n FROM milestones m "
+        "WHERE m.project_id=? ORDER BY m.title",
+        (p["id"],),
+    ).fetchall()
+    body = (
+        f"<p>{esc(p['description'])}</p><p>Open issues: {n_open}</p><p>{links}</p>"
+        + "<h2>Milestones overview</h2>"
+        + table(["Milestone", "Due", "Issues"], [(esc(m["title"]), esc(m["due"]), str(m["n"])) for m in miles])
+        + "<h2>Latest issues</h2>"
+        + issue_refs(
+            req.db.execute(
+                ISSUE_REF_SELECT + "WHERE i.project_id=? ORDER BY i.number DESC LIMIT 6", (p["id"],)
+            ).fetchall(),
+            with_project=False,
+        )
+        + activity(req, p["id"])
+    )
+    return app.page(req, p["name"], body)
 
 
 @app.route("GET", r"/p/(?P<slug>[\w-]+)/issues")
@@ -236,14 +329,36 @@ def issues(req: Request) -> str:
     if state in ("open", "closed"):
         where += " AND i.state=?"
         args.append(state)
+    label, assignee = req.query.get("label", ""), req.query.get("assignee", "")
+    if label:
+        where += (
+            " AND i.id IN (SELECT il.issue_id FROM issue_labels il JOIN labels l ON l.id=il.label_id WHERE l.name=?)"
+        )
+        args.append(label)
+    if assignee:
+        where += " AND a.username=?"
+        args.append(assignee)
     rows = req.db.execute(ISSUE_SELECT + where + " ORDER BY i.number", args).fetchall()
     filters = " ".join(
         link(f"/p/{p['slug']}/issues?state={s}", t) for s, t in (("open", "Open"), ("closed", "Closed"), ("all", "All"))
     )
+    labels = [("", "Any label")] + [
+        (r["name"], r["name"]) for r in req.db.execute("SELECT name FROM labels WHERE project_id=?", (p["id"],))
+    ]
+    users = [("", "Any assignee"), *user_options(req)[1:]]
+    filter_form = form(
+        f"/p/{p['slug']}/issues",
+        f'<input type="hidden" name="state" value="{esc(state)}">'
+        + select("Filter by label", "label", labels, label)
+        + select("Filter by assignee", "assignee", users, assignee),
+        "Apply filters",
+        method="get",
+        label="Issue filters",
+    )
     return app.page(
         req,
         f"{p['name']} issues",
-        notice(req) + f"<p>{filters}</p><p>{len(rows)} {esc(state)} issues"
+        notice(req) + f"<p>{filters}</p>" + filter_form + f"<p>{len(rows)} {esc(state)} issues"
         "</p>" + issue_table(p["slug"], rows) + link(f"/p/{p['slug']}/issues/new", "New issue"),
     )
 
@@ -338,6 +453,27 @@ def issue(req: Request) -> str:
         + f"<h2>{len(comments)} comments</h2>"
         + "".join(f"<article><p>{esc(c['username'])} commented:</p><p>{esc(c['body'])}</p></article>" for c in comments)
         + form(f"{base}/comment", field("Comment", "body", kind="textarea"), "Add comment")
+        + "<h2>Details</h2>"
+        + table(
+            ["Field", "Value"],
+            [
+                ("Confidentiality", "Not confidential"),
+                ("Due date", "None"),
+                ("Time tracking", "No estimate or time spent"),
+                ("Weight", "None"),
+                ("Participants", esc(", ".join(sorted({author, *(c["username"] for c in comments)})))),
+                ("Notifications", "On"),
+            ],
+        )
+        + "<h2>Related issues</h2>"
+        + issue_refs(
+            req.db.execute(
+                ISSUE_REF_SELECT + "WHERE i.project_id=? AND i.id<>? ORDER BY (i.number * 7) % 17 LIMIT 5",
+                (p["id"], i["id"]),
+            ).fetchall(),
+            with_project=False,
+        )
+        + activity(req, p["id"])
     )
     return app.page(req, f"{i['title']} (#{i['number']})", body)
 
