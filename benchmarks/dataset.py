@@ -40,7 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--keep", choices=("success", "all"), default="success", help="which episodes (default: success)")
     b.add_argument("--min-reward", type=float, default=None, help="with --keep all: minimum evaluator score")
-    b.add_argument("--exclude-splits", type=_csv, default=("test",), help="task splits never used (default: test)")
+    b.add_argument(
+        "--exclude-splits", type=_csv, default=("test", "unseen"), help="task splits never used (default: test,unseen)"
+    )
     b.add_argument("--val-fraction", type=float, default=0.0, help="share of tasks (by id hash) for validation")
     b.add_argument("--keep-failed-actions", action="store_true", help="keep steps whose action failed")
     b.add_argument("--summary-every", type=int, default=1, help="one summary example per N steps")

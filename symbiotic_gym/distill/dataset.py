@@ -42,7 +42,7 @@ class DatasetConfig:
     kinds: tuple[str, ...] = ("rationale_action",)
     keep: str = "success"  # success: successful episodes only; all: every finished episode
     min_reward: float | None = None  # with keep=all: only episodes scoring at least this
-    exclude_splits: tuple[str, ...] = ("test",)
+    exclude_splits: tuple[str, ...] = ("test", "unseen")  # held-out values and never-seen templates
     val_fraction: float = 0.0
     keep_failed_actions: bool = False  # steps whose action raised a browser error
     keep_waits: bool = False  # noop() steps (the oracle waiting for a page)

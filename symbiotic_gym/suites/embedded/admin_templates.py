@@ -11,18 +11,18 @@ from symbiotic_gym.suites.embedded.generate import (
     ADMIN,
     FAKE_PRODUCTS,
     FORUM,
-    INFEASIBLE,
-    MAX_POST,
     answer,
     button,
     choose,
     click,
     fill,
-    infeasible,
+    infeasible_task,
     mix,
+    new_post_check,
     products,
     q,
     sql_check,
+    submit_post,
     task,
     template,
 )
@@ -53,13 +53,7 @@ def admin_order_status() -> Iterator[dict]:
         oid = o if isinstance(o, int) else o["id"]
         common = ("admin.order_status", ["admin"], ADMIN + "/", "What is the status of order #{{order}}?")
         if isinstance(o, int):
-            yield task(
-                *common,
-                {"order": oid},
-                login=True,
-                evals=INFEASIBLE,
-                solution=[*find_order(oid), infeasible(f"There is no order #{oid}.")],
-            )
+            yield infeasible_task(*common, {"order": oid}, find_order(oid), f"There is no order #{oid}.", login=True)
         else:
             yield task(
                 *common,
@@ -121,18 +115,15 @@ def admin_set_price() -> Iterator[dict]:
 
 @template
 def admin_stock() -> Iterator[dict]:
+    common = (
+        "admin.stock",
+        ["admin"],
+        ADMIN + "/",
+        "How many units of the {{product}} are in stock, according to the admin panel?",
+    )
     for p in mix(products(8, salt="admin-stock"), list(FAKE_PRODUCTS[4:8])):
         if isinstance(p, str):
-            yield task(
-                "admin.stock",
-                ["admin"],
-                ADMIN + "/",
-                "How many units of the {{product}} are in stock, according to the admin panel?",
-                {"product": p},
-                login=True,
-                evals=INFEASIBLE,
-                solution=[*find_product(p), infeasible(f"The catalog has no {p}.")],
-            )
+            yield infeasible_task(*common, {"product": p}, find_product(p), f"The catalog has no {p}.", login=True)
             continue
         yield task(
             "admin.stock",
@@ -362,22 +353,6 @@ def cross_stock_to_forum() -> Iterator[dict]:
             "that number.",
             {"product": p["name"], "community": c},
             login=True,
-            evals={
-                "program_html": [
-                    sql_check(
-                        "forum",
-                        f"SELECT p.title || ' / ' || p.body FROM posts p WHERE p.user_id=1 AND p.id > {MAX_POST}",
-                        include=[f"{p['name']} stock / {p['stock']}"],
-                    )
-                ]
-            },
-            solution=[
-                *find_product(p["name"]),
-                {"action": "goto", "url": FORUM + "/submit"},
-                choose("Community", c),
-                fill("Title", f"{p['name']} stock"),
-                fill("Body", str(p["stock"])),
-                button("Create post"),
-                answer("Done"),
-            ],
+            evals={"program_html": [new_post_check(f"{p['name']} stock / {p['stock']}")]},
+            solution=[*find_product(p["name"]), *submit_post(c, f"{p['name']} stock", str(p["stock"]))],
         )

@@ -136,6 +136,30 @@ def task(
     }
 
 
+def infeasible_task(
+    name: str,
+    sites: list[str],
+    start: str,
+    intent_template: str,
+    inst: dict[str, Any],
+    steps: list[dict[str, str]],
+    reason: str,
+    *,
+    login: bool = False,
+) -> dict[str, Any]:
+    """A task that cannot be done: the oracle looks (``steps``), then reports it; the answer is N/A."""
+    return task(
+        name, sites, start, intent_template, inst, login=login, evals=INFEASIBLE, solution=[*steps, infeasible(reason)]
+    )
+
+
+def missing_product(name: str, intent_template: str, product: str) -> dict[str, Any]:
+    steps = [fill("Search products", product), button("Search")]
+    return infeasible_task(
+        name, ["shop"], SHOP + "/", intent_template, {"product": product}, steps, f"The shop does not sell a {product}."
+    )
+
+
 def search_product(name: str) -> list[dict[str, str]]:
     return [fill("Search products", name), button("Search"), click(name)]
 
@@ -181,15 +205,7 @@ def shop_price() -> Iterator[dict]:
     items = mix(products(8, salt="price"), list(FAKE_PRODUCTS[:4]))
     for p in items:
         if isinstance(p, str):
-            yield task(
-                "shop.product_price",
-                ["shop"],
-                SHOP + "/",
-                "What is the price of the {{product}} in the shop?",
-                {"product": p},
-                evals=INFEASIBLE,
-                solution=[fill("Search products", p), button("Search"), infeasible(f"The shop does not sell a {p}.")],
-            )
+            yield missing_product("shop.product_price", "What is the price of the {{product}} in the shop?", p)
         else:
             yield price_task("shop.product_price", p)
 
@@ -199,15 +215,7 @@ def shop_review_count() -> Iterator[dict]:
     feasible = products(8, "(SELECT COUNT(*) FROM reviews r WHERE r.product_id=p.id) > 0", "revcount")
     for p in mix(feasible, ["Marble Kettle", "Granite Tent", "Feather Speaker", "Coral Planter"]):
         if isinstance(p, str):
-            yield task(
-                "shop.review_count",
-                ["shop"],
-                SHOP + "/",
-                "How many reviews does the {{product}} have?",
-                {"product": p},
-                evals=INFEASIBLE,
-                solution=[fill("Search products", p), button("Search"), infeasible(f"The shop does not sell a {p}.")],
-            )
+            yield missing_product("shop.review_count", "How many reviews does the {{product}} have?", p)
             continue
         yield task(
             "shop.review_count",
@@ -262,15 +270,15 @@ OTHER_ORDERS = q("shop", "SELECT * FROM orders WHERE user_id<>1 ORDER BY id")
 def shop_order_total() -> Iterator[dict]:
     for o in mix(MY_ORDERS[:8], OTHER_ORDERS[:4]):
         if o["user_id"] != 1:
-            yield task(
+            yield infeasible_task(
                 "shop.order_total",
                 ["shop"],
                 SHOP + "/",
                 "What was the total of my order #{{order}}?",
                 {"order": o["id"]},
+                [click("My orders")],
+                f"There is no order #{o['id']} among my orders.",
                 login=True,
-                evals=INFEASIBLE,
-                solution=[click("My orders"), infeasible(f"There is no order #{o['id']} among my orders.")],
             )
             continue
         yield task(
@@ -530,6 +538,27 @@ for _p in POSTS:
     TITLE_COUNT[_p["title"]] = TITLE_COUNT.get(_p["title"], 0) + 1
 
 
+def new_post_check(text: str) -> dict[str, Any]:
+    """A check that a post emma wrote during the episode reads ``title / body`` including ``text``."""
+    return sql_check(
+        "forum",
+        f"SELECT p.title || ' / ' || p.body FROM posts p WHERE p.user_id=1 AND p.id > {MAX_POST}",
+        include=[text],
+    )
+
+
+def submit_post(community: str, title: str, body: str) -> list[dict[str, str]]:
+    """Go to the forum's submit form (from another site) and post."""
+    return [
+        {"action": "goto", "url": FORUM + "/submit"},
+        choose("Community", community),
+        fill("Title", title),
+        fill("Body", body),
+        button("Create post"),
+        answer("Done"),
+    ]
+
+
 def posts(n: int, salt: str, keep: Callable[[sqlite3.Row], bool] = lambda p: True) -> list[sqlite3.Row]:
     rows = [p for p in POSTS if TITLE_COUNT[p["title"]] == 1 and keep(p)]
     return sorted(rows, key=lambda r: hashlib.sha256(f"{salt}{r['id']}".encode()).hexdigest())[:n]
@@ -537,6 +566,13 @@ def posts(n: int, salt: str, keep: Callable[[sqlite3.Row], bool] = lambda p: Tru
 
 def open_post(title: str) -> list[dict[str, str]]:
     return [fill("Search posts", title), button("Search"), click(title)]
+
+
+def missing_post(name: str, intent_template: str, title: str) -> dict[str, Any]:
+    steps = [fill("Search posts", title), button("Search")]
+    return infeasible_task(
+        name, ["forum"], FORUM + "/", intent_template, {"title": title}, steps, "No post has this title."
+    )
 
 
 FAKE_TITLES = (
@@ -551,15 +587,7 @@ FAKE_TITLES = (
 def forum_author() -> Iterator[dict]:
     for p in mix(posts(8, "author"), list(FAKE_TITLES)):
         if isinstance(p, str):
-            yield task(
-                "forum.post_author",
-                ["forum"],
-                FORUM + "/",
-                "Who posted the thread titled '{{title}}'?",
-                {"title": p},
-                evals=INFEASIBLE,
-                solution=[fill("Search posts", p), button("Search"), infeasible("No thread has this title.")],
-            )
+            yield missing_post("forum.post_author", "Who posted the thread titled '{{title}}'?", p)
             continue
         yield task(
             "forum.post_author",
@@ -582,15 +610,7 @@ def forum_comment_count() -> Iterator[dict]:
     ]
     for p in mix(posts(8, "ncomments", lambda p: p["ncomments"] > 0), fake):
         if isinstance(p, str):
-            yield task(
-                "forum.comment_count",
-                ["forum"],
-                FORUM + "/",
-                "How many comments does the post '{{title}}' have?",
-                {"title": p},
-                evals=INFEASIBLE,
-                solution=[fill("Search posts", p), button("Search"), infeasible("No post has this title.")],
-            )
+            yield missing_post("forum.comment_count", "How many comments does the post '{{title}}' have?", p)
             continue
         yield task(
             "forum.comment_count",
@@ -691,23 +711,28 @@ def my_vote(post_id: int) -> int:
     return rows[0]["value"] if rows else 0
 
 
+def vote_task(name: str, p: sqlite3.Row, verb: str, value: int) -> dict[str, Any]:
+    """Vote on post ``p``: ``verb`` is the button (Upvote, Downvote), ``value`` the vote it records."""
+    return task(
+        name,
+        ["forum"],
+        FORUM + "/",
+        f"{verb} the post '{{{{title}}}}'.",
+        {"title": p["title"]},
+        login=True,
+        evals={
+            "program_html": [
+                sql_check("forum", f"SELECT value FROM votes WHERE user_id=1 AND post_id={p['id']}", exact=str(value))
+            ]
+        },
+        solution=[*open_post(p["title"]), button(verb), answer("Done")],
+    )
+
+
 @template
 def forum_upvote() -> Iterator[dict]:
     for p in posts(12, "upvote", lambda p: my_vote(p["id"]) != 1):
-        yield task(
-            "forum.upvote",
-            ["forum"],
-            FORUM + "/",
-            "Upvote the post '{{title}}'.",
-            {"title": p["title"]},
-            login=True,
-            evals={
-                "program_html": [
-                    sql_check("forum", f"SELECT value FROM votes WHERE user_id=1 AND post_id={p['id']}", exact="1")
-                ]
-            },
-            solution=[*open_post(p["title"]), button("Upvote"), answer("Done")],
-        )
+        yield vote_task("forum.upvote", p, "Upvote", 1)
 
 
 def comment_task(name: str, p: sqlite3.Row, text: str) -> dict[str, Any]:
@@ -853,6 +878,28 @@ def open_issue(i: sqlite3.Row) -> list[dict[str, str]]:
     return [click(i["project"]), click("Issues"), click("All"), click(i["title"])]
 
 
+def missing_issue(name: str, intent_template: str, title: str, project: sqlite3.Row) -> dict[str, Any]:
+    steps = [click(project["name"]), click("Issues"), click("All")]
+    inst = {"title": title, "project": project["name"]}
+    return infeasible_task(
+        name, ["tracker"], TRACKER + "/", intent_template, inst, steps, "The project has no such issue."
+    )
+
+
+def issue_state_task(name: str, i: sqlite3.Row, verb: str, state: str) -> dict[str, Any]:
+    """Close (or reopen) issue ``i``: ``verb`` is the button's first word, ``state`` the state it leads to."""
+    return task(
+        name,
+        ["tracker"],
+        TRACKER + "/",
+        f"{verb} the issue '{{{{title}}}}' in the {{{{project}}}} project.",
+        {"title": i["title"], "project": i["project"]},
+        login=True,
+        evals={"program_html": [sql_check("tracker", f"SELECT state FROM issues WHERE id={i['id']}", exact=state)]},
+        solution=[*open_issue(i), button(f"{verb} issue"), answer("Done")],
+    )
+
+
 @template
 def tracker_open_count() -> Iterator[dict]:
     for p in PROJECTS:
@@ -889,21 +936,8 @@ FAKE_ISSUES = ("Crash in teleport button", "Improve holographic menu", "Slow tim
 def tracker_assignee() -> Iterator[dict]:
     for k, i in enumerate(mix(issues(8, "assignee", lambda i: i["assignee"] is not None), list(FAKE_ISSUES))):
         if isinstance(i, str):
-            p = PROJECTS[k % len(PROJECTS)]
-            yield task(
-                "tracker.issue_assignee",
-                ["tracker"],
-                TRACKER + "/",
-                "Who is assigned to the issue '{{title}}' in the {{project}} project?",
-                {"title": i, "project": p["name"]},
-                evals=INFEASIBLE,
-                solution=[
-                    click(p["name"]),
-                    click("Issues"),
-                    click("All"),
-                    infeasible("The project has no such issue."),
-                ],
-            )
+            intent = "Who is assigned to the issue '{{title}}' in the {{project}} project?"
+            yield missing_issue("tracker.issue_assignee", intent, i, PROJECTS[k % len(PROJECTS)])
             continue
         yield assignee_task("tracker.issue_assignee", i)
 
@@ -913,21 +947,8 @@ def tracker_milestone_of() -> Iterator[dict]:
     fake = ["Crash in quantum cache", "Improve telepathy API", "Slow dragon renderer", "Add tests for unicorn mode"]
     for k, i in enumerate(mix(issues(8, "milestone-of"), fake)):
         if isinstance(i, str):
-            p = PROJECTS[(k + 5) % len(PROJECTS)]
-            yield task(
-                "tracker.issue_milestone",
-                ["tracker"],
-                TRACKER + "/",
-                "Which milestone is the issue '{{title}}' of the {{project}} project in?",
-                {"title": i, "project": p["name"]},
-                evals=INFEASIBLE,
-                solution=[
-                    click(p["name"]),
-                    click("Issues"),
-                    click("All"),
-                    infeasible("The project has no such issue."),
-                ],
-            )
+            intent = "Which milestone is the issue '{{title}}' of the {{project}} project in?"
+            yield missing_issue("tracker.issue_milestone", intent, i, PROJECTS[(k + 5) % len(PROJECTS)])
             continue
         yield task(
             "tracker.issue_milestone",
@@ -1007,18 +1028,7 @@ def tracker_create_issue() -> Iterator[dict]:
 @template(shared=("project",))
 def tracker_close_issue() -> Iterator[dict]:
     for i in issues(12, "close", lambda i: i["state"] == "open"):
-        yield task(
-            "tracker.close_issue",
-            ["tracker"],
-            TRACKER + "/",
-            "Close the issue '{{title}}' in the {{project}} project.",
-            {"title": i["title"], "project": i["project"]},
-            login=True,
-            evals={
-                "program_html": [sql_check("tracker", f"SELECT state FROM issues WHERE id={i['id']}", exact="closed")]
-            },
-            solution=[*open_issue(i), button("Close issue"), answer("Done")],
-        )
+        yield issue_state_task("tracker.close_issue", i, "Close", "closed")
 
 
 ISSUE_COMMENTS = (
@@ -1147,24 +1157,8 @@ def cross_price_post() -> Iterator[dict]:
             f"community of the forum ({FORUM}) titled '{{{{product}}}} price' whose text is the price.",
             {"product": p["name"], "community": c},
             login=True,
-            evals={
-                "program_html": [
-                    sql_check(
-                        "forum",
-                        f"SELECT p.title || ' / ' || p.body FROM posts p WHERE p.user_id=1 AND p.id > {MAX_POST}",
-                        include=[f"{p['name']} price / {price}"],
-                    )
-                ]
-            },
-            solution=[
-                *search_product(p["name"]),
-                {"action": "goto", "url": FORUM + "/submit"},
-                choose("Community", c),
-                fill("Title", f"{p['name']} price"),
-                fill("Body", price),
-                button("Create post"),
-                answer("Done"),
-            ],
+            evals={"program_html": [new_post_check(f"{p['name']} price / {price}")]},
+            solution=[*search_product(p["name"]), *submit_post(c, f"{p['name']} price", price)],
         )
 
 

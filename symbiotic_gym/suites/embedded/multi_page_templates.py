@@ -23,8 +23,8 @@ from symbiotic_gym.suites.embedded.generate import (
     choose,
     click,
     fill,
+    issue_state_task,
     issues,
-    open_issue,
     open_post,
     posts,
     products,
@@ -35,6 +35,7 @@ from symbiotic_gym.suites.embedded.generate import (
     sqlq,
     task,
     template,
+    vote_task,
 )
 from symbiotic_gym.suites.embedded.sites import shop as shop_site
 from symbiotic_gym.suites.embedded.sites.common import money
@@ -239,20 +240,7 @@ def forum_post_and_message() -> Iterator[dict]:
 @template(unseen=True)
 def forum_downvote() -> Iterator[dict]:
     for p in posts(3, "downvote"):
-        yield task(
-            "forum.downvote",
-            ["forum"],
-            FORUM + "/",
-            "Downvote the post '{{title}}'.",
-            {"title": p["title"]},
-            login=True,
-            evals={
-                "program_html": [
-                    sql_check("forum", f"SELECT value FROM votes WHERE user_id=1 AND post_id={p['id']}", exact="-1")
-                ]
-            },
-            solution=[*open_post(p["title"]), button("Downvote"), answer("Done")],
-        )
+        yield vote_task("forum.downvote", p, "Downvote", -1)
 
 
 # ---------------------------------------------------------------- tracker
@@ -376,18 +364,7 @@ def tracker_milestone_count() -> Iterator[dict]:
 @template(unseen=True, shared=("project",))
 def tracker_reopen() -> Iterator[dict]:
     for i in issues(3, "reopen", lambda i: i["state"] == "closed"):
-        yield task(
-            "tracker.reopen_issue",
-            ["tracker"],
-            TRACKER + "/",
-            "Reopen the issue '{{title}}' in the {{project}} project.",
-            {"title": i["title"], "project": i["project"]},
-            login=True,
-            evals={
-                "program_html": [sql_check("tracker", f"SELECT state FROM issues WHERE id={i['id']}", exact="open")]
-            },
-            solution=[*open_issue(i), button("Reopen issue"), answer("Done")],
-        )
+        yield issue_state_task("tracker.reopen_issue", i, "Reopen", "open")
 
 
 @template(unseen=True)
