@@ -82,7 +82,9 @@ def _sidebar(req: Request) -> str:
         + "</ul>"
         + "<h2>Store status</h2><ul>"
         + f"<li>Orders pending: {pending}</li><li>Orders processing: {processing}</li>"
-        + f"<li>Products low in stock: {low}</li><li>Indexers: valid</li><li>Cache: enabled</li></ul>"
+        + f"<li>Products low in stock: {low}</li><li>Indexers: valid</li><li>Cache: enabled</li>"
+        + "<li>Last index run: 2026-11-30 02:00</li><li>Cron jobs: running</li><li>Mode: production</li>"
+        + "<li>Store version: 2.4 (offline)</li></ul>"
     )
 
 
