@@ -196,7 +196,7 @@ def render_page(app: App, req: Request, title: str, body: str, crumbs: Links = (
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         f"<title>{esc(title)} | {esc(app.title)}</title>"
-        '<link rel="stylesheet" href="/static/site.css">'
+        f"<style>{STYLESHEET}</style>"  # inline: a fresh context's first page needs no second request
         f"<style>:root{{--accent:{c.accent}}}</style></head><body>"
         f"{topbar}"
         '<header class="site">'

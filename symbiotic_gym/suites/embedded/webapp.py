@@ -50,8 +50,6 @@ class Response:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     set_cookies: dict[str, str] = field(default_factory=dict)
-    content_type: str = "text/html; charset=utf-8"
-    cacheable: bool = False
 
 
 def redirect(location: str) -> Response:
@@ -119,10 +117,6 @@ class App:
         return render_page(self, req, title, body, crumbs)
 
     def dispatch(self, req: Request) -> Response:
-        if req.method == "GET" and req.path == "/static/site.css":
-            from symbiotic_gym.suites.embedded.layout import STYLESHEET
-
-            return Response(body=STYLESHEET, content_type="text/css; charset=utf-8", cacheable=True)
         for method, pattern, fn, needs_login in self.routes:
             if method != req.method:
                 continue
@@ -186,9 +180,9 @@ class _Handler(BaseHTTPRequestHandler):
             resp = Response(body="<h1>Error 500</h1><p>Internal server error</p>", status=500)
         payload = resp.body.encode("utf-8")
         self.send_response(resp.status)
-        self.send_header("Content-Type", resp.content_type)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(payload)))
-        self.send_header("Cache-Control", "max-age=3600" if resp.cacheable else "no-store")
+        self.send_header("Cache-Control", "no-store")
         for k, v in resp.headers.items():
             self.send_header(k, v)
         for k, v in resp.set_cookies.items():
