@@ -40,6 +40,8 @@ MARK_JS = """() => {
   for (const el of document.querySelectorAll('*')) {
     if (el.hasAttribute('bid')) continue;
     const tag = el.tagName.toLowerCase();
+    // like BrowserGym's marking: an <svg> gets an id, the shapes inside it do not
+    if (el.namespaceURI !== 'http://www.w3.org/1999/xhtml' && tag !== 'svg') continue;
     el.setAttribute('bid', tag === 'iframe' || tag === 'frame' ? window.__sgFrameId() : String(n++));
   }
   window.__sgNextBid = n;

@@ -18,6 +18,8 @@ from agentlab.agents.most_basic_agent.most_basic_agent import MostBasicAgentArgs
 from agentlab.llm.base_api import AbstractChatModel, BaseModelArgs
 from agentlab.llm.chat_api import CheatMiniWoBLLMArgs, make_assistant_message
 
+from symbiotic_gym.suites.embedded.tasks import get_task
+
 
 @dataclass
 class Script:
@@ -90,6 +92,12 @@ def generic_agent(script: str, *, html: bool = False, screenshot: bool = False, 
     return GenericAgentArgs(chat_model_args=ScriptedModelArgs(script=script), flags=flags)
 
 
+# the task these scripts solve, read from its config (the generator may change its values)
+_TASK = get_task("shop.product_price.0").raw
+PRODUCT = _TASK["instantiation_dict"]["product"]
+PRICE = _TASK["eval"]["reference_answers"]["must_include"][0]
+
+
 class SearchThenAnswer(ScriptedChat):
     """Reads the prompt it is sent: fills the search box it finds in the page, then answers (in
     GenericAgent's reply format; the page as AgentLab's AX tree)."""
@@ -106,9 +114,9 @@ class SearchThenAnswer(ScriptedChat):
         self.n += 1
         if self.n == 1:
             bid = re.search(self.search_box, _text(messages)).group(1)
-            action = f"fill('{bid}', 'Compact Hammock')"
+            action = f"fill('{bid}', {PRODUCT!r})"
         else:
-            action = "send_msg_to_user('$175.52')"
+            action = f"send_msg_to_user({PRICE!r})"
         return make_assistant_message(self.reply(action))
 
 

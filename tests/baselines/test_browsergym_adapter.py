@@ -12,6 +12,11 @@ import pytest
 from symbiotic_gym.agent import make_agent
 from symbiotic_gym.errors import SymbioticGymError
 from symbiotic_gym.runner import run_episode
+from symbiotic_gym.suites.embedded.tasks import get_task
+
+_TASK = get_task("shop.product_price.0").raw  # the values the scripted agents below type and answer
+PRODUCT = _TASK["instantiation_dict"]["product"]
+PRICE = _TASK["eval"]["reference_answers"]["must_include"][0]
 
 AGENT_SRC = '''
 import re
@@ -20,7 +25,7 @@ import re
 class SearchThenAnswer:
     """Written against BrowserGym's observation keys, knowing nothing of symbiotic-gym."""
 
-    def __init__(self, answer="$175.52"):
+    def __init__(self, answer="__PRICE__"):
         self.answer = answer
         self.n = 0
 
@@ -33,7 +38,7 @@ class SearchThenAnswer:
         self.n += 1
         if self.n == 1:
             bid = re.search(r"\\[(\\w+)\\] textbox 'Search products'", obs["text"]).group(1)
-            return f'fill("{bid}", "Compact Hammock")', {"think": "search", "stats": {"input_tokens": 10}}
+            return f'fill("{bid}", "__PRODUCT__")', {"think": "search", "stats": {"input_tokens": 10}}
         return f'send_msg_to_user("{self.answer}")', {"think": "answer", "stats": {"output_tokens": 3}}
 
 
@@ -45,7 +50,7 @@ class NeedsScreenshot:
 
 @pytest.fixture
 def bg_module(tmp_path, monkeypatch):
-    (tmp_path / "bg_style_agent.py").write_text(AGENT_SRC)
+    (tmp_path / "bg_style_agent.py").write_text(AGENT_SRC.replace("__PRICE__", PRICE).replace("__PRODUCT__", PRODUCT))
     monkeypatch.syspath_prepend(str(tmp_path))
     return tmp_path
 

@@ -8,6 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from symbiotic_gym.suites.embedded.tasks import get_task
+
+PRICE = get_task("shop.product_price.0").raw["eval"]["reference_answers"]["must_include"][0]
+
 AGENT = """
 from dataclasses import dataclass
 
@@ -55,7 +59,7 @@ def test_entry_point_agent_runs_through_the_cli(tmp_path) -> None:
             "--agent",
             "answer-bot",
             "-A",
-            "answer=$175.52",
+            f"answer={PRICE}",
             "-A",
             "loud=no",
             "--tasks",
@@ -73,7 +77,7 @@ def test_entry_point_agent_runs_through_the_cli(tmp_path) -> None:
     assert out.returncode == 0, out.stderr[-2000:]
     config = json.loads((run_dir / "config.json").read_text())
     assert config["agent"] == "answer-bot" and config["agent_class"] == "my_agents_pkg:AnswerAgent"
-    assert config["agent_args"] == {"answer": "$175.52", "loud": False}
+    assert config["agent_args"] == {"answer": PRICE, "loud": False}
     result = json.loads((run_dir / "results.jsonl").read_text().splitlines()[0])
     assert result["success"] is True
 
