@@ -8,7 +8,7 @@ oracle --split all`` checks them all in one run.
 from __future__ import annotations
 
 import pytest
-from embedded_sample import ORACLE_SAMPLE, SAMPLE, params
+from embedded_sample import FIRST_OF_EACH_TEMPLATE, SAMPLE, params
 
 from baselines.oracle import OracleAgent
 from symbiotic_gym.agent import AgentStep, Observation, TaskInfo
@@ -35,7 +35,7 @@ class WrongOutcome(OracleAgent):
         super().reset(TaskInfo(task.task_id, task.intent, config={**task.config, "reference_solution": steps}))
 
 
-@pytest.mark.parametrize("task_id", params(ORACLE_SAMPLE))
+@pytest.mark.parametrize("task_id", params(SAMPLE))
 def test_oracle_solves(task_id: str) -> None:
     record, steps = run_episode(OracleAgent(), "oracle", task_id, max_steps=30, seed=0)
     assert record["error"] is None, record["error"]
@@ -43,7 +43,7 @@ def test_oracle_solves(task_id: str) -> None:
     assert all(not s["error_after"] for s in steps), [s["error_after"] for s in steps]
 
 
-@pytest.mark.parametrize("task_id", params(SAMPLE))
+@pytest.mark.parametrize("task_id", params(FIRST_OF_EACH_TEMPLATE))
 def test_stopping_at_once_fails(task_id: str) -> None:
     record, _ = run_episode(StopAtOnce(), "stop", task_id, max_steps=5, seed=0)
     assert record["error"] is None and record["terminated"]
