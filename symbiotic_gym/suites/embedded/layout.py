@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from symbiotic_gym.suites.embedded import art
 from symbiotic_gym.suites.embedded.webapp import esc
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from symbiotic_gym.suites.embedded.webapp import App, Request
 
 Links = Sequence[tuple[str, str]]
+T = TypeVar("T")
 
 STYLESHEET = """
 :root{--accent:#1f6feb;--ink:#1d2330;--muted:#5b6475;--line:#d9dee7;--bg:#f5f7fa}
@@ -121,6 +122,17 @@ def crumbs_html(crumbs: Links) -> str:
         for t, h in crumbs
     )
     return f'<nav class="crumbs" aria-label="Breadcrumb"><ol>{items}</ol></nav>'
+
+
+def paginate(req: Request, rows: Sequence[T], size: int) -> tuple[Sequence[T], int, int]:
+    """The rows of the requested page (``?page=N``, clamped to the pages there are), that page, the count."""
+    pages = max(1, -(-len(rows) // size))
+    try:
+        page = int(req.query.get("page", "1"))
+    except ValueError:
+        page = 1
+    page = min(max(page, 1), pages)
+    return rows[(page - 1) * size : page * size], page, pages
 
 
 def pager(base: str, page: int, pages: int, *, sep: str = "?") -> str:

@@ -10,7 +10,7 @@ import sqlite3
 from urllib.parse import quote, urlencode
 
 from symbiotic_gym.suites.embedded import art
-from symbiotic_gym.suites.embedded.layout import Chrome, info_links, install_info_pages, pager
+from symbiotic_gym.suites.embedded.layout import Chrome, info_links, install_info_pages, pager, paginate
 from symbiotic_gym.suites.embedded.sites import shop
 from symbiotic_gym.suites.embedded.sites.common import (
     alert,
@@ -123,15 +123,6 @@ app.chrome = Chrome(
 install_info_pages(app, login=True)  # staff only: every page but the sign-in form needs an admin session
 
 
-def _page(req: Request, n: int) -> tuple[int, int]:
-    pages = max(1, -(-n // PAGE_SIZE))
-    try:
-        page = int(req.query.get("page", "1"))
-    except ValueError:
-        page = 1
-    return min(max(page, 1), pages), pages
-
-
 def _query_base(path: str, **params: str) -> tuple[str, str]:
     kept = {k: v for k, v in params.items() if v}
     return (path + "?" + urlencode(kept), "&") if kept else (path, "?")
@@ -206,7 +197,7 @@ def orders(req: Request) -> str:
         where.append("(CAST(o.id AS TEXT)=? OR u.full_name LIKE ?)")
         args += [q.lstrip("#"), f"%{q}%"]
     rows = req.db.execute(ORDER_SELECT + "WHERE " + " AND ".join(where) + " ORDER BY o.id DESC", args).fetchall()
-    page, pages = _page(req, len(rows))
+    shown, page, pages = paginate(req, rows, PAGE_SIZE)
     base, sep = _query_base("/orders", status=status, q=q)
     filters = form(
         "/orders",
@@ -227,7 +218,7 @@ def orders(req: Request) -> str:
                 money(o["total_cents"]),
                 esc(o["status"]),
             )
-            for o in rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+            for o in shown
         ],
     )
     body = notice(req) + filters + f"<p>{len(rows)} records found</p>" + grid + pager(base, page, pages, sep=sep)
@@ -339,7 +330,7 @@ def products(req: Request) -> str:
         where.append("p.category_id=?")
         args.append(int(cat))
     rows = req.db.execute(PRODUCT_SELECT + "WHERE " + " AND ".join(where) + " ORDER BY p.id", args).fetchall()
-    page, pages = _page(req, len(rows))
+    shown, page, pages = paginate(req, rows, PAGE_SIZE)
     base, sep = _query_base("/products", q=q, category=cat)
     filters = form(
         "/products",
@@ -361,7 +352,7 @@ def products(req: Request) -> str:
                 str(p["stock"]),
                 esc(p["category"]),
             )
-            for p in rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+            for p in shown
         ],
     )
     body = (
@@ -560,7 +551,7 @@ def reviews(req: Request) -> str:
         "WHERE p.name LIKE ? OR r.author LIKE ? ORDER BY r.id DESC",
         (f"%{q}%", f"%{q}%"),
     ).fetchall()
-    page, pages = _page(req, len(rows))
+    shown, page, pages = paginate(req, rows, PAGE_SIZE)
     base, sep = _query_base("/reviews", q=q)
     filters = form("/reviews", field("Search reviews", "q", q), "Search", method="get", label="Review search")
     grid = table(
@@ -574,7 +565,7 @@ def reviews(req: Request) -> str:
                 esc(r["title"]),
                 link(f"/reviews/{r['id']}", f"Open review {r['id']}"),
             )
-            for r in rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+            for r in shown
         ],
     )
     body = notice(req) + filters + f"<p>{len(rows)} records found</p>" + grid + pager(base, page, pages, sep=sep)

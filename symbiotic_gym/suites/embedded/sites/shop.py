@@ -6,7 +6,14 @@ import sqlite3
 from urllib.parse import quote
 
 from symbiotic_gym.suites.embedded import art, data
-from symbiotic_gym.suites.embedded.layout import Chrome, info_links, install_info_pages, pager, sidebar_section
+from symbiotic_gym.suites.embedded.layout import (
+    Chrome,
+    info_links,
+    install_info_pages,
+    pager,
+    paginate,
+    sidebar_section,
+)
 from symbiotic_gym.suites.embedded.sites.common import (
     alert,
     change_password,
@@ -214,15 +221,6 @@ def product_cards(rows: list[sqlite3.Row]) -> str:
     return '<ul class="grid">' + "".join(cards) + "</ul>"
 
 
-def page_number(req: Request, n_items: int) -> tuple[int, int]:
-    pages = max(1, -(-n_items // PAGE_SIZE))
-    try:
-        page = int(req.query.get("page", "1"))
-    except ValueError:
-        page = 1
-    return min(max(page, 1), pages), pages
-
-
 def product_rows(rows: list[sqlite3.Row]) -> str:
     return table(
         ["Product", "Price", "Rating"],
@@ -251,8 +249,7 @@ def home(req: Request) -> str:
 def search(req: Request) -> str:
     q = req.arg("q")
     rows = req.db.execute(PRODUCT_SELECT + "WHERE p.name LIKE ? ORDER BY p.name", (f"%{q}%",)).fetchall()
-    page, pages = page_number(req, len(rows))
-    shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    shown, page, pages = paginate(req, rows, PAGE_SIZE)
     body = (
         f"<p>{len(rows)} results for “{esc(q)}”</p>"
         + product_cards(shown)
@@ -271,8 +268,7 @@ def category(req: Request) -> str:
     )
     rows = req.db.execute(PRODUCT_SELECT + f"WHERE p.category_id=? ORDER BY {order}, p.name", (cat["id"],)).fetchall()
     sort = req.query.get("sort", "")
-    page, pages = page_number(req, len(rows))
-    shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    shown, page, pages = paginate(req, rows, PAGE_SIZE)
     base = f"/category/{cat['slug']}" + (f"?sort={sort}" if sort else "")
     sorts = " ".join(
         link(f"/category/{cat['slug']}?sort={k}", t)
