@@ -78,6 +78,10 @@ class DistilledAgent(LLMAgentBase):
             rationale = rationale.split(":", 1)[1].strip()
         return AgentStep(extracted.text, rationale, meta)
 
+    def note_step(self, action: str, rationale: str) -> None:
+        self.history.append(action)
+        self.pending_error = ""
+
     def replace_last_action(self, action: str) -> None:
         """Speculative synthesis executed another action than this agent proposed: remember that one."""
         if self.history:

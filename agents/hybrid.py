@@ -1,18 +1,29 @@
-"""``hybrid``: AgentSymbiotic's privacy mode. Private steps go to the local small model, the rest to the cloud.
+"""``hybrid``: AgentSymbiotic's privacy mode. Private steps go to the local agent, the rest to the cloud agent.
 
-Each step, before any model is asked, the local detector scans everything the prompt would carry: the
-goal, the URL, the observation, the last error and the history of earlier actions and their rationales.
+Two agents, not two models: the ``large`` side is any registered agent (default ``occam``; ``rag``
+works) on the cloud model, the ``small`` side any agent (default ``distilled``) on the local model. Each
+builds its own prompt in its own format, so a distilled student receives exactly the prompt it was
+trained on. They share the episode: whichever side decides a step, the other is told the action and its
+rationale (``note_step``) and shows it in its history next time.
 
-* No private data found: the step goes to the ``large`` model (cloud).
-* Private data found: the step goes to the ``small`` model (local), as do all later steps of the episode
+Each step, before any model is asked, the local detector scans everything the cloud prompt would carry:
+the goal, the URL, the observation, the last error and the cloud agent's history (which holds the local
+agent's steps too).
+
+* No private data found: the step goes to the ``large`` agent (cloud).
+* Private data found: the step goes to the ``small`` agent (local), as do all later steps of the episode
   in sticky mode (the default): a cloud model should not see the rest of a private flow.
-* The cloud model's proposed action is scanned too, before it is executed or logged; if it holds
-  private data, it is discarded and the local model decides the step instead.
+* The cloud agent's proposed action is scanned too, before it is executed or logged; if it holds private
+  data, it is discarded (the cloud agent's state is rolled back) and the local agent decides instead.
 
-Both sides are the same prompting agent (``style``: ``occam`` or ``vanilla``) sharing one history, so
-switching models mid-episode loses nothing. Every step records its route and the private-data types
-found (``meta["privacy"]``), never the values. The run's audit log (``cloud_requests.jsonl``) records what
-was actually sent to the cloud; ``python -m benchmarks.privacy_audit`` checks it.
+With no cloud key the large role falls back to the local model (said once on stderr, recorded in the
+run's ``config.json``); hybrid then runs the small agent on both sides, as the cloud agent's prompt was
+not made for the local model. ``style=occam|vanilla`` keeps the older single-agent mode: one prompting
+agent whose model is swapped.
+
+Every step records its route, the side's agent and the private-data types found (``meta["privacy"]``),
+never the values. The run's audit log (``cloud_requests.jsonl``) records what was actually sent to the
+cloud; ``python -m benchmarks.privacy_audit`` checks it.
 """
 
 from __future__ import annotations
@@ -21,7 +32,8 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
-from symbiotic_gym.agent import AgentStep, ConfiguredAgent, Observation, TaskInfo, make_agent
+from symbiotic_gym.agent import AgentStep, ConfiguredAgent, Observation, TaskInfo, make_agent, resolve_agent
+from symbiotic_gym.errors import SymbioticGymError
 from symbiotic_gym.privacy import Detector, Policy, default_detector
 
 
@@ -30,12 +42,37 @@ def _state(agent: Any) -> dict[str, Any]:
     return {k: copy.deepcopy(v) for k, v in vars(agent).items() if k not in ("_llm", "task")}
 
 
+def _side(spec: str, model: str, temperature: float, extra: str, field_name: str) -> Any:
+    """One side's agent: its model and temperature when its Config has those fields, plus ``extra`` (a JSON
+    object of its own arguments, e.g. ``{"kb": "runs/kb"}`` for rag)."""
+    import json
+    from dataclasses import fields, is_dataclass
+
+    try:
+        more = json.loads(extra) if extra.strip() else {}
+    except json.JSONDecodeError as err:
+        raise SymbioticGymError(
+            f'hybrid: {field_name} must be a JSON object, e.g. \'{{"kb": "runs/kb"}}\' ({err})'
+        ) from None
+    if not isinstance(more, dict):
+        raise SymbioticGymError(f"hybrid: {field_name} must be a JSON object, got {extra!r}")
+    cls = resolve_agent(spec)
+    config = getattr(cls, "Config", None)
+    names = {f.name for f in fields(config)} if config is not None and is_dataclass(config) else set()
+    args = {k: v for k, v in (("model", model), ("temperature", temperature)) if k in names}
+    return make_agent(spec, {**args, **more})
+
+
 class HybridAgent(ConfiguredAgent):
     @dataclass
     class Config:
-        style: str = "occam"  # the prompting agent both models run: occam or vanilla
-        large: str = "large"  # cloud side: a role or a model spec
-        small: str = "small"  # local side: a role, a model spec, or local:/path/to/adapter
+        large_agent: str = "occam"  # cloud side: any registered agent (occam, rag, vanilla, ...)
+        small_agent: str = "distilled"  # local side: any agent (default the shipped distilled student)
+        large: str = "large"  # the cloud side's model: a role or a model spec
+        small: str = "small"  # the local side's model: a role, a spec, or local:/path/to/adapter
+        large_args: str = ""  # JSON object of the cloud agent's own arguments, e.g. {"kb": "runs/kb"} for rag
+        small_args: str = ""  # JSON object of the local agent's own arguments
+        style: str = ""  # occam or vanilla: the single-agent mode (one prompting agent, its model swapped)
         sticky: bool = True  # once a step is private, stay local for the rest of the episode
         private_types: str = ""  # comma-separated finding types that count (default: all)
         min_score: float = 0.5
@@ -46,9 +83,14 @@ class HybridAgent(ConfiguredAgent):
     def __init__(self, config: Any = None, /, **overrides: Any) -> None:
         super().__init__(config, **overrides)
         c = self.config
-        if c.style not in ("occam", "vanilla"):
+        if c.style and c.style not in ("occam", "vanilla"):
             raise ValueError(f"style must be occam or vanilla, got {c.style!r}")
-        self.agent: Any = make_agent(c.style, {"model": c.large, "temperature": c.temperature})
+        if c.style:
+            self.large_side: Any = make_agent(c.style, {"model": c.large, "temperature": c.temperature})
+            self.small_side: Any = self.large_side
+        else:
+            self.small_side = _side(c.small_agent, c.small, c.temperature, c.small_args, "small_args")
+            self.large_side = self._large_side()
         types = frozenset(t.strip() for t in c.private_types.split(",") if t.strip())
         self.detector: Detector = (
             Detector(Policy(private_types=types, min_score=c.min_score))
@@ -58,25 +100,51 @@ class HybridAgent(ConfiguredAgent):
         self.private_episode = False
         self.seen_types: set[str] = set()
 
+    def _large_side(self) -> Any:
+        """The cloud agent; with the large role fallen back to the local model, the small agent itself."""
+        from symbiotic_gym.llm.registry import settings
+
+        c = self.config
+        if c.large == "large" and settings().fallback_reason:
+            self.large_fallback = settings().fallback_reason
+            return self.small_side
+        self.large_fallback = None
+        return _side(c.large_agent, c.large, c.temperature, c.large_args, "large_args")
+
+    @property
+    def agent(self) -> Any:
+        """The cloud side's agent (what the detector scans); kept under its old name."""
+        return self.large_side
+
     def reset(self, task: TaskInfo) -> None:
-        self.agent.reset(task)
+        self.large_side.reset(task)
+        if self.small_side is not self.large_side:
+            self.small_side.reset(task)
         self.private_episode = False
         self.seen_types = set()
 
-    def _use(self, model: str) -> None:
-        self.agent.use_model(model)
-
     def outgoing_texts(self, obs: Observation) -> list[str]:
-        """Everything a prompt built from this observation could carry."""
+        """Everything a cloud prompt built from this observation could carry."""
         texts = [str(obs.get(k) or "") for k in ("goal", "url", "axtree_txt", "last_action_error")]
-        task = getattr(self.agent, "task", None)
+        agent = self.large_side
+        task = getattr(agent, "task", None)
         if task is not None:
             texts.append(task.intent)
-        for item in getattr(self.agent, "history", []) or []:
+        for item in getattr(agent, "history", []) or []:
             texts.append(str(item if isinstance(item, str) else vars(item) if hasattr(item, "__dict__") else item))
-        texts += [str(n) for n in getattr(self.agent, "notes", []) or []]
-        texts.append(str(getattr(self.agent, "pending_error", "") or ""))
+        texts += [str(n) for n in getattr(agent, "notes", []) or []]
+        texts.append(str(getattr(agent, "pending_error", "") or ""))
         return texts
+
+    def _cloud_step(self, obs: Observation) -> AgentStep:
+        if self.small_side is self.large_side:
+            self.large_side.use_model(self.config.large)
+        return self.large_side.act(obs)
+
+    def _local_step(self, obs: Observation) -> AgentStep:
+        if self.small_side is self.large_side and hasattr(self.small_side, "use_model"):
+            self.small_side.use_model(self.config.small)
+        return self.small_side.act(obs)
 
     def act(self, obs: Observation) -> AgentStep:
         found = self.detector.types(self.outgoing_texts(obs))
@@ -84,29 +152,42 @@ class HybridAgent(ConfiguredAgent):
         private = bool(found) or (self.config.sticky and self.private_episode)
         reason = "private data in the prompt" if found else ("sticky: earlier step was private" if private else "")
         discarded: list[str] = []
-        if not private:
-            saved = _state(self.agent)
-            self._use(self.config.large)
-            step = self.agent.act(obs)
+        fallback = self.small_side is self.large_side and not self.config.style
+        if not private and not fallback:
+            saved = _state(self.large_side)
+            step = self._cloud_step(obs)
             leaked = self.detector.types([step.action, step.rationale])
             if not leaked:
+                self._tell(self.small_side, step)
                 return self._record(step, "cloud", found, reason="no private data", discarded=[])
-            # the cloud model proposed private data: drop its step, let the local model decide
+            # the cloud agent proposed private data: drop its step, let the local agent decide
             for k, v in saved.items():
-                setattr(self.agent, k, v)
-            discarded, reason, private = leaked, "the cloud model's action held private data", True
+                setattr(self.large_side, k, v)
+            discarded, reason, private = leaked, "the cloud agent's action held private data", True
             self.seen_types.update(leaked)
+        elif not private:
+            reason = "no cloud model: the large role fell back to the local model"
         self.private_episode = self.private_episode or private
-        self._use(self.config.small)
-        step = self.agent.act(obs)
+        step = self._local_step(obs)
+        self._tell(self.large_side, step)
         return self._record(step, "local", found, reason=reason, discarded=discarded)
+
+    def _tell(self, other: Any, step: AgentStep) -> None:
+        """Share a step with the side that did not decide it."""
+        if other is self.large_side and other is self.small_side:
+            return
+        note = getattr(other, "note_step", None)
+        if callable(note):
+            note(step.action, step.rationale)
 
     def _record(
         self, step: AgentStep, decided: str, found: list[str], *, reason: str, discarded: list[str]
     ) -> AgentStep:
         meta = dict(step.meta) if isinstance(step.meta, dict) else {}
+        name = self.config.large_agent if decided == "cloud" else self.config.small_agent
         meta["privacy"] = {
             "decided_route": decided,
+            "agent": self.config.style or name,
             "types": found,
             "episode_types": sorted(self.seen_types),
             "sticky": self.config.sticky and self.private_episode,

@@ -56,6 +56,10 @@ class LLMAgentBase(ConfiguredAgent):
             self.config = replace(self.config, model=model)
             self._llm = None
 
+    def note_step(self, action: str, rationale: str) -> None:
+        """Another agent decided this step (the hybrid router's other side): keep it in this agent's history,
+        so its next prompt shows the whole episode. Agents with a history override this."""
+
     def reset(self, task: TaskInfo) -> None:
         self.task = task
         self.pending_error = ""

@@ -202,6 +202,10 @@ class OccamAgent(LLMAgentBase):
             return f"goto({(self.task.start_url if self.task else 'about:blank')!r})"
         raise ValueError(f"not a browser action: {name}")
 
+    def note_step(self, action: str, rationale: str) -> None:
+        self.history.append(HistoryEntry(self.current, action, " ".join(rationale.split())[:200], []))
+        self.pending_error = ""
+
     def act(self, obs: Observation) -> AgentStep:
         pruned = prune_axtree(str(obs.get("axtree_txt", "")))
         usage = UsageMeter()  # one step's usage, over every planning round

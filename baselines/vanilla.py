@@ -103,6 +103,10 @@ class VanillaAgent(LLMAgentBase):
         )
         return [{"role": "system", "content": self.system}, {"role": "user", "content": user}]
 
+    def note_step(self, action: str, rationale: str) -> None:
+        self.history.append(action)
+        self.pending_error = ""
+
     def act(self, obs: Observation) -> AgentStep:
         extracted, reply, meta = self.decide(self.build_messages(obs))
         if extracted is None:

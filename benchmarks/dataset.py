@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--val-fraction", type=float, default=0.0, help="share of tasks (by id hash) for validation")
     b.add_argument("--keep-failed-actions", action="store_true", help="keep steps whose action failed")
+    b.add_argument("--max-per-template", type=int, default=0, help="at most N episodes of each task template (0: all)")
     b.add_argument("--summary-every", type=int, default=1, help="one summary example per N steps")
     b.add_argument(
         "--output",
@@ -54,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--max-obs-chars", type=int, default=4000, help="observation budget in the prompt")
     b.add_argument("--max-obs-lines", type=int, default=200)
+    b.add_argument(
+        "--layout",
+        choices=("compact", "full"),
+        default="compact",
+        help="prompt layout: compact (no action manual, flat observation) or full (version 1)",
+    )
     b.add_argument("--history", type=int, default=8, help="previous actions shown in the prompt")
     b.add_argument("--no-hf", action="store_true", help="JSONL only (no datasets save_to_disk)")
     s = sub.add_parser("stats", help="speculative-synthesis statistics of runs")
@@ -70,7 +77,11 @@ def _build(args: argparse.Namespace) -> int:
 
     output = args.output or ("rationale_action" if "rationale_action" in args.kinds else "action")
     fmt = PromptFormat(
-        output=output, max_obs_chars=args.max_obs_chars, max_obs_lines=args.max_obs_lines, history=args.history
+        output=output,
+        max_obs_chars=args.max_obs_chars,
+        max_obs_lines=args.max_obs_lines,
+        history=args.history,
+        layout=args.layout,
     )
     cfg = DatasetConfig(
         kinds=args.kinds,
@@ -80,6 +91,7 @@ def _build(args: argparse.Namespace) -> int:
         val_fraction=args.val_fraction,
         keep_failed_actions=args.keep_failed_actions,
         summary_every=args.summary_every,
+        max_per_template=args.max_per_template,
         prompt=fmt,
     )
     ds = build_dataset(args.runs, cfg)

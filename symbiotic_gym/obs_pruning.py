@@ -243,3 +243,58 @@ def prune_axtree(text: str, *, max_lines: int = 400, max_chars: int = 24_000) ->
         out.append(line)
         size += len(line) + 1
     return "\n".join(out)
+
+
+REST_MARK = "-- rest of page --"
+
+
+def _detach_main(roots: list[AXNode]) -> AXNode | None:
+    """Remove the first ``main`` landmark from the tree and return it (None when the page has none)."""
+    stack = [(None, r) for r in roots]
+    while stack:
+        parent, node = stack.pop(0)
+        if node.role == "main":
+            (parent.children if parent else roots).remove(node)
+            return node
+        stack[:0] = [(node, c) for c in node.children]
+    return None
+
+
+def _lines_of(nodes: list[AXNode]) -> list[str]:
+    pruner = _Pruner()
+    for node in nodes:
+        pruner.visit(node, 0, "")
+    return pruner.lines
+
+
+def _take(lines: list[str], max_chars: int) -> list[str]:
+    out, size = [], 0
+    for line in lines:
+        if size + len(line) + 1 > max_chars:
+            break
+        out.append(line)
+        size += len(line) + 1
+    return out
+
+
+def prune_main_first(text: str, *, max_lines: int = 400, max_chars: int = 24_000) -> str:
+    """The pruned page with its ``main`` landmark first, then the rest (header, menus, sidebar, footer).
+
+    On real sites the chrome around the content is most of the tree and repeats on every page; a small
+    model with a short budget should see the content first. The rest keeps at least a third of the budget
+    (menus and search boxes are where navigation starts). A page without ``main`` is pruned as is.
+    """
+    roots = parse_axtree_text(text)
+    main = _detach_main(roots)
+    if main is None:
+        return prune_axtree(text, max_lines=max_lines, max_chars=max_chars)
+    content, rest = _lines_of(main.children), _lines_of(roots)
+    rest_size = sum(len(x) + 1 for x in rest)
+    shown_content = _take(content[:max_lines], max_chars - min(rest_size, max_chars // 3) - len(REST_MARK) - 1)
+    left = max_chars - sum(len(x) + 1 for x in shown_content) - len(REST_MARK) - 1
+    shown_rest = _take(rest[: max(0, max_lines - len(shown_content))], left)
+    out = [*shown_content, REST_MARK, *shown_rest]
+    hidden = len(content) - len(shown_content) + len(rest) - len(shown_rest)
+    if hidden:
+        out.append(f"[... {hidden} more lines not shown ...]")
+    return "\n".join(out)

@@ -48,6 +48,9 @@ class DatasetConfig:
     keep_waits: bool = False  # noop() steps (the oracle waiting for a page)
     # agents whose every executed action is teacher-approved: their episodes are kept whatever the outcome
     labelled_agents: tuple[str, ...] = ("speculative",)
+    # > 0: at most this many episodes of each task template (the first by task id); near-copies of a template
+    # cost training time on a CPU budget and add little once its flow is learned
+    max_per_template: int = 0
     summary_every: int = 1  # one summary example per this many steps (the auxiliary task is cheap to over-sample)
     prompt: PromptFormat = field(default_factory=PromptFormat)
 
@@ -148,6 +151,7 @@ def build_dataset(run_dirs: Iterable[str | Path], cfg: DatasetConfig | None = No
     runs_card: list[dict[str, Any]] = []
     excluded_tasks: set[str] = set()
     duplicates = 0
+    per_template: Counter[str] = Counter()
     for root in run_dirs:
         run = RunDir(root)
         if not run.exists():
@@ -157,7 +161,7 @@ def build_dataset(run_dirs: Iterable[str | Path], cfg: DatasetConfig | None = No
         config = run.load_config()
         source = {"run": str(Path(root).name), "agent": str(config.get("agent", ""))}
         used = 0
-        for rec in run.results():
+        for rec in sorted(run.results(), key=lambda r: str(r["task_id"])):  # run order varies with workers
             if rec.get("split") in cfg.exclude_splits:
                 excluded_tasks.add(rec["task_id"])
                 skipped[f"split {rec.get('split')}"] += 1
@@ -166,10 +170,15 @@ def build_dataset(run_dirs: Iterable[str | Path], cfg: DatasetConfig | None = No
             if why:
                 skipped[why] += 1
                 continue
+            template = str(rec.get("template") or rec["task_id"])
+            if cfg.max_per_template and per_template[template] >= cfg.max_per_template:
+                skipped["max_per_template"] += 1
+                continue
             steps = run.trajectory(rec["task_id"])
             if not steps:
                 skipped["no trajectory"] += 1
                 continue
+            per_template[template] += 1
             used += 1
             target = val if is_validation(rec["task_id"], cfg.val_fraction) else train
             for ex in examples_from_episode(rec, steps, cfg, source):

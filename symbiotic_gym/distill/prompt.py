@@ -16,13 +16,14 @@ Three target kinds (the multi-task learning of AgentSymbiotic):
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from symbiotic_gym.errors import SymbioticGymError, reject_unknown_fields
-from symbiotic_gym.obs_pruning import prune_axtree
+from symbiotic_gym.obs_pruning import prune_axtree, prune_main_first
 
 PROMPT_FILE = "prompt_format.json"
 TARGET_KINDS = ("action", "rationale_action", "summary")
@@ -41,21 +42,35 @@ ACT_INSTRUCTIONS = {
     "rationale_action": "Reply with a short rationale, then the next action:\nRationale: <why>\nAction: <action>",
 }
 SUMMARY_INSTRUCTION = "Describe this page: its title, headings, input fields and buttons."
+LAYOUTS = ("compact", "full")
+# The compact layout carries no action manual: the student learns the action syntax from its targets, and
+# every prompt token is paid for at every training step and every live step.
+COMPACT_SYSTEM = "You are a web agent. Give the next action for the task on this page."
+COMPACT_INSTRUCTIONS = {
+    "action": "Action?",
+    "rationale_action": "Rationale and action?",
+    "summary": "Describe the page.",
+}
 
 
 @dataclass(frozen=True)
 class PromptFormat:
     """How a state becomes a prompt. Saved as ``prompt_format.json``; change ``version`` with the layout."""
 
-    version: int = 1
+    version: int = 2
     output: str = "rationale_action"  # what the agent asks for: action or rationale_action
     max_obs_chars: int = 4000  # pruned accessibility tree, cut to this many characters
     max_obs_lines: int = 200
     history: int = 8  # previous actions shown
+    # compact: short system line, no action manual, the page's main content first, flat lines without
+    # quotes (about 25% fewer tokens for the same lines); full: version 1 (the manual, the indented tree)
+    layout: str = "compact"
 
     def __post_init__(self) -> None:
         if self.output not in ACT_KINDS:
             raise SymbioticGymError(f"prompt format: output must be one of {', '.join(ACT_KINDS)}, got {self.output!r}")
+        if self.layout not in LAYOUTS:
+            raise SymbioticGymError(f"prompt format: layout must be one of {', '.join(LAYOUTS)}, got {self.layout!r}")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -63,7 +78,10 @@ class PromptFormat:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], source: str = "prompt format") -> PromptFormat:
         reject_unknown_fields(cls, data, source)
-        return cls(**dict(data))
+        d = dict(data)
+        if int(d.get("version", 1)) < 2:  # version 1 files predate layouts: they are the full layout
+            d.setdefault("layout", "full")
+        return cls(**d)
 
     def save(self, folder: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
@@ -95,10 +113,30 @@ class State:
 
 
 def observation_text(axtree: str, fmt: PromptFormat) -> str:
-    return prune_axtree(axtree, max_lines=fmt.max_obs_lines, max_chars=fmt.max_obs_chars)
+    if fmt.layout == "full":
+        return prune_axtree(axtree, max_lines=fmt.max_obs_lines, max_chars=fmt.max_obs_chars)
+    return compact_lines(prune_main_first(axtree, max_lines=fmt.max_obs_lines, max_chars=fmt.max_obs_chars))
+
+
+def compact_lines(pruned: str) -> str:
+    """The pruned tree as flat lines: no indentation, names unquoted (``[12] link Cart``).
+
+    Action arguments are unaffected: the student still writes ``click('12')`` and ``fill('5', 'text')``.
+    """
+    out = []
+    for line in pruned.splitlines():
+        text = line.strip()
+        if text:
+            out.append(_QUOTED.sub(lambda m: m.group(1), text))
+    return "\n".join(out)
+
+
+_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
 
 
 def state_text(state: State, fmt: PromptFormat) -> str:
+    if fmt.layout == "compact":
+        return _compact_state_text(state, fmt)
     shown = state.history[-fmt.history :] if fmt.history else ()
     first = len(state.history) - len(shown) + 1
     history = "\n".join(f"{first + i}. {a}" for i, a in enumerate(shown)) or "None"
@@ -109,11 +147,27 @@ def state_text(state: State, fmt: PromptFormat) -> str:
     return "\n".join(parts)
 
 
+def _compact_state_text(state: State, fmt: PromptFormat) -> str:
+    shown = state.history[-fmt.history :] if fmt.history else ()
+    first = len(state.history) - len(shown) + 1
+    parts = [f"Task: {state.goal}", f"URL: {state.url}"]
+    parts.append("Done: " + (" ".join(f"{first + i}. {a}" for i, a in enumerate(shown)) or "nothing yet"))
+    if state.last_error:
+        parts.append(f"Error: {state.last_error[:200]}")
+    parts.append(observation_text(state.axtree, fmt))
+    return "\n".join(parts)
+
+
 def prompt_messages(state: State, fmt: PromptFormat, kind: str | None = None) -> list[dict[str, str]]:
     """System + user messages for one state; ``kind`` defaults to the format's output."""
     kind = kind or fmt.output
     if kind not in TARGET_KINDS:
         raise SymbioticGymError(f"unknown target kind {kind!r}; use one of {', '.join(TARGET_KINDS)}")
+    if fmt.layout == "compact":
+        return [
+            {"role": "system", "content": COMPACT_SYSTEM},
+            {"role": "user", "content": f"{state_text(state, fmt)}\n{COMPACT_INSTRUCTIONS[kind]}"},
+        ]
     instruction = SUMMARY_INSTRUCTION if kind == "summary" else ACT_INSTRUCTIONS[kind]
     return [
         {"role": "system", "content": SYSTEM},

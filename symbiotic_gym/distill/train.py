@@ -59,6 +59,13 @@ class TrainConfig:
     save_steps: int = _f(200, "checkpoint every N steps")
     save_total_limit: int = _f(2, "checkpoints kept")
     device: str = _f("auto", "where to train", choices=("auto", "cpu", "cuda"))
+    engine: str = _f(
+        "lean",
+        "lean: our loop (output head on completion tokens only, token-budget batches); trl: TRL's SFTTrainer",
+        choices=("lean", "trl"),
+    )
+    batch_tokens: int = _f(1024, "lean engine: padded tokens per micro-batch (bounds memory; batch-size is TRL's)")
+    threads: int = _f(0, "torch CPU threads (0: one per core)")
     group_by_length: bool = _f(
         True,
         "shuffle freely instead of batching examples of similar length (less padding computed for nothing)",
@@ -71,6 +78,10 @@ class TrainConfig:
         for name in ("bf16", "gradient_checkpointing"):
             if getattr(self, name) not in ("auto", "on", "off"):
                 raise SymbioticGymError(f"{name} must be auto, on or off, got {getattr(self, name)!r}")
+        if self.engine not in ("lean", "trl"):
+            raise SymbioticGymError(f"engine must be lean or trl, got {self.engine!r}")
+        if self.batch_tokens < 16 or self.threads < 0:
+            raise SymbioticGymError("batch_tokens must be >= 16 and threads >= 0")
         if self.batch_size < 1 or self.grad_accum < 1 or self.max_length < 16:
             raise SymbioticGymError("batch_size and grad_accum must be >= 1 and max_length >= 16")
 
@@ -173,10 +184,10 @@ def train(cfg: TrainConfig) -> dict[str, Any]:
 
     _offline()
     import torch
-    from datasets import Dataset
     from transformers import AutoModelForCausalLM, AutoTokenizer
-    from trl import SFTConfig, SFTTrainer
 
+    if cfg.threads:
+        torch.set_num_threads(cfg.threads)
     cuda = torch.cuda.is_available() and cfg.device != "cpu"
     if cfg.device == "cuda" and not torch.cuda.is_available():
         raise SymbioticGymError("--device cuda was asked for, but torch sees no CUDA device")
@@ -188,13 +199,6 @@ def train(cfg: TrainConfig) -> dict[str, Any]:
         tokenizer.pad_token = tokenizer.eos_token
     if not tokenizer.chat_template:
         raise SymbioticGymError(f"the tokenizer of {base} has no chat template; distillation needs a chat model")
-    train_rows, too_long = fit_length(train_rows, tokenizer, cfg.max_length)
-    if not train_rows:
-        raise SymbioticGymError(
-            f"every training example is longer than --max-length {cfg.max_length} tokens ({too_long} examples); "
-            "raise --max-length or rebuild the dataset with a smaller --max-obs-chars"
-        )
-    val_rows, _ = fit_length(val_rows, tokenizer, cfg.max_length)
     model = AutoModelForCausalLM.from_pretrained(base, dtype=torch.bfloat16 if bf16 else torch.float32)
     peft_config = None
     if cfg.method == "lora":
@@ -208,6 +212,137 @@ def train(cfg: TrainConfig) -> dict[str, Any]:
             task_type="CAUSAL_LM",
         )
     ckpt_dir = out / "checkpoints"
+    t0 = time.perf_counter()
+    if cfg.engine == "lean":
+        run = _train_lean(cfg, model, tokenizer, peft_config, train_rows, val_rows, ckpt_dir, cuda, grad_ckpt)
+        model, history, too_long, val_count = run["model"], run["history"], run["dropped"], run["val"]
+        steps, tokens, resume = run["steps"], run["run_tokens"], run["resumed_from"]
+        train_loss = _mean([h["loss"] for h in history if "loss" in h])
+        kept = run["examples"]
+    else:
+        trainer, result, too_long, val_count, resume, kept = _train_trl(
+            cfg, model, tokenizer, peft_config, train_rows, val_rows, ckpt_dir, cuda, bf16, grad_ckpt
+        )
+        model, history = trainer.model, trainer.state.log_history
+        steps, train_loss = int(trainer.state.global_step), float(result.training_loss)
+        tokens = int(getattr(trainer.state, "num_input_tokens_seen", 0) or 0)
+    runtime = time.perf_counter() - t0
+    model.save_pretrained(str(out))
+    tokenizer.save_pretrained(str(out))
+    fmt.save(out)
+    card = data_dir / CARD_FILE
+    if card.exists():
+        shutil.copyfile(card, out / CARD_FILE)
+    (out / CONFIG_FILE).write_text(json.dumps(cfg.to_dict(), indent=2) + "\n")
+    with open(out / "loss.csv", "w") as fh:
+        fh.write("step,epoch,loss,eval_loss,learning_rate\n")
+        for h in history:
+            if "loss" in h or "eval_loss" in h:
+                fh.write(
+                    f"{h.get('step', '')},{h.get('epoch', '')},{h.get('loss', '')},{h.get('eval_loss', '')},"
+                    f"{h.get('learning_rate', '')}\n"
+                )
+    plot_loss(history, out / "loss.png")
+    losses = [h["loss"] for h in history if "loss" in h]
+    stats = {
+        "engine": cfg.engine,
+        "examples": kept,
+        "dropped_too_long": too_long,
+        "validation_examples": val_count,
+        "steps": steps,
+        "runtime_s": round(runtime, 2),
+        "tokens_seen": tokens,
+        "tokens_per_s": round(tokens / runtime, 1) if runtime > 0 and tokens else None,
+        "first_loss": losses[0] if losses else None,
+        "final_loss": losses[-1] if losses else None,
+        "train_loss": train_loss,
+        "eval_loss": next((h["eval_loss"] for h in reversed(history) if "eval_loss" in h), None),
+        "resumed_from": resume,
+        "device": "cuda" if cuda else "cpu",
+        "bf16": bf16,
+        "gradient_checkpointing": grad_ckpt,
+        "base_model": str(base),
+        "trainable_params": sum(p.numel() for p in model.parameters() if p.requires_grad),
+        "threads": torch.get_num_threads(),
+        "peak_rss_mb": _peak_rss_mb(),
+        "versions": _versions(),
+    }
+    (out / STATS_FILE).write_text(json.dumps(stats, indent=2) + "\n")
+    return stats
+
+
+def _mean(xs: list[float]) -> float | None:
+    return sum(xs) / len(xs) if xs else None
+
+
+def _peak_rss_mb() -> float | None:
+    """Peak resident memory of this process (Linux/macOS), for the memory budget in train_stats.json."""
+    try:
+        import resource
+        import sys
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
+    except (ImportError, OSError):
+        return None
+
+
+def _train_lean(
+    cfg: TrainConfig,
+    model: Any,
+    tokenizer: Any,
+    peft_config: Any,
+    train_rows: list[dict[str, Any]],
+    val_rows: list[dict[str, Any]],
+    ckpt_dir: Path,
+    cuda: bool,
+    grad_ckpt: bool,
+) -> dict[str, Any]:
+    from symbiotic_gym.distill.lean import run_lean, tokenize_rows
+
+    train_ex, dropped = tokenize_rows(train_rows, tokenizer, cfg.max_length)
+    if not train_ex:
+        raise SymbioticGymError(
+            f"every training example is longer than --max-length {cfg.max_length} tokens ({dropped} examples); "
+            "raise --max-length or rebuild the dataset with a smaller --max-obs-chars"
+        )
+    val_ex, _ = tokenize_rows(val_rows, tokenizer, cfg.max_length)
+    if peft_config is not None:
+        from peft import get_peft_model
+
+        model = get_peft_model(model, peft_config)
+    if cuda:
+        model = model.to("cuda")
+    if grad_ckpt:
+        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+        if hasattr(model, "enable_input_require_grads"):
+            model.enable_input_require_grads()
+    run = run_lean(cfg, model, tokenizer, train_ex, val_ex, ckpt_dir)
+    return {**run, "model": model, "dropped": dropped, "val": len(val_ex), "examples": len(train_ex)}
+
+
+def _train_trl(
+    cfg: TrainConfig,
+    model: Any,
+    tokenizer: Any,
+    peft_config: Any,
+    train_rows: list[dict[str, Any]],
+    val_rows: list[dict[str, Any]],
+    ckpt_dir: Path,
+    cuda: bool,
+    bf16: bool,
+    grad_ckpt: bool,
+) -> tuple[Any, Any, int, int, str | None, int]:
+    from datasets import Dataset
+    from trl import SFTConfig, SFTTrainer
+
+    train_rows, too_long = fit_length(train_rows, tokenizer, cfg.max_length)
+    if not train_rows:
+        raise SymbioticGymError(
+            f"every training example is longer than --max-length {cfg.max_length} tokens ({too_long} examples); "
+            "raise --max-length or rebuild the dataset with a smaller --max-obs-chars"
+        )
+    val_rows, _ = fit_length(val_rows, tokenizer, cfg.max_length)
     args = SFTConfig(
         output_dir=str(ckpt_dir),
         num_train_epochs=cfg.epochs,
@@ -244,50 +379,8 @@ def train(cfg: TrainConfig) -> dict[str, Any]:
         peft_config=peft_config,
     )
     resume = latest_checkpoint(ckpt_dir)
-    t0 = time.perf_counter()
     result = trainer.train(resume_from_checkpoint=str(resume) if resume else None)
-    runtime = time.perf_counter() - t0
-    trainer.save_model(str(out))
-    tokenizer.save_pretrained(str(out))
-    fmt.save(out)
-    card = data_dir / CARD_FILE
-    if card.exists():
-        shutil.copyfile(card, out / CARD_FILE)
-    (out / CONFIG_FILE).write_text(json.dumps(cfg.to_dict(), indent=2) + "\n")
-    history = trainer.state.log_history
-    with open(out / "loss.csv", "w") as fh:
-        fh.write("step,epoch,loss,eval_loss,learning_rate\n")
-        for h in history:
-            if "loss" in h or "eval_loss" in h:
-                fh.write(
-                    f"{h.get('step', '')},{h.get('epoch', '')},{h.get('loss', '')},{h.get('eval_loss', '')},"
-                    f"{h.get('learning_rate', '')}\n"
-                )
-    plot_loss(history, out / "loss.png")
-    losses = [h["loss"] for h in history if "loss" in h]
-    tokens = int(getattr(trainer.state, "num_input_tokens_seen", 0) or 0)
-    stats = {
-        "examples": len(train_rows),
-        "dropped_too_long": too_long,
-        "validation_examples": len(val_rows),
-        "steps": int(trainer.state.global_step),
-        "runtime_s": round(runtime, 2),
-        "tokens_seen": tokens,
-        "tokens_per_s": round(tokens / runtime, 1) if runtime > 0 and tokens else None,
-        "first_loss": losses[0] if losses else None,
-        "final_loss": losses[-1] if losses else None,
-        "train_loss": float(result.training_loss),
-        "eval_loss": next((h["eval_loss"] for h in reversed(history) if "eval_loss" in h), None),
-        "resumed_from": str(resume) if resume else None,
-        "device": "cuda" if cuda else "cpu",
-        "bf16": bf16,
-        "gradient_checkpointing": grad_ckpt,
-        "base_model": str(base),
-        "trainable_params": sum(p.numel() for p in trainer.model.parameters() if p.requires_grad),
-        "versions": _versions(),
-    }
-    (out / STATS_FILE).write_text(json.dumps(stats, indent=2) + "\n")
-    return stats
+    return trainer, result, too_long, len(val_rows), str(resume) if resume else None, len(train_rows)
 
 
 def _versions() -> dict[str, str]:

@@ -158,7 +158,8 @@ class TransformersLLM:
                 from peft import PeftModel
             except ImportError as err:
                 raise LLMError("Loading an adapter needs peft: pip install 'symbiotic-gym[train]'") from err
-            model = PeftModel.from_pretrained(model, adapter_path)
+            # merged once at load: inference then runs plain linear layers, not base + LoRA branches
+            model = PeftModel.from_pretrained(model, adapter_path).merge_and_unload()
         self.net = model.to(self.device).eval()
         self.load_s = time.perf_counter() - t0
         self.base_path, self.adapter_path = base, adapter_path

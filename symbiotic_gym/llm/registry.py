@@ -11,7 +11,9 @@ A model spec is a string:
 
 Roles: agents ask for ``large`` or ``small`` (or a spec). ``--large-model``/``--small-model`` (or the
 ``SYMBIOTIC_LARGE_MODEL``/``SYMBIOTIC_SMALL_MODEL`` variables) choose them; with no API key for a cloud
-model the large role falls back to the bundled local model, and says so once.
+model the large role falls back to the small role's local model, and says so once. The small role defaults
+to the distilled student shipped in the package (:mod:`symbiotic_gym.distill.shipped`), else the bundled
+base model.
 """
 
 from __future__ import annotations
@@ -139,8 +141,12 @@ def configure(
         raise LLMError(f"--llm-cache-mode must be one of {', '.join(CACHE_MODES)}, got {cache_mode!r}")
     if cache_mode != "off" and not cache_dir:
         raise LLMError(f"--llm-cache-mode {cache_mode} needs --llm-cache DIR")
+    from symbiotic_gym.distill.shipped import default_small_spec
+
     large_spec, reason = resolve_large(large, cache_mode)
-    small_spec = small or os.environ.get("SYMBIOTIC_SMALL_MODEL") or "local"
+    small_spec = small or os.environ.get("SYMBIOTIC_SMALL_MODEL") or default_small_spec()
+    if reason:  # no cloud model: the large role runs on the small role's local model
+        large_spec = small_spec
     with _lock:
         _settings = LLMSettings(
             large=large_spec,
@@ -163,7 +169,7 @@ def _announce_fallback() -> None:
     if _settings.fallback_reason and _announce and not _announced:
         _announced = True
         print(
-            f"[symbiotic-gym] NOTE: the large model role runs on the bundled local model "
+            f"[symbiotic-gym] NOTE: the large model role runs on the local small model {_settings.large} "
             f"({_settings.fallback_reason}). Results are labelled with the model actually used; "
             "set an API key or --large-model to use a cloud model.",
             file=sys.stderr,

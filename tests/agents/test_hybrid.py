@@ -42,7 +42,7 @@ def pair(task_ids: list[str]) -> tuple[ScriptedLLM, ScriptedLLM]:
 def test_private_task_stays_local_and_public_task_goes_to_the_cloud(tmp_path: Path) -> None:
     llm.configure(cloud_wrapper=cloud_wrapper(tmp_path / "audit.jsonl"))  # what a run installs
     cloud, _local = pair([PRIVATE, PUBLIC])
-    agent = make_agent("hybrid", {"large": "fake-cloud", "small": "fake-local"})
+    agent = make_agent("hybrid", {"large": "fake-cloud", "small": "fake-local", "small_agent": "occam"})
     rec, steps = run_episode(agent, "hybrid", PRIVATE, max_steps=20, seed=0)
     assert rec["success"], [s["action"] for s in steps]
     assert {s["meta"]["privacy"]["decided_route"] for s in steps} == {"local"}
@@ -65,7 +65,7 @@ def test_a_cloud_action_with_private_data_is_discarded(tmp_path: Path, monkeypat
     local = ScriptedLLM(lambda m: "Highlights: \nReason: unsure\nAction: stop('no answer')", "fake-local", "local")
     llm.register_llm("fake-cloud", cloud, route="cloud")
     llm.register_llm("fake-local", local, route="local")
-    agent = make_agent("hybrid", {"large": "fake-cloud", "small": "fake-local"})
+    agent = make_agent("hybrid", {"large": "fake-cloud", "small": "fake-local", "small_agent": "occam"})
     _rec, steps = run_episode(agent, "hybrid", PUBLIC, max_steps=3, seed=0)
     assert steps[0]["action"] == "send_msg_to_user('no answer')"
     privacy = steps[0]["meta"]["privacy"]
@@ -77,7 +77,18 @@ def test_hybrid_run_audit_reports_zero_leaks_and_a_cloud_only_run_leaks(tmp_path
     tasks = [PRIVATE, "forum.message_phone.0", PUBLIC, "tracker.issue_assignee.0"]
     pair(tasks)
     out = tmp_path / "hybrid"
-    args = ["--agent", "hybrid", "-A", "large=fake-cloud", "-A", "small=fake-local", "--tasks", ",".join(tasks)]
+    args = [
+        "--agent",
+        "hybrid",
+        "-A",
+        "large=fake-cloud",
+        "-A",
+        "small=fake-local",
+        "-A",
+        "small_agent=occam",
+        "--tasks",
+        ",".join(tasks),
+    ]
     assert run_main([*args, "--workers", "0", "--out", str(out), "--quiet"]) == 0
     capsys.readouterr()
     png = tmp_path / "routing.png"
@@ -125,7 +136,7 @@ def test_a_hybrid_run_from_python_writes_the_audit_log_and_sets_no_environment(t
     result = run(
         RunConfig(
             agent="hybrid",
-            agent_args={"large": "fake-cloud", "small": "fake-local"},
+            agent_args={"large": "fake-cloud", "small": "fake-local", "small_agent": "occam"},
             tasks=tasks,
             workers=0,
             out=tmp_path / "api",
@@ -145,7 +156,7 @@ def test_a_hybrid_run_from_python_writes_the_audit_log_and_sets_no_environment(t
     no_audit = run(
         RunConfig(
             agent="hybrid",
-            agent_args={"large": "fake-cloud", "small": "fake-local"},
+            agent_args={"large": "fake-cloud", "small": "fake-local", "small_agent": "occam"},
             tasks=[PUBLIC],
             workers=0,
             audit=False,
@@ -184,7 +195,18 @@ def test_hybrid_on_the_whole_embedded_suite_never_leaks(tmp_path: Path, capsys) 
     tasks = list(task_ids())
     pair(tasks)
     out = tmp_path / "hybrid-all"
-    args = ["--agent", "hybrid", "-A", "large=fake-cloud", "-A", "small=fake-local", "--workers", "0"]
+    args = [
+        "--agent",
+        "hybrid",
+        "-A",
+        "large=fake-cloud",
+        "-A",
+        "small=fake-local",
+        "-A",
+        "small_agent=occam",
+        "--workers",
+        "0",
+    ]
     assert run_main([*args, "--out", str(out), "--quiet"]) == 0
     capsys.readouterr()
     code = privacy_audit.main([str(out), "--plot", str(tmp_path / "routing.png")])

@@ -4,6 +4,7 @@ import pytest
 from fakes import ScriptedLLM
 
 from symbiotic_gym import llm
+from symbiotic_gym.distill.shipped import default_small_spec
 from symbiotic_gym.llm import LLMError, RecordReplayLLM, configure, get_llm, register_llm, route_of
 
 
@@ -13,17 +14,22 @@ def no_keys(monkeypatch):
         monkeypatch.delenv(var, raising=False)
 
 
-def test_no_key_falls_back_to_the_local_model_and_says_so_once(no_keys, capsys) -> None:
+def test_no_key_falls_back_to_the_small_model_and_says_so_once(no_keys, capsys) -> None:
     s = configure()
-    assert s.large == "local" and s.small == "local" and "no --large-model" in s.fallback_reason
-    register_llm("local", ScriptedLLM(["noop()"], route="local"))
+    assert s.small == default_small_spec() and s.large == s.small and "no --large-model" in s.fallback_reason
+    register_llm(s.small, ScriptedLLM(["noop()"], route="local"))
     get_llm("large")
     get_llm("large")
-    assert capsys.readouterr().err.count("runs on the bundled local model") == 1
+    assert capsys.readouterr().err.count("runs on the local small model") == 1
+
+
+def test_the_fallback_follows_the_small_model_given(no_keys) -> None:
+    s = configure(small="local")
+    assert s.large == "local" and s.fallback_reason
 
 
 def test_explicit_cloud_model_without_its_key_falls_back(no_keys) -> None:
-    s = configure("anthropic/claude-sonnet-4-6")
+    s = configure("anthropic/claude-sonnet-4-6", "local")
     assert s.large == "local" and s.large_requested == "anthropic/claude-sonnet-4-6"
     assert "ANTHROPIC_API_KEY" in s.fallback_reason
 
