@@ -209,7 +209,7 @@ def run_lean(
         boundary = step == total_steps or (step < total_steps and micro[step * cfg.grad_accum][0] != chunk[-1][0])
         if boundary and val:
             history.append({"step": step, "epoch": epoch, "eval_loss": _evaluate(model, val, budget, pad_id)})
-        if step % cfg.save_steps == 0 and step < total_steps:
+        if step % cfg.save_steps == 0 or step == total_steps:  # the last one lets a longer rerun resume
             _save(model, optim, step, tokens_seen, history, ckpt_dir, cfg.save_total_limit)
     runtime = time.perf_counter() - t0
     return {
@@ -237,7 +237,7 @@ def _load_trainable(model: Any, state: dict[str, Any]) -> None:
 
 
 def _latest(folder: Path) -> Path | None:
-    done = [p for p in folder.glob("step-*") if (p / "trainer_state.pt").exists()]
+    done = [p for p in folder.glob("checkpoint-*") if (p / "trainer_state.pt").exists()]
     return max(done, key=lambda p: int(p.name.split("-")[1])) if done else None
 
 
@@ -248,8 +248,8 @@ def _save(
 
     import torch
 
-    path = folder / f"step-{step}"
-    tmp = folder / f".step-{step}.tmp"
+    path = folder / f"checkpoint-{step}"
+    tmp = folder / f".checkpoint-{step}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     torch.save(_trainable_state(model), tmp / "trainable.pt")
@@ -258,6 +258,6 @@ def _save(
     )
     shutil.rmtree(path, ignore_errors=True)
     tmp.rename(path)  # a checkpoint is either complete or absent
-    olds = sorted((p for p in folder.glob("step-*") if p != path), key=lambda p: int(p.name.split("-")[1]))
+    olds = sorted((p for p in folder.glob("checkpoint-*") if p != path), key=lambda p: int(p.name.split("-")[1]))
     for old in olds[: max(0, len(olds) - keep + 1)]:
         shutil.rmtree(old, ignore_errors=True)

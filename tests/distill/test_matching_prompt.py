@@ -45,7 +45,7 @@ def test_match_candidate(student: str, candidates: list[str], expected: int | No
 
 
 def test_prompt_has_state_and_instruction_per_kind() -> None:
-    fmt = PromptFormat(max_obs_chars=500, history=2)
+    fmt = PromptFormat(max_obs_chars=500, history=2, layout="full")
     state = State("Find the mug", "http://x/", AXTREE, ("click('1')", "click('2')", "click('3')"), "no element 9")
     msgs = prompt_messages(state, fmt, "action")
     user = msgs[1]["content"]
@@ -57,6 +57,28 @@ def test_prompt_has_state_and_instruction_per_kind() -> None:
     assert prompt_messages(state, fmt, "summary")[1]["content"].endswith("input fields and buttons.")
     with pytest.raises(SymbioticGymError, match="unknown target kind"):
         prompt_messages(state, fmt, "poem")
+
+
+def test_compact_prompt_puts_the_main_content_first_and_has_no_manual() -> None:
+    page = (
+        "RootWebArea 'Cart | Shop'\n\t[2] banner ''\n\t\t[3] link 'Home'\n\t[4] main ''\n"
+        "\t\t[5] heading 'Your cart'\n\t\t[6] button 'Check out'\n\t[7] contentinfo ''\n\t\t[8] link 'Help'\n"
+    )
+    fmt = PromptFormat(history=2)
+    assert fmt.layout == "compact" and fmt.version == 2
+    state = State("Check out", "http://x/cart", page, ("click('1')", "click('2')", "click('3')"), "no element 9")
+    system, user = (m["content"] for m in prompt_messages(state, fmt, "action"))
+    assert "click(bid)" not in system and "Actions:" not in system  # the student learns the syntax from targets
+    assert user.splitlines()[:4] == [
+        "Task: Check out",
+        "URL: http://x/cart",
+        "Done: 2. click('2') 3. click('3')",
+        "Error: no element 9",
+    ]
+    body = user.splitlines()[4:]
+    assert body.index("[6] button Check out") < body.index("-- rest of page --") < body.index("[3] link Home")
+    assert user.endswith("Action?")
+    assert PromptFormat.from_dict({"version": 1, "output": "action"}).layout == "full"  # version-1 files
 
 
 def test_targets() -> None:

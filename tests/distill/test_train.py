@@ -51,10 +51,13 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {"root": root, "data": data, "base": build_tiny_chat_model(root / "tiny", max_positions=2048)}
 
 
-def test_full_training_lowers_the_loss_and_the_model_reloads_and_acts(setup: dict[str, Path]) -> None:
-    out = setup["root"] / "full"
+@pytest.mark.parametrize("engine", ["lean", "trl"])
+def test_full_training_lowers_the_loss_and_the_model_reloads_and_acts(setup: dict[str, Path], engine: str) -> None:
+    out = setup["root"] / f"full-{engine}"
     rc = train_cli.main(
         [
+            "--engine",
+            engine,
             "--data",
             str(setup["data"]),
             "--out",
@@ -90,7 +93,7 @@ def test_full_training_lowers_the_loss_and_the_model_reloads_and_acts(setup: dic
         "loss.png",
     ):
         assert (out / name).exists(), name
-    assert json.loads((out / "train_config.json").read_text())["method"] == "full"
+    assert json.loads((out / "train_config.json").read_text())["method"] == "full" and stats["engine"] == engine
     agent = make_agent("distilled", {"model": f"local:{out}", "max_tokens": 16})
     assert agent.format.max_obs_chars == 300 and agent.answer_prefix() == "Rationale:"  # the training prompt format
     record, steps = run_episode(agent, "distilled", "shop.product_price.0", max_steps=2, seed=0)
@@ -156,3 +159,26 @@ def test_training_errors_are_clear(setup: dict[str, Path], tmp_path: Path, capsy
         from symbiotic_gym.distill.train import TrainConfig
 
         TrainConfig(method="qlora")
+
+
+def test_the_lean_loss_is_the_completion_only_loss_of_the_full_logits(setup: dict[str, Path]) -> None:
+    """Applying the output head to completion positions only gives the same loss as masking full logits."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from symbiotic_gym.distill.lean import Tokenized, _collate, completion_loss, token_batches
+
+    model = AutoModelForCausalLM.from_pretrained(setup["base"], dtype=torch.float32)
+    tok = AutoTokenizer.from_pretrained(setup["base"])
+    examples = [Tokenized(list(range(5, 25)), 15), Tokenized(list(range(30, 42)), 9)]
+    ids, attn, target = _collate(examples, [0, 1], tok.pad_token_id or 0)
+    lean, n = completion_loss(model, ids, attn, target)
+    labels = ids.clone()
+    labels[~torch.cat([torch.zeros(2, 1, dtype=torch.bool), target[:, :-1]], dim=1)] = -100
+    full = model(input_ids=ids, attention_mask=attn, labels=labels).loss
+    assert n == (20 - 15) + (12 - 9) and torch.allclose(lean, full, atol=1e-5)
+    lengths = [len(e) for e in ("a" * 300, "b" * 40, "c" * 900, "d" * 120, "e" * 60)]
+    many = [Tokenized([1] * n, n - 1) for n in lengths]
+    batches = token_batches(many, budget=400, seed=0, epoch=0, grouped=True)
+    assert sorted(i for b in batches for i in b) == list(range(5))  # every example once per epoch
+    assert all(len(b) == 1 or max(lengths[i] for i in b) * len(b) <= 400 for b in batches)
