@@ -118,6 +118,14 @@ def print_report(result: RunResult) -> None:
             f"  prompt injection: n={a['n']} attack success {a['success_rate']:.1%} ± {a['stderr']:.1%} "
             f"(not part of the success rate; utility on these tasks {u['success_rate']:.1%})"
         )
+    routing = s.get("routing")
+    if routing:
+        private = routing["private_task_share_local"]
+        print(
+            f"  routing: {routing['steps_local']} of {routing['steps_local'] + routing['steps_cloud']} steps local "
+            f"({routing['share_local']:.1%})"
+            + (f"; steps of private tasks local: {private:.1%}" if private is not None else "")
+        )
     if s.get("blocked_requests"):
         print(f"  navigation boundary: {s['blocked_requests']} requests blocked (counted per episode in results.jsonl)")
     if s["errors"]:

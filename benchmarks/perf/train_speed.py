@@ -3,10 +3,12 @@
     python -m benchmarks.perf.train_speed --data runs/data/mt [--base-model local] [--steps 30]
         [--batch-size 8] [--max-length 2048] [--methods full,lora] [--out runs/perf/train_speed.json]
 
-Reported: real (non-padding) tokens per second over the optimizer steps, after one warm-up step is
-excluded by timing from the trainer's own runtime. "TRL defaults" is ``SFTConfig`` with only the output
-folder, steps, batch size and max length set (plus ``use_cpu`` without CUDA); "ours" is
-``benchmarks.train``'s configuration (bf16 and gradient checkpointing on CUDA, batches grouped by length).
+Reported: real (non-padding) tokens per second over the training run and the peak resident memory of
+the process (each configuration runs in its own process, so the peaks do not mix). "TRL defaults" is
+``SFTConfig`` with only the output folder, steps, batch size and max length set (plus ``use_cpu`` without
+CUDA); "ours" is ``benchmarks.train``'s documented defaults: the lean engine (the output head on completion
+tokens only, micro-batches of at most ``batch_tokens`` padded tokens over length-sorted buckets), bf16
+and gradient checkpointing on CUDA. ``--batch-size`` is TRL's; ours uses ``--batch-tokens``.
 """
 
 from __future__ import annotations
@@ -63,6 +65,12 @@ def trl_defaults(data: Path, base: str, method: str, steps: int, batch: int, max
     return {"runtime_s": round(runtime, 2), "tokens": tokens, "tokens_per_s": round(tokens / runtime, 1)}
 
 
+def _peak_rss_mb() -> float:
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
 def ours(data: Path, base: str, method: str, steps: int, batch: int, max_length: int) -> dict[str, Any]:
     from symbiotic_gym.distill.train import TrainConfig, train
 
@@ -75,6 +83,7 @@ def ours(data: Path, base: str, method: str, steps: int, batch: int, max_length:
                 method=method,
                 max_steps=steps,
                 batch_size=batch,
+                batch_tokens=_BATCH_TOKENS,
                 max_length=max_length,
                 save_steps=10**9,
             )
@@ -89,6 +98,18 @@ def ours(data: Path, base: str, method: str, steps: int, batch: int, max_length:
     }
 
 
+_BATCH_TOKENS = 1024
+RUNNERS = {"ours": ours, "trl-defaults": trl_defaults}
+
+
+def _one(args: argparse.Namespace) -> int:
+    name, method = args.only.split("/")
+    res = RUNNERS[name](Path(args.data), args.base_model, method, args.steps, args.batch_size, args.max_length)
+    res["peak_rss_mb"] = _peak_rss_mb()
+    print("RESULT " + json.dumps(res), flush=True)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks.perf.train_speed", description=__doc__.splitlines()[0])
     p.add_argument("--data", required=True)
@@ -97,16 +118,40 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--batch-size", type=int, default=8)
     p.add_argument("--max-length", type=int, default=2048)
     p.add_argument("--methods", default="full,lora")
+    p.add_argument("--batch-tokens", type=int, default=1024, help="ours: padded tokens per micro-batch")
     p.add_argument("--out", default="runs/perf/train_speed.json")
+    p.add_argument("--only", help=argparse.SUPPRESS)  # NAME/METHOD: one configuration, in this process
     args = p.parse_args(argv)
+    global _BATCH_TOKENS
+    _BATCH_TOKENS = args.batch_tokens
+    if args.only:
+        return _one(args)
+    import subprocess
+    import sys
+
     results: dict[str, Any] = {}
     for method in [m.strip() for m in args.methods.split(",") if m.strip()]:
-        for name, fn in (("ours", ours), ("trl-defaults", trl_defaults)):
-            res = fn(Path(args.data), args.base_model, method, args.steps, args.batch_size, args.max_length)
+        for name in RUNNERS:
+            cmd = [
+                sys.executable,
+                "-m",
+                "benchmarks.perf.train_speed",
+                *(argv or sys.argv[1:]),
+                "--only",
+                f"{name}/{method}",
+            ]
+            proc = subprocess.run(cmd, capture_output=True, text=True)
+            line = next((x for x in proc.stdout.splitlines() if x.startswith("RESULT ")), None)
+            if proc.returncode or line is None:
+                tail = (proc.stderr or proc.stdout)[-600:]
+                results[f"{name}/{method}"] = {"error": f"exit {proc.returncode}: {tail}"}
+                print(f"{name:13s} {method:5s} failed (exit {proc.returncode}): {tail[-200:]}", flush=True)
+                continue
+            res = json.loads(line[len("RESULT ") :])
             results[f"{name}/{method}"] = res
             print(
                 f"{name:13s} {method:5s} {res['tokens_per_s']:>9} tokens/s ({res['tokens']} tokens, "
-                f"{res['runtime_s']} s)",
+                f"{res['runtime_s']} s), peak RSS {res['peak_rss_mb']} MB",
                 flush=True,
             )
     import torch

@@ -52,6 +52,8 @@ def new_record(agent_name: str, task_id: str, meta: TaskMeta, *, seed: int, eval
         "tokens_in_cloud": 0,
         "tokens_out_cloud": 0,
         "cost": 0.0,
+        "steps_local": 0,
+        "steps_cloud": 0,
         "error": None,
         "error_kind": None,
         "eval_status": None,
@@ -187,6 +189,11 @@ def run_episode(
             for key in ("tokens_in", "tokens_out"):
                 record[f"{key}_{route}"] = record.get(f"{key}_{route}", 0) + int(usage.get(key, 0))
             record["cost"] += float(usage.get("cost", 0.0))
+            decided = (
+                (meta_d.get("privacy") or {}).get("decided_route") if isinstance(meta_d.get("privacy"), dict) else None
+            )
+            if decided in ("local", "cloud"):
+                record[f"steps_{decided}"] += 1
             http_errors = info.get("http_errors", [])
             record["site_errors"].extend(http_errors)
             blocked = _count_blocked(record, info)

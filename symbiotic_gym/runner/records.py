@@ -44,6 +44,8 @@ class EpisodeRecord:
     tokens_in_cloud: int = 0
     tokens_out_cloud: int = 0
     cost: float = 0.0
+    steps_local: int = 0  # steps a routing agent (hybrid) decided on the local side
+    steps_cloud: int = 0  # ... and on the cloud side (both 0 for agents that do not route)
     blocked_requests: int = 0  # refused by the navigation boundary
     wall_s: float = 0.0
     agent_s: float = 0.0

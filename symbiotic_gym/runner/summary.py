@@ -15,6 +15,24 @@ def scored(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [r for r in results if r.get("eval_status") not in NOT_SCORED]
 
 
+def routing_summary(results: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Where a routing agent's steps were decided (None for agents that do not route)."""
+    local = sum(int(r.get("steps_local") or 0) for r in results)
+    cloud = sum(int(r.get("steps_cloud") or 0) for r in results)
+    if not local + cloud:
+        return None
+    private = [r for r in results if r.get("private")]
+    p_local = sum(int(r.get("steps_local") or 0) for r in private)
+    p_all = p_local + sum(int(r.get("steps_cloud") or 0) for r in private)
+    return {
+        "steps_local": local,
+        "steps_cloud": cloud,
+        "share_local": local / (local + cloud),
+        "private_task_steps": p_all,
+        "private_task_share_local": p_local / p_all if p_all else None,
+    }
+
+
 def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
     counted = scored(results)
     by_site: dict[str, list[dict[str, Any]]] = {}
@@ -54,6 +72,7 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
         "by_split": {
             sp: rate_summary(sum(bool(r["success"]) for r in eps), len(eps)) for sp, eps in sorted(by_split.items())
         },
+        "routing": routing_summary(results),
         "blocked_requests": sum(int(r.get("blocked_requests") or 0) for r in results),
         "injection": injection_summary(results),
     }

@@ -91,6 +91,9 @@ def test_hybrid_run_audit_reports_zero_leaks_and_a_cloud_only_run_leaks(tmp_path
     ]
     assert run_main([*args, "--workers", "0", "--out", str(out), "--quiet"]) == 0
     capsys.readouterr()
+    routing = json.loads((out / "summary.json").read_text())["routing"]  # what benchmarks.run prints
+    assert routing["private_task_share_local"] == 1.0 and routing["steps_cloud"] > 0
+    assert routing["share_local"] == routing["steps_local"] / (routing["steps_local"] + routing["steps_cloud"])
     png = tmp_path / "routing.png"
     assert privacy_audit.main([str(out), "--plot", str(png)]) == 0
     report = capsys.readouterr().out

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The distilled student's recipe, end to end on a CPU machine; every step resumes when run again.
+#   bash scripts/train-student.sh [RUN_DIR]      (default runs/student)
+# 1. the oracle teacher on the embedded train split (528 tasks);
+# 2. an action-only dataset in the compact prompt layout, 3 episodes per task template;
+# 3. LoRA training with the lean engine (one epoch);
+# 4. live evaluation on the test split (held-out values) and the unseen-template split.
+# The shipped adapter (symbiotic_gym/models/embedded-student) was made by exactly these commands.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUN=${1:-runs/student}
+PY=${PYTHON:-.venv/bin/python}
+WORKERS=${WORKERS:-2}
+"$PY" -m benchmarks.run --agent oracle --suite embedded --split train --workers "$WORKERS" --out "$RUN/oracle" --resume --quiet
+if [ ! -f "$RUN/data/train.jsonl" ]; then
+  "$PY" -m benchmarks.dataset build "$RUN/oracle" --out "$RUN/data" --kinds action --max-obs-chars 1800 \
+    --max-obs-lines 150 --max-per-template 3 --no-hf
+fi
+/usr/bin/time -v "$PY" -m benchmarks.train --data "$RUN/data" --out "$RUN/model" --epochs 1 --grad-accum 8 --lr 3e-4 \
+  --logging-steps 5 --save-steps 20 2> >(tee "$RUN/train.time" >&2)
+for split in test unseen; do
+  "$PY" -m benchmarks.run --agent distilled -A "model=local:$RUN/model" --suite embedded --split "$split" \
+    --max-steps 15 --workers "$WORKERS" --out "$RUN/eval-$split" --resume
+done
