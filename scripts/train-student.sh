@@ -22,3 +22,4 @@ for split in test unseen; do
   "$PY" -m benchmarks.run --agent distilled -A "model=local:$RUN/model" --suite embedded --split "$split" \
     --max-steps 15 --workers "$WORKERS" --out "$RUN/eval-$split" --resume
 done
+# to make this the package's default small model: python -m benchmarks.ship_student "$RUN/model"

@@ -22,3 +22,54 @@ def default_small_spec() -> str:
     """``local:<shipped adapter>`` when it is installed, else ``local`` (the bundled base model)."""
     path = shipped_student()
     return f"local:{path}" if path else "local"
+
+
+# what the shipped folder keeps from a training output folder (the base model's tokenizer is the same)
+SHIPPED_FILES = (
+    "adapter_config.json",
+    "prompt_format.json",
+    "data_card.json",
+    "train_config.json",
+    "train_stats.json",
+    "loss.csv",
+    "loss.png",
+)
+
+
+def export_student(model_dir: str | Path, dest: str | Path = SHIPPED_STUDENT, *, reproduce: str = "") -> Path:
+    """Copy a trained LoRA folder to ``dest`` with the adapter weights in float16 (half the size; the
+    loader casts them back to the base model's dtype), its cards and stats, and a README naming
+    ``reproduce``, the command that made it."""
+    import json
+    import shutil
+
+    from safetensors.torch import load_file, save_file
+
+    from symbiotic_gym.errors import SymbioticGymError
+
+    src, dest = Path(model_dir), Path(dest)
+    weights = src / "adapter_model.safetensors"
+    if not weights.exists():
+        raise SymbioticGymError(f"{src} has no adapter_model.safetensors: export a LoRA training folder")
+    dest.mkdir(parents=True, exist_ok=True)
+    import torch
+
+    tensors = {k: v.to(torch.float16).contiguous() for k, v in load_file(str(weights)).items()}
+    save_file(tensors, str(dest / "adapter_model.safetensors"), metadata={"format": "pt"})
+    for name in SHIPPED_FILES:
+        if (src / name).exists():
+            shutil.copyfile(src / name, dest / name)
+    config = json.loads((dest / "adapter_config.json").read_text())
+    config["base_model_name_or_path"] = "local"  # the bundled SmolLM2, wherever this install keeps it
+    (dest / "adapter_config.json").write_text(json.dumps(config, indent=2) + "\n")
+    stats = json.loads((src / "train_stats.json").read_text()) if (src / "train_stats.json").exists() else {}
+    (dest / "README.md").write_text(
+        "# The embedded suite's distilled student\n\n"
+        "A LoRA adapter (float16 safetensors) on the bundled SmolLM2-135M-Instruct, trained by symbiotic-gym "
+        "on oracle trajectories of the embedded suite's train split. Its prompt is `prompt_format.json`; the "
+        "data it saw is `data_card.json`; training numbers are `train_stats.json`, `loss.csv` and `loss.png`.\n\n"
+        f"Reproduce: `{reproduce or 'bash scripts/train-student.sh'}`\n\n"
+        f"Training: {stats.get('examples', '?')} examples, {stats.get('steps', '?')} optimizer steps, "
+        f"{stats.get('runtime_s', '?')} s on {stats.get('device', '?')}, final loss {stats.get('final_loss', '?')}.\n"
+    )
+    return dest

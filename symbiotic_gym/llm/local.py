@@ -151,7 +151,9 @@ class TransformersLLM:
         self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
         torch_dtype = getattr(torch, dtype) if dtype else (torch.bfloat16 if self.device == "cuda" else torch.float32)
         t0 = time.perf_counter()
-        self.tokenizer = AutoTokenizer.from_pretrained(adapter_path or base)
+        # an adapter folder may carry its own tokenizer (training saves it); the shipped one uses the base's
+        has_tokenizer = adapter_path is not None and (Path(adapter_path) / "tokenizer_config.json").exists()
+        self.tokenizer = AutoTokenizer.from_pretrained(adapter_path if has_tokenizer else base)
         model = AutoModelForCausalLM.from_pretrained(base, dtype=torch_dtype)
         if adapter_path is not None:
             try:

@@ -102,7 +102,7 @@ def test_kinds_filters_dedupe_and_held_out_tasks(runs: list[Path]) -> None:
     )
     assert by_kind["summary"]["messages"][-1]["content"].startswith("Title: Shop")
     # the prompt carries the history of every earlier action, failed ones included
-    assert "3. noop(200)\n4. click('9')" in by_kind["action"]["messages"][1]["content"]
+    assert "3. noop(200) 4. click('9')" in by_kind["action"]["messages"][1]["content"]
 
 
 def test_keep_all_and_validation_split_by_task(runs: list[Path]) -> None:
