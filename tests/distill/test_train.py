@@ -132,6 +132,30 @@ def test_lora_adapter_resumes_from_its_checkpoint(setup: dict[str, Path]) -> Non
     assert agent.format.output == "rationale_action"
 
 
+def test_a_trained_adapter_ships_in_float16_and_loads_back(setup: dict[str, Path], tmp_path: Path) -> None:
+    from safetensors.torch import load_file
+
+    from benchmarks import ship_student
+    from symbiotic_gym.llm.local import TransformersLLM
+
+    out = setup["root"] / "lora"  # trained by the test above
+    if not (out / "adapter_model.safetensors").exists():
+        pytest.skip("needs the adapter of test_lora_adapter_resumes_from_its_checkpoint")
+    dest = tmp_path / "shipped"
+    assert ship_student.main([str(out), "--dest", str(dest), "--reproduce", "bash x.sh"]) == 0
+    weights = load_file(str(dest / "adapter_model.safetensors"))
+    assert {str(v.dtype) for v in weights.values()} == {"torch.float16"}
+    size = (dest / "adapter_model.safetensors").stat().st_size
+    assert size * 2 <= (out / "adapter_model.safetensors").stat().st_size + 4096
+    assert "bash x.sh" in (dest / "README.md").read_text() and (dest / "prompt_format.json").exists()
+    assert not (dest / "tokenizer.json").exists()  # the base model's tokenizer is used
+    config = json.loads((dest / "adapter_config.json").read_text())
+    config["base_model_name_or_path"] = str(setup["base"])  # the tiny test model, not the bundled one
+    (dest / "adapter_config.json").write_text(json.dumps(config))
+    model = TransformersLLM(f"local:{dest}")
+    assert model.adapter_path == dest and model.complete([{"role": "user", "content": "hi"}], max_tokens=4)
+
+
 def test_training_errors_are_clear(setup: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert train_cli.main(["--data", str(tmp_path / "none"), "--out", str(tmp_path / "o")]) == 2
     assert "build a dataset with" in capsys.readouterr().err
