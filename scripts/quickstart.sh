@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Quick start, step 1: install everything, then run the main job on the embedded suite.
-# The hybrid agent is not in this release yet; until it lands this runs the best agent that exists
-# (the scripted oracle, which shows the whole pipeline end to end). Extra arguments go to benchmarks.run.
+# It runs the scripted oracle, which shows the whole pipeline end to end: the hybrid agent's local side
+# needs a distilled student that solves tasks, and none does yet (README, Performance: the student's
+# recipe). Extra arguments go to benchmarks.run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh

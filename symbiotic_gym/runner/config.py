@@ -62,14 +62,15 @@ class RunConfig:
         metadata={
             "help": "model of the large role: litellm string (anthropic/claude-sonnet-4-6, openai/gpt-4o, "
             "hosted_vllm/NAME, openai/NAME@http://host:port/v1) or local[:PATH]; env SYMBIOTIC_LARGE_MODEL; "
-            "default: a cloud model if an API key is set, else the bundled local model",
+            "default: a cloud model if an API key is set, else the small role's local model",
             "metavar": "SPEC",
         },
     )
     small_model: str | None = field(
         default=None,
         metadata={
-            "help": "model of the small role (default: local, the bundled SmolLM2-135M-Instruct); "
+            "help": "model of the small role (default: the shipped distilled student if installed, else local, "
+            "the bundled SmolLM2-135M-Instruct); "
             "env SYMBIOTIC_SMALL_MODEL",
             "metavar": "SPEC",
         },
