@@ -287,6 +287,13 @@ def _peak_rss_mb() -> float | None:
         return None
 
 
+def _all_too_long(cfg: TrainConfig, dropped: int) -> SymbioticGymError:
+    return SymbioticGymError(
+        f"every training example is longer than --max-length {cfg.max_length} tokens ({dropped} examples); "
+        "raise --max-length or rebuild the dataset with a smaller --max-obs-chars"
+    )
+
+
 def _train_lean(
     cfg: TrainConfig,
     model: Any,
@@ -302,10 +309,7 @@ def _train_lean(
 
     train_ex, dropped = tokenize_rows(train_rows, tokenizer, cfg.max_length)
     if not train_ex:
-        raise SymbioticGymError(
-            f"every training example is longer than --max-length {cfg.max_length} tokens ({dropped} examples); "
-            "raise --max-length or rebuild the dataset with a smaller --max-obs-chars"
-        )
+        raise _all_too_long(cfg, dropped)
     val_ex, _ = tokenize_rows(val_rows, tokenizer, cfg.max_length)
     if peft_config is not None:
         from peft import get_peft_model
@@ -338,10 +342,7 @@ def _train_trl(
 
     train_rows, too_long = fit_length(train_rows, tokenizer, cfg.max_length)
     if not train_rows:
-        raise SymbioticGymError(
-            f"every training example is longer than --max-length {cfg.max_length} tokens ({too_long} examples); "
-            "raise --max-length or rebuild the dataset with a smaller --max-obs-chars"
-        )
+        raise _all_too_long(cfg, too_long)
     val_rows, _ = fit_length(val_rows, tokenizer, cfg.max_length)
     args = SFTConfig(
         output_dir=str(ckpt_dir),
