@@ -10,18 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-SHIPPED_STUDENT = Path(__file__).resolve().parent.parent / "models" / "embedded-student"
+# where the packaged student lives and the small role's default belong to the LLM layer (it resolves model
+# specs); re-exported here for the export side
+from symbiotic_gym.llm.local import SHIPPED_STUDENT, default_small_spec, shipped_student
 
-
-def shipped_student() -> Path | None:
-    """The shipped adapter's folder, or None when this install has none."""
-    return SHIPPED_STUDENT if (SHIPPED_STUDENT / "adapter_model.safetensors").exists() else None
-
-
-def default_small_spec() -> str:
-    """``local:<shipped adapter>`` when it is installed, else ``local`` (the bundled base model)."""
-    path = shipped_student()
-    return f"local:{path}" if path else "local"
+__all__ = ["SHIPPED_FILES", "SHIPPED_STUDENT", "default_small_spec", "export_student", "shipped_student"]
 
 
 # what the shipped folder keeps from a training output folder (the base model's tokenizer is the same)

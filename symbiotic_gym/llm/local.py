@@ -98,6 +98,22 @@ def bundled_model_dir() -> Path:
     return target
 
 
+# The distilled student shipped inside the package (symbiotic_gym/distill/shipped.py exports one there):
+# a LoRA adapter on the bundled SmolLM2, the small role's default when it is present.
+SHIPPED_STUDENT = Path(__file__).resolve().parent.parent / "models" / "embedded-student"
+
+
+def shipped_student() -> Path | None:
+    """The shipped adapter's folder, or None when this install has none."""
+    return SHIPPED_STUDENT if (SHIPPED_STUDENT / "adapter_model.safetensors").exists() else None
+
+
+def default_small_spec() -> str:
+    """``local:<shipped adapter>`` when it is installed, else ``local`` (the bundled base model)."""
+    path = shipped_student()
+    return f"local:{path}" if path else "local"
+
+
 def resolve_local_path(spec: str) -> tuple[Path, Path | None]:
     """``local`` / ``smollm2`` -> the bundled model; ``local:/dir`` -> a model folder or a PEFT adapter folder.
 

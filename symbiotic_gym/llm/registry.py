@@ -27,7 +27,7 @@ from typing import Any
 
 from symbiotic_gym.llm.base import LLM, LLMError, Route, split_spec
 from symbiotic_gym.llm.cache import CACHE_MODES, RecordReplayLLM
-from symbiotic_gym.llm.local import BUNDLED_ALIASES
+from symbiotic_gym.llm.local import BUNDLED_ALIASES, default_small_spec
 from symbiotic_gym.llm.remote import route_for
 
 ROLES = ("large", "small")
@@ -141,8 +141,6 @@ def configure(
         raise LLMError(f"--llm-cache-mode must be one of {', '.join(CACHE_MODES)}, got {cache_mode!r}")
     if cache_mode != "off" and not cache_dir:
         raise LLMError(f"--llm-cache-mode {cache_mode} needs --llm-cache DIR")
-    from symbiotic_gym.distill.shipped import default_small_spec
-
     large_spec, reason = resolve_large(large, cache_mode)
     small_spec = small or os.environ.get("SYMBIOTIC_SMALL_MODEL") or default_small_spec()
     if reason:  # no cloud model: the large role runs on the small role's local model

@@ -4,8 +4,8 @@ import pytest
 from fakes import ScriptedLLM
 
 from symbiotic_gym import llm
-from symbiotic_gym.distill.shipped import default_small_spec
 from symbiotic_gym.llm import LLMError, RecordReplayLLM, configure, get_llm, register_llm, route_of
+from symbiotic_gym.llm.local import default_small_spec
 
 
 @pytest.fixture
