@@ -88,6 +88,7 @@ class HybridAgent(ConfiguredAgent):
         if c.style:
             self.large_side: Any = make_agent(c.style, {"model": c.large, "temperature": c.temperature})
             self.small_side: Any = self.large_side
+            self.large_fallback: str | None = None
         else:
             self.small_side = _side(c.small_agent, c.small, c.temperature, c.small_args, "small_args")
             self.large_side = self._large_side()
