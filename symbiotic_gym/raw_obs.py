@@ -50,6 +50,15 @@ TAKE_COUNTER_JS = """() => {
   window.__sgNextBid = Math.max(window.__sgNextBid || 0, window.browsergym_elem_counter || 0);
 }"""
 
+HIDE_CARET_JS = """() => {
+  if (document.getElementById('__sg_hide_caret')) return;
+  const style = document.createElement('style');
+  style.id = '__sg_hide_caret';
+  style.textContent = '*, *::before, *::after { caret-color: transparent !important; }';
+  (document.head || document.documentElement).appendChild(style);
+}"""
+SHOW_CARET_JS = "() => { document.getElementById('__sg_hide_caret')?.remove(); }"
+
 
 def obs_keys_of(keys: Iterable[str] | str | None) -> tuple[str, ...]:
     """Validated raw keys in canonical order; a comma-separated string or ``"browsergym"`` (stock
@@ -121,8 +130,33 @@ def extract_raw(page: Any, keys: tuple[str, ...]) -> dict[str, Any]:
     elif "focused_element_bid" in wanted:
         out["focused_element_bid"] = bgo.extract_focused_element_bid(page)
     if "screenshot" in wanted:
-        out["screenshot"] = bgo.extract_screenshot(page)
+        out["screenshot"] = screenshot_without_caret(page)
     return {k: out[k] for k in keys}
+
+
+def screenshot_without_caret(page: Any) -> Any:
+    """BrowserGym's screenshot (``extract_screenshot``: CDP, its scale factor) with the text caret hidden.
+
+    A focused input's caret blinks, so two captures of the same page differ by whether it was drawn: a
+    recorded model answer keyed by the image's hash then misses on replay. Playwright's own
+    ``page.screenshot`` hides it the same way (``caret="hide"``); BrowserGym's CDP capture does not."""
+    import browsergym.core.observation as bgo
+
+    frames = list(page.frames)
+    for frame in frames:
+        _in_frame(frame, HIDE_CARET_JS)
+    try:
+        return bgo.extract_screenshot(page)
+    finally:
+        for frame in frames:
+            _in_frame(frame, SHOW_CARET_JS)
+
+
+def _in_frame(frame: Any, script: str) -> None:
+    try:
+        frame.evaluate(script)
+    except Exception:  # noqa: BLE001 - a frame that navigated or closed meanwhile has no caret to hide
+        pass
 
 
 def raw_spaces(keys: Iterable[str]) -> dict[str, Any]:

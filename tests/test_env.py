@@ -60,3 +60,33 @@ def test_fresh_state_every_episode() -> None:
     obs, *_ = env.step("goto('" + env.unwrapped.page.url.rstrip("/") + "/settings')")
     assert "emma.lopez@example.com" in obs["axtree_txt"] and "changed@" not in obs["axtree_txt"]
     env.close()
+
+
+def test_screenshot_of_a_focused_input_does_not_depend_on_the_caret_blink() -> None:
+    """Recorded vision answers are keyed by the image: the same page must give the same pixels, also when
+    a text field has focus (its caret blinks about every 0.5 s)."""
+    import time
+
+    import numpy as np
+
+    env = gym.make("symbiotic/shop.product_price.0", obs_keys=("screenshot",))
+    try:
+        obs, _ = env.reset(seed=0)
+        bid = next(
+            line.split("]")[0].strip().lstrip("[")
+            for line in obs["axtree_txt"].splitlines()
+            if "textbox 'Search products'" in line
+        )
+        env.step(f"fill('{bid}', 'pillow')")
+        page = env.unwrapped.page
+        assert page.evaluate("() => document.activeElement.tagName") == "INPUT"
+        from symbiotic_gym.raw_obs import screenshot_without_caret
+
+        shots = []
+        for _ in range(5):
+            shots.append(screenshot_without_caret(page))
+            time.sleep(0.27)
+        assert all(np.array_equal(shots[0], s) for s in shots[1:])
+        assert page.evaluate("() => document.getElementById('__sg_hide_caret')") is None  # the page is unchanged
+    finally:
+        env.close()
