@@ -16,6 +16,7 @@ from baselines.llm_agent import LLMAgentBase
 from symbiotic_gym.agent import AgentStep, Observation, TaskInfo
 from symbiotic_gym.distill.prompt import PromptFormat, State, answer_prefix, prompt_messages
 from symbiotic_gym.llm import Message
+from symbiotic_gym.llm.base import UsageMeter
 from symbiotic_gym.llm.registry import spec_for
 
 
@@ -36,6 +37,10 @@ class DistilledAgent(LLMAgentBase):
         temperature: float = 0.0  # > 0 makes exploration runs diverse
         max_tokens: int = 128
         prompt_format: str = ""  # folder with a prompt_format.json (default: the model folder's, else built-in)
+        # an action repeated on a page it left unchanged cannot help: ask again this many times, sampling
+        # at repeat_temperature, and take the first different action (0: repeat as the model says)
+        repeat_retries: int = 3
+        repeat_temperature: float = 0.8
 
     config: Config  # type: ignore[assignment]
 
@@ -45,6 +50,7 @@ class DistilledAgent(LLMAgentBase):
         folder = Path(c.prompt_format) if c.prompt_format else model_folder(spec_for(c.model))
         self.format = (PromptFormat.load(folder) if folder else None) or PromptFormat()
         self.history: list[str] = []
+        self._last: tuple[str, str] | None = None  # (action, page) of the previous step
 
     def answer_prefix(self) -> str:
         """The trained format's first word (observation budgets come from the prompt format too)."""
@@ -53,6 +59,7 @@ class DistilledAgent(LLMAgentBase):
     def reset(self, task: TaskInfo) -> None:
         super().reset(task)
         self.history = []
+        self._last = None
 
     def state(self, obs: Observation) -> State:
         return State(
@@ -67,7 +74,21 @@ class DistilledAgent(LLMAgentBase):
         return prompt_messages(self.state(obs), self.format)
 
     def act(self, obs: Observation) -> AgentStep:
-        extracted, reply, meta = self.decide(self.build_messages(obs))
+        messages = self.build_messages(obs)
+        meter = UsageMeter()
+        extracted, reply, meta = self.decide(messages, meter)
+        page = f"{obs.get('url', '')}\n{obs.get('axtree_txt', '')}"
+        stuck = self._last is not None and self._last[1] == page and not obs.get("last_action_error")
+        if stuck and extracted is not None and extracted.text == self._last[0]:
+            for _ in range(self.config.repeat_retries):
+                hot = self.config.repeat_temperature
+                other, other_reply, other_meta = self.decide(messages, meter, temperature=hot)
+                if other is not None and other.text != extracted.text:
+                    other_meta["repeat_avoided"] = extracted.text
+                    extracted, reply, meta = other, other_reply, other_meta
+                    break
+        meta["usage"] = meter.to_dict()
+        self._last = (extracted.text if extracted else "", page)
         meta["prompt_format"] = self.format.to_dict()
         if extracted is None:
             self.history.append("(unreadable reply)")

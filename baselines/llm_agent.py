@@ -80,11 +80,12 @@ class LLMAgentBase(ConfiguredAgent):
         return "Action:" if str(self.llm.model).startswith("local:") else ""
 
     def decide(
-        self, messages: list[Message], meter: UsageMeter | None = None
+        self, messages: list[Message], meter: UsageMeter | None = None, *, temperature: float | None = None
     ) -> tuple[ExtractedAction | None, str, dict[str, Any]]:
         """(parsed action or None, the final raw reply, meta with usage, route, model and errors).
 
-        ``meter`` lets a caller that asks several times in one step (planning) sum the usage of all of them.
+        ``meter`` lets a caller that asks several times in one step (planning) sum the usage of all of them;
+        ``temperature`` overrides the configured one for this call.
         """
         meter = meter if meter is not None else UsageMeter()
         prefix = self.answer_prefix()
@@ -97,7 +98,7 @@ class LLMAgentBase(ConfiguredAgent):
             completions = self.llm.complete(
                 convo + primer,
                 n=1,
-                temperature=self.config.temperature,
+                temperature=self.config.temperature if temperature is None else temperature,
                 max_tokens=self.config.max_tokens,
                 stop=["\n\n"] if prefix else None,
             )

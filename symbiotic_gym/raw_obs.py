@@ -155,7 +155,7 @@ def screenshot_without_caret(page: Any) -> Any:
 def _in_frame(frame: Any, script: str) -> None:
     try:
         frame.evaluate(script)
-    except Exception:  # noqa: BLE001 - a frame that navigated or closed meanwhile has no caret to hide
+    except Exception:  # a frame that navigated or closed meanwhile has no caret to hide
         pass
 
 

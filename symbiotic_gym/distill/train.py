@@ -51,6 +51,11 @@ class TrainConfig:
     lora_r: int = _f(16, "LoRA rank")
     lora_alpha: int = _f(32, "LoRA alpha")
     lora_dropout: float = _f(0.05, "LoRA dropout")
+    lora_layers: int = _f(
+        0,
+        "LoRA on the top N decoder layers only (0: all). The frozen layers below need no backward pass: "
+        "at 10 of SmolLM2's 30 layers a step costs about half",
+    )
     warmup_ratio: float = _f(0.03, "share of steps with a rising learning rate")
     seed: int = _f(0, "training seed")
     bf16: str = _f("auto", "bf16 weights and compute (auto: on when CUDA supports it)", choices=AUTO_ON_OFF)
@@ -80,6 +85,8 @@ class TrainConfig:
                 raise SymbioticGymError(f"{name} must be auto, on or off, got {getattr(self, name)!r}")
         if self.engine not in ("lean", "trl"):
             raise SymbioticGymError(f"engine must be lean or trl, got {self.engine!r}")
+        if self.lora_layers < 0:
+            raise SymbioticGymError(f"lora_layers must be >= 0 (0: every layer), got {self.lora_layers}")
         if self.batch_tokens < 16 or self.threads < 0:
             raise SymbioticGymError("batch_tokens must be >= 16 and threads >= 0")
         if self.batch_size < 1 or self.grad_accum < 1 or self.max_length < 16:
@@ -101,6 +108,27 @@ class TrainConfig:
         if "kinds" in d:
             d["kinds"] = tuple(d["kinds"])
         return cls(**d)
+
+
+def lora_targets(model: Any, top_layers: int) -> dict[str, Any]:
+    """LoraConfig's ``target_modules`` (and ``layers_to_transform``): every linear layer of the decoder, in
+    all layers or in the top ``top_layers`` only. PEFT's ``"all-linear"`` shorthand cannot be combined with
+    a layer range, so the linear layers' names are read from the model."""
+    if top_layers == 0:
+        return {"target_modules": "all-linear"}
+    import torch
+
+    n_layers = int(model.config.num_hidden_layers)
+    if top_layers > n_layers:
+        raise SymbioticGymError(f"lora_layers={top_layers}, but the base model has only {n_layers} decoder layers")
+    names = sorted(
+        {
+            name.rsplit(".", 1)[-1]
+            for name, module in model.named_modules()
+            if isinstance(module, torch.nn.Linear) and ".layers." in f".{name}"
+        }
+    )
+    return {"target_modules": names, "layers_to_transform": list(range(n_layers - top_layers, n_layers))}
 
 
 def to_prompt_completion(rows: list[dict[str, Any]], kinds: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -208,8 +236,8 @@ def train(cfg: TrainConfig) -> dict[str, Any]:
             r=cfg.lora_r,
             lora_alpha=cfg.lora_alpha,
             lora_dropout=cfg.lora_dropout,
-            target_modules="all-linear",
             task_type="CAUSAL_LM",
+            **lora_targets(model, cfg.lora_layers),
         )
     ckpt_dir = out / "checkpoints"
     t0 = time.perf_counter()

@@ -206,3 +206,18 @@ def test_the_lean_loss_is_the_completion_only_loss_of_the_full_logits(setup: dic
     batches = token_batches(many, budget=400, seed=0, epoch=0, grouped=True)
     assert sorted(i for b in batches for i in b) == list(range(5))  # every example once per epoch
     assert all(len(b) == 1 or max(lengths[i] for i in b) * len(b) <= 400 for b in batches)
+
+
+def test_lora_on_the_top_layers_only_adapts_those_layers(setup: dict[str, Path], tmp_path: Path) -> None:
+    from safetensors.torch import load_file
+
+    out = tmp_path / "top"
+    args = ["--data", str(setup["data"]), "--out", str(out), "--base-model", str(setup["base"]), "--lora",
+            "--lora-layers", "1", "--max-steps", "2", "--max-length", "1024",
+            "--kinds", "rationale_action"]  # fmt: skip
+    assert train_cli.main(args) == 0
+    names = list(load_file(str(out / "adapter_model.safetensors")))
+    assert names and all(".layers.1." in n for n in names)  # the tiny model has layers 0 and 1
+    assert {n.split(".layers.1.", 1)[1].split(".lora_", 1)[0] for n in names} >= {"self_attn.q_proj", "mlp.down_proj"}
+    assert json.loads((out / "train_config.json").read_text())["lora_layers"] == 1
+    assert train_cli.main([*args[:-4], "--lora-layers", "3", "--out", str(tmp_path / "bad")]) == 2
