@@ -1,7 +1,8 @@
 """Training throughput: our trainer settings against TRL's defaults on the same data, full and LoRA.
 
     python -m benchmarks.perf.train_speed --data runs/data/mt [--base-model local] [--steps 30]
-        [--batch-size 8] [--max-length 2048] [--methods full,lora] [--out runs/perf/train_speed.json]
+        [--batch-size 8] [--max-length 2048] [--methods full,lora] [--batch-tokens 1024] [--lora-layers 0]
+        [--out runs/perf/train_speed.json]
 
 Reported: real (non-padding) tokens per second over the training run and the peak resident memory of
 the process (each configuration runs in its own process, so the peaks do not mix). "TRL defaults" is
@@ -17,11 +18,26 @@ import argparse
 import json
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 
-def trl_defaults(data: Path, base: str, method: str, steps: int, batch: int, max_length: int) -> dict[str, Any]:
+@dataclass(frozen=True)
+class SpeedRun:
+    """One configuration to time: the data and method, and each trainer's batch setting."""
+
+    data: Path
+    base: str
+    method: str
+    steps: int
+    batch_size: int  # TRL's examples per batch
+    max_length: int
+    batch_tokens: int = 1024  # ours: padded tokens per micro-batch
+    lora_layers: int = 0  # ours: LoRA on the top N layers only (0: all)
+
+
+def trl_defaults(run: SpeedRun) -> dict[str, Any]:
     from symbiotic_gym.distill.dataset import load_examples
     from symbiotic_gym.distill.train import _resolve_base, fit_length, to_prompt_completion
     from symbiotic_gym.llm.local import _offline
@@ -32,20 +48,20 @@ def trl_defaults(data: Path, base: str, method: str, steps: int, batch: int, max
     from transformers import AutoModelForCausalLM, AutoTokenizer
     from trl import SFTConfig, SFTTrainer
 
-    path = _resolve_base(base)
+    path = _resolve_base(run.base)
     tok = AutoTokenizer.from_pretrained(path)
-    rows, _ = fit_length(to_prompt_completion(load_examples(data), ()), tok, max_length)
+    rows, _ = fit_length(to_prompt_completion(load_examples(run.data), ()), tok, run.max_length)
     peft = None
-    if method == "lora":
+    if run.method == "lora":
         from peft import LoraConfig
 
         peft = LoraConfig(target_modules="all-linear", task_type="CAUSAL_LM")
     with tempfile.TemporaryDirectory() as tmp:
         args = SFTConfig(
             output_dir=tmp,
-            max_steps=steps,
-            per_device_train_batch_size=batch,
-            max_length=max_length,
+            max_steps=run.steps,
+            per_device_train_batch_size=run.batch_size,
+            max_length=run.max_length,
             report_to="none",
             save_strategy="no",
             use_cpu=not torch.cuda.is_available(),
@@ -71,20 +87,21 @@ def _peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def ours(data: Path, base: str, method: str, steps: int, batch: int, max_length: int) -> dict[str, Any]:
+def ours(run: SpeedRun) -> dict[str, Any]:
     from symbiotic_gym.distill.train import TrainConfig, train
 
     with tempfile.TemporaryDirectory() as tmp:
         st = train(
             TrainConfig(
-                data=str(data),
+                data=str(run.data),
                 out=tmp,
-                base_model=base,
-                method=method,
-                max_steps=steps,
-                batch_size=batch,
-                batch_tokens=_BATCH_TOKENS,
-                max_length=max_length,
+                base_model=run.base,
+                method=run.method,
+                max_steps=run.steps,
+                batch_size=run.batch_size,
+                batch_tokens=run.batch_tokens,
+                lora_layers=run.lora_layers if run.method == "lora" else 0,
+                max_length=run.max_length,
                 save_steps=10**9,
             )
         )
@@ -98,13 +115,14 @@ def ours(data: Path, base: str, method: str, steps: int, batch: int, max_length:
     }
 
 
-_BATCH_TOKENS = 1024
 RUNNERS = {"ours": ours, "trl-defaults": trl_defaults}
 
 
 def _one(args: argparse.Namespace) -> int:
     name, method = args.only.split("/")
-    res = RUNNERS[name](Path(args.data), args.base_model, method, args.steps, args.batch_size, args.max_length)
+    run = SpeedRun(Path(args.data), args.base_model, method, args.steps, args.batch_size, args.max_length,
+                   args.batch_tokens, args.lora_layers)  # fmt: skip
+    res = RUNNERS[name](run)
     res["peak_rss_mb"] = _peak_rss_mb()
     print("RESULT " + json.dumps(res), flush=True)
     return 0
@@ -119,11 +137,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--max-length", type=int, default=2048)
     p.add_argument("--methods", default="full,lora")
     p.add_argument("--batch-tokens", type=int, default=1024, help="ours: padded tokens per micro-batch")
+    p.add_argument("--lora-layers", type=int, default=0, help="ours, LoRA: adapt the top N layers only (0: all)")
     p.add_argument("--out", default="runs/perf/train_speed.json")
     p.add_argument("--only", help=argparse.SUPPRESS)  # NAME/METHOD: one configuration, in this process
     args = p.parse_args(argv)
-    global _BATCH_TOKENS
-    _BATCH_TOKENS = args.batch_tokens
     if args.only:
         return _one(args)
     import subprocess

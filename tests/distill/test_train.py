@@ -221,3 +221,16 @@ def test_lora_on_the_top_layers_only_adapts_those_layers(setup: dict[str, Path],
     assert {n.split(".layers.1.", 1)[1].split(".lora_", 1)[0] for n in names} >= {"self_attn.q_proj", "mlp.down_proj"}
     assert json.loads((out / "train_config.json").read_text())["lora_layers"] == 1
     assert train_cli.main([*args[:-4], "--lora-layers", "3", "--out", str(tmp_path / "bad")]) == 2
+
+
+@pytest.mark.slow
+def test_train_speed_times_ours_and_trl_defaults_in_their_own_processes(setup: dict[str, Path], tmp_path: Path) -> None:
+    from benchmarks.perf import train_speed
+
+    out = tmp_path / "speed.json"
+    args = ["--data", str(setup["data"]), "--base-model", str(setup["base"]), "--steps", "2", "--batch-size", "2",
+            "--max-length", "1024", "--methods", "lora", "--lora-layers", "1", "--out", str(out)]  # fmt: skip
+    assert train_speed.main(args) == 0
+    results = json.loads(out.read_text())["results"]
+    assert set(results) == {"ours/lora", "trl-defaults/lora"}
+    assert all(r.get("tokens_per_s", 0) > 0 and r["peak_rss_mb"] > 0 for r in results.values()), results
