@@ -102,6 +102,12 @@ def _build(args: argparse.Namespace) -> int:
         f"{c['duplicates_dropped']} duplicates dropped, "
         f"{len(ds.card['excluded_tasks'])} held-out tasks refused -> {out}"
     )
+    if c["element_targets"]:
+        print(
+            f"the prompt shows the target element of {c['element_targets_shown']}/{c['element_targets']} "
+            f"element actions ({100 * c['element_targets_shown'] / c['element_targets']:.1f}%); "
+            "raise --max-obs-chars if many are cut off"
+        )
     return 0
 
 

@@ -26,6 +26,7 @@ from symbiotic_gym.distill.prompt import (
     State,
     action_target,
     prompt_messages,
+    shows_element,
     summary_target,
 )
 from symbiotic_gym.errors import SymbioticGymError
@@ -214,6 +215,7 @@ def build_dataset(run_dirs: Iterable[str | Path], cfg: DatasetConfig | None = No
             "duplicates_dropped": duplicates,
             "episodes_skipped": dict(skipped),
             "decisions": dict(Counter(ex["decision"] for ex in train + val if ex.get("decision"))),
+            **element_targets_shown(train + val),
         },
         "excluded_tasks": sorted(excluded_tasks),
     }
@@ -223,6 +225,27 @@ def build_dataset(run_dirs: Iterable[str | Path], cfg: DatasetConfig | None = No
             f"(skipped: {dict(skipped) or 'none'}); try --keep all or add runs with successful episodes"
         )
     return BuiltDataset(train, val, card)
+
+
+def element_targets_shown(examples: Sequence[dict[str, Any]]) -> dict[str, int]:
+    """How many action targets name an element (``click('12')``, ``fill('5', ...)``), and how many of those
+    elements the prompt shows: a target the prompt cuts off can only be guessed (or memorised)."""
+    from symbiotic_gym.action_text import extract_action
+    from symbiotic_gym.actions import ActionError
+
+    named = shown = 0
+    for ex in examples:
+        if ex.get("kind") not in ACT_KINDS:
+            continue
+        try:
+            bid = extract_action(ex["messages"][-1]["content"]).action.bid
+        except ActionError:
+            continue
+        if bid is None:
+            continue
+        named += 1
+        shown += shows_element("\n".join(m["content"] for m in ex["messages"][:-1]), bid)
+    return {"element_targets": named, "element_targets_shown": shown}
 
 
 def _card_markdown(card: dict[str, Any]) -> str:
@@ -240,6 +263,12 @@ def _card_markdown(card: dict[str, Any]) -> str:
     ]
     if c.get("decisions"):
         lines.append(f"- speculative decisions: {c['decisions']}")
+    if c.get("element_targets"):
+        share = 100 * c["element_targets_shown"] / c["element_targets"]
+        lines.append(
+            f"- targets naming an element that the prompt shows: {c['element_targets_shown']}/"
+            f"{c['element_targets']} ({share:.1f}%)"
+        )
     lines += ["", "## Runs", ""]
     lines += [
         f"- `{r['run']}`: agent {r['agent']}, models {r['models']}, {r['episodes_used']} episodes" for r in card["runs"]

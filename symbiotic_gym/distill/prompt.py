@@ -118,6 +118,11 @@ def observation_text(axtree: str, fmt: PromptFormat) -> str:
     return compact_lines(prune_main_first(axtree, max_lines=fmt.max_obs_lines, max_chars=fmt.max_obs_chars))
 
 
+def shows_element(prompt_text: str, bid: str) -> bool:
+    """Whether a prompt built here shows the element ``bid`` (both layouts write it as ``[bid] role ...``)."""
+    return f"[{bid}] " in prompt_text
+
+
 def compact_lines(pruned: str) -> str:
     """The pruned tree as flat lines: no indentation, names unquoted (``[12] link Cart``).
 

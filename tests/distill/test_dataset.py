@@ -147,3 +147,18 @@ def test_clear_errors(runs: list[Path], tmp_path: Path) -> None:
     ds = build_dataset([runs[0]])
     save_dataset(ds, tmp_path / "ok", hf=False)
     assert not (tmp_path / "ok" / "hf").exists()
+
+
+def test_the_card_counts_targets_whose_element_the_prompt_cuts_off(runs: list[Path]) -> None:
+    from symbiotic_gym.distill.prompt import PromptFormat
+
+    kinds = ("action", "rationale_action", "summary")
+    counts = build_dataset(runs, DatasetConfig(kinds=kinds)).card["counts"]
+    # fill('4'), click('5') of shop.a.0 and click('3'), click('5') of shop.c.0, in two kinds each; the
+    # answer send_msg_to_user('12') and the summaries name no element
+    assert (counts["element_targets"], counts["element_targets_shown"]) == (8, 8)
+    short = DatasetConfig(kinds=kinds, prompt=PromptFormat(max_obs_chars=60))  # the first three lines
+    cut = build_dataset(runs, short)
+    shown = [ex["messages"][1]["content"] for ex in cut.train if "[4] " in ex["messages"][1]["content"]]
+    assert shown and not any("[5] " in text for text in shown)  # the budget cuts the button off
+    assert 0 < cut.card["counts"]["element_targets_shown"] < 8
