@@ -16,10 +16,11 @@ on both sides. Exit codes: 0 pass, 1 regression, below the floor, or candidate e
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from dataclasses import dataclass
 from typing import Any
+
+from symbiotic_gym.stats import mcnemar_exact
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,16 +48,6 @@ def build_parser() -> argparse.ArgumentParser:
         "errors is refused, and candidate errors fail the gate)",
     )
     return p
-
-
-def mcnemar_exact(regressions: int, fixes: int) -> float:
-    """Two-sided exact McNemar p-value: P(a result at least as uneven as this) with flips ~ Binomial(b+c, 1/2)."""
-    n = regressions + fixes
-    if n == 0:
-        return 1.0
-    k = min(regressions, fixes)
-    tail = sum(math.comb(n, i) for i in range(k + 1)) / 2**n
-    return min(1.0, 2 * tail)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Success-rate statistics: standard error and the Wilson score interval."""
+"""Success-rate statistics: standard error, the Wilson score interval and the exact McNemar test."""
 
 from __future__ import annotations
 
@@ -30,3 +30,14 @@ def rate_summary(successes: int, n: int) -> dict[str, Any]:
     rate, stderr = success_rate(successes, n)
     lo, hi = wilson_interval(successes, n)
     return {"n": n, "successes": successes, "success_rate": rate, "stderr": stderr, "wilson95": [lo, hi]}
+
+
+def mcnemar_exact(regressions: int, fixes: int) -> float:
+    """Two-sided exact McNemar p-value of paired outcomes: P(a split at least as uneven as this) with the
+    flips (pass -> fail, fail -> pass) ~ Binomial(b + c, 1/2)."""
+    n = regressions + fixes
+    if n == 0:
+        return 1.0
+    k = min(regressions, fixes)
+    tail = sum(math.comb(n, i) for i in range(k + 1)) / 2**n
+    return min(1.0, 2 * tail)

@@ -1,0 +1,151 @@
+"""A table of runs over the same tasks, each row paired with a reference row by an exact McNemar test.
+
+This is how an ablation is read: rows are labelled runs (``"distilled, action only" -> runs/eval/act``),
+success rates carry n, the standard error and the 95% Wilson interval, and the difference to the reference
+row is counted on the tasks both scored (fixes: the row solves what the reference does not; regressions:
+the reverse) with the exact two-sided McNemar p-value. Errored and unscored episodes are left out of n and
+counted apart. For a distilled model the row also gives its training time (``train_stats.json`` of the
+``local:`` folder the run's agent used) and the median model time per step.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from symbiotic_gym.errors import SymbioticGymError
+from symbiotic_gym.runner.results import FAIL, PASS, episode_state, load_run
+from symbiotic_gym.stats import mcnemar_exact, rate_summary
+from symbiotic_gym.trajectory import RunDir
+
+
+@dataclass
+class PairedRow:
+    label: str
+    run: str
+    agent: str
+    model: str
+    split: str
+    n: int
+    successes: int
+    success_rate: float
+    stderr: float
+    wilson95: tuple[float, float]
+    errors: int
+    not_scored: int
+    reference: str = ""  # the label this row is paired with ("" for the reference itself)
+    paired_n: int = 0
+    fixes: int = 0
+    regressions: int = 0
+    p_value: float | None = None
+    train_minutes: float | None = None
+    median_step_s: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _model_folder(config: dict[str, Any]) -> Path | None:
+    args = config.get("agent_args") or {}
+    for key in ("model", "student_model", "small"):
+        spec = str(args.get(key) or "")
+        if spec.startswith("local:") and Path(spec[6:]).is_dir():
+            return Path(spec[6:])
+    return None
+
+
+def _train_minutes(folder: Path | None) -> float | None:
+    stats = folder / "train_stats.json" if folder else None
+    if stats is None or not stats.exists():
+        return None
+    runtime = json.loads(stats.read_text()).get("runtime_s")
+    return round(float(runtime) / 60, 1) if runtime is not None else None
+
+
+def _median_step_s(root: Path, task_ids: list[str]) -> float | None:
+    run = RunDir(root)
+    times = [
+        float(step["meta"]["usage"]["latency_s"])
+        for task in task_ids
+        for step in run.trajectory(task)
+        if (step.get("meta") or {}).get("usage", {}).get("calls")
+    ]
+    return round(statistics.median(times), 2) if times else None
+
+
+def _row(label: str, root: Path) -> tuple[PairedRow, dict[str, str]]:
+    run = load_run(root)
+    states = {r["task_id"]: episode_state(r) for r in run.results}
+    scored = {t: s == PASS for t, s in states.items() if s in (PASS, FAIL)}
+    summary = rate_summary(sum(scored.values()), len(scored))
+    folder = _model_folder(run.config)
+    splits = sorted({str(r.get("split") or "") for r in run.results} - {""})
+    row = PairedRow(
+        label=label,
+        run=str(root),
+        agent=str(run.config.get("agent", "")),
+        model=str(folder) if folder else str((run.config.get("agent_args") or {}).get("model", "")),
+        split="+".join(splits) or str(run.config.get("split", "")),
+        n=summary["n"],
+        successes=summary["successes"],
+        success_rate=summary["success_rate"],
+        stderr=summary["stderr"],
+        wilson95=tuple(summary["wilson95"]),
+        errors=sum(s == "error" for s in states.values()),
+        not_scored=sum(s not in (PASS, FAIL, "error") for s in states.values()),
+        train_minutes=_train_minutes(folder),
+        median_step_s=_median_step_s(root, sorted(states)),
+    )
+    return row, {t: "pass" if ok else "fail" for t, ok in scored.items()}
+
+
+def paired_table(rows: list[tuple[str, str | Path]], reference: str | None = None) -> list[PairedRow]:
+    """One :class:`PairedRow` per ``(label, run directory)``; every row but the reference is paired with
+    ``reference`` (a label; default: the first row) on the tasks both scored."""
+    if not rows:
+        raise SymbioticGymError("give at least one LABEL=RUN_DIR row")
+    labels = [label for label, _ in rows]
+    if len(set(labels)) != len(labels):
+        raise SymbioticGymError(f"row labels must be unique, got {labels}")
+    reference = reference or labels[0]
+    if reference not in labels:
+        raise SymbioticGymError(f"the reference {reference!r} is not a row label ({', '.join(labels)})")
+    built = {label: _row(label, Path(root)) for label, root in rows}
+    ref_scores = built[reference][1]
+    out = []
+    for label in labels:
+        row, scores = built[label]
+        if label != reference:
+            paired = sorted(set(scores) & set(ref_scores))
+            row.reference, row.paired_n = reference, len(paired)
+            row.fixes = sum(scores[t] == PASS and ref_scores[t] == FAIL for t in paired)
+            row.regressions = sum(scores[t] == FAIL and ref_scores[t] == PASS for t in paired)
+            row.p_value = mcnemar_exact(row.regressions, row.fixes)
+        out.append(row)
+    return out
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}"
+
+
+def render_markdown(rows: list[PairedRow]) -> str:
+    head = (
+        "| row | split | n | success % ± SE | 95% CI | vs | +fixed / −lost (paired n) | McNemar p "
+        "| training min | model s/step |"
+    )
+    lines = [head, "|" + "---|" * 10]
+    for r in rows:
+        paired = f"+{r.fixes} / −{r.regressions} ({r.paired_n})" if r.reference else "reference"
+        lines.append(
+            f"| {r.label} | {r.split} | {r.n} | {_pct(r.success_rate)} ± {_pct(r.stderr)} "
+            f"| {_pct(r.wilson95[0])}–{_pct(r.wilson95[1])} | {r.reference or '—'} | {paired} "
+            f"| {'—' if r.p_value is None else f'{r.p_value:.3g}'} "
+            f"| {'—' if r.train_minutes is None else r.train_minutes} "
+            f"| {'—' if r.median_step_s is None else r.median_step_s} |"
+        )
+    extra = [f"{r.label}: {r.errors} errored, {r.not_scored} not scored" for r in rows if r.errors or r.not_scored]
+    return "\n".join(lines + (["", *extra] if extra else [])) + "\n"
