@@ -141,3 +141,12 @@ def test_select_tasks_filters() -> None:
     assert len(select_tasks("embedded", "all", None, 5)) == 5
     with pytest.raises(Exception, match="No embedded task matches"):
         select_tasks("embedded", "all", "nothing*")
+
+
+def test_the_quick_subset_samples_every_site_of_the_held_out_splits() -> None:
+    test = select_tasks("embedded", "test", "quick")
+    unseen = select_tasks("embedded", "unseen", "quick")
+    assert (len(test), len(unseen)) == (22, 22)
+    assert {s for t in test for s in TASKS[t].sites} == {"shop", "forum", "tracker", "admin"}
+    assert len({TASKS[t].template_id for t in test}) >= 20  # nearly one task per template
+    assert {TASKS[t].split for t in select_tasks("embedded", "all", "quick")} == {"test", "unseen"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 from symbiotic_gym.suites.base import SuiteHooks, SuiteOptions, TaskMeta
@@ -11,8 +12,28 @@ if TYPE_CHECKING:
     from symbiotic_gym.env import WebEnv
 
 
+QUICK_EVERY = 5  # --tasks quick: every 5th task of the test split and every 2nd of unseen, in id order
+
+
+def quick_subsets(task_id: str) -> tuple[str, ...]:
+    """``("quick",)`` for the tasks of the quick sample: 22 of the 108 test tasks (every site, most
+    templates) and 22 of the 43 unseen ones, so ``--split test --tasks quick`` is a fast paired check."""
+    return ("quick",) if task_id in _quick_ids() else ()
+
+
+@functools.cache
+def _quick_ids() -> frozenset[str]:
+    from symbiotic_gym.suites.embedded.tasks import load_tasks
+
+    tasks = load_tasks()
+    ids = sorted(tasks)
+    test = [t for t in ids if tasks[t].split == "test"]
+    unseen = [t for t in ids if tasks[t].split == "unseen"]
+    return frozenset(test[::QUICK_EVERY] + unseen[::2])
+
+
 class EmbeddedSuite(SuiteHooks):
-    """111 tasks on three offline sites (shop, forum, tracker), served from this process.
+    """The embedded tasks (679: train, test and unseen splits) on four offline sites, served from this process.
 
     Its tasks score with their own WebArena-format evaluators: ``options.eval_mode`` does not apply.
     """
@@ -41,6 +62,7 @@ class EmbeddedSuite(SuiteHooks):
             template=cfg.template_id,
             private=tuple(cfg.private),
             eval_types=tuple(cfg.raw["eval"]["eval_types"]),
+            extra={"subsets": quick_subsets(task_id)},
         )
 
     def task_info(self, task_id: str) -> TaskInfo:
