@@ -14,15 +14,16 @@ mkdir -p "$OUT"
   | tee "$OUT/device.txt" || exit 1
 status=0
 "$PY" -m pytest -q -p no:cacheprovider -m gpu tests/distill/test_train_gpu.py 2>&1 | tee "$OUT/gpu-tests.log" || status=1
-/usr/bin/time -v "$PY" -m benchmarks.train --data "$DATA" --out "$OUT/model" --device cuda --epochs 1 \
-  --batch-tokens 16384 --grad-accum 1 --lr 3e-4 --logging-steps 5 --save-steps 1000 \
+/usr/bin/time -v "$PY" -m benchmarks.train --data "$DATA" --out "$OUT/model" --device cuda --epochs 2 \
+  --batch-tokens 16384 --grad-accum 1 --lr 6e-4 --lora-layers 10 --lora-r 32 --lora-alpha 64 --logging-steps 5 \
+  --save-steps 1000 \
   > "$OUT/train.log" 2> "$OUT/train.time" || status=1
 tail -25 "$OUT/train.log"
 "$PY" -m benchmarks.perf.train_speed --data "$DATA" --methods lora --steps 20 --batch-size 8 \
-  --batch-tokens 16384 --out "$OUT/train_speed.json" 2>&1 | tee "$OUT/train_speed.log" || status=1
+  --batch-tokens 16384 --lora-layers 10 --out "$OUT/train_speed.json" 2>&1 | tee "$OUT/train_speed.log" || status=1
 if command -v chromium >/dev/null || [ -x /usr/lib/chromium/chromium ]; then
   "$PY" -m benchmarks.run --agent distilled -A "model=local:$OUT/model" --suite embedded --split test \
-    --max-steps 15 --workers 4 --out "$OUT/eval-test" 2>&1 | tail -15 || status=1
+    --tasks quick --max-steps 15 --workers 4 --out "$OUT/eval-test" 2>&1 | tail -15 || status=1
 else
   echo "no Chromium on this machine: live evaluation skipped (run it on the CPU machine with the model folder)"
 fi
