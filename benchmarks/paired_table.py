@@ -1,8 +1,10 @@
-"""python -m benchmarks.paired_table LABEL=RUN_DIR ... [--reference LABEL] [-o TABLE.md] [--json OUT.json]
+"""python -m benchmarks.paired_table LABEL=RUN_DIR ... [--reference LABEL] [--follow TEACHER_RUN]
+    [-o TABLE.md] [--json OUT.json]
 
 A table of runs over the same tasks (an ablation): each row's success rate with n, standard error and 95%
 Wilson interval, paired with the reference row (default: the first) by an exact McNemar test on the tasks
-both scored, plus a distilled model's training time and the median model time per step.
+both scored, plus a distilled model's training time and the median model time per step. ``--follow``
+adds how far each row's episodes take the teacher's actions (first step, leading steps).
 """
 
 from __future__ import annotations
@@ -14,9 +16,15 @@ from pathlib import Path
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m benchmarks.paired_table", description=__doc__.splitlines()[2])
+    p = argparse.ArgumentParser(prog="python -m benchmarks.paired_table", description=__doc__.split("\n\n")[1])
     p.add_argument("rows", nargs="+", metavar="LABEL=RUN_DIR", help="a row: its label and a run directory")
     p.add_argument("--reference", help="the label every other row is paired with (default: the first row)")
+    p.add_argument(
+        "--follow",
+        metavar="TEACHER_RUN",
+        help="a teacher's run on the same tasks and seed (e.g. the oracle): count the leading steps each row "
+        "takes as the teacher did",
+    )
     p.add_argument("-o", "--output", help="also write the markdown table here")
     p.add_argument("--json", help="also write the rows as JSON here")
     return p
@@ -34,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
             if not sep or not label.strip() or not run.strip():
                 raise SymbioticGymError(f"a row is LABEL=RUN_DIR, got {item!r}")
             rows.append((label.strip(), run.strip()))
-        table = paired_table(rows, args.reference)
+        table = paired_table(rows, args.reference, follow=args.follow)
     except SymbioticGymError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -6,6 +6,12 @@ row is counted on the tasks both scored (fixes: the row solves what the referenc
 the reverse) with the exact two-sided McNemar p-value. Errored and unscored episodes are left out of n and
 counted apart. For a distilled model the row also gives its training time (``train_stats.json`` of the
 ``local:`` folder the run's agent used) and the median model time per step.
+
+With a trajectory reference (a run of a teacher that solves the tasks, e.g. the oracle on the same tasks
+and seed), each row also says how far its episodes follow the teacher: on how many tasks the first action
+is the teacher's, and the mean number of leading steps that are (actions compared as parsed, so element
+ids must name the same elements: the same suite, task and seed). A student at 0% that gets the first
+steps right is learning; one that gets none right is not.
 """
 
 from __future__ import annotations
@@ -43,6 +49,10 @@ class PairedRow:
     p_value: float | None = None
     train_minutes: float | None = None
     median_step_s: float | None = None
+    followed_n: int = 0  # tasks compared with the trajectory reference
+    first_step_right: int = 0
+    mean_steps_right: float | None = None
+    mean_reference_steps: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -76,6 +86,35 @@ def _median_step_s(root: Path, task_ids: list[str]) -> float | None:
     return round(statistics.median(times), 2) if times else None
 
 
+def _canonical(action: str) -> str:
+    from symbiotic_gym.actions import ActionError, parse_action
+
+    try:
+        return str(parse_action(action))
+    except ActionError:
+        return action.strip()
+
+
+def _follow(row: PairedRow, root: Path, reference: Path) -> None:
+    """Fill the row's agreement with the reference run's actions, task by task, from the first step."""
+    ref_run, run = RunDir(reference), RunDir(root)
+    solved = {r["task_id"] for r in load_run(reference).results if episode_state(r) == PASS}
+    right, lengths = [], []
+    for task in sorted(solved & {r["task_id"] for r in load_run(root).results}):
+        want = [_canonical(s["action"]) for s in ref_run.trajectory(task)]
+        got = [_canonical(s["action"]) for s in run.trajectory(task)]
+        k = 0
+        while k < min(len(want), len(got)) and want[k] == got[k]:
+            k += 1
+        right.append(k)
+        lengths.append(len(want))
+    row.followed_n = len(right)
+    if right:
+        row.first_step_right = sum(k >= 1 for k in right)
+        row.mean_steps_right = round(sum(right) / len(right), 2)
+        row.mean_reference_steps = round(sum(lengths) / len(lengths), 2)
+
+
 def _row(label: str, root: Path) -> tuple[PairedRow, dict[str, str]]:
     run = load_run(root)
     states = {r["task_id"]: episode_state(r) for r in run.results}
@@ -102,9 +141,12 @@ def _row(label: str, root: Path) -> tuple[PairedRow, dict[str, str]]:
     return row, {t: "pass" if ok else "fail" for t, ok in scored.items()}
 
 
-def paired_table(rows: list[tuple[str, str | Path]], reference: str | None = None) -> list[PairedRow]:
+def paired_table(
+    rows: list[tuple[str, str | Path]], reference: str | None = None, *, follow: str | Path | None = None
+) -> list[PairedRow]:
     """One :class:`PairedRow` per ``(label, run directory)``; every row but the reference is paired with
-    ``reference`` (a label; default: the first row) on the tasks both scored."""
+    ``reference`` (a label; default: the first row) on the tasks both scored. ``follow``: a run whose
+    solved episodes are the trajectory reference (see the module docstring)."""
     if not rows:
         raise SymbioticGymError("give at least one LABEL=RUN_DIR row")
     labels = [label for label, _ in rows]
@@ -124,6 +166,8 @@ def paired_table(rows: list[tuple[str, str | Path]], reference: str | None = Non
             row.fixes = sum(scores[t] == PASS and ref_scores[t] == FAIL for t in paired)
             row.regressions = sum(scores[t] == FAIL and ref_scores[t] == PASS for t in paired)
             row.p_value = mcnemar_exact(row.regressions, row.fixes)
+        if follow is not None:
+            _follow(row, Path(dict(rows)[label]), Path(follow))
         out.append(row)
     return out
 
@@ -133,19 +177,28 @@ def _pct(x: float) -> str:
 
 
 def render_markdown(rows: list[PairedRow]) -> str:
+    follows = any(r.followed_n for r in rows)
     head = (
         "| row | split | n | success % ± SE | 95% CI | vs | +fixed / −lost (paired n) | McNemar p "
         "| training min | model s/step |"
     )
-    lines = [head, "|" + "---|" * 10]
+    head += " first step right | leading steps right |" if follows else ""
+    lines = [head, "|" + "---|" * (12 if follows else 10)]
     for r in rows:
         paired = f"+{r.fixes} / −{r.regressions} ({r.paired_n})" if r.reference else "reference"
-        lines.append(
+        line = (
             f"| {r.label} | {r.split} | {r.n} | {_pct(r.success_rate)} ± {_pct(r.stderr)} "
             f"| {_pct(r.wilson95[0])}–{_pct(r.wilson95[1])} | {r.reference or '—'} | {paired} "
             f"| {'—' if r.p_value is None else f'{r.p_value:.3g}'} "
             f"| {'—' if r.train_minutes is None else r.train_minutes} "
             f"| {'—' if r.median_step_s is None else r.median_step_s} |"
         )
+        if follows:
+            line += (
+                f" {r.first_step_right}/{r.followed_n} | {r.mean_steps_right} of {r.mean_reference_steps} |"
+                if r.followed_n
+                else " — | — |"
+            )
+        lines.append(line)
     extra = [f"{r.label}: {r.errors} errored, {r.not_scored} not scored" for r in rows if r.errors or r.not_scored]
     return "\n".join(lines + (["", *extra] if extra else [])) + "\n"

@@ -60,3 +60,21 @@ def test_the_cli_writes_markdown_and_json_and_refuses_bad_rows(tmp_path: Path, c
         paired_table([("a", a), ("a", b)])
     with pytest.raises(SymbioticGymError, match="not a run directory"):
         paired_table([("a", tmp_path / "none")])
+
+
+def test_follow_counts_the_leading_steps_taken_as_the_teacher_did(tmp_path: Path) -> None:
+    def run(root: Path, actions: dict[str, list[str]], solved: bool) -> Path:
+        out = RunDir(root)
+        out.write_config({"agent": "x", "agent_args": {}})
+        for task, acts in actions.items():
+            out.append_result({"task_id": task, "split": "test", "success": solved, "reward": float(solved)})
+            out.write_trajectory(task, [{"step": i + 1, "action": a, "meta": {}} for i, a in enumerate(acts)])
+        return root
+
+    teacher = run(tmp_path / "oracle", {"t.0": ["click('3')", "fill('5', 'mug')", "send_msg_to_user('Done')"],
+                                        "t.1": ["click('4')", "send_msg_to_user('Done')"]}, True)  # fmt: skip
+    student = run(tmp_path / "s", {"t.0": ["click( '3' )", "fill('5', 'mug')", "click('9')"],
+                                   "t.1": ["click('8')", "click('4')"]}, False)  # fmt: skip
+    (row,) = paired_table([("student", student)], follow=teacher)
+    assert (row.followed_n, row.first_step_right, row.mean_steps_right, row.mean_reference_steps) == (2, 1, 1.0, 2.5)
+    assert "| 1/2 | 1.0 of 2.5 |" in render_markdown([row])
