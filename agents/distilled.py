@@ -102,6 +102,7 @@ class DistilledAgent(LLMAgentBase):
     def note_step(self, action: str, rationale: str) -> None:
         self.history.append(action)
         self.pending_error = ""
+        self._last = None  # another agent acted: this agent's last action is not the one on the page
 
     def replace_last_action(self, action: str) -> None:
         """Speculative synthesis executed another action than this agent proposed: remember that one."""
@@ -110,3 +111,5 @@ class DistilledAgent(LLMAgentBase):
         else:
             self.history.append(action)
         self.pending_error = ""
+        if self._last is not None:  # the executed action is the one a repeat would repeat
+            self._last = (action, self._last[1])

@@ -62,4 +62,8 @@ def test_a_repeat_is_kept_when_the_page_changed_or_the_guard_is_off(tmp_path: Pa
     off = make_agent("distilled", {"model": spec, "repeat_retries": 0})
     off.reset(TaskInfo("t", "Open my orders"))
     off.act(obs())
-    assert off.act(obs()).action == "click('12')" and fake.temperatures.count(0.8) == 0
+    assert off.act(obs()).action == "click('12')"
+    agent.reset(TaskInfo("t", "Open my orders"))
+    agent.act(obs())
+    agent.note_step("click('13')", "the other side of a hybrid acted")  # its action, not this one, was last
+    assert agent.act(obs()).action == "click('12')" and fake.temperatures.count(0.8) == 0
