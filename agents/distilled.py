@@ -80,8 +80,8 @@ class DistilledAgent(LLMAgentBase):
         page = f"{obs.get('url', '')}\n{obs.get('axtree_txt', '')}"
         stuck = self._last is not None and self._last[1] == page and not obs.get("last_action_error")
         if stuck and extracted is not None and extracted.text == self._last[0]:
+            hot = self.config.repeat_temperature
             for _ in range(self.config.repeat_retries):
-                hot = self.config.repeat_temperature
                 other, other_reply, other_meta = self.decide(messages, meter, temperature=hot)
                 if other is not None and other.text != extracted.text:
                     other_meta["repeat_avoided"] = extracted.text

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass
 from typing import Any
 
-from symbiotic_gym.stats import mcnemar_exact
+from symbiotic_gym.runner.paired import Comparison, compare
+from symbiotic_gym.stats import mcnemar_exact  # noqa: F401  (re-exported: the gate's test is this one)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,40 +48,6 @@ def build_parser() -> argparse.ArgumentParser:
         "errors is refused, and candidate errors fail the gate)",
     )
     return p
-
-
-@dataclass
-class Comparison:
-    paired: list[str]
-    regressions: list[str]
-    fixes: list[str]
-    baseline_sr: float
-    candidate_sr: float
-    candidate_all_sr: float
-    candidate_n: int
-    only_baseline: list[str]
-    only_candidate: list[str]
-    p_value: float
-
-
-def compare(base: dict[str, bool], cand: dict[str, bool]) -> Comparison:
-    """Pair two {task: solved} maps (only scored tasks belong in them)."""
-    paired = sorted(set(base) & set(cand))
-    regressions = [t for t in paired if base[t] and not cand[t]]
-    fixes = [t for t in paired if cand[t] and not base[t]]
-    n = len(paired)
-    return Comparison(
-        paired=paired,
-        regressions=regressions,
-        fixes=fixes,
-        baseline_sr=sum(base[t] for t in paired) / n if n else 0.0,
-        candidate_sr=sum(cand[t] for t in paired) / n if n else 0.0,
-        candidate_all_sr=sum(cand.values()) / len(cand) if cand else 0.0,
-        candidate_n=len(cand),
-        only_baseline=sorted(set(base) - set(cand)),
-        only_candidate=sorted(set(cand) - set(base)),
-        p_value=mcnemar_exact(len(regressions), len(fixes)),
-    )
 
 
 def main(argv: list[str] | None = None) -> int:

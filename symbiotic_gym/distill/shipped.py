@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-# where the packaged student lives and the small role's default belong to the LLM layer (it resolves model
-# specs); re-exported here for the export side
-from symbiotic_gym.llm.local import SHIPPED_STUDENT, default_small_spec, shipped_student
+# where the packaged student lives belongs to the LLM layer, which resolves model specs (and gives the small
+# role's default, llm.local.default_small_spec); the export writes there
+from symbiotic_gym.llm.local import SHIPPED_STUDENT
 
-__all__ = ["SHIPPED_FILES", "SHIPPED_STUDENT", "default_small_spec", "export_student", "shipped_student"]
+__all__ = ["SHIPPED_FILES", "SHIPPED_STUDENT", "export_student"]
 
 
 # what the shipped folder keeps from a training output folder (the base model's tokenizer is the same)

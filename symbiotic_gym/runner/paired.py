@@ -23,9 +23,44 @@ from pathlib import Path
 from typing import Any
 
 from symbiotic_gym.errors import SymbioticGymError
-from symbiotic_gym.runner.results import FAIL, PASS, episode_state, load_run
+from symbiotic_gym.runner.results import ERROR, FAIL, NOT_SCORED_STATE, PASS, LoadedRun, episode_state, load_run
 from symbiotic_gym.stats import mcnemar_exact, rate_summary
 from symbiotic_gym.trajectory import RunDir
+
+
+@dataclass
+class Comparison:
+    paired: list[str]
+    regressions: list[str]
+    fixes: list[str]
+    baseline_sr: float
+    candidate_sr: float
+    candidate_all_sr: float
+    candidate_n: int
+    only_baseline: list[str]
+    only_candidate: list[str]
+    p_value: float
+
+
+def compare(base: dict[str, bool], cand: dict[str, bool]) -> Comparison:
+    """Pair two {task: solved} maps (only scored tasks belong in them): the flips both ways and the exact
+    McNemar p-value. ``benchmarks.regress`` gates on it; :func:`paired_table` builds its rows with it."""
+    paired = sorted(set(base) & set(cand))
+    regressions = [t for t in paired if base[t] and not cand[t]]
+    fixes = [t for t in paired if cand[t] and not base[t]]
+    n = len(paired)
+    return Comparison(
+        paired=paired,
+        regressions=regressions,
+        fixes=fixes,
+        baseline_sr=sum(base[t] for t in paired) / n if n else 0.0,
+        candidate_sr=sum(cand[t] for t in paired) / n if n else 0.0,
+        candidate_all_sr=sum(cand.values()) / len(cand) if cand else 0.0,
+        candidate_n=len(cand),
+        only_baseline=sorted(set(base) - set(cand)),
+        only_candidate=sorted(set(cand) - set(base)),
+        p_value=mcnemar_exact(len(regressions), len(fixes)),
+    )
 
 
 @dataclass
@@ -95,28 +130,37 @@ def _canonical(action: str) -> str:
         return action.strip()
 
 
-def _follow(row: PairedRow, root: Path, reference: Path) -> None:
-    """Fill the row's agreement with the reference run's actions, task by task, from the first step."""
-    ref_run, run = RunDir(reference), RunDir(root)
-    solved = {r["task_id"] for r in load_run(reference).results if episode_state(r) == PASS}
-    right, lengths = [], []
-    for task in sorted(solved & {r["task_id"] for r in load_run(root).results}):
-        want = [_canonical(s["action"]) for s in ref_run.trajectory(task)]
-        got = [_canonical(s["action"]) for s in run.trajectory(task)]
-        k = 0
-        while k < min(len(want), len(got)) and want[k] == got[k]:
-            k += 1
-        right.append(k)
-        lengths.append(len(want))
-    row.followed_n = len(right)
-    if right:
-        row.first_step_right = sum(k >= 1 for k in right)
-        row.mean_steps_right = round(sum(right) / len(right), 2)
-        row.mean_reference_steps = round(sum(lengths) / len(lengths), 2)
+class _Teacher:
+    """The trajectory reference: its solved episodes' actions, read once for every row."""
+
+    def __init__(self, run: LoadedRun) -> None:
+        trajectories = RunDir(run.root)
+        self.actions = {
+            r["task_id"]: [_canonical(s["action"]) for s in trajectories.trajectory(r["task_id"])]
+            for r in run.results
+            if episode_state(r) == PASS
+        }
+
+    def follow(self, row: PairedRow, root: Path, task_ids: list[str]) -> None:
+        """Fill the row's agreement with the teacher's actions, task by task, from the first step."""
+        run = RunDir(root)
+        right, lengths = [], []
+        for task in (t for t in task_ids if t in self.actions):
+            want = self.actions[task]
+            got = [_canonical(s["action"]) for s in run.trajectory(task)]
+            k = 0
+            while k < min(len(want), len(got)) and want[k] == got[k]:
+                k += 1
+            right.append(k)
+            lengths.append(len(want))
+        row.followed_n = len(right)
+        if right:
+            row.first_step_right = sum(k >= 1 for k in right)
+            row.mean_steps_right = round(sum(right) / len(right), 2)
+            row.mean_reference_steps = round(sum(lengths) / len(lengths), 2)
 
 
-def _row(label: str, root: Path) -> tuple[PairedRow, dict[str, str]]:
-    run = load_run(root)
+def _row(label: str, run: LoadedRun) -> tuple[PairedRow, dict[str, bool]]:
     states = {r["task_id"]: episode_state(r) for r in run.results}
     scored = {t: s == PASS for t, s in states.items() if s in (PASS, FAIL)}
     summary = rate_summary(sum(scored.values()), len(scored))
@@ -124,7 +168,7 @@ def _row(label: str, root: Path) -> tuple[PairedRow, dict[str, str]]:
     splits = sorted({str(r.get("split") or "") for r in run.results} - {""})
     row = PairedRow(
         label=label,
-        run=str(root),
+        run=str(run.root),
         agent=str(run.config.get("agent", "")),
         model=str(folder) if folder else str((run.config.get("agent_args") or {}).get("model", "")),
         split="+".join(splits) or str(run.config.get("split", "")),
@@ -133,12 +177,12 @@ def _row(label: str, root: Path) -> tuple[PairedRow, dict[str, str]]:
         success_rate=summary["success_rate"],
         stderr=summary["stderr"],
         wilson95=tuple(summary["wilson95"]),
-        errors=sum(s == "error" for s in states.values()),
-        not_scored=sum(s not in (PASS, FAIL, "error") for s in states.values()),
+        errors=sum(s == ERROR for s in states.values()),
+        not_scored=sum(s == NOT_SCORED_STATE for s in states.values()),
         train_minutes=_train_minutes(folder),
-        median_step_s=_median_step_s(root, sorted(states)),
+        median_step_s=_median_step_s(run.root, sorted(states)),
     )
-    return row, {t: "pass" if ok else "fail" for t, ok in scored.items()}
+    return row, scored
 
 
 def paired_table(
@@ -155,19 +199,18 @@ def paired_table(
     reference = reference or labels[0]
     if reference not in labels:
         raise SymbioticGymError(f"the reference {reference!r} is not a row label ({', '.join(labels)})")
-    built = {label: _row(label, Path(root)) for label, root in rows}
+    built = {label: _row(label, load_run(root)) for label, root in rows}
+    teacher = _Teacher(load_run(follow)) if follow is not None else None
     ref_scores = built[reference][1]
     out = []
     for label in labels:
         row, scores = built[label]
         if label != reference:
-            paired = sorted(set(scores) & set(ref_scores))
-            row.reference, row.paired_n = reference, len(paired)
-            row.fixes = sum(scores[t] == PASS and ref_scores[t] == FAIL for t in paired)
-            row.regressions = sum(scores[t] == FAIL and ref_scores[t] == PASS for t in paired)
-            row.p_value = mcnemar_exact(row.regressions, row.fixes)
-        if follow is not None:
-            _follow(row, Path(dict(rows)[label]), Path(follow))
+            c = compare(ref_scores, scores)
+            row.reference, row.paired_n = reference, len(c.paired)
+            row.fixes, row.regressions, row.p_value = len(c.fixes), len(c.regressions), c.p_value
+        if teacher is not None:
+            teacher.follow(row, Path(row.run), sorted(scores))
         out.append(row)
     return out
 
