@@ -56,6 +56,12 @@ class DistilledAgent(LLMAgentBase):
         """The trained format's first word (observation budgets come from the prompt format too)."""
         return answer_prefix(self.format.output)
 
+    def stop_sequences(self) -> list[str] | None:
+        """An action-only format answers on one line (every trained target does), so the reply ends at the
+        first line break: a trained model stops there anyway, and an untrained base model, the floor row,
+        no longer writes ``max_tokens`` of prose after its action."""
+        return ["\n"] if self.format.output == "action" else super().stop_sequences()
+
     def reset(self, task: TaskInfo) -> None:
         super().reset(task)
         self.history = []

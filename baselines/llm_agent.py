@@ -94,13 +94,12 @@ class LLMAgentBase(ConfiguredAgent):
         extracted: ExtractedAction | None = None
         reply, errors = "", []
         for attempt in range(2):
-            # a primed answer is one action: stop at the first blank line instead of rambling to max_tokens
             completions = self.llm.complete(
                 convo + primer,
                 n=1,
                 temperature=self.config.temperature if temperature is None else temperature,
                 max_tokens=self.config.max_tokens,
-                stop=["\n\n"] if prefix else None,
+                stop=self.stop_sequences(),
             )
             meter.add(completions)
             reply = completions[0].text
@@ -123,6 +122,10 @@ class LLMAgentBase(ConfiguredAgent):
             "parse_errors": errors,
         }
         return extracted, reply, meta
+
+    def stop_sequences(self) -> list[str] | None:
+        """Where a reply ends: a primed answer is one action, so at the first blank line."""
+        return ["\n\n"] if self.answer_prefix() else None
 
     def unparsed_step(self, reply: str, meta: dict[str, Any]) -> AgentStep:
         action = reply.strip()[:RAW_ACTION_CHARS] or "(empty reply)"

@@ -61,6 +61,13 @@ def build_parser() -> argparse.ArgumentParser:
         default="compact",
         help="prompt layout: compact (no action manual, flat observation) or full (version 1)",
     )
+    b.add_argument(
+        "--rest",
+        choices=("tree", "index"),
+        default="tree",
+        help="compact layout: the page around main as pruned lines (tree) or one line per menu section (index)",
+    )
+    b.add_argument("--rest-share", type=float, default=1 / 3, help="share of the budget kept for the page around main")
     b.add_argument("--history", type=int, default=8, help="previous actions shown in the prompt")
     b.add_argument("--no-hf", action="store_true", help="JSONL only (no datasets save_to_disk)")
     s = sub.add_parser("stats", help="speculative-synthesis statistics of runs")
@@ -82,6 +89,8 @@ def _build(args: argparse.Namespace) -> int:
         max_obs_lines=args.max_obs_lines,
         history=args.history,
         layout=args.layout,
+        rest=args.rest,
+        rest_share=args.rest_share,
     )
     cfg = DatasetConfig(
         kinds=args.kinds,

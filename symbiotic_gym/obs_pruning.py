@@ -277,24 +277,70 @@ def _take(lines: list[str], max_chars: int) -> list[str]:
     return out
 
 
-def prune_main_first(text: str, *, max_lines: int = 400, max_chars: int = 24_000) -> str:
+REST_STYLES = ("tree", "index")
+# option lines of a combobox are kept in the index; a section starts at each heading or named landmark
+_SECTION_ROLES = frozenset({"heading", "navigation", "region", "form", "complementary", "banner", "contentinfo"})
+
+
+def _index_of(nodes: list[AXNode]) -> list[str]:
+    """The chrome as an index: one line per section, its interactive elements only.
+
+    ``heading 'REPORTS'`` followed by two links becomes ``REPORTS: [116] Sales report; [118] Bestsellers``.
+    Links drop their role word (a link is only ever clicked); other elements keep it (``[20] textbox
+    Global search``) with their value/selected/checked properties. Static text and unnamed structure
+    are dropped: on real sites the menus, not the chrome's prose, are where a task's first step goes.
+    """
+    lines: list[str] = []
+    section, items = "", []
+
+    def flush() -> None:
+        if items:
+            lines.append((f"{section}: " if section else "") + "; ".join(items))
+            items.clear()
+
+    def walk(node: AXNode) -> None:
+        nonlocal section
+        if node.role in _SECTION_ROLES and node.name and not (node.role in INTERACTIVE_ROLES and node.bid):
+            flush()
+            section = node.name.strip()
+        if node.role in INTERACTIVE_ROLES and node.bid:
+            role = "" if node.role == "link" else f"{node.role} "
+            items.append(f"[{node.bid}] {role}{node.name.strip()}{_props(node)}")
+        for child in node.children:
+            walk(child)
+
+    for node in nodes:
+        walk(node)
+    flush()
+    return lines
+
+
+def prune_main_first(
+    text: str, *, max_lines: int = 400, max_chars: int = 24_000, rest: str = "tree", rest_share: float = 1 / 3
+) -> str:
     """The pruned page with its ``main`` landmark first, then the rest (header, menus, sidebar, footer).
 
     On real sites the chrome around the content is most of the tree and repeats on every page; a small
-    model with a short budget should see the content first. The rest keeps at least a third of the budget
-    (menus and search boxes are where navigation starts). A page without ``main`` is pruned as is.
+    model with a short budget should see the content first. The rest keeps at least ``rest_share`` of the
+    budget (menus and search boxes are where navigation starts). ``rest="index"`` writes the rest as
+    :func:`_index_of` does, so far more of the menus fit that share. A page without ``main`` is pruned
+    as is.
     """
+    if rest not in REST_STYLES:
+        raise ValueError(f"rest must be one of {', '.join(REST_STYLES)}, got {rest!r}")
     roots = parse_axtree_text(text)
     main = _detach_main(roots)
     if main is None:
         return prune_axtree(text, max_lines=max_lines, max_chars=max_chars)
-    content, rest = _lines_of(main.children), _lines_of(roots)
-    rest_size = sum(len(x) + 1 for x in rest)
-    shown_content = _take(content[:max_lines], max_chars - min(rest_size, max_chars // 3) - len(REST_MARK) - 1)
+    content = _lines_of(main.children)
+    rest_lines = _index_of(roots) if rest == "index" else _lines_of(roots)
+    rest_size = sum(len(x) + 1 for x in rest_lines)
+    reserved = min(rest_size, int(max_chars * rest_share + 1e-9))
+    shown_content = _take(content[:max_lines], max_chars - reserved - len(REST_MARK) - 1)
     left = max_chars - sum(len(x) + 1 for x in shown_content) - len(REST_MARK) - 1
-    shown_rest = _take(rest[: max(0, max_lines - len(shown_content))], left)
+    shown_rest = _take(rest_lines[: max(0, max_lines - len(shown_content))], left)
     out = [*shown_content, REST_MARK, *shown_rest]
-    hidden = len(content) - len(shown_content) + len(rest) - len(shown_rest)
+    hidden = len(content) - len(shown_content) + len(rest_lines) - len(shown_rest)
     if hidden:
         out.append(f"[... {hidden} more lines not shown ...]")
     return "\n".join(out)

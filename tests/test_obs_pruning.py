@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from symbiotic_gym.obs_pruning import INTERACTIVE_ROLES, parse_axtree_text, prune_axtree
 from symbiotic_gym.observation import parse_elements
 
@@ -73,3 +75,42 @@ def test_real_pages_shrink_and_keep_ids() -> None:
     assert len(pruned) < 0.6 * len(raw)
     raw_ids = {e.bid for e in parse_elements(raw) if e.role in INTERACTIVE_ROLES}
     assert raw_ids <= {e.bid for e in parse_elements(pruned)}
+
+
+def test_rest_index_lists_every_menu_element_by_section() -> None:
+    from symbiotic_gym.obs_pruning import REST_MARK, prune_main_first
+
+    page = (
+        "RootWebArea 'Admin'\n\t[2] navigation 'Browse'\n\t\t[3] heading 'REPORTS'\n"
+        "\t\t[4] link 'Sales report', url='http://x/r'\n\t\t[5] link 'Bestsellers'\n\t\tStaticText 'Store status'\n"
+        "\t\t[6] combobox 'Store view', value='Default'\n\t\t\t[7] option 'Default', selected\n"
+        "\t[8] main ''\n\t\t[9] heading 'Dashboard'\n\t\t[10] button 'Refresh'\n"
+    )
+    out = prune_main_first(page, rest="index")
+    rest = out.split(REST_MARK)[1].strip().splitlines()
+    assert rest == [
+        "REPORTS: [4] Sales report; [5] Bestsellers; [6] combobox Store view, value='Default'; "
+        "[7] option Default, selected"
+    ]
+    assert out.index("[10] button 'Refresh'") < out.index(REST_MARK)
+    assert prune_main_first(page) == prune_main_first(page, rest="tree")  # the default is version 2's layout
+    with pytest.raises(ValueError, match="rest must be one of"):
+        prune_main_first(page, rest="list")
+
+
+def test_rest_index_shows_the_whole_admin_menu_in_half_the_budget() -> None:
+    """On a real embedded page the tree layout cuts the menu off; the index keeps all of its sections."""
+    from symbiotic_gym.obs_pruning import prune_main_first
+    from symbiotic_gym.suites.embedded.envs import make_embedded_env
+
+    env = make_embedded_env("admin.bestseller_rank.0")
+    try:
+        obs, _ = env.reset(seed=0)
+    finally:
+        env.close()
+    bestsellers = next(e.bid for e in parse_elements(obs["axtree_txt"]) if e.name == "Bestsellers" and e.role == "link")
+    tree = prune_main_first(obs["axtree_txt"], max_chars=2400, rest_share=0.5)
+    index = prune_main_first(obs["axtree_txt"], max_chars=2400, rest="index", rest_share=0.5)
+    assert len(index) <= 2400
+    assert f"[{bestsellers}] link 'Bestsellers'" not in tree
+    assert "REPORTS: [" in index and f"[{bestsellers}] Bestsellers" in index

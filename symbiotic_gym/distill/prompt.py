@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from symbiotic_gym.errors import SymbioticGymError, reject_unknown_fields
-from symbiotic_gym.obs_pruning import prune_axtree, prune_main_first
+from symbiotic_gym.obs_pruning import REST_STYLES, prune_axtree, prune_main_first
 
 PROMPT_FILE = "prompt_format.json"
 TARGET_KINDS = ("action", "rationale_action", "summary")
@@ -65,12 +65,21 @@ class PromptFormat:
     # compact: short system line, no action manual, the page's main content first, flat lines without
     # quotes (about 25% fewer tokens for the same lines); full: version 1 (the manual, the indented tree)
     layout: str = "compact"
+    # compact layout only: how the page around ``main`` is written (obs_pruning.prune_main_first): "tree"
+    # (version 2's pruned lines) or "index" (one line per menu section, interactive elements only), and
+    # the share of ``max_obs_chars`` it keeps
+    rest: str = "tree"
+    rest_share: float = 1 / 3
 
     def __post_init__(self) -> None:
         if self.output not in ACT_KINDS:
             raise SymbioticGymError(f"prompt format: output must be one of {', '.join(ACT_KINDS)}, got {self.output!r}")
         if self.layout not in LAYOUTS:
             raise SymbioticGymError(f"prompt format: layout must be one of {', '.join(LAYOUTS)}, got {self.layout!r}")
+        if self.rest not in REST_STYLES:
+            raise SymbioticGymError(f"prompt format: rest must be one of {', '.join(REST_STYLES)}, got {self.rest!r}")
+        if not 0.0 <= self.rest_share <= 1.0:
+            raise SymbioticGymError(f"prompt format: rest_share must be between 0 and 1, got {self.rest_share}")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -115,7 +124,10 @@ class State:
 def observation_text(axtree: str, fmt: PromptFormat) -> str:
     if fmt.layout == "full":
         return prune_axtree(axtree, max_lines=fmt.max_obs_lines, max_chars=fmt.max_obs_chars)
-    return compact_lines(prune_main_first(axtree, max_lines=fmt.max_obs_lines, max_chars=fmt.max_obs_chars))
+    pruned = prune_main_first(
+        axtree, max_lines=fmt.max_obs_lines, max_chars=fmt.max_obs_chars, rest=fmt.rest, rest_share=fmt.rest_share
+    )
+    return compact_lines(pruned)
 
 
 def shows_element(prompt_text: str, bid: str) -> bool:

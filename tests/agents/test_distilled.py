@@ -19,9 +19,11 @@ class TemperatureAware:
         self.model, self.route = spec, "local"
         self.sampled = sampled
         self.temperatures: list[float] = []
+        self.stops: list[list[str] | None] = []
 
     def complete(self, messages, *, n=1, temperature=0.0, max_tokens=512, stop=None) -> list[Completion]:
         self.temperatures.append(temperature)
+        self.stops.append(stop)
         text = "Action: click('12')" if temperature == 0 else self.sampled.pop(0)
         return [Completion(text, self.model, tokens_in=10, tokens_out=5, latency_s=0.01, route="local")]
 
@@ -67,3 +69,18 @@ def test_a_repeat_is_kept_when_the_page_changed_or_the_guard_is_off(tmp_path: Pa
     agent.act(obs())
     agent.note_step("click('13')", "the other side of a hybrid acted")  # its action, not this one, was last
     assert agent.act(obs()).action == "click('12')" and fake.temperatures.count(0.8) == 0
+
+
+def test_an_action_only_student_stops_at_the_end_of_its_line(tmp_path: Path) -> None:
+    """Every action target is one line, so an untrained base model is cut there instead of at max_tokens."""
+    fake, spec = student(tmp_path, [])
+    agent = make_agent("distilled", {"model": spec})
+    agent.reset(TaskInfo("t", "Open my orders"))
+    agent.act(obs())
+    assert fake.stops == [["\n"]]
+    folder = tmp_path / "multi"
+    PromptFormat(output="rationale_action").save(folder)
+    multi = make_agent("distilled", {"model": spec, "prompt_format": str(folder)})
+    multi.reset(TaskInfo("t", "Open my orders"))
+    multi.act(obs())
+    assert fake.stops[-1] == ["\n\n"]  # a rationale comes first: its reply ends at the first blank line

@@ -102,3 +102,13 @@ def test_prompt_format_round_trip_and_errors(tmp_path: Path) -> None:
         PromptFormat.load(tmp_path)
     with pytest.raises(SymbioticGymError, match="output must be one of"):
         PromptFormat(output="summary")
+    with pytest.raises(SymbioticGymError, match="rest must be one of"):
+        PromptFormat(rest="list")
+    with pytest.raises(SymbioticGymError, match="rest_share must be between"):
+        PromptFormat(rest_share=1.5)
+    index = PromptFormat(output="action", rest="index", rest_share=0.5)
+    index.save(tmp_path)
+    assert PromptFormat.load(tmp_path) == index
+    # a model folder written before the rest fields existed reads back as the tree layout it was trained on
+    (tmp_path / "prompt_format.json").write_text('{"version": 2, "output": "action", "layout": "compact"}')
+    assert PromptFormat.load(tmp_path).rest == "tree"
