@@ -62,15 +62,20 @@ def test_cap() -> None:
     assert len(out.splitlines()) == 51 and "more lines not shown" in out
 
 
-def test_real_pages_shrink_and_keep_ids() -> None:
+def first_page(task_id: str) -> str:
+    """The real accessibility tree of an embedded task's first page."""
     from symbiotic_gym.suites.embedded.envs import make_embedded_env
 
-    env = make_embedded_env("forum.top_post.0")
+    env = make_embedded_env(task_id)
     try:
         obs, _ = env.reset(seed=0)
     finally:
         env.close()
-    raw = obs["axtree_txt"]
+    return str(obs["axtree_txt"])
+
+
+def test_real_pages_shrink_and_keep_ids() -> None:
+    raw = first_page("forum.top_post.0")
     pruned = prune_axtree(raw)
     assert len(pruned) < 0.6 * len(raw)
     raw_ids = {e.bid for e in parse_elements(raw) if e.role in INTERACTIVE_ROLES}
@@ -101,16 +106,11 @@ def test_rest_index_lists_every_menu_element_by_section() -> None:
 def test_rest_index_shows_the_whole_admin_menu_in_half_the_budget() -> None:
     """On a real embedded page the tree layout cuts the menu off; the index keeps all of its sections."""
     from symbiotic_gym.obs_pruning import prune_main_first
-    from symbiotic_gym.suites.embedded.envs import make_embedded_env
 
-    env = make_embedded_env("admin.bestseller_rank.0")
-    try:
-        obs, _ = env.reset(seed=0)
-    finally:
-        env.close()
-    bestsellers = next(e.bid for e in parse_elements(obs["axtree_txt"]) if e.name == "Bestsellers" and e.role == "link")
-    tree = prune_main_first(obs["axtree_txt"], max_chars=2400, rest_share=0.5)
-    index = prune_main_first(obs["axtree_txt"], max_chars=2400, rest="index", rest_share=0.5)
+    raw = first_page("admin.bestseller_rank.0")
+    bestsellers = next(e.bid for e in parse_elements(raw) if e.name == "Bestsellers" and e.role == "link")
+    tree = prune_main_first(raw, max_chars=2400, rest_share=0.5)
+    index = prune_main_first(raw, max_chars=2400, rest="index", rest_share=0.5)
     assert len(index) <= 2400
     assert f"[{bestsellers}] link 'Bestsellers'" not in tree
     assert "REPORTS: [" in index and f"[{bestsellers}] Bestsellers" in index
