@@ -27,6 +27,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", action="append", default=[], help="row label per --model (default: the spec)")
     p.add_argument("--limit", type=int, default=0, help="first N reference steps only")
     p.add_argument("--out", default=None, help="write the full results (every prediction) as JSON")
+    p.add_argument(
+        "--dtype",
+        choices=("auto", "float32", "bfloat16"),
+        default="auto",
+        help="precision of the models (auto: bfloat16 where the hardware has it natively)",
+    )
     return p
 
 
@@ -35,7 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     from agents.distilled import DistilledAgent
     from symbiotic_gym.distill.evaluate import next_action_accuracy, reference_steps
     from symbiotic_gym.errors import SymbioticGymError
+    from symbiotic_gym.llm import configure
 
+    configure(announce=False, local_dtype=args.dtype)
     names = args.name + args.model[len(args.name) :]
     try:
         steps = reference_steps(args.reference, limit=args.limit)
@@ -51,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{100 * val['success_rate']:.1f}% | {acc['n']} | {res['seconds']} |",
                 flush=True,
             )
-            rows[name] = {"model": spec, **res}
+            rows[name] = {"model": spec, "dtype": args.dtype, **res}
     except SymbioticGymError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -20,6 +20,7 @@ from typing import Any
 from symbiotic_gym.distill.dataset import CARD_FILE, load_examples
 from symbiotic_gym.distill.prompt import PROMPT_FILE, PromptFormat
 from symbiotic_gym.errors import SymbioticGymError, reject_unknown_fields
+from symbiotic_gym.precision import native_bf16
 
 CONFIG_FILE = "train_config.json"
 STATS_FILE = "train_stats.json"
@@ -58,7 +59,12 @@ class TrainConfig:
     )
     warmup_ratio: float = _f(0.03, "share of steps with a rising learning rate")
     seed: int = _f(0, "training seed")
-    bf16: str = _f("auto", "bf16 weights and compute (auto: on when CUDA supports it)", choices=AUTO_ON_OFF)
+    bf16: str = _f(
+        "auto",
+        "bf16 base weights and compute, adapters kept in fp32 (auto: on where the device has native bf16: "
+        "CUDA that supports it, CPUs with AMX or AVX512-BF16)",
+        choices=AUTO_ON_OFF,
+    )
     gradient_checkpointing: str = _f("auto", "recompute activations (auto: on with CUDA)", choices=AUTO_ON_OFF)
     logging_steps: int = _f(5, "log the loss every N steps")
     save_steps: int = _f(200, "checkpoint every N steps")
@@ -219,7 +225,7 @@ def train(cfg: TrainConfig) -> dict[str, Any]:
     cuda = torch.cuda.is_available() and cfg.device != "cpu"
     if cfg.device == "cuda" and not torch.cuda.is_available():
         raise SymbioticGymError("--device cuda was asked for, but torch sees no CUDA device")
-    bf16 = cfg.bf16 == "on" or (cfg.bf16 == "auto" and cuda and torch.cuda.is_bf16_supported())
+    bf16 = cfg.bf16 == "on" or (cfg.bf16 == "auto" and native_bf16("cuda" if cuda else "cpu"))
     grad_ckpt = cfg.gradient_checkpointing == "on" or (cfg.gradient_checkpointing == "auto" and cuda)
     base = _resolve_base(cfg.base_model)
     tokenizer = AutoTokenizer.from_pretrained(base)

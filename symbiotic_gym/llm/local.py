@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from symbiotic_gym.llm.base import Completion, LLMError, Message, Route, check_messages, has_images
+from symbiotic_gym.precision import resolve_dtype
 
 BUNDLED_NAME = "SmolLM2-135M-Instruct"
 BUNDLED_ALIASES = ("local", "smollm2", "smollm2-135m", BUNDLED_NAME.lower())
@@ -151,7 +152,7 @@ class TransformersLLM:
         *,
         adapter: str | Path | None = None,
         device: str | None = None,
-        dtype: str | None = None,
+        dtype: str = "auto",
         seed: int = 0,
         max_context: int | None = None,
         threads: int | None = None,
@@ -165,7 +166,9 @@ class TransformersLLM:
         base, found_adapter = resolve_local_path(str(model_path))
         adapter_path = Path(adapter) if adapter else found_adapter
         self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
-        torch_dtype = getattr(torch, dtype) if dtype else (torch.bfloat16 if self.device == "cuda" else torch.float32)
+        # auto: bfloat16 where the device multiplies it natively (symbiotic_gym.precision), else float32
+        self.dtype = resolve_dtype(dtype, self.device)
+        torch_dtype = getattr(torch, self.dtype)
         t0 = time.perf_counter()
         # an adapter folder may carry its own tokenizer (training saves it); the shipped one uses the base's
         has_tokenizer = adapter_path is not None and (Path(adapter_path) / "tokenizer_config.json").exists()
@@ -191,7 +194,7 @@ class TransformersLLM:
             self.tokenizer.pad_token = self.tokenizer.eos_token
 
     def __repr__(self) -> str:
-        return f"TransformersLLM({self.model!r}, device={self.device!r})"
+        return f"TransformersLLM({self.model!r}, device={self.device!r}, dtype={self.dtype!r})"
 
     def count_tokens(self, text: str) -> int:
         return len(self.tokenizer(text, add_special_tokens=False)["input_ids"])

@@ -29,6 +29,7 @@ from symbiotic_gym.llm.base import LLM, LLMError, Route, split_spec
 from symbiotic_gym.llm.cache import CACHE_MODES, RecordReplayLLM
 from symbiotic_gym.llm.local import BUNDLED_ALIASES, default_small_spec
 from symbiotic_gym.llm.remote import route_for
+from symbiotic_gym.precision import check_dtype
 
 ROLES = ("large", "small")
 DEFAULT_CLOUD_MODELS = (("ANTHROPIC_API_KEY", "anthropic/claude-sonnet-4-6"), ("OPENAI_API_KEY", "openai/gpt-4o"))
@@ -43,6 +44,7 @@ class LLMSettings:
     cache_dir: str | None = None
     cache_mode: str = "off"
     torch_threads: int | None = None  # threads of each in-process model (None: torch's default)
+    local_dtype: str = "auto"  # precision of in-process models (symbiotic_gym.precision)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -94,7 +96,7 @@ def build_llm(spec: str) -> LLM:
     if is_local_spec(spec):
         from symbiotic_gym.llm.local import TransformersLLM
 
-        return TransformersLLM(spec, threads=_settings.torch_threads)
+        return TransformersLLM(spec, threads=_settings.torch_threads, dtype=_settings.local_dtype)
     from symbiotic_gym.llm.remote import LiteLLMClient
 
     model, base = split_spec(spec)
@@ -128,12 +130,14 @@ def configure(
     cache_mode: str = "off",
     announce: bool = True,
     torch_threads: int | None = None,
+    local_dtype: str = "auto",
     cloud_wrapper: CloudWrapper | None = None,
 ) -> LLMSettings:
     """Set the run's models and cache (each worker process calls this with the run's settings).
 
     ``torch_threads`` caps each in-process model's CPU threads (several workers on one machine share the
-    cores); ``cloud_wrapper`` wraps every cloud-routed model as it is built (the run's privacy audit).
+    cores); ``local_dtype`` is their precision (``auto``: bfloat16 where the hardware has it natively,
+    else float32); ``cloud_wrapper`` wraps every cloud-routed model as it is built (the run's privacy audit).
     Both are replaced, not merged, by the next call.
     """
     global _settings, _announce, _cloud_wrapper
@@ -154,6 +158,7 @@ def configure(
             cache_dir=cache_dir,
             cache_mode=cache_mode,
             torch_threads=torch_threads,
+            local_dtype=check_dtype(local_dtype),
         )
         _instances.clear()
         _announce = announce

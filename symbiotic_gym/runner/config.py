@@ -161,6 +161,14 @@ class RunConfig:
             "metavar": "N",
         },
     )
+    local_dtype: str = field(
+        default="auto",
+        metadata={
+            "help": "precision of in-process models: auto (bfloat16 where the CPU or GPU has it natively, "
+            "else float32), float32 or bfloat16",
+            "choices": ("auto", "float32", "bfloat16"),
+        },
+    )
     preflight: bool = field(
         default=True,
         metadata={"help": "do not run the suite's pre-flight checks", "flag": "--skip-doctor"},

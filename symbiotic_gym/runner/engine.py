@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from symbiotic_gym.errors import SymbioticGymError
+from symbiotic_gym.precision import cpu_native_bf16
 from symbiotic_gym.runner.config import RESUME_KEYS, RunConfig, WorkerSpec
 from symbiotic_gym.runner.records import EpisodeRecord
 from symbiotic_gym.trajectory import RunDir, atomic_write_json
@@ -157,6 +158,7 @@ def prepare(config: RunConfig, emit: Any) -> tuple[RunDir, dict[str, Any], Worke
         cache_mode=config.cache_mode,
         announce=True,
         torch_threads=threads,
+        local_dtype=config.local_dtype,
     )
     run_dir = RunDir(config.out or default_out(config))
     record: dict[str, Any] = {
@@ -184,6 +186,8 @@ def prepare(config: RunConfig, emit: Any) -> tuple[RunDir, dict[str, Any], Worke
             "episode_timeout": config.episode_timeout,
             "retries": config.retries,
             "torch_threads": threads,
+            "local_dtype": config.local_dtype,
+            "cpu_native_bf16": cpu_native_bf16(),
         },
         "audit": config.audit,
         "created": dt.datetime.now().isoformat(timespec="seconds"),
@@ -222,6 +226,7 @@ def prepare(config: RunConfig, emit: Any) -> tuple[RunDir, dict[str, Any], Worke
             "cache_dir": llm.cache_dir,
             "cache_mode": llm.cache_mode,
             "torch_threads": threads,
+            "local_dtype": llm.local_dtype,
         },
         audit_log=str(run_dir.root.resolve() / AUDIT_FILE) if config.audit else None,
         step_timeout=config.step_timeout or None,

@@ -61,6 +61,7 @@ class EpisodeRunner:
             cache_mode=spec.llm.get("cache_mode", "off"),
             announce=False,
             torch_threads=spec.llm.get("torch_threads"),
+            local_dtype=spec.llm.get("local_dtype", "auto"),
             cloud_wrapper=cloud_wrapper(spec.audit_log) if spec.audit_log else None,
         )
         self.spec = spec

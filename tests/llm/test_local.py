@@ -43,3 +43,27 @@ def test_adapter_folder_resolves_its_base(tiny, tmp_path) -> None:
 
     (tmp_path / "adapter_config.json").write_text(json.dumps({"base_model_name_or_path": str(tiny)}))
     assert resolve_local_path(f"local:{tmp_path}") == (tiny, tmp_path)
+
+
+def test_precision_follows_the_run_setting(tiny) -> None:
+    """auto is bfloat16 exactly where the hardware multiplies it natively; an explicit choice is kept."""
+    import torch
+
+    from symbiotic_gym.errors import SymbioticGymError
+    from symbiotic_gym.llm import configure
+    from symbiotic_gym.precision import native_bf16, resolve_dtype
+
+    assert resolve_dtype("float32", "cpu") == "float32" and resolve_dtype("bfloat16", "cpu") == "bfloat16"
+    assert resolve_dtype("auto", "cpu") == ("bfloat16" if native_bf16("cpu") else "float32")
+    with pytest.raises(SymbioticGymError, match="precision must be one of"):
+        resolve_dtype("fp8", "cpu")
+    try:
+        for choice, dtype in (("float32", torch.float32), ("bfloat16", torch.bfloat16)):
+            configure(announce=False, local_dtype=choice)
+            model = build_llm(f"local:{tiny}")
+            assert model.dtype == choice and next(model.net.parameters()).dtype == dtype
+            assert model.complete(MSGS, max_tokens=4)[0].tokens_out > 0
+        with pytest.raises(SymbioticGymError, match="precision must be one of"):
+            configure(announce=False, local_dtype="half")
+    finally:
+        configure(announce=False)
