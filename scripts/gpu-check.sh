@@ -14,7 +14,7 @@ mkdir -p "$OUT"
   | tee "$OUT/device.txt" || exit 1
 status=0
 "$PY" -m pytest -q -p no:cacheprovider -m gpu tests/distill/test_train_gpu.py 2>&1 | tee "$OUT/gpu-tests.log" || status=1
-/usr/bin/time -v "$PY" -m benchmarks.train --data "$DATA" --out "$OUT/model" --device cuda --epochs 1 \
+/usr/bin/time -v "$PY" -m benchmarks.train --data "$DATA" --out "$OUT/model" --device cuda --epochs 2 \
   --batch-tokens 16384 --grad-accum 1 --lr 6e-4 --lora-layers 10 --lora-r 32 --lora-alpha 64 --logging-steps 5 \
   --save-steps 1000 \
   > "$OUT/train.log" 2> "$OUT/train.time" || status=1
