@@ -23,6 +23,8 @@ def _csv(text: str) -> tuple[str, ...]:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from symbiotic_gym.obs_pruning import REST_STYLES
+
     p = argparse.ArgumentParser(
         prog="python -m benchmarks.dataset",
         description=__doc__.split(":", 1)[1].strip(),
@@ -63,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     b.add_argument(
         "--rest",
-        choices=("tree", "index"),
+        choices=REST_STYLES,
         default="tree",
         help="compact layout: the page around main as pruned lines (tree) or one line per menu section (index)",
     )

@@ -17,6 +17,8 @@ from pathlib import Path
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from symbiotic_gym.precision import DTYPES
+
     p = argparse.ArgumentParser(
         prog="python -m benchmarks.distill_eval",
         description=__doc__.split(":", 1)[1].strip(),
@@ -29,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=None, help="write the full results (every prediction) as JSON")
     p.add_argument(
         "--dtype",
-        choices=("auto", "float32", "bfloat16"),
+        choices=DTYPES,
         default="auto",
         help="precision of the models (auto: bfloat16 where the hardware has it natively)",
     )

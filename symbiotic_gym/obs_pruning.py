@@ -278,7 +278,7 @@ def _take(lines: list[str], max_chars: int) -> list[str]:
 
 
 REST_STYLES = ("tree", "index")
-# option lines of a combobox are kept in the index; a section starts at each heading or named landmark
+# in the index a section starts at each heading or named landmark
 _SECTION_ROLES = frozenset({"heading", "navigation", "region", "form", "complementary", "banner", "contentinfo"})
 
 
@@ -300,7 +300,7 @@ def _index_of(nodes: list[AXNode]) -> list[str]:
 
     def walk(node: AXNode) -> None:
         nonlocal section
-        if node.role in _SECTION_ROLES and node.name and not (node.role in INTERACTIVE_ROLES and node.bid):
+        if node.role in _SECTION_ROLES and node.name:
             flush()
             section = node.name.strip()
         if node.role in INTERACTIVE_ROLES and node.bid:

@@ -15,6 +15,7 @@ from typing import Any
 
 from symbiotic_gym.errors import SymbioticGymError
 from symbiotic_gym.llm.cache import CACHE_MODES
+from symbiotic_gym.precision import DTYPES
 from symbiotic_gym.suites.base import EVAL_MODES, SPLITS
 
 BACKENDS = ("process", "ray")
@@ -166,7 +167,7 @@ class RunConfig:
         metadata={
             "help": "precision of in-process models: auto (bfloat16 where the CPU or GPU has it natively, "
             "else float32), float32 or bfloat16",
-            "choices": ("auto", "float32", "bfloat16"),
+            "choices": DTYPES,
         },
     )
     preflight: bool = field(
