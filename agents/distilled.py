@@ -37,8 +37,9 @@ class DistilledAgent(LLMAgentBase):
         temperature: float = 0.0  # > 0 makes exploration runs diverse
         max_tokens: int = 128
         prompt_format: str = ""  # folder with a prompt_format.json (default: the model folder's, else built-in)
-        # an action repeated on a page it left unchanged cannot help: ask again this many times, sampling
-        # at repeat_temperature, and take the first different action (0: repeat as the model says)
+        # an action repeated on a page it left unchanged cannot help (after an error: once it has been retried):
+        # ask again this many times, sampling at repeat_temperature, and take the first different action
+        # (0: repeat as the model says)
         repeat_retries: int = 3
         repeat_temperature: float = 0.8
 
@@ -66,6 +67,7 @@ class DistilledAgent(LLMAgentBase):
         super().reset(task)
         self.history = []
         self._last = None
+        self._retried = False  # the last step repeated an action that had failed (the one retry allowed)
 
     def state(self, obs: Observation) -> State:
         return State(
@@ -84,8 +86,13 @@ class DistilledAgent(LLMAgentBase):
         meter = UsageMeter()
         extracted, reply, meta = self.decide(messages, meter)
         page = f"{obs.get('url', '')}\n{obs.get('axtree_txt', '')}"
-        stuck = self._last is not None and self._last[1] == page and not obs.get("last_action_error")
-        if stuck and extracted is not None and extracted.text == self._last[0]:
+        # the same action on the page it left unchanged: without an error it changed nothing; after an error
+        # one retry is allowed (a timeout may pass), a third try fails as the second did
+        again = self._last is not None and self._last[1] == page and extracted is not None
+        again = again and extracted.text == self._last[0]
+        stuck = again and (not obs.get("last_action_error") or self._retried)
+        self._retried = again and not stuck
+        if stuck:
             hot = self.config.repeat_temperature
             for _ in range(self.config.repeat_retries):
                 other, other_reply, other_meta = self.decide(messages, meter, temperature=hot)

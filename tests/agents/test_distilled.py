@@ -71,6 +71,23 @@ def test_a_repeat_is_kept_when_the_page_changed_or_the_guard_is_off(tmp_path: Pa
     assert agent.act(obs()).action == "click('12')" and fake.temperatures.count(0.8) == 0
 
 
+def test_an_action_that_failed_is_retried_once_then_replaced(tmp_path: Path) -> None:
+    """A failed action on an unchanged page may be retried once (a timeout can pass); a third identical try
+    would fail as the second did, so it is asked again (the last student filled a non-field 12 times)."""
+    fake, spec = student(tmp_path, ["Action: click('13')"])
+    agent = make_agent("distilled", {"model": spec})
+    agent.reset(TaskInfo("t", "Open my orders"))
+    agent.act(obs())
+    error = "Element is not an <input>"
+    assert agent.act(obs(error=error)).action == "click('12')"  # the one retry
+    third = agent.act(obs(error=error))
+    assert third.action == "click('13')" and third.meta["repeat_avoided"] == "click('12')"
+    assert fake.temperatures == [0.0, 0.0, 0.0, 0.8]
+    agent.reset(TaskInfo("t", "Open my orders"))  # a new episode forgets the retry
+    agent.act(obs())
+    assert agent.act(obs(error=error)).action == "click('12')"
+
+
 def test_an_action_only_student_stops_at_the_end_of_its_line(tmp_path: Path) -> None:
     """Every action target is one line, so an untrained base model is cut there instead of at max_tokens."""
     fake, spec = student(tmp_path, [])
