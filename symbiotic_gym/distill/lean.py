@@ -98,14 +98,96 @@ def _collate(examples: list[Tokenized], idx: list[int], pad_id: int) -> tuple[An
     return ids, attn, target
 
 
-def completion_loss(model: Any, ids: Any, attn: Any, target: Any) -> tuple[Any, int]:
+class FrozenPrefix:
+    """The hidden states entering the first trained decoder layer, kept per example after its first pass.
+
+    With LoRA on the top layers only (``--lora-layers``), the layers below never change, so what they compute
+    for an example is the same in every epoch: from the second epoch on, the body runs from the cached
+    states through the trained layers alone (at 10 of 30 layers, two thirds of the forward pass is skipped).
+    States are kept in float16 (an example whose values do not fit stays uncached) up to ``max_bytes``;
+    batches are right-padded and causal, so the padding positions a cached batch fills with zeros are never
+    attended to by a real token.
+    """
+
+    def __init__(self, model: Any, max_bytes: float) -> None:
+        inner = model.get_base_model() if hasattr(model, "get_base_model") else model
+        self.body = inner.model
+        layers = getattr(self.body, "layers", None)
+        embed = getattr(self.body, "embed_tokens", None)
+        trained = [i for i, layer in enumerate(layers or []) if any(p.requires_grad for p in layer.parameters())]
+        embed_frozen = embed is not None and not any(p.requires_grad for p in embed.parameters())
+        self.first = trained[0] if trained and embed_frozen and max_bytes > 0 else 0
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self.states: dict[int, Any] = {}
+        self.hits = 0
+
+    def hidden(self, ids: Any, attn: Any, idx: list[int] | None) -> Any:
+        """The body's last hidden state [B, T, H] for a right-padded batch of the examples ``idx``."""
+        if not self.first or idx is None:
+            return self.body(input_ids=ids, attention_mask=attn).last_hidden_state
+        if all(i in self.states for i in idx):
+            self.hits += len(idx)
+            return self._from_cache(attn, idx)
+        captured: list[Any] = []
+
+        def grab(_module: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+            captured[:] = [args[0] if args else kwargs["hidden_states"]]
+
+        hook = self.body.layers[self.first].register_forward_pre_hook(grab, with_kwargs=True)
+        try:
+            out = self.body(input_ids=ids, attention_mask=attn).last_hidden_state
+        finally:
+            hook.remove()
+        if captured:
+            self._keep(captured[0].detach(), attn, idx)
+        return out
+
+    def _keep(self, states: Any, attn: Any, idx: list[int]) -> None:
+        import torch
+
+        for row, i in enumerate(idx):
+            n = int(attn[row].sum())
+            state = states[row, :n]
+            if i in self.states or not bool(torch.isfinite(state).all()) or float(state.abs().max()) > 6e4:
+                continue
+            size = state.numel() * 2
+            if self.bytes + size > self.max_bytes:
+                return
+            self.states[i] = state.to(torch.float16).cpu()
+            self.bytes += size
+
+    def _from_cache(self, attn: Any, idx: list[int]) -> Any:
+        import torch
+
+        dtype = self.body.embed_tokens.weight.dtype
+        width = attn.shape[1]
+        first = self.states[idx[0]]
+        states = torch.zeros((len(idx), width, first.shape[-1]), dtype=dtype, device=attn.device)
+        for row, i in enumerate(idx):
+            kept = self.states[i]
+            states[row, : kept.shape[0]] = kept.to(device=attn.device, dtype=dtype)
+        full = self.body.layers
+        self.body.layers = torch.nn.ModuleList(list(full)[self.first :])  # the same modules: LoRA trains
+        try:
+            return self.body(inputs_embeds=states, attention_mask=attn).last_hidden_state
+        finally:
+            self.body.layers = full
+
+
+def completion_loss(
+    model: Any, ids: Any, attn: Any, target: Any, prefix: FrozenPrefix | None = None, idx: list[int] | None = None
+) -> tuple[Any, int]:
     """Mean cross-entropy over completion tokens, with the output head applied to those positions only."""
     import torch.nn.functional as F
 
     inner = model.get_base_model() if hasattr(model, "get_base_model") else model
     dev = inner.lm_head.weight.device
     ids, attn, target = ids.to(dev), attn.to(dev), target.to(dev)
-    hidden = inner.model(input_ids=ids, attention_mask=attn).last_hidden_state  # [B, T, H]
+    if prefix is not None:
+        hidden = prefix.hidden(ids, attn, idx)
+    else:
+        hidden = inner.model(input_ids=ids, attention_mask=attn).last_hidden_state  # [B, T, H]
     picked = hidden[target]  # [N, H]
     labels = ids[:, 1:][target[:, :-1]]
     logits = inner.lm_head(picked).float()
@@ -171,6 +253,7 @@ def run_lean(
         step, tokens_seen, history = state["step"], state["tokens_seen"], state["history"]
         resumed = str(last)
     model.train()
+    prefix = FrozenPrefix(model, cfg.frozen_cache_gb * 1e9)
     t0 = time.perf_counter()
     run_tokens = 0
     window_loss, window_n = 0.0, 0
@@ -178,10 +261,10 @@ def run_lean(
         for group in optim.param_groups:
             group["lr"] = lr_at(step, total_steps, cfg.lr, warmup)
         chunk = micro[step * cfg.grad_accum : (step + 1) * cfg.grad_accum]
-        batches = [_collate(train, b, pad_id) for _, b in chunk]
-        n_targets = sum(int(t[:, :-1].sum()) for _, _, t in batches)
-        for ids, attn, target in batches:
-            loss, n = completion_loss(model, ids, attn, target)
+        batches = [(_collate(train, b, pad_id), b) for _, b in chunk]
+        n_targets = sum(int(t[:, :-1].sum()) for (_, _, t), _ in batches)
+        for (ids, attn, target), b in batches:
+            loss, n = completion_loss(model, ids, attn, target, prefix, b)
             (loss * (n / n_targets)).backward()
             window_loss += float(loss.detach()) * n
             window_n += n
@@ -220,6 +303,12 @@ def run_lean(
         "runtime_s": runtime,
         "resumed_from": resumed,
         "batch_tokens": budget,
+        "frozen_cache": {
+            "first_trained_layer": prefix.first,
+            "examples": len(prefix.states),
+            "bytes": prefix.bytes,
+            "cached_example_passes": prefix.hits,
+        },
     }
 
 

@@ -76,6 +76,11 @@ class TrainConfig:
         choices=("lean", "trl"),
     )
     batch_tokens: int = _f(1024, "lean engine: padded tokens per micro-batch (bounds memory; batch-size is TRL's)")
+    frozen_cache_gb: float = _f(
+        2.0,
+        "lean engine with --lora-layers: keep up to this many GB of the hidden states entering the first "
+        "trained layer (float16), so every epoch after the first skips the frozen layers below (0: off)",
+    )
     threads: int = _f(0, "torch CPU threads (0: one per core)")
     group_by_length: bool = _f(
         True,
@@ -93,6 +98,8 @@ class TrainConfig:
             raise SymbioticGymError(f"engine must be lean or trl, got {self.engine!r}")
         if self.lora_layers < 0:
             raise SymbioticGymError(f"lora_layers must be >= 0 (0: every layer), got {self.lora_layers}")
+        if self.frozen_cache_gb < 0:
+            raise SymbioticGymError(f"frozen_cache_gb must be >= 0 (0: off), got {self.frozen_cache_gb}")
         if self.batch_tokens < 16 or self.threads < 0:
             raise SymbioticGymError("batch_tokens must be >= 16 and threads >= 0")
         if self.batch_size < 1 or self.grad_accum < 1 or self.max_length < 16:
@@ -249,12 +256,13 @@ def train(cfg: TrainConfig) -> dict[str, Any]:
         )
     ckpt_dir = out / "checkpoints"
     t0 = time.perf_counter()
+    frozen_cache = None
     if cfg.engine == "lean":
         run = _train_lean(cfg, model, tokenizer, peft_config, train_rows, val_rows, ckpt_dir, cuda, grad_ckpt)
         model, history, too_long, val_count = run["model"], run["history"], run["dropped"], run["val"]
         steps, tokens, resume = run["steps"], run["run_tokens"], run["resumed_from"]
         train_loss = _mean([h["loss"] for h in history if "loss" in h])
-        kept = run["examples"]
+        kept, frozen_cache = run["examples"], run["frozen_cache"]
     else:
         trainer, result, too_long, val_count, resume, kept = _train_trl(
             cfg, model, tokenizer, peft_config, train_rows, val_rows, ckpt_dir, cuda, bf16, grad_ckpt
@@ -294,6 +302,7 @@ def train(cfg: TrainConfig) -> dict[str, Any]:
         "train_loss": train_loss,
         "eval_loss": next((h["eval_loss"] for h in reversed(history) if "eval_loss" in h), None),
         "resumed_from": resume,
+        "frozen_cache": frozen_cache,
         "device": "cuda" if cuda else "cpu",
         "bf16": bf16,
         "gradient_checkpointing": grad_ckpt,

@@ -208,6 +208,48 @@ def test_the_lean_loss_is_the_completion_only_loss_of_the_full_logits(setup: dic
     assert all(len(b) == 1 or max(lengths[i] for i in b) * len(b) <= 400 for b in batches)
 
 
+def test_later_epochs_start_at_the_first_trained_layer_with_the_same_loss_and_gradients(
+    setup: dict[str, Path],
+) -> None:
+    """With LoRA on the top layer only, the cached input of that layer stands in for the frozen one below."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM
+
+    from symbiotic_gym.distill.lean import FrozenPrefix, Tokenized, _collate, completion_loss
+    from symbiotic_gym.distill.train import lora_targets
+
+    torch.manual_seed(0)
+    base = AutoModelForCausalLM.from_pretrained(setup["base"], dtype=torch.float32)
+    peft = LoraConfig(r=4, lora_alpha=8, lora_dropout=0.0, task_type="CAUSAL_LM", **lora_targets(base, 1))
+    model = get_peft_model(base, peft)
+    for name, p in model.named_parameters():
+        if "lora_B" in name:  # a trained adapter, so that its gradients are not all zero
+            torch.nn.init.normal_(p, std=0.02)
+    examples = [Tokenized(list(range(5, 25)), 15), Tokenized(list(range(30, 42)), 9)]  # right-padded to 20
+    batch = _collate(examples, [1, 0], 0)
+    prefix = FrozenPrefix(model, max_bytes=1e6)
+    layers = prefix.body.layers
+    assert prefix.first == 1 and len(layers) == 2
+
+    def loss_and_grads() -> tuple[torch.Tensor, list[torch.Tensor]]:
+        model.zero_grad()
+        loss, _ = completion_loss(model, *batch, prefix, [1, 0])
+        loss.backward()
+        return loss.detach(), [p.grad.clone() for p in model.parameters() if p.requires_grad]
+
+    first_loss, first_grads = loss_and_grads()  # the full body; the layer-1 inputs are kept
+    assert sorted(prefix.states) == [0, 1] and prefix.hits == 0
+    assert [s.shape[0] for s in (prefix.states[0], prefix.states[1])] == [20, 12]  # padding is not kept
+    cached_loss, cached_grads = loss_and_grads()  # from the kept states through layer 1 alone
+    assert prefix.hits == 2 and prefix.body.layers is layers  # the model is whole again
+    assert torch.allclose(first_loss, cached_loss, atol=1e-3)
+    assert all(torch.allclose(a, b, atol=1e-4, rtol=1e-2) for a, b in zip(first_grads, cached_grads, strict=True))
+    assert FrozenPrefix(model, max_bytes=0).first == 0  # off
+    full = get_peft_model(AutoModelForCausalLM.from_pretrained(setup["base"]), LoraConfig(r=4, task_type="CAUSAL_LM"))
+    assert FrozenPrefix(full, max_bytes=1e6).first == 0  # LoRA in every layer: nothing below is frozen
+
+
 def test_lora_on_the_top_layers_only_adapts_those_layers(setup: dict[str, Path], tmp_path: Path) -> None:
     from safetensors.torch import load_file
 
