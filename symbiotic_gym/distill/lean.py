@@ -98,6 +98,11 @@ def _collate(examples: list[Tokenized], idx: list[int], pad_id: int) -> tuple[An
     return ids, attn, target
 
 
+def _unwrapped(model: Any) -> Any:
+    """The transformers model under a PEFT wrapper (or the model itself): it owns ``.model`` and ``.lm_head``."""
+    return model.get_base_model() if hasattr(model, "get_base_model") else model
+
+
 class FrozenPrefix:
     """The hidden states entering the first trained decoder layer, kept per example after its first pass.
 
@@ -110,8 +115,7 @@ class FrozenPrefix:
     """
 
     def __init__(self, model: Any, max_bytes: float) -> None:
-        inner = model.get_base_model() if hasattr(model, "get_base_model") else model
-        self.body = inner.model
+        self.body = _unwrapped(model).model
         layers = getattr(self.body, "layers", None)
         embed = getattr(self.body, "embed_tokens", None)
         trained = [i for i, layer in enumerate(layers or []) if any(p.requires_grad for p in layer.parameters())]
@@ -121,6 +125,11 @@ class FrozenPrefix:
         self.bytes = 0
         self.states: dict[int, Any] = {}
         self.hits = 0
+        self.top: Any = None
+        if self.first:
+            import torch
+
+            self.top = torch.nn.ModuleList(list(layers)[self.first :])  # the same modules: LoRA trains
 
     def hidden(self, ids: Any, attn: Any, idx: list[int] | None) -> Any:
         """The body's last hidden state [B, T, H] for a right-padded batch of the examples ``idx``."""
@@ -168,7 +177,7 @@ class FrozenPrefix:
             kept = self.states[i]
             states[row, : kept.shape[0]] = kept.to(device=attn.device, dtype=dtype)
         full = self.body.layers
-        self.body.layers = torch.nn.ModuleList(list(full)[self.first :])  # the same modules: LoRA trains
+        self.body.layers = self.top
         try:
             return self.body(inputs_embeds=states, attention_mask=attn).last_hidden_state
         finally:
@@ -181,7 +190,7 @@ def completion_loss(
     """Mean cross-entropy over completion tokens, with the output head applied to those positions only."""
     import torch.nn.functional as F
 
-    inner = model.get_base_model() if hasattr(model, "get_base_model") else model
+    inner = _unwrapped(model)
     dev = inner.lm_head.weight.device
     ids, attn, target = ids.to(dev), attn.to(dev), target.to(dev)
     if prefix is not None:
