@@ -129,6 +129,16 @@ def check_agent_args(cls: Any, args: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def names_large_role(cls: Any, args: Mapping[str, Any]) -> bool:
+    """Whether an agent's settings (its ``Config`` defaults, then ``args``) name the ``large`` model role."""
+    config = getattr(cls, "Config", None)
+    values: dict[str, Any] = {}
+    if dataclasses.is_dataclass(config):
+        values = {f.name: f.default for f in dataclasses.fields(config) if f.default is not dataclasses.MISSING}
+    values.update(args)
+    return any(value == "large" for value in values.values())
+
+
 def make_agent(spec: str, args: Mapping[str, Any] | None = None) -> Agent:
     """Build an agent; objects with BrowserGym's ``get_action`` and no ``act`` are wrapped by the adapter."""
     from symbiotic_gym.browsergym_adapter import BrowserGymAdapter, is_agent_args

@@ -166,7 +166,7 @@ def configure(
     return _settings
 
 
-def _announce_fallback() -> None:
+def announce_fallback() -> None:
     """Say once per process, when the large role is first used, that it runs on the local model."""
     global _announced
     if _settings.fallback_reason and _announce and not _announced:
@@ -215,7 +215,7 @@ def get_llm(role_or_spec: str) -> LLM:
     """The run's model for a role (``large``/``small``) or a spec, built once per process and cached."""
     spec = spec_for(role_or_spec)
     if role_or_spec == "large":
-        _announce_fallback()
+        announce_fallback()
     with _lock:
         llm = _instances.get(spec)
         if llm is not None:

@@ -122,8 +122,9 @@ class _Progress:
 
 def prepare(config: RunConfig, emit: Any) -> tuple[RunDir, dict[str, Any], WorkerSpec, list[str]]:
     """Everything before the first episode: suite, tasks, checks, models, run directory, worker spec."""
-    from symbiotic_gym.agent import check_agent_args, resolve_agent
+    from symbiotic_gym.agent import check_agent_args, names_large_role, resolve_agent
     from symbiotic_gym.llm import configure
+    from symbiotic_gym.llm.registry import announce_fallback
     from symbiotic_gym.privacy.audit import AUDIT_FILE
     from symbiotic_gym.runner.environment import environment_info
     from symbiotic_gym.suites import SuiteOptions, before_run, get_suite, preflight, select_tasks
@@ -160,6 +161,9 @@ def prepare(config: RunConfig, emit: Any) -> tuple[RunDir, dict[str, Any], Worke
         torch_threads=threads,
         local_dtype=config.local_dtype,
     )
+    if config.workers > 0 and names_large_role(cls, agent_args):
+        # workers are configured silently (one note per run, not per worker): say the fallback here
+        announce_fallback()
     run_dir = RunDir(config.out or default_out(config))
     record: dict[str, Any] = {
         "agent": config.agent,

@@ -82,3 +82,24 @@ def test_without_a_cloud_model_both_sides_are_the_small_agent(tmp_path: Path, mo
         len(local.calls) == 1
         and local.calls[0][0]["content"] == prompt_messages(State(PUBLIC_GOAL, "", ""), PromptFormat())[0]["content"]
     )
+
+
+def test_runs_with_workers_say_the_large_role_fallback_once_in_the_main_process(capsys, monkeypatch):
+    """Workers configure their models silently, so the run itself says that the large role fell back."""
+    from symbiotic_gym.agent import names_large_role, resolve_agent
+    from symbiotic_gym.llm import configure, registry
+    from symbiotic_gym.llm.registry import announce_fallback, settings
+
+    for key in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setattr(registry, "_announced", False)
+
+    assert names_large_role(resolve_agent("hybrid"), {})
+    assert not names_large_role(resolve_agent("hybrid"), {"large": "small"})
+    assert not names_large_role(resolve_agent("oracle"), {})
+    configure(announce=True)
+    assert settings().fallback_reason
+    announce_fallback()
+    announce_fallback()
+    err = capsys.readouterr().err
+    assert err.count("the large model role runs on the local small model") == 1
