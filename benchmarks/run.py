@@ -126,6 +126,8 @@ def print_report(result: RunResult) -> None:
             f"({routing['share_local']:.1%})"
             + (f"; steps of private tasks local: {private:.1%}" if private is not None else "")
         )
+        if (result.config.get("llm") or {}).get("fallback_reason"):
+            print("  (no cloud model: the cloud route ran on the local model too, nothing left this machine)")
     if s.get("blocked_requests"):
         print(f"  navigation boundary: {s['blocked_requests']} requests blocked (counted per episode in results.jsonl)")
     if s["errors"]:
