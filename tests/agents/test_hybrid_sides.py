@@ -87,13 +87,11 @@ def test_without_a_cloud_model_both_sides_are_the_small_agent(tmp_path: Path, mo
 def test_runs_with_workers_say_the_large_role_fallback_once_in_the_main_process(capsys, monkeypatch):
     """Workers configure their models silently, so the run itself says that the large role fell back."""
     from symbiotic_gym.agent import names_large_role, resolve_agent
-    from symbiotic_gym.llm import configure, registry
+    from symbiotic_gym.llm import configure
     from symbiotic_gym.llm.registry import announce_fallback, settings
 
     for key in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY"):
         monkeypatch.delenv(key, raising=False)
-    monkeypatch.setattr(registry, "_announced", False)
-
     assert names_large_role(resolve_agent("hybrid"), {})
     assert not names_large_role(resolve_agent("hybrid"), {"large": "small"})
     assert not names_large_role(resolve_agent("oracle"), {})
