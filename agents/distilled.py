@@ -14,6 +14,7 @@ from typing import Any
 
 from baselines.llm_agent import LLMAgentBase
 from symbiotic_gym.agent import AgentStep, Observation, TaskInfo
+from symbiotic_gym.distill.named_refs import ground, in_trained_form
 from symbiotic_gym.distill.prompt import PromptFormat, State, answer_prefix, prompt_messages
 from symbiotic_gym.llm import Message
 from symbiotic_gym.llm.base import UsageMeter
@@ -52,6 +53,7 @@ class DistilledAgent(LLMAgentBase):
         self.format = (PromptFormat.load(folder) if folder else None) or PromptFormat()
         self.history: list[str] = []
         self._last: tuple[str, str] | None = None  # (action, page) of the previous step
+        self._axtree = ""  # the page of the last observation (grounds named references)
 
     def answer_prefix(self) -> str:
         """The trained format's first word (observation budgets come from the prompt format too)."""
@@ -67,6 +69,7 @@ class DistilledAgent(LLMAgentBase):
         super().reset(task)
         self.history = []
         self._last = None
+        self._axtree = ""
         self._retried = False  # the last step repeated an action that had failed (the one retry allowed)
 
     def state(self, obs: Observation) -> State:
@@ -81,7 +84,7 @@ class DistilledAgent(LLMAgentBase):
     def build_messages(self, obs: Observation) -> list[Message]:
         return prompt_messages(self.state(obs), self.format)
 
-    def act(self, obs: Observation) -> AgentStep:
+    def _act(self, obs: Observation) -> AgentStep:
         messages = self.build_messages(obs)
         meter = UsageMeter()
         extracted, reply, meta = self.decide(messages, meter)
@@ -110,19 +113,38 @@ class DistilledAgent(LLMAgentBase):
         rationale = extracted.rationale
         if rationale.lower().startswith("rationale:"):
             rationale = rationale.split(":", 1)[1].strip()
-        return AgentStep(extracted.text, rationale, meta)
+        action = extracted.text
+        if self.format.refs == "name":  # the model named its element: find it on this page
+            grounded = ground(extracted.action, self._axtree)
+            meta["named_action"] = extracted.text
+            action = grounded.action
+            if grounded.error:
+                meta["grounding_error"] = grounded.error
+                self.pending_error = grounded.error  # shown on the next step, like a browser error
+        return AgentStep(action, rationale, meta)
 
-    def note_step(self, action: str, rationale: str) -> None:
-        self.history.append(action)
+    def act(self, obs: Observation) -> AgentStep:
+        self._axtree = str(obs.get("axtree_txt", ""))
+        return self._act(obs)
+
+    def history_entry(self, action: str, axtree: str) -> str:
+        """An executed action as this agent's history shows it (named when the model names elements)."""
+        return in_trained_form(action, axtree, self.format.refs)
+
+    def note_step(self, action: str, rationale: str, obs: Observation | None = None) -> None:
+        """Another agent took this step on ``obs`` (the page this agent has not seen, when given)."""
+        page = str(obs.get("axtree_txt", "")) if obs is not None else self._axtree
+        self.history.append(self.history_entry(action, page))
         self.pending_error = ""
         self._last = None  # another agent acted: this agent's last action is not the one on the page
 
     def replace_last_action(self, action: str) -> None:
         """Speculative synthesis executed another action than this agent proposed: remember that one."""
+        entry = self.history_entry(action, self._axtree)
         if self.history:
-            self.history[-1] = action
+            self.history[-1] = entry
         else:
-            self.history.append(action)
+            self.history.append(entry)
         self.pending_error = ""
         if self._last is not None:  # the executed action is the one a repeat would repeat
-            self._last = (action, self._last[1])
+            self._last = (entry, self._last[1])

@@ -29,6 +29,7 @@ cloud; ``python -m benchmarks.privacy_audit`` checks it.
 from __future__ import annotations
 
 import copy
+import inspect
 from dataclasses import dataclass
 from typing import Any
 
@@ -159,7 +160,7 @@ class HybridAgent(ConfiguredAgent):
             step = self._cloud_step(obs)
             leaked = self.detector.types([step.action, step.rationale])
             if not leaked:
-                self._tell(self.small_side, step)
+                self._tell(self.small_side, step, obs)
                 return self._record(step, "cloud", found, reason="no private data", discarded=[])
             # the cloud agent proposed private data: drop its step, let the local agent decide
             for k, v in saved.items():
@@ -170,15 +171,20 @@ class HybridAgent(ConfiguredAgent):
             reason = "no cloud model: the large role fell back to the local model"
         self.private_episode = self.private_episode or private
         step = self._local_step(obs)
-        self._tell(self.large_side, step)
+        self._tell(self.large_side, step, obs)
         return self._record(step, "local", found, reason=reason, discarded=discarded)
 
-    def _tell(self, other: Any, step: AgentStep) -> None:
-        """Share a step with the side that did not decide it."""
+    def _tell(self, other: Any, step: AgentStep, obs: Observation) -> None:
+        """Share a step with the side that did not decide it (with the page it was taken on, to a side whose
+        ``note_step`` takes ``obs``: a student that names elements writes the action by name)."""
         if other is self.large_side and other is self.small_side:
             return
         note = getattr(other, "note_step", None)
-        if callable(note):
+        if not callable(note):
+            return
+        if "obs" in inspect.signature(note).parameters:
+            note(step.action, step.rationale, obs=obs)
+        else:
             note(step.action, step.rationale)
 
     def _record(

@@ -71,6 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--rest-share", type=float, default=1 / 3, help="share of the budget kept for the page around main")
     b.add_argument("--history", type=int, default=8, help="previous actions shown in the prompt")
+    b.add_argument(
+        "--refs",
+        choices=("bid", "name"),
+        default="bid",
+        help="how target actions point at elements: by id (click('12')) or by name (click('Settings'); the "
+        "prompt then shows the page without ids and the distilled agent grounds the name)",
+    )
     b.add_argument("--no-hf", action="store_true", help="JSONL only (no datasets save_to_disk)")
     s = sub.add_parser("stats", help="speculative-synthesis statistics of runs")
     s.add_argument("runs", nargs="+", metavar="RUN_DIR")
@@ -93,6 +100,7 @@ def _build(args: argparse.Namespace) -> int:
         layout=args.layout,
         rest=args.rest,
         rest_share=args.rest_share,
+        refs=args.refs,
     )
     cfg = DatasetConfig(
         kinds=args.kinds,

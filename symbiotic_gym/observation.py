@@ -225,6 +225,15 @@ def find_element(text: str, role: str, name: str) -> ElementLine | None:
     return None
 
 
+_BID_PREFIX = re.compile(r"(?:^|(?<=[\s|;:]))\[[^\]\s]+\] ", re.M)
+
+
+def strip_bids(text: str) -> str:
+    """The text with every element's ``[bid] `` prefix removed (``[12] link 'Cart'`` -> ``link 'Cart'``), for
+    prompts whose reader names elements instead of giving ids."""
+    return _BID_PREFIX.sub("", text)
+
+
 def element_line(text: str, bid: str) -> str:
     """The line of the observation that holds element ``bid`` (stripped), or ``""``."""
     e = element_index(text).get(bid)

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from symbiotic_gym.distill.named_refs import to_named
 from symbiotic_gym.distill.prompt import (
     ACT_KINDS,
     TARGET_KINDS,
@@ -105,9 +106,13 @@ def _episode_kept(rec: dict[str, Any], cfg: DatasetConfig, agent: str = "") -> s
 
 
 def examples_from_episode(
-    rec: dict[str, Any], steps: Sequence[dict[str, Any]], cfg: DatasetConfig, source: dict[str, Any]
+    rec: dict[str, Any],
+    steps: Sequence[dict[str, Any]],
+    cfg: DatasetConfig,
+    source: dict[str, Any],
+    skipped_steps: Counter[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """The examples of one episode (before deduplication)."""
+    """The examples of one episode (before deduplication); ``skipped_steps`` counts steps left out and why."""
     out: list[dict[str, Any]] = []
     history: list[str] = []
     goal = str(rec.get("goal") or "")
@@ -121,9 +126,15 @@ def examples_from_episode(
             history=tuple(history),
             last_error=str(step.get("last_action_error") or ""),
         )
-        history.append(action)
+        named = to_named(action, state.axtree) if cfg.prompt.refs == "name" else action
+        history.append(named or action)
         if (failed and not cfg.keep_failed_actions) or (action.startswith(WAIT_ACTIONS) and not cfg.keep_waits):
             continue
+        if named is None:  # its name leads to another element first: a target the student could not ground
+            if skipped_steps is not None:
+                skipped_steps["not nameable"] += 1
+            continue
+        trained = named
         meta = {**source, "task_id": rec["task_id"], "step": int(step.get("step", i + 1))}
         spec = (step.get("meta") or {}).get("speculative")
         if isinstance(spec, dict):
@@ -136,7 +147,7 @@ def examples_from_episode(
                     continue
                 target = summary_target(state.axtree, state.url)
             else:
-                target = action_target(action, str(step.get("rationale", "")), kind)
+                target = action_target(trained, str(step.get("rationale", "")), kind)
             messages = [*prompt_messages(state, cfg.prompt, kind), {"role": "assistant", "content": target}]
             out.append({"id": _example_id(messages), "kind": kind, "messages": messages, **meta})
     return out
@@ -149,6 +160,7 @@ def build_dataset(run_dirs: Iterable[str | Path], cfg: DatasetConfig | None = No
     train: list[dict[str, Any]] = []
     val: list[dict[str, Any]] = []
     skipped: Counter[str] = Counter()
+    steps_skipped: Counter[str] = Counter()
     runs_card: list[dict[str, Any]] = []
     excluded_tasks: set[str] = set()
     duplicates = 0
@@ -182,7 +194,7 @@ def build_dataset(run_dirs: Iterable[str | Path], cfg: DatasetConfig | None = No
             per_template[template] += 1
             used += 1
             target = val if is_validation(rec["task_id"], cfg.val_fraction) else train
-            for ex in examples_from_episode(rec, steps, cfg, source):
+            for ex in examples_from_episode(rec, steps, cfg, source, steps_skipped):
                 if ex["id"] in seen:
                     duplicates += 1
                     continue
@@ -214,8 +226,9 @@ def build_dataset(run_dirs: Iterable[str | Path], cfg: DatasetConfig | None = No
             "validation_tasks": len({ex["task_id"] for ex in val}),
             "duplicates_dropped": duplicates,
             "episodes_skipped": dict(skipped),
+            "steps_skipped": dict(steps_skipped),
             "decisions": dict(Counter(ex["decision"] for ex in train + val if ex.get("decision"))),
-            **element_targets_shown(train + val),
+            **element_targets_shown(train + val, cfg.prompt.refs),
         },
         "excluded_tasks": sorted(excluded_tasks),
     }
@@ -227,7 +240,7 @@ def build_dataset(run_dirs: Iterable[str | Path], cfg: DatasetConfig | None = No
     return BuiltDataset(train, val, card)
 
 
-def element_targets_shown(examples: Sequence[dict[str, Any]]) -> dict[str, int]:
+def element_targets_shown(examples: Sequence[dict[str, Any]], refs: str = "bid") -> dict[str, int]:
     """How many action targets name an element (``click('12')``, ``fill('5', ...)``), and how many of those
     elements the prompt shows: a target the prompt cuts off can only be guessed (or memorised)."""
     from symbiotic_gym.action_text import extract_action
@@ -244,7 +257,7 @@ def element_targets_shown(examples: Sequence[dict[str, Any]]) -> dict[str, int]:
         if bid is None:
             continue
         named += 1
-        shown += shows_element("\n".join(m["content"] for m in ex["messages"][:-1]), bid)
+        shown += shows_element("\n".join(m["content"] for m in ex["messages"][:-1]), bid, refs)
     return {"element_targets": named, "element_targets_shown": shown}
 
 

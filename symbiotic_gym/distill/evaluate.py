@@ -28,12 +28,12 @@ def reference_steps(run_dir: str | Path, *, limit: int = 0, successful_only: boo
     for rec in sorted(run.results(), key=lambda r: r["task_id"]):
         if successful_only and not rec.get("success"):
             continue
-        history: list[str] = []
+        history: list[tuple[str, str]] = []  # (action, the page it was taken on)
         for step in run.trajectory(rec["task_id"]):
             action = str(step.get("action", ""))
             if not action.startswith(WAIT_ACTIONS) and not step.get("error_after"):
                 out.append({"task_id": rec["task_id"], "goal": rec.get("goal", ""), "history": list(history), **step})
-            history.append(action)
+            history.append((action, str(step.get("axtree_txt", ""))))
     if limit > 0:
         out = out[:limit]
     return out
@@ -47,7 +47,8 @@ def next_action_accuracy(make_agent: Callable[[], Any], steps: list[dict[str, An
     t0 = time.perf_counter()
     for s in steps:
         agent.reset(TaskInfo(task_id=s["task_id"], intent=s["goal"]))
-        agent.history = list(s["history"])
+        entry = getattr(agent, "history_entry", None)  # the agent's own form of an executed action
+        agent.history = [entry(a, page) if callable(entry) else a for a, page in s["history"]]
         obs = {"goal": s["goal"], "url": s["url"], "axtree_txt": s["axtree_txt"], "last_action_error": ""}
         pred = agent.act(obs)
         try:

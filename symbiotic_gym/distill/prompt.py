@@ -22,8 +22,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from symbiotic_gym.distill.named_refs import REF_STYLES
 from symbiotic_gym.errors import SymbioticGymError, reject_unknown_fields
 from symbiotic_gym.obs_pruning import REST_STYLES, prune_axtree, prune_main_first
+from symbiotic_gym.observation import strip_bids
 
 PROMPT_FILE = "prompt_format.json"
 TARGET_KINDS = ("action", "rationale_action", "summary")
@@ -70,6 +72,9 @@ class PromptFormat:
     # the share of ``max_obs_chars`` it keeps
     rest: str = "tree"
     rest_share: float = 1 / 3
+    # how the student's actions point at elements (distill.named_refs): "bid" (click('12'), the page shows
+    # ids) or "name" (click('Settings'): the page is shown without ids and the agent grounds the name)
+    refs: str = "bid"
 
     def __post_init__(self) -> None:
         if self.output not in ACT_KINDS:
@@ -78,6 +83,10 @@ class PromptFormat:
             raise SymbioticGymError(f"prompt format: layout must be one of {', '.join(LAYOUTS)}, got {self.layout!r}")
         if self.rest not in REST_STYLES:
             raise SymbioticGymError(f"prompt format: rest must be one of {', '.join(REST_STYLES)}, got {self.rest!r}")
+        if self.refs not in REF_STYLES:
+            raise SymbioticGymError(f"prompt format: refs must be one of {', '.join(REF_STYLES)}, got {self.refs!r}")
+        if self.refs == "name" and self.layout != "compact":
+            raise SymbioticGymError("prompt format: refs='name' needs the compact layout")
         if not 0.0 <= self.rest_share <= 1.0:
             raise SymbioticGymError(f"prompt format: rest_share must be between 0 and 1, got {self.rest_share}")
 
@@ -127,12 +136,15 @@ def observation_text(axtree: str, fmt: PromptFormat) -> str:
     pruned = prune_main_first(
         axtree, max_lines=fmt.max_obs_lines, max_chars=fmt.max_obs_chars, rest=fmt.rest, rest_share=fmt.rest_share
     )
-    return compact_lines(pruned)
+    return compact_lines(strip_bids(pruned) if fmt.refs == "name" else pruned)
 
 
-def shows_element(prompt_text: str, bid: str) -> bool:
-    """Whether a prompt built here shows the element ``bid`` (both layouts write it as ``[bid] role ...``)."""
-    return f"[{bid}] " in prompt_text
+def shows_element(prompt_text: str, ref: str, refs: str = "bid") -> bool:
+    """Whether a prompt built here shows the element an action points at: ``[bid] role ...`` with ids, the
+    element's name after its role (``link Settings``) with named references."""
+    if refs == "name":
+        return f" {ref}\n" in prompt_text or f" {ref} " in prompt_text or f" {ref}," in prompt_text
+    return f"[{ref}] " in prompt_text
 
 
 def compact_lines(pruned: str) -> str:
