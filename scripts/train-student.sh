@@ -2,7 +2,9 @@
 # The distilled student's recipe, end to end on a CPU machine; every step resumes when run again.
 #   bash scripts/train-student.sh [RUN_DIR]      (default runs/student)
 # 1. the oracle teacher on the embedded train split (528 tasks);
-# 2. an action-only dataset in the compact prompt layout with the menus as an index, 3 episodes per template;
+# 2. an action-only dataset in the compact prompt layout with the menus as an index and elements named, not
+#    numbered (--refs name: the student writes click('Settings'); the agent finds the element), 4 episodes per
+#    template;
 # 3. LoRA (rank 32) on the top 10 of SmolLM2's 30 layers with the lean engine, two epochs;
 # 4. live evaluation on the test split (held-out values) and the unseen-template split, and the table.
 # QUICK=1 evaluates the quick subset (22 tasks of each split) instead of the whole splits.
@@ -15,7 +17,7 @@ WORKERS=${WORKERS:-2}
 "$PY" -m benchmarks.run --agent oracle --suite embedded --split train --workers "$WORKERS" --out "$RUN/oracle" --resume --quiet
 if [ ! -f "$RUN/data/train.jsonl" ]; then
   "$PY" -m benchmarks.dataset build "$RUN/oracle" --out "$RUN/data" --kinds action --max-obs-chars 2400 \
-    --max-obs-lines 150 --rest index --rest-share 0.5 --max-per-template 3 --no-hf
+    --max-obs-lines 150 --rest index --rest-share 0.5 --refs name --max-per-template 4 --no-hf
 fi
 /usr/bin/time -v "$PY" -m benchmarks.train --data "$RUN/data" --out "$RUN/model" --epochs 2 --grad-accum 8 --lr 6e-4 \
   --lora-layers 10 --lora-r 32 --lora-alpha 64 --logging-steps 5 --save-steps 20 2> >(tee "$RUN/train.time" >&2)

@@ -73,6 +73,16 @@ class DatasetConfig:
         return d
 
 
+def _portable(path: str | Path) -> str:
+    """A run's path for a card that may be shipped: relative to the working directory when inside it (an
+    absolute path names one machine's layout), else absolute."""
+    full = Path(path).resolve()
+    try:
+        return str(full.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(full)
+
+
 def is_validation(task_id: str, fraction: float) -> bool:
     if fraction <= 0:
         return False
@@ -202,7 +212,7 @@ def build_dataset(run_dirs: Iterable[str | Path], cfg: DatasetConfig | None = No
                 target.append(ex)
         runs_card.append(
             {
-                "run": str(Path(root).resolve()),
+                "run": _portable(root),
                 "agent": config.get("agent"),
                 "agent_args": config.get("agent_args", {}),
                 "models": config.get("models", {}),

@@ -142,8 +142,8 @@ def observation_text(axtree: str, fmt: PromptFormat) -> str:
 def shows_element(prompt_text: str, ref: str, refs: str = "bid") -> bool:
     """Whether a prompt built here shows the element an action points at: ``[bid] role ...`` with ids, the
     element's name after its role (``link Settings``) with named references."""
-    if refs == "name":
-        return f" {ref}\n" in prompt_text or f" {ref} " in prompt_text or f" {ref}," in prompt_text
+    if refs == "name":  # the name as a whole item: after a role or separator, before a separator or line end
+        return re.search(rf"(?:^|[\s;:|]){re.escape(ref)}(?:$|[\s;:,|])", prompt_text, re.M) is not None
     return f"[{ref}] " in prompt_text
 
 

@@ -29,6 +29,33 @@ SHIPPED_FILES = (
 )
 
 
+def _strip_machine_paths(dest: Path) -> None:
+    """The shipped cards name no path of the machine that trained them: a run folder becomes its path
+    relative to the working directory, the bundled base model's cache folder becomes ``local``."""
+    import json
+
+    from symbiotic_gym.llm.local import cache_root
+
+    card_path = dest / "data_card.json"
+    if card_path.exists():
+        card = json.loads(card_path.read_text())
+        for run in card.get("runs", []):
+            path = Path(str(run.get("run", "")))
+            if path.is_absolute():
+                try:
+                    run["run"] = str(path.relative_to(Path.cwd().resolve()))
+                except ValueError:
+                    run["run"] = path.name
+        card_path.write_text(json.dumps(card, indent=2) + "\n")
+    stats_path = dest / "train_stats.json"
+    if stats_path.exists():
+        stats = json.loads(stats_path.read_text())
+        base = str(stats.get("base_model", ""))
+        if base.startswith(str(cache_root())):
+            stats["base_model"] = "local"
+            stats_path.write_text(json.dumps(stats, indent=2) + "\n")
+
+
 def export_student(model_dir: str | Path, dest: str | Path = SHIPPED_STUDENT, *, reproduce: str = "") -> Path:
     """Copy a trained LoRA folder to ``dest`` with the adapter weights in float16 (half the size; the
     loader casts them back to the base model's dtype), its cards and stats, and a README naming
@@ -52,6 +79,7 @@ def export_student(model_dir: str | Path, dest: str | Path = SHIPPED_STUDENT, *,
     for name in SHIPPED_FILES:
         if (src / name).exists():
             shutil.copyfile(src / name, dest / name)
+    _strip_machine_paths(dest)
     config = json.loads((dest / "adapter_config.json").read_text())
     config["base_model_name_or_path"] = "local"  # the bundled SmolLM2, wherever this install keeps it
     (dest / "adapter_config.json").write_text(json.dumps(config, indent=2) + "\n")

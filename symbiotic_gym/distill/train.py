@@ -306,7 +306,7 @@ def train(cfg: TrainConfig) -> dict[str, Any]:
         "device": "cuda" if cuda else "cpu",
         "bf16": bf16,
         "gradient_checkpointing": grad_ckpt,
-        "base_model": str(base),
+        "base_model": cfg.base_model if cfg.base_model == "local" else str(base),  # not this machine's cache path
         "trainable_params": sum(p.numel() for p in model.parameters() if p.requires_grad),
         "threads": torch.get_num_threads(),
         "peak_rss_mb": _peak_rss_mb(),

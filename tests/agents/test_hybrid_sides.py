@@ -101,3 +101,17 @@ def test_runs_with_workers_say_the_large_role_fallback_once_in_the_main_process(
     announce_fallback()
     err = capsys.readouterr().err
     assert err.count("the large model role runs on the local small model") == 1
+
+
+def test_a_student_that_names_elements_sees_the_cloud_steps_by_name(tmp_path: Path) -> None:
+    """The cloud side acts by id; the student was trained on named actions, so its history names them."""
+    fmt = PromptFormat(output="action", refs="name")
+    _cloud, local, spec = sides(tmp_path, fmt)
+    local._respond = lambda m: "Action: fill('New e-mail', 'jane.doe@example.com')"
+    agent = make_agent("hybrid", {"large": "fake-cloud", "small": spec, "sticky": False})
+    agent.reset(TaskInfo("t", PUBLIC_GOAL))
+    assert agent.act(obs(PUBLIC_GOAL)).action == "click('12')"  # the cloud's step, by id
+    step = agent.act(obs(PRIVATE_GOAL))
+    assert step.meta["privacy"]["decided_route"] == "local" and step.action == "fill('12', 'jane.doe@example.com')"
+    sent = local.calls[0][1]["content"]
+    assert "Done: 1. click('New e-mail')" in sent and "[12]" not in sent  # its trained format: names, no ids
