@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from baselines.llm_agent import LLMAgentBase
+from symbiotic_gym.action_text import ExtractedAction
 from symbiotic_gym.agent import AgentStep, Observation, TaskInfo
 from symbiotic_gym.distill.named_refs import ground, in_trained_form
 from symbiotic_gym.distill.prompt import PromptFormat, State, answer_prefix, prompt_messages
@@ -43,6 +44,10 @@ class DistilledAgent(LLMAgentBase):
         # (0: repeat as the model says)
         repeat_retries: int = 3
         repeat_temperature: float = 0.8
+        # a model that names elements (prompt format refs=name) and names one this page does not have: ask again
+        # this many times at repeat_temperature and take the first action the page can carry out (0: keep it;
+        # the step then fails and the next prompt shows the error)
+        ground_retries: int = 3
 
     config: Config  # type: ignore[assignment]
 
@@ -103,6 +108,15 @@ class DistilledAgent(LLMAgentBase):
                     other_meta["repeat_avoided"] = extracted.text
                     extracted, reply, meta = other, other_reply, other_meta
                     break
+        if extracted is not None and self._ungrounded(extracted):
+            for _ in range(self.config.ground_retries):
+                other, other_reply, other_meta = self.decide(
+                    messages, meter, temperature=self.config.repeat_temperature
+                )
+                if other is not None and not self._ungrounded(other):
+                    other_meta["ungrounded_avoided"] = extracted.text
+                    extracted, reply, meta = other, other_reply, other_meta
+                    break
         meta["usage"] = meter.to_dict()
         self._last = (extracted.text if extracted else "", page)
         meta["prompt_format"] = self.format.to_dict()
@@ -122,6 +136,10 @@ class DistilledAgent(LLMAgentBase):
                 meta["grounding_error"] = grounded.error
                 self.pending_error = grounded.error  # shown on the next step, like a browser error
         return AgentStep(action, rationale, meta)
+
+    def _ungrounded(self, extracted: ExtractedAction) -> bool:
+        """A named action whose element this page does not have."""
+        return self.format.refs == "name" and bool(ground(extracted.action, self._axtree).error)
 
     def act(self, obs: Observation) -> AgentStep:
         self._axtree = str(obs.get("axtree_txt", ""))

@@ -101,7 +101,10 @@ def ground(action: Action, axtree: str) -> Grounded:
         roles = KIND_ROLES.get(action.name)
         what = f"{'/'.join(sorted(roles))} named" if roles else "element named"
         return Grounded(str(action), f"No {what} {name!r} on this page.")
-    return Grounded(str(Action(action.name, (found.bid, *action.args[1:]))))
+    # a small model's tokenizer often writes a space after the opening quote (' Harbor*Cobalt95'): values are
+    # typed without spaces at their ends, which no form's value has on purpose
+    rest = tuple(a.strip() if isinstance(a, str) else a for a in action.args[1:])
+    return Grounded(str(Action(action.name, (found.bid, *rest))))
 
 
 def in_trained_form(action: str, axtree: str, refs: str) -> str:

@@ -47,6 +47,7 @@ def test_grounding_prefers_the_role_an_action_needs_and_interactive_elements() -
     assert resolve("fill", "email", PAGE).bid == "9"  # case-insensitive when nothing matches exactly
     assert resolve("fill", "Save settings", PAGE) is None  # a button is not a field
     assert ground(parse_action("fill('Email', 'a@b.org')"), PAGE).action == "fill('9', 'a@b.org')"
+    assert ground(parse_action("fill('Email', ' a@b.org ')"), PAGE).action == "fill('9', 'a@b.org')"  # ends trimmed
     missing = ground(parse_action("click('Logout')"), PAGE)
     assert missing.action == "click('Logout')" and missing.error == "No element named 'Logout' on this page."
     assert "textbox" in ground(parse_action("fill('Nope', 'x')"), PAGE).error
@@ -81,7 +82,7 @@ def test_the_distilled_agent_grounds_names_and_keeps_its_history_by_name(tmp_pat
         spec, ["Action: fill('Email', 'new@example.org')", "Action: click('Logout')", "Action: click('Home')"]
     )
     llm.register_llm(spec, fake, route="local")
-    agent = make_agent("distilled", {"model": spec})
+    agent = make_agent("distilled", {"model": spec, "ground_retries": 0})
     agent.reset(TaskInfo("t", "Change my email to new@example.org"))
     obs = {"goal": "Change my email to new@example.org", "url": "http://forum.embedded.test/", "axtree_txt": PAGE}
     step = agent.act(obs)
@@ -94,3 +95,16 @@ def test_the_distilled_agent_grounds_names_and_keeps_its_history_by_name(tmp_pat
     agent.act({**obs, "last_action_error": "Element with bid 'Logout' was not found"})
     assert "Error: No element named 'Logout' on this page." in fake.prompts[-1]  # our message, not the browser's
     assert "1. fill('Email', 'new@example.org') 2. click('Save settings') 3. click('Logout')" in fake.prompts[-1]
+
+
+def test_a_name_the_page_lacks_is_asked_again_until_one_grounds(tmp_path: Path) -> None:
+    folder = tmp_path / "student"
+    PromptFormat(output="action", refs="name").save(folder)
+    spec = f"local:{folder}"
+    replies = ["Action: click('Logout')", "Action: click('Sign out')", "Action: click('Home')"]
+    llm.register_llm(spec, Scripted(spec, replies), route="local")
+    agent = make_agent("distilled", {"model": spec})
+    agent.reset(TaskInfo("t", "Go home"))
+    step = agent.act({"goal": "Go home", "url": "http://forum.embedded.test/", "axtree_txt": PAGE})
+    assert step.action == "click('3')" and step.meta["ungrounded_avoided"] == "click('Logout')"
+    assert step.meta["usage"]["calls"] == 3 and agent.history == ["click('Home')"]
