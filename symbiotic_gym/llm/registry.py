@@ -132,13 +132,16 @@ def configure(
     torch_threads: int | None = None,
     local_dtype: str = "auto",
     cloud_wrapper: CloudWrapper | None = None,
+    fallback_reason: str | None = None,
 ) -> LLMSettings:
     """Set the run's models and cache (each worker process calls this with the run's settings).
 
     ``torch_threads`` caps each in-process model's CPU threads (several workers on one machine share the
     cores); ``local_dtype`` is their precision (``auto``: bfloat16 where the hardware has it natively,
     else float32); ``cloud_wrapper`` wraps every cloud-routed model as it is built (the run's privacy audit).
-    Both are replaced, not merged, by the next call.
+    Both are replaced, not merged, by the next call. ``fallback_reason`` hands a worker the main process's
+    decision that the large role fell back to the small model (the worker is given the resolved specs, so it
+    could not tell a fallback from a large role chosen to be that model).
     """
     global _settings, _announce, _cloud_wrapper
     if cache_mode not in CACHE_MODES:
@@ -146,6 +149,7 @@ def configure(
     if cache_mode != "off" and not cache_dir:
         raise LLMError(f"--llm-cache-mode {cache_mode} needs --llm-cache DIR")
     large_spec, reason = resolve_large(large, cache_mode)
+    reason = reason or fallback_reason
     small_spec = small or os.environ.get("SYMBIOTIC_SMALL_MODEL") or default_small_spec()
     if reason:  # no cloud model: the large role runs on the small role's local model
         large_spec = small_spec

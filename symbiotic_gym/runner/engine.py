@@ -231,6 +231,7 @@ def prepare(config: RunConfig, emit: Any) -> tuple[RunDir, dict[str, Any], Worke
             "cache_mode": llm.cache_mode,
             "torch_threads": threads,
             "local_dtype": llm.local_dtype,
+            "fallback_reason": llm.fallback_reason,
         },
         audit_log=str(run_dir.root.resolve() / AUDIT_FILE) if config.audit else None,
         step_timeout=config.step_timeout or None,

@@ -63,6 +63,7 @@ class EpisodeRunner:
             torch_threads=spec.llm.get("torch_threads"),
             local_dtype=spec.llm.get("local_dtype", "auto"),
             cloud_wrapper=cloud_wrapper(spec.audit_log) if spec.audit_log else None,
+            fallback_reason=spec.llm.get("fallback_reason"),
         )
         self.spec = spec
         self.suite = suite_of(spec)

@@ -115,3 +115,18 @@ def test_a_student_that_names_elements_sees_the_cloud_steps_by_name(tmp_path: Pa
     assert step.meta["privacy"]["decided_route"] == "local" and step.action == "fill('12', 'jane.doe@example.com')"
     sent = local.calls[0][1]["content"]
     assert "Done: 1. click('New e-mail')" in sent and "[12]" not in sent  # its trained format: names, no ids
+
+
+def test_a_worker_given_the_fallback_runs_the_small_agent_on_both_sides(tmp_path: Path, monkeypatch) -> None:
+    """Workers receive the resolved specs (large = the student), so the main process hands them its fallback
+    decision; without it a worker ran occam's prompt on the student for every public step."""
+    from symbiotic_gym.llm import configure
+
+    for var in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "SYMBIOTIC_LARGE_MODEL"):
+        monkeypatch.delenv(var, raising=False)
+    _cloud, _local, spec = sides(tmp_path, PromptFormat(output="action", refs="name"))
+    configure(spec, spec, announce=False)  # what a worker was given: no reason, so occam on the student
+    assert type(make_agent("hybrid", {}).large_side).__name__ == "OccamAgent"
+    configure(spec, spec, announce=False, fallback_reason="no key")
+    agent = make_agent("hybrid", {})
+    assert agent.large_side is agent.small_side and type(agent.small_side).__name__ == "DistilledAgent"
