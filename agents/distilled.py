@@ -15,7 +15,7 @@ from typing import Any
 from baselines.llm_agent import LLMAgentBase
 from symbiotic_gym.action_text import ExtractedAction
 from symbiotic_gym.agent import AgentStep, Observation, TaskInfo
-from symbiotic_gym.distill.named_refs import ground, in_trained_form
+from symbiotic_gym.distill.named_refs import Grounded, ground, in_trained_form
 from symbiotic_gym.distill.prompt import PromptFormat, State, answer_prefix, prompt_messages
 from symbiotic_gym.llm import Message
 from symbiotic_gym.llm.base import UsageMeter
@@ -89,7 +89,8 @@ class DistilledAgent(LLMAgentBase):
     def build_messages(self, obs: Observation) -> list[Message]:
         return prompt_messages(self.state(obs), self.format)
 
-    def _act(self, obs: Observation) -> AgentStep:
+    def act(self, obs: Observation) -> AgentStep:
+        self._axtree = str(obs.get("axtree_txt", ""))
         messages = self.build_messages(obs)
         meter = UsageMeter()
         extracted, reply, meta = self.decide(messages, meter)
@@ -108,14 +109,16 @@ class DistilledAgent(LLMAgentBase):
                     other_meta["repeat_avoided"] = extracted.text
                     extracted, reply, meta = other, other_reply, other_meta
                     break
-        if extracted is not None and self._ungrounded(extracted):
+        grounded = self._ground(extracted)
+        if grounded is not None and grounded.error:
             for _ in range(self.config.ground_retries):
                 other, other_reply, other_meta = self.decide(
                     messages, meter, temperature=self.config.repeat_temperature
                 )
-                if other is not None and not self._ungrounded(other):
+                other_grounded = self._ground(other)
+                if other_grounded is not None and not other_grounded.error:
                     other_meta["ungrounded_avoided"] = extracted.text
-                    extracted, reply, meta = other, other_reply, other_meta
+                    extracted, reply, meta, grounded = other, other_reply, other_meta, other_grounded
                     break
         meta["usage"] = meter.to_dict()
         self._last = (extracted.text if extracted else "", page)
@@ -127,23 +130,19 @@ class DistilledAgent(LLMAgentBase):
         rationale = extracted.rationale
         if rationale.lower().startswith("rationale:"):
             rationale = rationale.split(":", 1)[1].strip()
-        action = extracted.text
-        if self.format.refs == "name":  # the model named its element: find it on this page
-            grounded = ground(extracted.action, self._axtree)
-            meta["named_action"] = extracted.text
-            action = grounded.action
-            if grounded.error:
-                meta["grounding_error"] = grounded.error
-                self.pending_error = grounded.error  # shown on the next step, like a browser error
-        return AgentStep(action, rationale, meta)
+        if grounded is None:
+            return AgentStep(extracted.text, rationale, meta)
+        meta["named_action"] = extracted.text  # the model named its element; the browser gets its id
+        if grounded.error:
+            meta["grounding_error"] = grounded.error
+            self.pending_error = grounded.error  # shown on the next step, like a browser error
+        return AgentStep(grounded.action, rationale, meta)
 
-    def _ungrounded(self, extracted: ExtractedAction) -> bool:
-        """A named action whose element this page does not have."""
-        return self.format.refs == "name" and bool(ground(extracted.action, self._axtree).error)
-
-    def act(self, obs: Observation) -> AgentStep:
-        self._axtree = str(obs.get("axtree_txt", ""))
-        return self._act(obs)
+    def _ground(self, extracted: ExtractedAction | None) -> Grounded | None:
+        """A named action grounded on the current page (None: nothing to ground, or the model gives ids)."""
+        if extracted is None or self.format.refs != "name":
+            return None
+        return ground(extracted.action, self._axtree)
 
     def history_entry(self, action: str, axtree: str) -> str:
         """An executed action as this agent's history shows it (named when the model names elements)."""

@@ -144,7 +144,6 @@ def examples_from_episode(
             if skipped_steps is not None:
                 skipped_steps["not nameable"] += 1
             continue
-        trained = named
         meta = {**source, "task_id": rec["task_id"], "step": int(step.get("step", i + 1))}
         spec = (step.get("meta") or {}).get("speculative")
         if isinstance(spec, dict):
@@ -157,7 +156,7 @@ def examples_from_episode(
                     continue
                 target = summary_target(state.axtree, state.url)
             else:
-                target = action_target(trained, str(step.get("rationale", "")), kind)
+                target = action_target(named, str(step.get("rationale", "")), kind)
             messages = [*prompt_messages(state, cfg.prompt, kind), {"role": "assistant", "content": target}]
             out.append({"id": _example_id(messages), "kind": kind, "messages": messages, **meta})
     return out

@@ -57,8 +57,14 @@ def _candidates(kind: str, elements: list[ElementLine]) -> list[ElementLine]:
 
 def resolve(kind: str, name: str, axtree: str) -> ElementLine | None:
     """The element an action ``kind`` (``click``, ``fill`` ...) means by ``name`` on this page: the first, in
-    page order, whose name is exactly ``name``, else the first equal ignoring case."""
-    cands = _candidates(kind, parse_elements(axtree))
+    page order, whose name is exactly ``name``, else the first equal ignoring case. (Unlike
+    ``observation.find_element``, which the oracle uses with a known role, the roles come from the action and
+    there is no prefix match: a model's guess must name the element whole.)"""
+    return _resolve_in(kind, name, parse_elements(axtree))
+
+
+def _resolve_in(kind: str, name: str, elements: list[ElementLine]) -> ElementLine | None:
+    cands = _candidates(kind, elements)
     for e in cands:
         if e.name == name:
             return e
@@ -69,10 +75,6 @@ def resolve(kind: str, name: str, axtree: str) -> ElementLine | None:
     return None
 
 
-def _has_element(action: Action) -> bool:
-    return action.bid is not None
-
-
 def to_named(action: str, axtree: str) -> str | None:
     """The named form of a recorded action on its page; ``None`` when it cannot be written by name (the id is
     not on the page, the element has no name, or its name leads to another element first)."""
@@ -80,12 +82,13 @@ def to_named(action: str, axtree: str) -> str | None:
         parsed = parse_action(action)
     except ActionError:
         return None
-    if not _has_element(parsed):
+    if parsed.bid is None:
         return str(parsed)
-    target = next((e for e in parse_elements(axtree) if e.bid == parsed.bid), None)
+    elements = parse_elements(axtree)
+    target = next((e for e in elements if e.bid == parsed.bid), None)
     if target is None or not target.name.strip():
         return None
-    found = resolve(parsed.name, target.name, axtree)
+    found = _resolve_in(parsed.name, target.name, elements)
     if found is None or found.bid != target.bid:
         return None
     return str(Action(parsed.name, (target.name, *parsed.args[1:])))
@@ -93,7 +96,7 @@ def to_named(action: str, axtree: str) -> str | None:
 
 def ground(action: Action, axtree: str) -> Grounded:
     """The id action for a named action on the current page (see :class:`Grounded`)."""
-    if not _has_element(action):
+    if action.bid is None:
         return Grounded(str(action))
     name = str(action.args[0])
     found = resolve(action.name, name, axtree)
