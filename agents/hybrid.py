@@ -29,6 +29,7 @@ cloud; ``python -m benchmarks.privacy_audit`` checks it.
 from __future__ import annotations
 
 import copy
+import functools
 import inspect
 from dataclasses import dataclass
 from typing import Any
@@ -182,7 +183,7 @@ class HybridAgent(ConfiguredAgent):
         note = getattr(other, "note_step", None)
         if not callable(note):
             return
-        if "obs" in inspect.signature(note).parameters:
+        if _takes_obs(getattr(note, "__func__", note)):
             note(step.action, step.rationale, obs=obs)
         else:
             note(step.action, step.rationale)
@@ -202,3 +203,9 @@ class HybridAgent(ConfiguredAgent):
             "discarded_cloud_action_types": discarded,
         }
         return AgentStep(step.action, step.rationale, meta)
+
+
+@functools.cache
+def _takes_obs(note: Any) -> bool:
+    """Whether a side's ``note_step`` accepts the page (asked once per class, not per step)."""
+    return "obs" in inspect.signature(note).parameters

@@ -73,14 +73,15 @@ class DatasetConfig:
         return d
 
 
-def _portable(path: str | Path) -> str:
+def portable_path(path: str | Path, *, outside: str = "absolute") -> str:
     """A run's path for a card that may be shipped: relative to the working directory when inside it (an
-    absolute path names one machine's layout), else absolute."""
+    absolute path names one machine's layout); outside it the absolute path (``outside="absolute"``) or,
+    for a card that leaves this machine, only the folder's name (``outside="name"``)."""
     full = Path(path).resolve()
     try:
         return str(full.relative_to(Path.cwd().resolve()))
     except ValueError:
-        return str(full)
+        return full.name if outside == "name" else str(full)
 
 
 def is_validation(task_id: str, fraction: float) -> bool:
@@ -211,7 +212,7 @@ def build_dataset(run_dirs: Iterable[str | Path], cfg: DatasetConfig | None = No
                 target.append(ex)
         runs_card.append(
             {
-                "run": _portable(root),
+                "run": portable_path(root),
                 "agent": config.get("agent"),
                 "agent_args": config.get("agent_args", {}),
                 "models": config.get("models", {}),

@@ -34,18 +34,15 @@ def _strip_machine_paths(dest: Path) -> None:
     relative to the working directory, the bundled base model's cache folder becomes ``local``."""
     import json
 
+    from symbiotic_gym.distill.dataset import portable_path
     from symbiotic_gym.llm.local import cache_root
 
     card_path = dest / "data_card.json"
     if card_path.exists():
         card = json.loads(card_path.read_text())
         for run in card.get("runs", []):
-            path = Path(str(run.get("run", "")))
-            if path.is_absolute():
-                try:
-                    run["run"] = str(path.relative_to(Path.cwd().resolve()))
-                except ValueError:
-                    run["run"] = path.name
+            if Path(str(run.get("run", ""))).is_absolute():
+                run["run"] = portable_path(run["run"], outside="name")
         card_path.write_text(json.dumps(card, indent=2) + "\n")
     stats_path = dest / "train_stats.json"
     if stats_path.exists():
