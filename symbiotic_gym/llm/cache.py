@@ -44,10 +44,12 @@ class CacheMissError(LLMError):
 
 
 class _Scope:
-    """Occurrence counters per request key; reset at the start of every episode."""
+    """The current episode (its name and seed) and occurrence counters per request key; reset at the start of
+    every episode."""
 
     def __init__(self) -> None:
         self.name = ""
+        self.seed = 0
         self.counts: dict[str, int] = {}
         self.lock = threading.Lock()
 
@@ -57,17 +59,18 @@ class _Scope:
             self.counts[key] = i + 1
             return i
 
-    def reset(self, name: str) -> None:
+    def reset(self, name: str, seed: int = 0) -> None:
         with self.lock:
-            self.name, self.counts = name, {}
+            self.name, self.seed, self.counts = name, seed, {}
 
 
 SCOPE = _Scope()
 
 
-def begin_episode(name: str) -> None:
-    """Restart occurrence counting (the harness calls this before each episode)."""
-    SCOPE.reset(name)
+def begin_episode(name: str, seed: int = 0) -> None:
+    """Restart occurrence counting (the harness calls this before each episode, with the run's seed). The
+    episode's name keys the cache; name and seed also seed in-process sampling (llm.local.sampling_seed)."""
+    SCOPE.reset(name, seed)
 
 
 class RecordReplayLLM:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import importlib.util
 import json
 import os
@@ -141,6 +142,18 @@ def resolve_local_path(spec: str) -> tuple[Path, Path | None]:
     return path, None
 
 
+def sampling_seed(model_seed: int) -> int:
+    """The torch seed of the next sampled call: a function of the model's seed, the episode (its task id and
+    the run's seed, set by the harness through ``begin_episode``) and how many sampled calls this episode
+    has made. A run therefore samples the same whichever worker process runs which task, and in whatever
+    order (a per-process counter made a distilled agent's retries depend on the worker's earlier episodes)."""
+    from symbiotic_gym.llm.cache import SCOPE
+
+    index = SCOPE.next_index("\0sampled-call")  # a key no request hash can take
+    digest = hashlib.sha256(f"{model_seed}|{SCOPE.seed}|{SCOPE.name}|{index}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") >> 1  # torch seeds are < 2**64; keep it positive in int64 too
+
+
 class TransformersLLM:
     """A chat model run in this process with transformers (CPU or CUDA), optionally with a PEFT adapter."""
 
@@ -249,8 +262,7 @@ class TransformersLLM:
             gen.update(stop_strings=list(stop), tokenizer=self.tokenizer)
         with self._lock, torch.inference_mode():
             if sample:
-                torch.manual_seed(self.seed)
-                self.seed += 1
+                torch.manual_seed(sampling_seed(self.seed))
             t0 = time.perf_counter()
             out = self.net.generate(ids, **gen)
             latency = time.perf_counter() - t0

@@ -142,7 +142,7 @@ def run_episode(
     if isinstance(suite, str):
         suite = get_suite(suite)
     meta = suite.meta(task_id)
-    begin_episode(task_id)
+    begin_episode(task_id, seed)
     start = time.perf_counter()
     steps: list[dict[str, Any]] = []
     record = new_record(agent_name, task_id, meta, seed=seed, eval_mode=suite.eval_mode)
