@@ -17,13 +17,15 @@ cd "$(dirname "$0")/.."
 RUN=${1:-runs/student}
 PY=${PYTHON:-.venv/bin/python}
 WORKERS=${WORKERS:-2}
+# the settings every dataset and every student of the recipe share
+DATA_ARGS=(--kinds action --max-obs-chars 2400 --max-obs-lines 150 --rest index --rest-share 0.5 --refs name --no-hf)
+TRAIN_ARGS=(--grad-accum 8 --lr 6e-4 --lora-layers 10 --lora-r 32 --lora-alpha 64 --logging-steps 5 --save-steps 20)
 "$PY" -m benchmarks.run --agent oracle --suite embedded --split train --workers "$WORKERS" --out "$RUN/oracle" --resume --quiet
 if [ ! -f "$RUN/data/train.jsonl" ]; then
-  "$PY" -m benchmarks.dataset build "$RUN/oracle" --out "$RUN/data" --kinds action --max-obs-chars 2400 \
-    --max-obs-lines 150 --rest index --rest-share 0.5 --refs name --max-per-template 4 --no-hf
+  "$PY" -m benchmarks.dataset build "$RUN/oracle" --out "$RUN/data" "${DATA_ARGS[@]}" --max-per-template 4
 fi
-/usr/bin/time -v "$PY" -m benchmarks.train --data "$RUN/data" --out "$RUN/model" --epochs 2 --grad-accum 8 --lr 6e-4 \
-  --lora-layers 10 --lora-r 32 --lora-alpha 64 --logging-steps 5 --save-steps 20 2> >(tee "$RUN/train.time" >&2)
+/usr/bin/time -v "$PY" -m benchmarks.train --data "$RUN/data" --out "$RUN/model" --epochs 2 "${TRAIN_ARGS[@]}" \
+  2> >(tee "$RUN/train.time" >&2)
 MODEL="$RUN/model"
 TAG=""
 if [ "${SPECULATIVE:-0}" = 1 ]; then
@@ -50,13 +52,12 @@ PYEOF
     --quiet
   "$PY" -m benchmarks.dataset stats "$RUN/spec" | tee "$RUN/spec-stats.txt"
   if [ ! -f "$RUN/data-spec/train.jsonl" ]; then
-    "$PY" -m benchmarks.dataset build "$RUN/spec" "$RUN/oracle" --out "$RUN/data-spec" --kinds action \
-      --max-obs-chars 2400 --max-obs-lines 150 --rest index --rest-share 0.5 --refs name --max-per-template 5 --no-hf
+    "$PY" -m benchmarks.dataset build "$RUN/spec" "$RUN/oracle" --out "$RUN/data-spec" "${DATA_ARGS[@]}" \
+      --max-per-template 5
   fi
   steps=$("$PY" -c "import json,sys; print(json.load(open(sys.argv[1]))['steps'])" "$RUN/model/train_stats.json")
   /usr/bin/time -v "$PY" -m benchmarks.train --data "$RUN/data-spec" --out "$RUN/model-spec" --max-steps "$steps" \
-    --grad-accum 8 --lr 6e-4 --lora-layers 10 --lora-r 32 --lora-alpha 64 --logging-steps 5 --save-steps 20 \
-    2> >(tee "$RUN/train-spec.time" >&2)
+    "${TRAIN_ARGS[@]}" 2> >(tee "$RUN/train-spec.time" >&2)
   MODEL="$RUN/model-spec"
   TAG="-spec"
 fi
