@@ -13,8 +13,29 @@ def _quote(text: str) -> str:
     return repr(str(text))
 
 
+def _step_text(step: dict[str, Any]) -> str:
+    """One step of the plan in a few words (the names the page shows, no values)."""
+    kind = step.get("action")
+    if kind == "answer":
+        return "report done" if str(step.get("text", "")).strip().lower() == "done" else "answer from the page"
+    if kind == "infeasible":
+        return "report that it cannot be done"
+    if kind == "goto":
+        return "open the other site"
+    verb = {"click": "open" if step.get("role") == "link" else "click"}.get(str(kind), str(kind))
+    return f"{verb} {step.get('role', '')} {step.get('name', '')!r}".replace("  ", " ")
+
+
+def plan_rationale(steps: list[dict[str, Any]], index: int) -> str:
+    """The teacher's reasoning at one step: where it is in its plan and the whole plan, so a student trained on
+    rationales (multi-task) learns to read the task into a procedure, not only the next click."""
+    plan = "; ".join(_step_text(s) for s in steps)
+    return f"Step {index + 1} of {len(steps)}: {_step_text(steps[index])}. Plan: {plan}."
+
+
 class OracleAgent(ConfiguredAgent):
-    """Replays ``reference_solution`` robustly: element ids are looked up in each new observation."""
+    """Replays ``reference_solution`` robustly: element ids are looked up in each new observation. Its rationale
+    is its plan (:func:`plan_rationale`)."""
 
     @dataclass
     class Config:
@@ -40,19 +61,18 @@ class OracleAgent(ConfiguredAgent):
             return AgentStep("send_msg_to_user('')", "The reference solution is exhausted.")
         step = self.steps[self.index]
         kind = step["action"]
+        why = plan_rationale(self.steps, self.index)
         if kind == "answer":
             self.index += 1
-            return AgentStep(f"send_msg_to_user({_quote(step['text'])})", "Report the answer.", {"ref_step": step})
+            return AgentStep(f"send_msg_to_user({_quote(step['text'])})", why, {"ref_step": step})
         if kind == "infeasible":
             self.index += 1
-            return AgentStep(
-                f"report_infeasible({_quote(step['text'])})", "The task cannot be done.", {"ref_step": step}
-            )
+            return AgentStep(f"report_infeasible({_quote(step['text'])})", why, {"ref_step": step})
         if kind == "goto":
             from symbiotic_gym.suites.embedded.runtime import substitute
 
             self.index += 1
-            return AgentStep(f"goto({_quote(substitute(step['url']))})", "Open the other site.", {"ref_step": step})
+            return AgentStep(f"goto({_quote(substitute(step['url']))})", why, {"ref_step": step})
         el = find_element(obs.get("axtree_txt", ""), step["role"], step["name"])
         if el is None:
             self.misses += 1
@@ -73,4 +93,4 @@ class OracleAgent(ConfiguredAgent):
             "press": f"press({bid}, {_quote(step.get('key', 'Enter'))})",
             "check": f"check({bid})",
         }[kind]
-        return AgentStep(action, f"{kind} the {step['role']} {step['name']!r}.", {"ref_step": step})
+        return AgentStep(action, why, {"ref_step": step})

@@ -38,7 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--kinds",
         type=_csv,
         default=("rationale_action",),
-        help="comma-separated: action, rationale_action, summary (default: rationale_action)",
+        help=(
+            "comma-separated: action, rationale_action, summary, multitask (the action line, then the rationale and "
+            "the page summary as extra targets on the action prompt; live, only the action is generated) "
+            "(default: rationale_action)"
+        ),
     )
     b.add_argument("--keep", choices=("success", "all"), default="success", help="which episodes (default: success)")
     b.add_argument("--min-reward", type=float, default=None, help="with --keep all: minimum evaluator score")

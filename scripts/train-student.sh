@@ -18,8 +18,12 @@ RUN=${1:-runs/student}
 PY=${PYTHON:-.venv/bin/python}
 WORKERS=${WORKERS:-2}
 # the settings every dataset and every student of the recipe share
-DATA_ARGS=(--kinds action --max-obs-chars 2400 --max-obs-lines 150 --rest index --rest-share 0.5 --refs name --no-hf)
+# KINDS=multitask: the multi-task row (the action line, then the oracle's plan as rationale and the page summary
+#     as extra targets on the same prompt; live, the student still writes the action line only)
+DATA_ARGS=(--kinds "${KINDS:-action}" --max-obs-chars 2400 --max-obs-lines 150 --rest index --rest-share 0.5 --refs name --no-hf)
 TRAIN_ARGS=(--grad-accum 8 --lr 6e-4 --lora-layers 10 --lora-r 32 --lora-alpha 64 --logging-steps 5 --save-steps 20)
+# a multitask target's ~150 rationale and summary tokens weigh 0.1 each against the ~15 of its action line
+if [ "${KINDS:-action}" = multitask ]; then TRAIN_ARGS+=(--aux-weight 0.1); fi
 "$PY" -m benchmarks.run --agent oracle --suite embedded --split train --workers "$WORKERS" --out "$RUN/oracle" --resume --quiet
 if [ ! -f "$RUN/data/train.jsonl" ]; then
   "$PY" -m benchmarks.dataset build "$RUN/oracle" --out "$RUN/data" "${DATA_ARGS[@]}" --max-per-template 4

@@ -21,11 +21,12 @@ from typing import Any
 
 from symbiotic_gym.distill.named_refs import to_named
 from symbiotic_gym.distill.prompt import (
-    ACT_KINDS,
+    ACTION_TARGET_KINDS,
     TARGET_KINDS,
     PromptFormat,
     State,
     action_target,
+    multitask_target,
     prompt_messages,
     shows_element,
     summary_target,
@@ -64,8 +65,8 @@ class DatasetConfig:
             raise SymbioticGymError(f"keep must be 'success' or 'all', got {self.keep!r}")
         if not 0.0 <= self.val_fraction < 1.0:
             raise SymbioticGymError(f"val_fraction must be in [0, 1), got {self.val_fraction}")
-        if not any(k in ACT_KINDS for k in self.kinds):
-            raise SymbioticGymError("a dataset needs at least one action kind (action or rationale_action)")
+        if not any(k in ACTION_TARGET_KINDS for k in self.kinds):
+            raise SymbioticGymError("a dataset needs at least one action kind (action, rationale_action or multitask)")
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -156,6 +157,8 @@ def examples_from_episode(
                 if i % max(1, cfg.summary_every):
                     continue
                 target = summary_target(state.axtree, state.url)
+            elif kind == "multitask":
+                target = multitask_target(named, str(step.get("rationale", "")), state.axtree, state.url)
             else:
                 target = action_target(named, str(step.get("rationale", "")), kind)
             messages = [*prompt_messages(state, cfg.prompt, kind), {"role": "assistant", "content": target}]
@@ -258,7 +261,7 @@ def element_targets_shown(examples: Sequence[dict[str, Any]], refs: str = "bid")
 
     named = shown = 0
     for ex in examples:
-        if ex.get("kind") not in ACT_KINDS:
+        if ex.get("kind") not in ACTION_TARGET_KINDS:
             continue
         try:
             bid = extract_action(ex["messages"][-1]["content"]).action.bid

@@ -29,6 +29,7 @@ from symbiotic_gym.errors import SymbioticGymError
 class Tokenized:
     ids: list[int]
     start: int  # first completion token (the loss covers ids[start:])
+    aux: int | None = None  # first token after the completion's first line (None: the line is all of it)
 
 
 def tokenize_rows(rows: list[dict[str, Any]], tokenizer: Any, max_length: int) -> tuple[list[Tokenized], int]:
@@ -50,8 +51,18 @@ def tokenize_rows(rows: list[dict[str, Any]], tokenizer: Any, max_length: int) -
         if len(full) > max_length:
             dropped += 1
             continue
-        out.append(Tokenized(list(full), len(prompt)))
+        out.append(Tokenized(list(full), len(prompt), _after_first_line(full, len(prompt), tokenizer)))
     return out, dropped
+
+
+def _after_first_line(ids: list[int], start: int, tokenizer: Any) -> int | None:
+    """Where the completion's first line (its action) ends: the first token whose text completes a line break.
+    A multitask target (distill.prompt) is ``Action: ...`` then the rationale and the page summary; the
+    engine weighs the tokens after the action line with ``aux_weight``."""
+    for k in range(start + 1, len(ids) + 1):
+        if "\n" in tokenizer.decode(ids[start:k]):
+            return k if k < len(ids) - 2 else None  # the chat template's closing tokens are not a second part
+    return None
 
 
 def token_batches(examples: list[Tokenized], budget: int, seed: int, epoch: int, grouped: bool) -> list[list[int]]:
@@ -82,20 +93,27 @@ def token_batches(examples: list[Tokenized], budget: int, seed: int, epoch: int,
     return batches
 
 
-def _collate(examples: list[Tokenized], idx: list[int], pad_id: int) -> tuple[Any, Any, Any]:
+def _collate(
+    examples: list[Tokenized], idx: list[int], pad_id: int, aux_weight: float = 1.0
+) -> tuple[Any, Any, Any, Any]:
+    """Padded ids, attention mask, the positions whose *next* token has a loss, and each position's weight
+    (1, or ``aux_weight`` after the completion's first line; None when every weight is 1)."""
     import torch
 
     width = max(len(examples[i].ids) for i in idx)
     ids = torch.full((len(idx), width), pad_id, dtype=torch.long)
     attn = torch.zeros((len(idx), width), dtype=torch.long)
-    target = torch.zeros((len(idx), width), dtype=torch.bool)  # positions whose *next* token has a loss
+    target = torch.zeros((len(idx), width), dtype=torch.bool)
+    weight = torch.ones((len(idx), width), dtype=torch.float32) if aux_weight != 1.0 else None
     for row, i in enumerate(idx):
         ex = examples[i]
         n = len(ex.ids)
         ids[row, :n] = torch.tensor(ex.ids)
         attn[row, :n] = 1
         target[row, ex.start - 1 : n - 1] = True
-    return ids, attn, target
+        if weight is not None and ex.aux is not None:
+            weight[row, ex.aux - 1 : n - 1] = aux_weight
+    return ids, attn, target, weight
 
 
 def _unwrapped(model: Any) -> Any:
@@ -185,9 +203,16 @@ class FrozenPrefix:
 
 
 def completion_loss(
-    model: Any, ids: Any, attn: Any, target: Any, prefix: FrozenPrefix | None = None, idx: list[int] | None = None
-) -> tuple[Any, int]:
-    """Mean cross-entropy over completion tokens, with the output head applied to those positions only."""
+    model: Any,
+    ids: Any,
+    attn: Any,
+    target: Any,
+    weight: Any = None,
+    prefix: FrozenPrefix | None = None,
+    idx: list[int] | None = None,
+) -> tuple[Any, float]:
+    """Mean cross-entropy over completion tokens (weighted by ``weight`` where given), with the output head
+    applied to those positions only; returns it with the total weight (the token count when unweighted)."""
     import torch.nn.functional as F
 
     inner = _unwrapped(model)
@@ -200,7 +225,11 @@ def completion_loss(
     picked = hidden[target]  # [N, H]
     labels = ids[:, 1:][target[:, :-1]]
     logits = inner.lm_head(picked).float()
-    return F.cross_entropy(logits, labels), int(labels.numel())
+    if weight is None:
+        return F.cross_entropy(logits, labels), float(labels.numel())
+    w = weight.to(dev)[target]
+    total = w.sum()
+    return (F.cross_entropy(logits, labels, reduction="none") * w).sum() / total, float(total)
 
 
 def lr_at(step: int, total: int, peak: float, warmup: int) -> float:
@@ -210,7 +239,7 @@ def lr_at(step: int, total: int, peak: float, warmup: int) -> float:
     return peak * 0.5 * (1.0 + math.cos(math.pi * min(1.0, progress)))
 
 
-def _evaluate(model: Any, examples: list[Tokenized], budget: int, pad_id: int) -> float | None:
+def _evaluate(model: Any, examples: list[Tokenized], budget: int, pad_id: int, aux_weight: float) -> float | None:
     import torch
 
     if not examples:
@@ -219,7 +248,7 @@ def _evaluate(model: Any, examples: list[Tokenized], budget: int, pad_id: int) -
     total, count = 0.0, 0
     with torch.no_grad():
         for idx in token_batches(examples, budget, 0, 0, True):
-            loss, n = completion_loss(model, *_collate(examples, idx, pad_id))
+            loss, n = completion_loss(model, *_collate(examples, idx, pad_id, aux_weight))
             total += float(loss) * n
             count += n
     model.train()
@@ -270,10 +299,10 @@ def run_lean(
         for group in optim.param_groups:
             group["lr"] = lr_at(step, total_steps, cfg.lr, warmup)
         chunk = micro[step * cfg.grad_accum : (step + 1) * cfg.grad_accum]
-        batches = [(_collate(train, b, pad_id), b) for _, b in chunk]
-        n_targets = sum(int(t[:, :-1].sum()) for (_, _, t), _ in batches)
-        for (ids, attn, target), b in batches:
-            loss, n = completion_loss(model, ids, attn, target, prefix, b)
+        batches = [(_collate(train, b, pad_id, cfg.aux_weight), b) for _, b in chunk]
+        n_targets = sum(float(t.sum()) if w is None else float(w[t].sum()) for (_, _, t, w), _ in batches)
+        for (ids, attn, target, weight), b in batches:
+            loss, n = completion_loss(model, ids, attn, target, weight, prefix, b)
             (loss * (n / n_targets)).backward()
             window_loss += float(loss.detach()) * n
             window_n += n
@@ -300,7 +329,9 @@ def run_lean(
             print(json.dumps(history[-1]), flush=True)
         boundary = step == total_steps or (step < total_steps and micro[step * cfg.grad_accum][0] != chunk[-1][0])
         if boundary and val:
-            history.append({"step": step, "epoch": epoch, "eval_loss": _evaluate(model, val, budget, pad_id)})
+            history.append(
+                {"step": step, "epoch": epoch, "eval_loss": _evaluate(model, val, budget, pad_id, cfg.aux_weight)}
+            )
         if step % cfg.save_steps == 0 or step == total_steps:  # the last one lets a longer rerun resume
             _save(model, optim, step, tokens_seen, history, ckpt_dir, cfg.save_total_limit)
     runtime = time.perf_counter() - t0

@@ -10,7 +10,12 @@ Three target kinds (the multi-task learning of AgentSymbiotic):
 * ``rationale_action`` -- ``Rationale: <why>`` then ``Action: ...`` (the student learns the teacher's
   reasoning as well as its decision);
 * ``summary`` -- an auxiliary task: describe the page (title, headings, fields, buttons), built from the
-  observation itself, so the model learns to read accessibility trees.
+  observation itself, so the model learns to read accessibility trees;
+* ``multitask`` -- all three in one target, the action first: ``Action: ...``, then ``Rationale: ...``, then
+  the page summary. The prompt is the action prompt, so the agent asks for ``action`` and stops at the first
+  line break: the rationale and the summary are learned (extra loss on the same prompt, as in "distilling
+  step-by-step") but never generated live, so a step costs what an action-only step costs. Separate
+  examples per kind would pay for the prompt once per kind; on a CPU the prompt is most of the cost.
 """
 
 from __future__ import annotations
@@ -28,8 +33,9 @@ from symbiotic_gym.obs_pruning import REST_STYLES, prune_axtree, prune_main_firs
 from symbiotic_gym.observation import strip_bids
 
 PROMPT_FILE = "prompt_format.json"
-TARGET_KINDS = ("action", "rationale_action", "summary")
-ACT_KINDS = ("action", "rationale_action")
+TARGET_KINDS = ("action", "rationale_action", "summary", "multitask")
+ACT_KINDS = ("action", "rationale_action")  # what an agent asks for (a format's output)
+ACTION_TARGET_KINDS = ("action", "rationale_action", "multitask")  # targets that carry an action
 
 SYSTEM = (
     "You are a web agent. You see a web page as an accessibility tree: elements you can act on start "
@@ -53,6 +59,8 @@ COMPACT_INSTRUCTIONS = {
     "rationale_action": "Rationale and action?",
     "summary": "Describe the page.",
 }
+# the prompt each target kind is trained with: a multitask target answers the action prompt
+PROMPT_KIND = {"multitask": "action"}
 
 
 @dataclass(frozen=True)
@@ -192,6 +200,7 @@ def prompt_messages(state: State, fmt: PromptFormat, kind: str | None = None) ->
     kind = kind or fmt.output
     if kind not in TARGET_KINDS:
         raise SymbioticGymError(f"unknown target kind {kind!r}; use one of {', '.join(TARGET_KINDS)}")
+    kind = PROMPT_KIND.get(kind, kind)
     if fmt.layout == "compact":
         return [
             {"role": "system", "content": COMPACT_SYSTEM},
@@ -210,6 +219,13 @@ def action_target(action: str, rationale: str, kind: str) -> str:
         return f"Action: {action}"
     why = " ".join(rationale.split())[:300] or "This is the next step towards the objective."
     return f"Rationale: {why}\nAction: {action}"
+
+
+def multitask_target(action: str, rationale: str, axtree: str, url: str) -> str:
+    """The ``multitask`` target: the action line first (what the agent generates live), then the teacher's
+    rationale and the page summary (learned, not generated)."""
+    why = action_target(action, rationale, "rationale_action").split("\n", 1)[0]
+    return f"Action: {action.strip()}\n{why}\n{summary_target(axtree, url)}"
 
 
 def answer_prefix(kind: str) -> str:

@@ -81,6 +81,12 @@ class TrainConfig:
         "lean engine with --lora-layers: keep up to this many GB of the hidden states entering the first "
         "trained layer (float16), so every epoch after the first skips the frozen layers below (0: off)",
     )
+    aux_weight: float = _f(
+        1.0,
+        "lean engine: the loss weight of each completion token after the first line (a multitask target's "
+        "rationale and page summary) against 1 for the action line's tokens; 1: a plain token mean, under which "
+        "~150 summary tokens drown a ~15-token action",
+    )
     threads: int = _f(0, "torch CPU threads (0: one per core)")
     group_by_length: bool = _f(
         True,
@@ -98,6 +104,10 @@ class TrainConfig:
             raise SymbioticGymError(f"engine must be lean or trl, got {self.engine!r}")
         if self.lora_layers < 0:
             raise SymbioticGymError(f"lora_layers must be >= 0 (0: every layer), got {self.lora_layers}")
+        if not self.aux_weight > 0:
+            raise SymbioticGymError(f"aux_weight must be > 0, got {self.aux_weight}")
+        if self.aux_weight != 1.0 and self.engine != "lean":
+            raise SymbioticGymError("aux_weight needs the lean engine (TRL's trainer weighs every token alike)")
         if self.frozen_cache_gb < 0:
             raise SymbioticGymError(f"frozen_cache_gb must be >= 0 (0: off), got {self.frozen_cache_gb}")
         if self.batch_tokens < 16 or self.threads < 0:

@@ -55,3 +55,17 @@ def test_wrong_outcome_fails(task_id: str) -> None:
     record, _ = run_episode(WrongOutcome(), "wrong", task_id, max_steps=30, seed=0)
     assert record["error"] is None
     assert not record["success"] and record["eval_status"] == "fail", record.get("eval_details")
+
+
+def test_rationale_is_the_plan_and_where_the_oracle_is_in_it() -> None:
+    """The teacher's rationale (what a multi-task student learns) names the step, its place and the whole plan,
+    in the page's names and without the task's values."""
+    record, steps = run_episode(OracleAgent(), "oracle", "forum.change_email.0", max_steps=30, seed=0)
+    assert record["success"]
+    plan = "Plan: open link 'Settings'; fill textbox 'Email'; click button 'Save settings'; report done."
+    assert [s["rationale"] for s in steps] == [
+        f"Step 1 of 4: open link 'Settings'. {plan}",
+        f"Step 2 of 4: fill textbox 'Email'. {plan}",
+        f"Step 3 of 4: click button 'Save settings'. {plan}",
+        f"Step 4 of 4: report done. {plan}",
+    ]

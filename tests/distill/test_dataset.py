@@ -105,6 +105,23 @@ def test_kinds_filters_dedupe_and_held_out_tasks(runs: list[Path]) -> None:
     assert "3. noop(200) 4. click('9')" in by_kind["action"]["messages"][1]["content"]
 
 
+def test_multitask_target_is_learned_on_the_action_prompt(runs: list[Path]) -> None:
+    """A multitask example has exactly the action example's prompt (what the agent sends live) and a target whose
+    first line is the action example's whole target: the rationale and page summary follow it."""
+    ds = build_dataset(runs[:1], DatasetConfig(kinds=("action", "multitask")))
+    pairs = {(ex["step"], ex["kind"]): ex["messages"] for ex in ds.train if ex["task_id"] == "shop.a.0"}
+    for n in (1, 2, 5):
+        action, multi = pairs[(n, "action")], pairs[(n, "multitask")]
+        assert multi[:-1] == action[:-1]
+        first, rationale, title, url, *rest = multi[-1]["content"].split("\n")
+        assert first == action[-1]["content"]
+        assert rationale.startswith("Rationale: ") and title == "Title: Shop" and url == "URL: http://shop/"
+        assert rest[0] == "Headings: none" and rest[-1] == "Links: 1"
+    assert pairs[(1, "multitask")][-1]["content"].split("\n")[1] == "Rationale: Search for it."
+    with pytest.raises(SymbioticGymError, match="multitask"):
+        DatasetConfig(kinds=("summary",))
+
+
 def test_keep_all_and_validation_split_by_task(runs: list[Path]) -> None:
     ds = build_dataset(runs[:1], DatasetConfig(kinds=("action",), keep="all", exclude_splits=()))
     assert {ex["task_id"] for ex in ds.train} == {"shop.a.0", "shop.a.1", "shop.b.0"}

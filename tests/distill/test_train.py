@@ -195,12 +195,22 @@ def test_the_lean_loss_is_the_completion_only_loss_of_the_full_logits(setup: dic
     model = AutoModelForCausalLM.from_pretrained(setup["base"], dtype=torch.float32)
     tok = AutoTokenizer.from_pretrained(setup["base"])
     examples = [Tokenized(list(range(5, 25)), 15), Tokenized(list(range(30, 42)), 9)]
-    ids, attn, target = _collate(examples, [0, 1], tok.pad_token_id or 0)
+    ids, attn, target, weight = _collate(examples, [0, 1], tok.pad_token_id or 0)
+    assert weight is None  # every token weighs 1: a plain mean
     lean, n = completion_loss(model, ids, attn, target)
     labels = ids.clone()
     labels[~torch.cat([torch.zeros(2, 1, dtype=torch.bool), target[:, :-1]], dim=1)] = -100
     full = model(input_ids=ids, attention_mask=attn, labels=labels).loss
     assert n == (20 - 15) + (12 - 9) and torch.allclose(lean, full, atol=1e-5)
+    # aux_weight: the tokens after the first line weigh less; the mean is over the weights
+    aux = [Tokenized(list(range(5, 25)), 15, 18), Tokenized(list(range(30, 42)), 9)]
+    ids, attn, target, weight = _collate(aux, [0, 1], tok.pad_token_id or 0, 0.25)
+    weighted, total = completion_loss(model, ids, attn, target, weight)
+    ce = torch.nn.functional.cross_entropy(
+        model(input_ids=ids, attention_mask=attn).logits[target].float(), ids[:, 1:][target[:, :-1]], reduction="none"
+    )
+    w = torch.tensor([1.0] * 3 + [0.25] * 2 + [1.0] * 3)  # example 0: tokens 15-17 weigh 1, 18-19 weigh 0.25
+    assert total == pytest.approx(6.5) and torch.allclose(weighted, (ce * w).sum() / w.sum(), atol=1e-5)
     lengths = [len(e) for e in ("a" * 300, "b" * 40, "c" * 900, "d" * 120, "e" * 60)]
     many = [Tokenized([1] * n, n - 1) for n in lengths]
     batches = token_batches(many, budget=400, seed=0, epoch=0, grouped=True)
@@ -276,3 +286,22 @@ def test_train_speed_times_ours_and_trl_defaults_in_their_own_processes(setup: d
     results = json.loads(out.read_text())["results"]
     assert set(results) == {"ours/lora", "trl-defaults/lora"}
     assert all(r.get("tokens_per_s", 0) > 0 and r["peak_rss_mb"] > 0 for r in results.values()), results
+
+
+def test_the_action_line_is_found_in_each_tokenized_target(setup: dict[str, Path]) -> None:
+    """A multitask target's extra lines start after the action line; an action-only target has none."""
+    from transformers import AutoTokenizer
+
+    from symbiotic_gym.distill.lean import tokenize_rows
+
+    tok = AutoTokenizer.from_pretrained(setup["base"])
+    prompt = [{"role": "user", "content": "Task: change the e-mail\nAction?"}]
+    multi = "Action: fill('Email', 'a@b.c')\nRationale: Step 2 of 4.\nTitle: Settings"
+    rows = [
+        {"prompt": prompt, "completion": [{"role": "assistant", "content": multi}]},
+        {"prompt": prompt, "completion": [{"role": "assistant", "content": "Action: click('Save')"}]},
+    ]
+    (first, only), dropped = tokenize_rows(rows, tok, 2048)
+    assert dropped == 0 and only.aux is None
+    assert tok.decode(first.ids[first.start : first.aux]) == "Action: fill('Email', 'a@b.c')\n"
+    assert tok.decode(first.ids[first.aux :]).startswith("Rationale: Step 2 of 4.")
