@@ -34,9 +34,7 @@ def _prompts(data: Path, n: int) -> list[list[dict[str, str]]]:
     return out
 
 
-def measure(
-    data: Path, model: str, *, n: int, threads: int, dtype: str, max_tokens: int = 128
-) -> dict[str, Any]:
+def measure(data: Path, model: str, *, n: int, threads: int, dtype: str, max_tokens: int = 128) -> dict[str, Any]:
     from symbiotic_gym.llm.local import TransformersLLM
     from symbiotic_gym.llm.registry import spec_for
 
