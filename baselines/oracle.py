@@ -22,8 +22,8 @@ def _step_text(step: dict[str, Any]) -> str:
         return "report that it cannot be done"
     if kind == "goto":
         return "open the other site"
-    verb = {"click": "open" if step.get("role") == "link" else "click"}.get(str(kind), str(kind))
-    return f"{verb} {step.get('role', '')} {step.get('name', '')!r}".replace("  ", " ")
+    verb = "open" if kind == "click" and step.get("role") == "link" else kind
+    return f"{verb} {step['role']} {step['name']!r}"
 
 
 def plan_rationale(steps: list[dict[str, Any]], index: int) -> str:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from symbiotic_gym.distill.prompt import auxiliary_start
 from symbiotic_gym.errors import SymbioticGymError
 
 
@@ -51,17 +52,22 @@ def tokenize_rows(rows: list[dict[str, Any]], tokenizer: Any, max_length: int) -
         if len(full) > max_length:
             dropped += 1
             continue
-        out.append(Tokenized(list(full), len(prompt), _after_first_line(full, len(prompt), tokenizer)))
+        aux = _after_first_line(full, len(prompt), tokenizer) if auxiliary_start(_completion_text(r)) else None
+        out.append(Tokenized(list(full), len(prompt), aux))
     return out, dropped
 
 
+def _completion_text(row: dict[str, Any]) -> str:
+    return "".join(str(m.get("content", "")) for m in row["completion"])
+
+
 def _after_first_line(ids: list[int], start: int, tokenizer: Any) -> int | None:
-    """Where the completion's first line (its action) ends: the first token whose text completes a line break.
-    A multitask target (distill.prompt) is ``Action: ...`` then the rationale and the page summary; the
-    engine weighs the tokens after the action line with ``aux_weight``."""
+    """The token after a multitask target's action line (distill.prompt.auxiliary_start says which targets
+    have one): the first token whose text completes the line break. The engine weighs the tokens from there
+    on with ``aux_weight``."""
     for k in range(start + 1, len(ids) + 1):
         if "\n" in tokenizer.decode(ids[start:k]):
-            return k if k < len(ids) - 2 else None  # the chat template's closing tokens are not a second part
+            return k
     return None
 
 

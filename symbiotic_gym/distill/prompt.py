@@ -228,6 +228,14 @@ def multitask_target(action: str, rationale: str, axtree: str, url: str) -> str:
     return f"Action: {action.strip()}\n{why}\n{summary_target(axtree, url)}"
 
 
+def auxiliary_start(target: str) -> int | None:
+    """Where the learned-only part of a ``multitask`` target (the rationale and the summary after its action
+    line) starts, as a character offset; None for every other target, all of which the agent generates."""
+    if not target.startswith("Action:") or "\n" not in target:
+        return None
+    return target.index("\n") + 1
+
+
 def answer_prefix(kind: str) -> str:
     """The first word of every target: primed into the agent's answer so it starts in the trained format."""
     return "Action:" if kind == "action" else "Rationale:"

@@ -289,7 +289,7 @@ def test_train_speed_times_ours_and_trl_defaults_in_their_own_processes(setup: d
 
 
 def test_the_action_line_is_found_in_each_tokenized_target(setup: dict[str, Path]) -> None:
-    """A multitask target's extra lines start after the action line; an action-only target has none."""
+    """A multitask target's extra lines start after the action line; other targets have none."""
     from transformers import AutoTokenizer
 
     from symbiotic_gym.distill.lean import tokenize_rows
@@ -300,8 +300,10 @@ def test_the_action_line_is_found_in_each_tokenized_target(setup: dict[str, Path
     rows = [
         {"prompt": prompt, "completion": [{"role": "assistant", "content": multi}]},
         {"prompt": prompt, "completion": [{"role": "assistant", "content": "Action: click('Save')"}]},
+        {"prompt": prompt, "completion": [{"role": "assistant", "content": "Rationale: Save.\nAction: click('Save')"}]},
     ]
-    (first, only), dropped = tokenize_rows(rows, tok, 2048)
+    (first, only, why_first), dropped = tokenize_rows(rows, tok, 2048)
     assert dropped == 0 and only.aux is None
+    assert why_first.aux is None  # a rationale_action target's second line is its action: nothing is auxiliary
     assert tok.decode(first.ids[first.start : first.aux]) == "Action: fill('Email', 'a@b.c')\n"
     assert tok.decode(first.ids[first.aux :]).startswith("Rationale: Step 2 of 4.")
