@@ -2,6 +2,7 @@
 
     python -m benchmarks.dataset build RUN_DIR... --out runs/data/mt [--kinds rationale_action,summary]
         [--keep success|all] [--min-reward R] [--val-fraction 0.1] [--max-obs-chars 4000] [--no-hf]
+    python -m benchmarks.dataset merge DATA_DIR DATA_DIR... --out DIR [--no-hf]   datasets -> one
     python -m benchmarks.dataset stats RUN_DIR...     speculative-synthesis statistics of runs
     python -m benchmarks.dataset show DATA_DIR [--n 2]  the data card and a few examples
 
@@ -83,6 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
         "prompt then shows the page without ids and the distilled agent grounds the name)",
     )
     b.add_argument("--no-hf", action="store_true", help="JSONL only (no datasets save_to_disk)")
+    m = sub.add_parser("merge", help="dataset folders (one prompt format) -> one, each example once")
+    m.add_argument("data", nargs="+", metavar="DATA_DIR")
+    m.add_argument("--out", required=True, metavar="DIR")
+    m.add_argument("--no-hf", action="store_true", help="JSONL only (no datasets save_to_disk)")
     s = sub.add_parser("stats", help="speculative-synthesis statistics of runs")
     s.add_argument("runs", nargs="+", metavar="RUN_DIR")
     w = sub.add_parser("show", help="a dataset's card and examples")
@@ -134,6 +139,19 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _merge(args: argparse.Namespace) -> int:
+    from symbiotic_gym.distill.dataset import merge_datasets, save_dataset
+
+    ds = merge_datasets(args.data)
+    out = save_dataset(ds, args.out, hf=not args.no_hf)
+    c = ds.card["counts"]
+    print(
+        f"{c['train']} train / {c['validation']} validation examples ({c['by_kind']}) from "
+        f"{len(args.data)} datasets, {c['duplicates_dropped']} duplicates dropped -> {out}"
+    )
+    return 0
+
+
 def _stats(args: argparse.Namespace) -> int:
     from symbiotic_gym.distill.speculative_stats import speculative_stats
 
@@ -174,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     from symbiotic_gym.errors import SymbioticGymError
 
     try:
-        return {"build": _build, "stats": _stats, "show": _show}[args.command](args)
+        return {"build": _build, "merge": _merge, "stats": _stats, "show": _show}[args.command](args)
     except SymbioticGymError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -230,19 +230,7 @@ def build_dataset(run_dirs: Iterable[str | Path], cfg: DatasetConfig | None = No
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "config": cfg.to_dict(),
         "runs": runs_card,
-        "counts": {
-            "train": len(train),
-            "validation": len(val),
-            "by_kind": dict(Counter(ex["kind"] for ex in train + val)),
-            "by_agent": dict(Counter(ex["agent"] for ex in train + val)),
-            "train_tasks": len({ex["task_id"] for ex in train}),
-            "validation_tasks": len({ex["task_id"] for ex in val}),
-            "duplicates_dropped": duplicates,
-            "episodes_skipped": dict(skipped),
-            "steps_skipped": dict(steps_skipped),
-            "decisions": dict(Counter(ex["decision"] for ex in train + val if ex.get("decision"))),
-            **element_targets_shown(train + val, cfg.prompt.refs),
-        },
+        "counts": _counts(train, val, cfg.prompt.refs, duplicates, dict(skipped), dict(steps_skipped)),
         "excluded_tasks": sorted(excluded_tasks),
     }
     if not train:
@@ -250,6 +238,87 @@ def build_dataset(run_dirs: Iterable[str | Path], cfg: DatasetConfig | None = No
             "the dataset is empty: no kept episode in these runs "
             f"(skipped: {dict(skipped) or 'none'}); try --keep all or add runs with successful episodes"
         )
+    return BuiltDataset(train, val, card)
+
+
+def _counts(
+    train: list[dict[str, Any]],
+    val: list[dict[str, Any]],
+    refs: str,
+    duplicates: int,
+    skipped: dict[str, int],
+    steps_skipped: dict[str, int],
+) -> dict[str, Any]:
+    """The data card's ``counts`` (one place, for built and merged datasets alike)."""
+    return {
+        "train": len(train),
+        "validation": len(val),
+        "by_kind": dict(Counter(ex["kind"] for ex in train + val)),
+        "by_agent": dict(Counter(ex["agent"] for ex in train + val)),
+        "train_tasks": len({ex["task_id"] for ex in train}),
+        "validation_tasks": len({ex["task_id"] for ex in val}),
+        "duplicates_dropped": duplicates,
+        "episodes_skipped": skipped,
+        "steps_skipped": steps_skipped,
+        "decisions": dict(Counter(ex["decision"] for ex in train + val if ex.get("decision"))),
+        **element_targets_shown(train + val, refs),
+    }
+
+
+def merge_datasets(folders: Sequence[str | Path]) -> BuiltDataset:
+    """Saved datasets -> one, each example once (by id), each folder's examples in its own order.
+
+    This is how an iteration adds a run to an earlier iteration's data without rebuilding it: a build's
+    ``--max-per-template`` caps episodes across all its runs, so rebuilding with one more run would drop
+    earlier episodes to make room. Every folder must share one prompt format (the prompts must be alike for
+    the student to learn one format); the merged card keeps each folder's card under ``merged_from``.
+    """
+    if len(folders) < 2:
+        raise SymbioticGymError("merging needs at least two dataset folders")
+    train: list[dict[str, Any]] = []
+    val: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    duplicates = 0
+    cards: list[dict[str, Any]] = []
+    first: PromptFormat | None = None
+    for folder in folders:
+        fmt = PromptFormat.load(Path(folder))
+        if fmt is None:
+            raise SymbioticGymError(f"{folder} has no prompt_format.json; pass folders written by benchmarks.dataset")
+        if first is None:
+            first = fmt
+        elif fmt != first:
+            raise SymbioticGymError(
+                f"{folder}'s prompt format {fmt.to_dict()} differs from {folders[0]}'s {first.to_dict()}; "
+                "build both with the same prompt options"
+            )
+        card_path = Path(folder) / CARD_FILE
+        card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.exists() else {}
+        cards.append({"folder": portable_path(folder), **card})
+        has_val = (Path(folder) / "validation.jsonl").exists()
+        for split, target in (("train", train), ("validation", val)):
+            for row in load_examples(folder, split) if split == "train" or has_val else []:
+                if row.get("id") in seen:
+                    duplicates += 1
+                    continue
+                seen.add(str(row.get("id")))
+                target.append(row)
+    assert first is not None
+    in_both = {ex["task_id"] for ex in train} & {ex["task_id"] for ex in val}
+    if in_both:
+        raise SymbioticGymError(
+            f"tasks in one folder's train split and another's validation split: {sorted(in_both)[:5]}; "
+            "build the folders with the same --val-fraction"
+        )
+    config = dict(cards[0].get("config") or {"prompt": first.to_dict()})
+    card = {
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "config": config,
+        "runs": [r for c in cards for r in c.get("runs", [])],
+        "counts": _counts(train, val, first.refs, duplicates, {}, {}),
+        "excluded_tasks": sorted({t for c in cards for t in c.get("excluded_tasks", [])}),
+        "merged_from": cards,
+    }
     return BuiltDataset(train, val, card)
 
 
@@ -299,6 +368,13 @@ def _card_markdown(card: dict[str, Any]) -> str:
     lines += [
         f"- `{r['run']}`: agent {r['agent']}, models {r['models']}, {r['episodes_used']} episodes" for r in card["runs"]
     ]
+    if card.get("merged_from"):
+        lines += ["", "## Merged from", ""]
+        lines += [
+            f"- `{m['folder']}`: {m.get('counts', {}).get('train', '?')} train examples, "
+            f"config {json.dumps(m.get('config', {}), sort_keys=True)}"
+            for m in card["merged_from"]
+        ]
     lines += ["", "## Config", "", "```json", json.dumps(card["config"], indent=2), "```", ""]
     return "\n".join(lines)
 

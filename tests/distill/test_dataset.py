@@ -179,3 +179,37 @@ def test_the_card_counts_targets_whose_element_the_prompt_cuts_off(runs: list[Pa
     shown = [ex["messages"][1]["content"] for ex in cut.train if "[4] " in ex["messages"][1]["content"]]
     assert shown and not any("[5] " in text for text in shown)  # the budget cuts the button off
     assert 0 < cut.card["counts"]["element_targets_shown"] < 8
+
+
+def test_merge_keeps_each_datasets_examples_once_and_refuses_two_formats(
+    runs: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An iteration's data is an earlier dataset plus a new run's: merging never drops the earlier examples (a
+    rebuild's --max-per-template would), keeps each example once and refuses datasets in different formats."""
+    from symbiotic_gym.distill.dataset import merge_datasets
+    from symbiotic_gym.distill.prompt import PromptFormat
+
+    cfg = DatasetConfig(kinds=("action",))
+    first = save_dataset(build_dataset(runs[:1], cfg), tmp_path / "first", hf=False)
+    second = save_dataset(build_dataset(runs[1:], cfg), tmp_path / "second", hf=False)  # repeats shop.a.0
+    merged = merge_datasets([first, second])
+    expected = load_examples(first) + [ex for ex in load_examples(second) if ex["task_id"] == "shop.c.0"]
+    assert merged.train == expected
+    assert merged.card["counts"]["duplicates_dropped"] == 3
+    assert [m["counts"]["train"] for m in merged.card["merged_from"]] == [3, 5]
+    assert len(merged.card["runs"]) == 3 and merged.card["excluded_tasks"] == ["shop.b.0"]
+    out = tmp_path / "merged"
+    assert dataset_cli.main(["merge", str(first), str(second), "--out", str(out), "--no-hf"]) == 0
+    assert "5 train / 0 validation examples" in capsys.readouterr().out
+    assert load_examples(out) == expected and PromptFormat.load(out) == cfg.prompt
+    assert "## Merged from" in (out / "DATA_CARD.md").read_text()
+    other = save_dataset(
+        build_dataset(runs[1:], DatasetConfig(kinds=("action",), prompt=PromptFormat(max_obs_chars=999))),
+        tmp_path / "other",
+        hf=False,
+    )
+    with pytest.raises(SymbioticGymError, match="prompt format"):
+        merge_datasets([first, other])
+    with pytest.raises(SymbioticGymError, match="at least two"):
+        merge_datasets([first])
+    assert dataset_cli.main(["merge", str(first), str(tmp_path / "nowhere"), "--out", str(out)]) == 2
