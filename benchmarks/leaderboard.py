@@ -78,7 +78,7 @@ def browsergym_fields(r: dict[str, Any]) -> dict[str, Any]:
 
 
 def render_md(main: list[dict[str, Any]], by_site: list[dict[str, Any]]) -> str:
-    head = "| agent | models | suite/split | mode | n | success % ± SE | 95% CI | avg steps | tokens local | tokens cloud | cost $ | wall s | errors |"  # noqa: E501
+    head = "| agent | models | suite/split | mode | n | success % ± SE | 95% CI | avg steps | tokens local | tokens cloud | cost $ | episode s | errors |"  # noqa: E501
     lines = [head, "|" + "---|" * 13]
     for r in main:
         n_cell = f"{r['n']}" + (f" (+{r['not_scored']} not scored)" if r["not_scored"] else "")
@@ -193,7 +193,7 @@ def render_html(main: list[dict[str, Any]], by_site: list[dict[str, Any]]) -> st
         ("tokens local", lambda r: f"{r['tokens_local']:,}"),
         ("tokens cloud", lambda r: f"{r['tokens_cloud']:,}"),
         ("cost $", lambda r: f"{r['cost']:.4f}"),
-        ("wall s", lambda r: f"{r['wall_s']:.0f}"),
+        ("episode s", lambda r: f"{r['wall_s']:.0f}"),
         ("errors", lambda r: r["errors"]),
     ]
     parts = [

@@ -11,7 +11,7 @@ import argparse
 import dataclasses
 import os
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from symbiotic_gym.runner import RunConfig, RunResult
@@ -97,13 +97,22 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _timing(s: dict[str, Any]) -> str:
+    """Clock time of this invocation, and the episodes' own times summed (larger with parallel workers)."""
+    episodes = f"{s['wall_s']:.0f}s of episodes"
+    if "elapsed_s" not in s:  # a summary written before elapsed_s existed
+        return episodes
+    resumed = f", {s['resumed_episodes']} resumed" if s.get("resumed_episodes") else ""
+    return f"{s['elapsed_s']:.0f}s elapsed ({episodes}{resumed})"
+
+
 def print_report(result: RunResult) -> None:
     s = result.summary
     lo, hi = result.wilson95
     print(
         f"{s['agent']} | {s['suite']}/{s['split']} | n={s['n']} | success "
         f"{s['success_rate']:.1%} ± {s['stderr']:.1%} (95% CI {lo:.1%}–{hi:.1%}) | "
-        f"avg steps {s['avg_steps']:.1f} | errors {s['errors']} | wall {s['wall_s']:.0f}s"
+        f"avg steps {s['avg_steps']:.1f} | errors {s['errors']} | {_timing(s)}"
     )
     by_split = s.get("by_split") or {}
     if len(by_split) > 1:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -273,6 +274,7 @@ def run(config: RunConfig) -> RunResult:
         todo = [t for t in task_ids if t not in done]
         where = f"{config.workers} {config.backend} worker(s)" if config.workers else "in-process"
         count = len(finished)
+        started = time.perf_counter()
         with progress:
             progress(
                 "run_start",
@@ -311,6 +313,10 @@ def run(config: RunConfig) -> RunResult:
             "suite": config.suite,
             "split": config.split,
             "eval_mode": modes[0] if len(modes) == 1 else modes,
+            # wall_s sums the episodes' own times (what the run cost, whatever the workers); elapsed_s is this
+            # invocation's clock time, which covers only the episodes it ran (resumed_episodes were done before)
+            "elapsed_s": round(time.perf_counter() - started, 1),
+            "resumed_episodes": len(done),
         }
     )
     result = RunResult(run_dir.root, summary, [EpisodeRecord.from_dict(r) for r in results], record)

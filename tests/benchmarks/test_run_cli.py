@@ -36,13 +36,19 @@ def test_run_writes_a_complete_run_directory_and_resumes(tmp_path: Path, capsys)
         assert len(steps) == r["steps"] and steps[0]["axtree_txt"] and steps[-1]["action"].startswith("send_msg")
     summary = json.loads(run.summary_path.read_text())
     assert summary["n"] == 2 and summary["success_rate"] == 1.0
-    assert "success 100.0% ± 0.0%" in capsys.readouterr().out
+    out_text = capsys.readouterr().out
+    assert "success 100.0% ± 0.0%" in out_text
+    # the printed time is this invocation's clock time, with the episodes' summed time beside it
+    assert summary["resumed_episodes"] == 0 and 0 < summary["elapsed_s"]
+    assert f"{summary['elapsed_s']:.0f}s elapsed ({summary['wall_s']:.0f}s of episodes)" in out_text
 
     # a torn line (kill -9 mid-append) and a missing episode: resume finishes it, without duplicates
     lines = run.results_path.read_text().splitlines()
     run.results_path.write_text(lines[0] + "\n" + lines[1][:40])
     assert main(args) == 2  # refuses without --resume
     assert main([*args, "--resume"]) == 0
+    assert ", 1 resumed)" in capsys.readouterr().out
+    assert json.loads(run.summary_path.read_text())["resumed_episodes"] == 1
     ids = [r["task_id"] for r in run.results()]
     assert sorted(ids) == sorted(set(ids)) and len(ids) == 2
     # a changed configuration is refused
