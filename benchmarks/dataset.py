@@ -23,6 +23,15 @@ def _csv(text: str) -> tuple[str, ...]:
     return tuple(x.strip() for x in text.split(",") if x.strip())
 
 
+def _task_list(text: str) -> tuple[str, ...]:
+    if not text.startswith("@"):
+        return _csv(text)
+    path = Path(text[1:])
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"{path} is not a file (one task id per line)")
+    return tuple(line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+
+
 def build_parser() -> argparse.ArgumentParser:
     from symbiotic_gym.obs_pruning import REST_STYLES
 
@@ -49,6 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--min-reward", type=float, default=None, help="with --keep all: minimum evaluator score")
     b.add_argument(
         "--exclude-splits", type=_csv, default=("test", "unseen"), help="task splits never used (default: test,unseen)"
+    )
+    b.add_argument(
+        "--exclude-tasks",
+        type=_task_list,
+        default=(),
+        metavar="IDS|@FILE",
+        help="task ids never used, comma-separated or one per line in @FILE (e.g. an acceptance-rate task set)",
     )
     b.add_argument("--val-fraction", type=float, default=0.0, help="share of tasks (by id hash) for validation")
     b.add_argument("--keep-failed-actions", action="store_true", help="keep steps whose action failed")
@@ -116,6 +132,7 @@ def _build(args: argparse.Namespace) -> int:
         keep=args.keep,
         min_reward=args.min_reward,
         exclude_splits=args.exclude_splits,
+        exclude_tasks=args.exclude_tasks,
         val_fraction=args.val_fraction,
         keep_failed_actions=args.keep_failed_actions,
         summary_every=args.summary_every,

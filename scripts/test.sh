@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/python -m ruff check .
 set +e
-.venv/bin/python -m pytest -q "$@"
+.venv/bin/python -m pytest -q --durations=25 "$@"  # the slowest tests, for keeping the suite short
 rc=$?
 set -e
 if [ "$rc" -eq 5 ]; then echo "pytest collected no tests: treating as a failure"; exit 1; fi

@@ -9,6 +9,8 @@
 # 4. SPECULATIVE=1 only: speculative data synthesis with that student and a second student trained on the oracle
 #    data plus those episodes (the README's speculative row: 2/22 on the test quick subset against the first
 #    student's 4/22, so the shipped student is the first one);
+# 4b. EXPLORE=1 (with SPECULATIVE=1) only: iteration 2, that student's own exploration added to the speculative
+#    dataset and a third student trained on it (the README's iteration-2 row);
 # 5. live evaluation on the test split (held-out values) and the unseen-template split, and the table.
 # QUICK=1 evaluates the quick subset (22 tasks of each split) instead of the whole splits.
 # The shipped adapter (symbiotic_gym/models/embedded-student) was made by exactly these commands.
@@ -64,6 +66,43 @@ PYEOF
     "${TRAIN_ARGS[@]}" 2> >(tee "$RUN/train-spec.time" >&2)
   MODEL="$RUN/model-spec"
   TAG="-spec"
+  if [ "${EXPLORE:-0}" = 1 ]; then
+    # iteration 2: the first student explores on its own (sampling at temperature 0.5, 15 steps) three more train
+    #     tasks of each template (the 6th to 8th by number: neither trained on nor speculated on); its successful
+    #     episodes, as the evaluator judges them, join the speculative dataset, and a third student trains on that
+    #     with the same number of optimizer steps. The 6th tasks are where the README measures each student's
+    #     speculative acceptance rate: explored, but kept out of the data.
+    [ -f "$RUN/explore-tasks.txt" ] || "$PY" - "$RUN/oracle" "$RUN/explore-tasks.txt" "$RUN/accept-tasks.txt" <<'PYEOF'
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from symbiotic_gym.trajectory import RunDir
+
+by_template = defaultdict(list)
+for rec in RunDir(sys.argv[1]).results():
+    by_template[rec["template"]].append(rec["task_id"])
+explore, accept = [], []
+for template, ids in sorted(by_template.items()):
+    ids.sort(key=lambda t: int(t.rsplit(".", 1)[1]))
+    explore += ids[5:8]
+    accept += ids[5:6]
+Path(sys.argv[3]).write_text("".join(t + "\n" for t in accept))
+Path(sys.argv[2]).write_text("".join(t + "\n" for t in explore))  # last: its presence means both are written
+PYEOF
+    "$PY" -m benchmarks.run --agent distilled -A "model=local:$RUN/model" -A temperature=0.5 --suite embedded \
+      --split train --tasks "@$RUN/explore-tasks.txt" --max-steps 15 --workers "$WORKERS" --out "$RUN/explore" \
+      --resume --quiet
+    if [ ! -f "$RUN/data-iter2/train.jsonl" ]; then
+      "$PY" -m benchmarks.dataset build "$RUN/explore" --out "$RUN/data-explore" "${DATA_ARGS[@]}" \
+        --exclude-tasks "@$RUN/accept-tasks.txt"
+      "$PY" -m benchmarks.dataset merge "$RUN/data-spec" "$RUN/data-explore" --out "$RUN/data-iter2" --no-hf
+    fi
+    /usr/bin/time -v "$PY" -m benchmarks.train --data "$RUN/data-iter2" --out "$RUN/model-iter2" --max-steps "$steps" \
+      "${TRAIN_ARGS[@]}" 2> >(tee "$RUN/train-iter2.time" >&2)
+    MODEL="$RUN/model-iter2"
+    TAG="-iter2"
+  fi
 fi
 TASKS=()
 if [ "${QUICK:-0}" = 1 ]; then TASKS=(--tasks quick); fi

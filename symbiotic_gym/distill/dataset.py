@@ -46,6 +46,9 @@ class DatasetConfig:
     keep: str = "success"  # success: successful episodes only; all: every finished episode
     min_reward: float | None = None  # with keep=all: only episodes scoring at least this
     exclude_splits: tuple[str, ...] = ("test", "unseen")  # held-out values and never-seen templates
+    # task ids never used either, whatever their split: e.g. the train tasks a speculative acceptance rate is
+    # measured on, which a later student must not have trained on
+    exclude_tasks: tuple[str, ...] = ()
     val_fraction: float = 0.0
     keep_failed_actions: bool = False  # steps whose action raised a browser error
     keep_waits: bool = False  # noop() steps (the oracle waiting for a page)
@@ -191,6 +194,10 @@ def build_dataset(run_dirs: Iterable[str | Path], cfg: DatasetConfig | None = No
             if rec.get("split") in cfg.exclude_splits:
                 excluded_tasks.add(rec["task_id"])
                 skipped[f"split {rec.get('split')}"] += 1
+                continue
+            if rec["task_id"] in cfg.exclude_tasks:
+                excluded_tasks.add(rec["task_id"])
+                skipped["excluded task"] += 1
                 continue
             why = _episode_kept(rec, cfg, source["agent"])
             if why:

@@ -213,3 +213,20 @@ def test_merge_keeps_each_datasets_examples_once_and_refuses_two_formats(
     with pytest.raises(SymbioticGymError, match="at least two"):
         merge_datasets([first])
     assert dataset_cli.main(["merge", str(first), str(tmp_path / "nowhere"), "--out", str(out)]) == 2
+
+
+def test_excluded_tasks_never_enter_whatever_their_split(runs: list[Path], tmp_path: Path) -> None:
+    """A train task set aside (the tasks an acceptance rate is measured on) is refused like a held-out one."""
+    ds = build_dataset(runs, DatasetConfig(kinds=("action",), exclude_tasks=("shop.c.0",)))
+    assert {ex["task_id"] for ex in ds.train} == {"shop.a.0"}
+    assert ds.card["excluded_tasks"] == ["shop.b.0", "shop.c.0"]
+    assert ds.card["counts"]["episodes_skipped"]["excluded task"] == 1
+    (tmp_path / "ids.txt").write_text("shop.c.0\n\nshop.zzz.1\n")
+    out = tmp_path / "data"
+    assert (
+        dataset_cli.main(["build", *map(str, runs), "--out", str(out), "--exclude-tasks", f"@{tmp_path / 'ids.txt'}"])
+        == 0
+    )
+    assert {ex["task_id"] for ex in load_examples(out)} == {"shop.a.0"}
+    with pytest.raises(SystemExit):
+        dataset_cli.main(["build", str(runs[0]), "--out", str(out), "--exclude-tasks", "@/nowhere/ids.txt"])
