@@ -2,7 +2,7 @@
     [-o TABLE.md] [--json OUT.json]
 
 A table of runs over the same tasks (an ablation): each row's success rate with n, standard error and 95%
-Wilson interval, paired with the reference row (default: the first) by an exact McNemar test on the tasks
+Wilson interval, paired with the reference row (default: the first of its split) by an exact McNemar test on the tasks
 both scored, plus a distilled model's training time and the median model time per step. ``--follow``
 adds how far each row's episodes take the teacher's actions (first step, leading steps).
 """
@@ -18,7 +18,9 @@ from pathlib import Path
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m benchmarks.paired_table", description=__doc__.split("\n\n")[1])
     p.add_argument("rows", nargs="+", metavar="LABEL=RUN_DIR", help="a row: its label and a run directory")
-    p.add_argument("--reference", help="the label every other row is paired with (default: the first row)")
+    p.add_argument(
+        "--reference", help="the label every other row is paired with (default: the first row of each row's split)"
+    )
     p.add_argument(
         "--follow",
         metavar="TEACHER_RUN",

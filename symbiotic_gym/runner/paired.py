@@ -189,26 +189,30 @@ def paired_table(
     rows: list[tuple[str, str | Path]], reference: str | None = None, *, follow: str | Path | None = None
 ) -> list[PairedRow]:
     """One :class:`PairedRow` per ``(label, run directory)``; every row but the reference is paired with
-    ``reference`` (a label; default: the first row) on the tasks both scored. ``follow``: a run whose
-    solved episodes are the trajectory reference (see the module docstring)."""
+    ``reference`` (a label) on the tasks both scored; by default each row is paired with the first row of its
+    own split (rows of different splits share no task). A pair with no task in common gets no p-value.
+    ``follow``: a run whose solved episodes are the trajectory reference (see the module docstring)."""
     if not rows:
         raise SymbioticGymError("give at least one LABEL=RUN_DIR row")
     labels = [label for label, _ in rows]
     if len(set(labels)) != len(labels):
         raise SymbioticGymError(f"row labels must be unique, got {labels}")
-    reference = reference or labels[0]
-    if reference not in labels:
+    if reference is not None and reference not in labels:
         raise SymbioticGymError(f"the reference {reference!r} is not a row label ({', '.join(labels)})")
     built = {label: _row(label, load_run(root)) for label, root in rows}
     teacher = _Teacher(load_run(follow)) if follow is not None else None
-    ref_scores = built[reference][1]
+    first_of_split: dict[str, str] = {}
+    for label in labels:
+        first_of_split.setdefault(built[label][0].split, label)
     out = []
     for label in labels:
         row, scores = built[label]
-        if label != reference:
-            c = compare(ref_scores, scores)
-            row.reference, row.paired_n = reference, len(c.paired)
-            row.fixes, row.regressions, row.p_value = len(c.fixes), len(c.regressions), c.p_value
+        ref = reference or first_of_split[row.split]
+        if label != ref:
+            c = compare(built[ref][1], scores)
+            row.reference, row.paired_n = ref, len(c.paired)
+            row.fixes, row.regressions = len(c.fixes), len(c.regressions)
+            row.p_value = c.p_value if c.paired else None
         if teacher is not None:
             teacher.follow(row, Path(row.run), sorted(scores))
         out.append(row)
@@ -228,7 +232,9 @@ def render_markdown(rows: list[PairedRow]) -> str:
     head += " first step right | leading steps right |" if follows else ""
     lines = [head, "|" + "---|" * (12 if follows else 10)]
     for r in rows:
-        paired = f"+{r.fixes} / −{r.regressions} ({r.paired_n})" if r.reference else "reference"
+        paired = "reference"
+        if r.reference:
+            paired = f"+{r.fixes} / −{r.regressions} ({r.paired_n})" if r.paired_n else "no task in common"
         line = (
             f"| {r.label} | {r.split} | {r.n} | {_pct(r.success_rate)} ± {_pct(r.stderr)} "
             f"| {_pct(r.wilson95[0])}–{_pct(r.wilson95[1])} | {r.reference or '—'} | {paired} "

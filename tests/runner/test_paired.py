@@ -13,13 +13,15 @@ from symbiotic_gym.runner.paired import paired_table, render_markdown
 from symbiotic_gym.trajectory import RunDir
 
 
-def write_run(root: Path, solved: dict[str, bool | None], model: str = "", latency: float = 0.5) -> Path:
+def write_run(
+    root: Path, solved: dict[str, bool | None], model: str = "", latency: float = 0.5, split: str = "test"
+) -> Path:
     """A run directory; None stands for an episode that ended in an error."""
     run = RunDir(root)
-    run.write_config({"agent": "distilled", "agent_args": {"model": model} if model else {}, "split": "test"})
+    run.write_config({"agent": "distilled", "agent_args": {"model": model} if model else {}, "split": split})
     for task, ok in solved.items():
         error = "boom" if ok is None else None
-        record = {"task_id": task, "split": "test", "success": bool(ok), "reward": float(bool(ok)), "error": error}
+        record = {"task_id": task, "split": split, "success": bool(ok), "reward": float(bool(ok)), "error": error}
         run.append_result(record)
         step = {"step": 1, "action": "noop()", "meta": {"usage": {"calls": 1, "latency_s": latency}}}
         run.write_trajectory(task, [step, {**step, "meta": {"usage": {"calls": 0, "latency_s": 0.0}}}])
@@ -78,3 +80,22 @@ def test_follow_counts_the_leading_steps_taken_as_the_teacher_did(tmp_path: Path
     (row,) = paired_table([("student", student)], follow=teacher)
     assert (row.followed_n, row.first_step_right, row.mean_steps_right, row.mean_reference_steps) == (2, 1, 1.0, 2.5)
     assert "| 1/2 | 1.0 of 2.5 |" in render_markdown([row])
+
+
+def test_each_row_is_paired_within_its_split_by_default(tmp_path: Path) -> None:
+    """Rows of two splits share no task: a test row pairs with the first test row and an unseen row with the
+    first unseen row, and a pair forced across splits says it has no task in common instead of p = 1."""
+    a_test = write_run(tmp_path / "a_test", {"x.t.0": True, "x.t.1": False})
+    b_test = write_run(tmp_path / "b_test", {"x.t.0": True, "x.t.1": True})
+    a_unseen = write_run(tmp_path / "a_unseen", {"y.u.0": False}, split="unseen")
+    b_unseen = write_run(tmp_path / "b_unseen", {"y.u.0": True}, split="unseen")
+    rows = [("a test", a_test), ("a unseen", a_unseen), ("b test", b_test), ("b unseen", b_unseen)]
+    built = {r.label: r for r in paired_table(rows)}
+    assert built["a test"].reference == "" and built["a unseen"].reference == ""
+    assert (built["b test"].reference, built["b test"].fixes, built["b test"].paired_n) == ("a test", 1, 2)
+    assert (built["b unseen"].reference, built["b unseen"].fixes, built["b unseen"].paired_n) == ("a unseen", 1, 1)
+    across = paired_table(rows, "a test")
+    assert across[1].paired_n == 0 and across[1].p_value is None
+    assert "| a unseen | unseen | 1 | 0.0 ± 0.0 | 0.0–79.3 | a test | no task in common | — |" in render_markdown(
+        across
+    )
