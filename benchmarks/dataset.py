@@ -3,7 +3,7 @@
     python -m benchmarks.dataset build RUN_DIR... --out runs/data/mt [--kinds rationale_action,summary]
         [--keep success|all] [--min-reward R] [--val-fraction 0.1] [--max-obs-chars 4000] [--no-hf]
     python -m benchmarks.dataset merge DATA_DIR DATA_DIR... --out DIR [--no-hf]   datasets -> one
-    python -m benchmarks.dataset stats RUN_DIR...     speculative-synthesis statistics of runs
+    python -m benchmarks.dataset stats RUN_DIR... [--paired]   speculative-synthesis statistics of runs
     python -m benchmarks.dataset show DATA_DIR [--n 2]  the data card and a few examples
 
 ``build`` writes train.jsonl / validation.jsonl (TRL conversational ``messages``), a Hugging Face dataset
@@ -106,6 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--no-hf", action="store_true", help="JSONL only (no datasets save_to_disk)")
     s = sub.add_parser("stats", help="speculative-synthesis statistics of runs")
     s.add_argument("runs", nargs="+", metavar="RUN_DIR")
+    s.add_argument(
+        "--paired",
+        action="store_true",
+        help="two runs of two students on the same tasks: acceptance on the states both saw, McNemar p",
+    )
     w = sub.add_parser("show", help="a dataset's card and examples")
     w.add_argument("data", metavar="DATA_DIR")
     w.add_argument("--n", type=int, default=2)
@@ -170,7 +175,8 @@ def _merge(args: argparse.Namespace) -> int:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    from symbiotic_gym.distill.speculative_stats import speculative_stats
+    from symbiotic_gym.distill.speculative_stats import paired_acceptance, speculative_stats
+    from symbiotic_gym.errors import SymbioticGymError
 
     for run in args.runs:
         st = speculative_stats(run)
@@ -188,6 +194,19 @@ def _stats(args: argparse.Namespace) -> int:
             f"{run}: {st['steps']} steps, acceptance {rate}; decisions {st['decisions']}; "
             f"teacher calls {st['teacher_calls']}; tokens {st['tokens']}; "
             f"{st['tasks_fully_accepted']}/{st['tasks']} tasks with every step accepted"
+        )
+    if args.paired:
+        if len(args.runs) != 2:
+            raise SymbioticGymError("--paired compares exactly two runs")
+        pa = paired_acceptance(*args.runs)
+        if not pa["paired"]:
+            print("paired: no judged step on the same task, step and page in both runs")
+            return 0
+        print(
+            f"paired on {pa['paired']} steps (same task, step and page): {args.runs[0]} accepted "
+            f"{pa['a']['successes']} ({100 * pa['a']['success_rate']:.1f}%), {args.runs[1]} "
+            f"{pa['b']['successes']} ({100 * pa['b']['success_rate']:.1f}%); only the first {pa['a_only']}, "
+            f"only the second {pa['b_only']}, McNemar p = {pa['p_value']:.3g}"
         )
     return 0
 

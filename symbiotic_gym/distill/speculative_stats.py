@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from symbiotic_gym.stats import rate_summary
+from symbiotic_gym.stats import mcnemar_exact, rate_summary
 from symbiotic_gym.trajectory import RunDir
 
 
@@ -43,4 +44,38 @@ def speculative_stats(root: str | Path) -> dict[str, Any]:
         "tokens": tokens,
         "tasks": len(per_task),
         "tasks_fully_accepted": sum(1 for v in per_task.values() if v == 1.0),
+    }
+
+
+def _decisions_by_state(root: str | Path) -> dict[tuple[str, int, str], bool]:
+    """(task, step, page hash) -> accepted, for every judged step of a speculative run."""
+    run = RunDir(root)
+    out: dict[tuple[str, int, str], bool] = {}
+    for rec in run.results():
+        for n, step in enumerate(run.trajectory(rec["task_id"])):
+            spec = (step.get("meta") or {}).get("speculative")
+            if isinstance(spec, dict) and spec.get("decision") in ("accepted", "rejected"):
+                page = f"{step.get('url', '')}\n{step.get('axtree_txt', '')}".encode()
+                out[(rec["task_id"], n, hashlib.sha1(page).hexdigest())] = spec["decision"] == "accepted"
+    return out
+
+
+def paired_acceptance(a: str | Path, b: str | Path) -> dict[str, Any]:
+    """Two students' acceptance on the states both were judged on, with an exact McNemar test.
+
+    With a deterministic teacher that executes its own action whenever a student's is refused, two students
+    on the same tasks walk the same pages until one of them proposes an accepted action the teacher would
+    not have preferred; steps are paired only where task, step number and page (URL and tree) are identical.
+    """
+    da, db = _decisions_by_state(a), _decisions_by_state(b)
+    common = sorted(set(da) & set(db))
+    a_only = sum(da[k] and not db[k] for k in common)
+    b_only = sum(db[k] and not da[k] for k in common)
+    return {
+        "paired": len(common),
+        "a": rate_summary(sum(da[k] for k in common), len(common)) if common else None,
+        "b": rate_summary(sum(db[k] for k in common), len(common)) if common else None,
+        "a_only": a_only,
+        "b_only": b_only,
+        "p_value": mcnemar_exact(a_only, b_only) if common else None,
     }

@@ -230,3 +230,31 @@ def test_excluded_tasks_never_enter_whatever_their_split(runs: list[Path], tmp_p
     assert {ex["task_id"] for ex in load_examples(out)} == {"shop.a.0"}
     with pytest.raises(SystemExit):
         dataset_cli.main(["build", str(runs[0]), "--out", str(out), "--exclude-tasks", "@/nowhere/ids.txt"])
+
+
+def test_paired_acceptance_pairs_steps_on_the_same_page(
+    runs: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two students' speculative runs are compared on the steps both were judged on, page for page."""
+    from symbiotic_gym.distill.speculative_stats import paired_acceptance
+
+    def spec_step(n: int, decision: str, url: str = "http://shop/") -> dict[str, Any]:
+        return {**step(n, "click('3')", meta={"speculative": {"decision": decision}}), "url": url}
+
+    other = write_run(
+        tmp_path / "spec2",
+        "speculative",
+        {
+            "shop.c.0": (
+                False,
+                "train",
+                [spec_step(1, "rejected"), spec_step(2, "accepted", url="http://shop/elsewhere")],
+            )
+        },
+    )
+    pa = paired_acceptance(runs[2], other)  # step 2 is on another page: only step 1 pairs
+    assert (pa["paired"], pa["a_only"], pa["b_only"]) == (1, 1, 0) and pa["p_value"] == 1.0
+    assert pa["a"]["successes"] == 1 and pa["b"]["successes"] == 0
+    assert dataset_cli.main(["stats", str(runs[2]), str(other), "--paired"]) == 0
+    assert "paired on 1 steps" in capsys.readouterr().out
+    assert dataset_cli.main(["stats", str(runs[2]), "--paired"]) == 2
