@@ -100,6 +100,12 @@ PYEOF
     fi
     /usr/bin/time -v "$PY" -m benchmarks.train --data "$RUN/data-iter2" --out "$RUN/model-iter2" --max-steps "$steps" \
       "${TRAIN_ARGS[@]}" 2> >(tee "$RUN/train-iter2.time" >&2)
+    # the speculative acceptance rate by iteration, on the 6th tasks: each student proposes, the oracle judges
+    for m in model model-iter2; do
+      "$PY" -m benchmarks.run --agent speculative -A teacher=oracle -A "student_model=local:$RUN/$m" --suite embedded \
+        --split train --tasks "@$RUN/accept-tasks.txt" --workers "$WORKERS" --out "$RUN/accept-$m" --resume --quiet
+    done
+    "$PY" -m benchmarks.dataset stats "$RUN/accept-model" "$RUN/accept-model-iter2" --paired | tee "$RUN/accept.txt"
     MODEL="$RUN/model-iter2"
     TAG="-iter2"
   fi
