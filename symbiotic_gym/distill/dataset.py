@@ -317,13 +317,20 @@ def merge_datasets(folders: Sequence[str | Path]) -> BuiltDataset:
             f"tasks in one folder's train split and another's validation split: {sorted(in_both)[:5]}; "
             "build the folders with the same --val-fraction"
         )
+    excluded = {t for c in cards for t in c.get("excluded_tasks", [])}
+    leaked = excluded & {ex["task_id"] for ex in train + val}
+    if leaked:  # one folder refused a task (held out, set aside) that another one holds
+        raise SymbioticGymError(
+            f"tasks one folder refused are in another: {sorted(leaked)[:5]}; rebuild that folder with "
+            "the same --exclude-splits and --exclude-tasks"
+        )
     config = dict(cards[0].get("config") or {"prompt": first.to_dict()})
     card = {
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "config": config,
         "runs": [r for c in cards for r in c.get("runs", [])],
         "counts": _counts(train, val, first.refs, duplicates, {}, {}),
-        "excluded_tasks": sorted({t for c in cards for t in c.get("excluded_tasks", [])}),
+        "excluded_tasks": sorted(excluded),
         "merged_from": cards,
     }
     return BuiltDataset(train, val, card)

@@ -212,6 +212,13 @@ def test_merge_keeps_each_datasets_examples_once_and_refuses_two_formats(
         merge_datasets([first, other])
     with pytest.raises(SymbioticGymError, match="at least two"):
         merge_datasets([first])
+    aside = save_dataset(
+        build_dataset(runs[1:], DatasetConfig(kinds=("action",), exclude_tasks=("shop.a.0",))),
+        tmp_path / "aside",
+        hf=False,
+    )
+    with pytest.raises(SymbioticGymError, match=r"refused are in another: \['shop.a.0'\]"):
+        merge_datasets([first, aside])  # shop.a.0 was set aside in one and trained on in the other
     assert dataset_cli.main(["merge", str(first), str(tmp_path / "nowhere"), "--out", str(out)]) == 2
 
 
