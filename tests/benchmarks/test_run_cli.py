@@ -39,7 +39,7 @@ def test_run_writes_a_complete_run_directory_and_resumes(tmp_path: Path, capsys)
     out_text = capsys.readouterr().out
     assert "success 100.0% ± 0.0%" in out_text
     # the printed time is this invocation's clock time, with the episodes' summed time beside it
-    assert summary["resumed_episodes"] == 0 and 0 < summary["elapsed_s"]
+    assert summary["resumed_episodes"] == 0 and summary["elapsed_s"] > 0
     assert f"{summary['elapsed_s']:.0f}s elapsed ({summary['wall_s']:.0f}s of episodes)" in out_text
 
     # a torn line (kill -9 mid-append) and a missing episode: resume finishes it, without duplicates
