@@ -26,10 +26,12 @@ def _csv(text: str) -> tuple[str, ...]:
 def _task_list(text: str) -> tuple[str, ...]:
     if not text.startswith("@"):
         return _csv(text)
-    path = Path(text[1:])
-    if not path.is_file():
-        raise argparse.ArgumentTypeError(f"{path} is not a file (one task id per line)")
-    return tuple(line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    from symbiotic_gym.suites.base import read_id_list
+
+    try:
+        return tuple(read_id_list(text[1:]))
+    except OSError as err:
+        raise argparse.ArgumentTypeError(f"cannot read the id list {text[1:]} (one task id per line): {err}") from err
 
 
 def build_parser() -> argparse.ArgumentParser:

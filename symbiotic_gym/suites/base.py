@@ -107,6 +107,13 @@ class SuiteHooks:
         return None
 
 
+def read_id_list(path: str | Path) -> list[str]:
+    """The task ids an ``@FILE`` list holds: one per line, ``#`` starts a comment, blank lines skipped
+    (the one reader of that format: ``--tasks @FILE`` and ``dataset build --exclude-tasks @FILE``)."""
+    lines = Path(path).expanduser().read_text(encoding="utf-8").splitlines()
+    return [line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip()]
+
+
 def filter_ids(
     ids: list[str],
     pattern: str | None,
@@ -128,12 +135,10 @@ def filter_ids(
         globs: list[str] = []
         for sel in selectors:
             if sel.startswith("@"):
-                path = Path(sel[1:]).expanduser()
                 try:
-                    lines = path.read_text(encoding="utf-8").splitlines()
+                    globs += read_id_list(sel[1:])
                 except OSError as err:
                     raise SymbioticGymError(f"--tasks {sel}: cannot read the id list: {err}") from err
-                globs += [line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip()]
             else:
                 globs.append(sel)
         keep = []

@@ -228,7 +228,7 @@ def test_excluded_tasks_never_enter_whatever_their_split(runs: list[Path], tmp_p
     assert {ex["task_id"] for ex in ds.train} == {"shop.a.0"}
     assert ds.card["excluded_tasks"] == ["shop.b.0", "shop.c.0"]
     assert ds.card["counts"]["episodes_skipped"]["excluded task"] == 1
-    (tmp_path / "ids.txt").write_text("shop.c.0\n\nshop.zzz.1\n")
+    (tmp_path / "ids.txt").write_text("# set aside\nshop.c.0  # the acceptance task\n\nshop.zzz.1\n")
     out = tmp_path / "data"
     assert (
         dataset_cli.main(["build", *map(str, runs), "--out", str(out), "--exclude-tasks", f"@{tmp_path / 'ids.txt'}"])
