@@ -39,19 +39,27 @@ if [ "${SPECULATIVE:-0}" = 1 ]; then
   #     tasks it was not trained on); the oracle teacher keeps it when it is among its candidates, else executes
   #     and records its own action. A second student trains on the oracle data plus those episodes, with the
   #     first one's number of optimizer steps (the same training budget per student).
-  [ -f "$RUN/spec-tasks.txt" ] || "$PY" - "$RUN/oracle" > "$RUN/spec-tasks.txt" <<'PYEOF'
+  # the train tasks each later step uses, by number within each template: the 5th for speculative synthesis,
+  #     the 6th for acceptance rates, the 6th to 8th for iteration 2's exploration (explore-tasks.txt is written
+  #     last: its presence means all three are there)
+  [ -f "$RUN/explore-tasks.txt" ] || "$PY" - "$RUN/oracle" "$RUN" <<'PYEOF'
 import sys
 from collections import defaultdict
+from pathlib import Path
 
 from symbiotic_gym.trajectory import RunDir
 
 by_template = defaultdict(list)
 for rec in RunDir(sys.argv[1]).results():
     by_template[rec["template"]].append(rec["task_id"])
+lists = {"spec": [], "accept": [], "explore": []}
 for template, ids in sorted(by_template.items()):
     ids.sort(key=lambda t: int(t.rsplit(".", 1)[1]))
-    if len(ids) > 4:
-        print(ids[4])
+    lists["spec"] += ids[4:5]
+    lists["accept"] += ids[5:6]
+    lists["explore"] += ids[5:8]
+for name, ids in lists.items():
+    Path(sys.argv[2], f"{name}-tasks.txt").write_text("".join(t + "\n" for t in ids))
 PYEOF
   "$PY" -m benchmarks.run --agent speculative -A teacher=oracle -A "student_model=local:$RUN/model" \
     --suite embedded --split train --tasks "@$RUN/spec-tasks.txt" --workers "$WORKERS" --out "$RUN/spec" --resume \
@@ -72,24 +80,6 @@ PYEOF
     #     episodes, as the evaluator judges them, join the speculative dataset, and a third student trains on that
     #     with the same number of optimizer steps. The 6th tasks are where the README measures each student's
     #     speculative acceptance rate: explored, but kept out of the data.
-    [ -f "$RUN/explore-tasks.txt" ] || "$PY" - "$RUN/oracle" "$RUN/explore-tasks.txt" "$RUN/accept-tasks.txt" <<'PYEOF'
-import sys
-from collections import defaultdict
-from pathlib import Path
-
-from symbiotic_gym.trajectory import RunDir
-
-by_template = defaultdict(list)
-for rec in RunDir(sys.argv[1]).results():
-    by_template[rec["template"]].append(rec["task_id"])
-explore, accept = [], []
-for template, ids in sorted(by_template.items()):
-    ids.sort(key=lambda t: int(t.rsplit(".", 1)[1]))
-    explore += ids[5:8]
-    accept += ids[5:6]
-Path(sys.argv[3]).write_text("".join(t + "\n" for t in accept))
-Path(sys.argv[2]).write_text("".join(t + "\n" for t in explore))  # last: its presence means both are written
-PYEOF
     "$PY" -m benchmarks.run --agent distilled -A "model=local:$RUN/model" -A temperature=0.5 --suite embedded \
       --split train --tasks "@$RUN/explore-tasks.txt" --max-steps 15 --workers "$WORKERS" --out "$RUN/explore" \
       --resume --quiet
