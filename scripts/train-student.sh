@@ -13,12 +13,22 @@
 #    dataset and a third student trained on it (the README's iteration-2 row);
 # 5. live evaluation on the test split (held-out values) and the unseen-template split, and the table.
 # QUICK=1 evaluates the quick subset (22 tasks of each split) instead of the whole splits.
+# PER_TEMPLATE=8 EPOCHS=1: the "wide" row: 8 episodes per template seen once instead of 4 seen twice (about the
+#     same tokens and optimizer steps); the 6th task of each template stays out (the acceptance tasks). Not with
+#     SPECULATIVE=1, which speculates on the 5th tasks: those are then in the first student's data.
 # The shipped adapter (symbiotic_gym/models/embedded-student) was made by exactly these commands.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUN=${1:-runs/student}
 PY=${PYTHON:-.venv/bin/python}
 WORKERS=${WORKERS:-2}
+PER_TEMPLATE=${PER_TEMPLATE:-4}
+EPOCHS=${EPOCHS:-2}
+if [ "$PER_TEMPLATE" -gt 4 ] && [ "${SPECULATIVE:-0}" = 1 ]; then
+  echo "PER_TEMPLATE=$PER_TEMPLATE puts the 5th task of each template, where SPECULATIVE=1 speculates, in the" \
+    "first student's data: use one or the other" >&2
+  exit 2
+fi
 # the settings every dataset and every student of the recipe share
 # KINDS=multitask: the multi-task row (the action line, then the oracle's plan as rationale and the page summary
 #     as extra targets on the same prompt; live, the student still writes the action line only)
@@ -27,22 +37,10 @@ TRAIN_ARGS=(--grad-accum 8 --lr 6e-4 --lora-layers 10 --lora-r 32 --lora-alpha 6
 # a multitask target's ~150 rationale and summary tokens weigh 0.1 each against the ~15 of its action line
 if [ "${KINDS:-action}" = multitask ]; then TRAIN_ARGS+=(--aux-weight 0.1); fi
 "$PY" -m benchmarks.run --agent oracle --suite embedded --split train --workers "$WORKERS" --out "$RUN/oracle" --resume --quiet
-if [ ! -f "$RUN/data/train.jsonl" ]; then
-  "$PY" -m benchmarks.dataset build "$RUN/oracle" --out "$RUN/data" "${DATA_ARGS[@]}" --max-per-template 4
-fi
-/usr/bin/time -v "$PY" -m benchmarks.train --data "$RUN/data" --out "$RUN/model" --epochs 2 "${TRAIN_ARGS[@]}" \
-  2> >(tee "$RUN/train.time" >&2)
-MODEL="$RUN/model"
-TAG=""
-if [ "${SPECULATIVE:-0}" = 1 ]; then
-  # speculative data synthesis: that student proposes every action on the fifth task of each template (train
-  #     tasks it was not trained on); the oracle teacher keeps it when it is among its candidates, else executes
-  #     and records its own action. A second student trains on the oracle data plus those episodes, with the
-  #     first one's number of optimizer steps (the same training budget per student).
-  # the train tasks each later step uses, by number within each template: the 5th for speculative synthesis,
-  #     the 6th for acceptance rates, the 6th to 8th for iteration 2's exploration (explore-tasks.txt is written
-  #     last: its presence means all three are there)
-  [ -f "$RUN/explore-tasks.txt" ] || "$PY" - "$RUN/oracle" "$RUN" <<'PYEOF'
+# the train tasks each later step uses, by number within each template: the 5th for speculative synthesis,
+#     the 6th for acceptance rates, the 6th to 8th for iteration 2's exploration (explore-tasks.txt is written
+#     last: its presence means all three are there)
+[ -f "$RUN/explore-tasks.txt" ] || "$PY" - "$RUN/oracle" "$RUN" <<'PYEOF'
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -61,6 +59,21 @@ for template, ids in sorted(by_template.items()):
 for name, ids in lists.items():
     Path(sys.argv[2], f"{name}-tasks.txt").write_text("".join(t + "\n" for t in ids))
 PYEOF
+HELD=()
+if [ "$PER_TEMPLATE" -gt 5 ]; then HELD=(--exclude-tasks "@$RUN/accept-tasks.txt"); fi
+if [ ! -f "$RUN/data/train.jsonl" ]; then
+  "$PY" -m benchmarks.dataset build "$RUN/oracle" --out "$RUN/data" "${DATA_ARGS[@]}" \
+    --max-per-template "$PER_TEMPLATE" "${HELD[@]}"
+fi
+/usr/bin/time -v "$PY" -m benchmarks.train --data "$RUN/data" --out "$RUN/model" --epochs "$EPOCHS" "${TRAIN_ARGS[@]}" \
+  2> >(tee "$RUN/train.time" >&2)
+MODEL="$RUN/model"
+TAG=""
+if [ "${SPECULATIVE:-0}" = 1 ]; then
+  # speculative data synthesis: that student proposes every action on the fifth task of each template (train
+  #     tasks it was not trained on); the oracle teacher keeps it when it is among its candidates, else executes
+  #     and records its own action. A second student trains on the oracle data plus those episodes, with the
+  #     first one's number of optimizer steps (the same training budget per student).
   "$PY" -m benchmarks.run --agent speculative -A teacher=oracle -A "student_model=local:$RUN/model" \
     --suite embedded --split train --tasks "@$RUN/spec-tasks.txt" --workers "$WORKERS" --out "$RUN/spec" --resume \
     --quiet
