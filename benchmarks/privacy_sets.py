@@ -19,10 +19,15 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from datetime import date, datetime
 from importlib import metadata
 from pathlib import Path
 
 from symbiotic_gym.privacy.evaluation import LabelledText, read_jsonl
+
+# the range of the faker set's non-private dates and timestamps (a fixed one: the set is a function of its seed)
+FIXED_DATES = (date(2020, 1, 1), date(2026, 12, 31))
+FIXED_TIMES = (datetime(2020, 1, 1), datetime(2029, 12, 31, 23, 59, 59))
 
 NAMED_SETS = ("synthetic", "faker", "presidio")
 
@@ -216,8 +221,10 @@ def faker_set(n: int, seed: int) -> list[LabelledText]:
         lambda: us.pricetag(),
         lambda: f"ISBN {us.isbn13()}",
         lambda: f"EAN {us.ean13()}",
-        lambda: us.date_this_year().strftime(r.choice(DOB_FORMATS)),
-        lambda: str(us.date_time_this_decade()),
+        # fixed ranges, not Faker's *_this_year / *_this_decade: those are relative to the clock, so the same
+        # seed gave a different set from one second (and one year) to the next
+        lambda: us.date_between_dates(FIXED_DATES[0], FIXED_DATES[1]).strftime(r.choice(DOB_FORMATS)),
+        lambda: str(us.date_time_between_dates(FIXED_TIMES[0], FIXED_TIMES[1])),
         lambda: f"Server {us.ipv4()}",
         lambda: f"ZIP {fakers[r.choice(LOCALES)].postcode()}",
         lambda: fakers[r.choice(LOCALES)].company(),
