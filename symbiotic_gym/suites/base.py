@@ -111,7 +111,8 @@ def read_id_list(path: str | Path) -> list[str]:
     """The task ids an ``@FILE`` list holds: one per line, ``#`` starts a comment, blank lines skipped
     (the one reader of that format: ``--tasks @FILE`` and ``dataset build --exclude-tasks @FILE``)."""
     lines = Path(path).expanduser().read_text(encoding="utf-8").splitlines()
-    return [line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip()]
+    ids = (line.split("#", 1)[0].strip() for line in lines)
+    return [task_id for task_id in ids if task_id]
 
 
 def filter_ids(
