@@ -20,6 +20,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
+from symbiotic_gym.boundary_proxy import SHUTDOWN_POLL_S
+
 SESSION_COOKIE = "sg_session"
 
 
@@ -224,7 +226,12 @@ class SiteServer:
         self._httpd.site = self
         self.port = self._httpd.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name=f"site-{app.name}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": SHUTDOWN_POLL_S},  # close() waits for the next poll (default 0.5 s)
+            name=f"site-{app.name}",
+            daemon=True,
+        )
         self._thread.start()
 
     def reset(self) -> float:
