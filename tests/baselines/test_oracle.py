@@ -7,52 +7,69 @@ oracle --split all`` checks them all in one run.
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 from embedded_sample import FIRST_OF_EACH_TEMPLATE, SAMPLE, params
+from oracle_variants import StopAtOnce, WrongOutcome
 
 from baselines.oracle import OracleAgent
-from symbiotic_gym.agent import AgentStep, Observation, TaskInfo
-from symbiotic_gym.runner import run_episode
+from symbiotic_gym.runner import RunConfig, run, run_episode
+from symbiotic_gym.trajectory import RunDir
+
+Episode = tuple[dict[str, Any], list[dict[str, Any]]]  # (record, steps), as run_episode returns them
 
 
-class StopAtOnce:
-    def reset(self, task: TaskInfo) -> None:
-        pass
+class Batch:
+    """One agent's episodes on a sampled set of tasks, run once through the runner with two worker processes
+    (the episodes mostly wait on the browser, so two overlap well on two cores), the first time a test asks
+    for one of them; a task outside the set (a ``slow`` one) runs in this process."""
 
-    def act(self, obs: Observation) -> AgentStep:
-        return AgentStep("send_msg_to_user('')")
+    def __init__(self, agent: type, tasks: set[str], max_steps: int, out: Path) -> None:
+        self.agent, self.tasks, self.max_steps, self.out = agent, tasks, max_steps, out
+        self.run: RunDir | None = None
+
+    def episode(self, task_id: str) -> Episode:
+        if task_id not in self.tasks:
+            return run_episode(self.agent(), self.agent.__name__, task_id, max_steps=self.max_steps, seed=0)
+        if self.run is None:
+            spec = f"{self.agent.__module__}:{self.agent.__name__}"  # the workers import the agent by name
+            tasks = sorted(self.tasks)
+            run(RunConfig(agent=spec, tasks=tasks, max_steps=self.max_steps, seed=0, workers=2, out=self.out))
+            self.run = RunDir(self.out)
+        record = next(r for r in self.run.results() if r["task_id"] == task_id)
+        return record, self.run.trajectory(task_id)
 
 
-class WrongOutcome(OracleAgent):
-    """The reference solution, spoiled: a wrong answer, or its last effective step left out."""
-
-    def reset(self, task: TaskInfo) -> None:
-        steps = [dict(s) for s in task.config["reference_solution"]]
-        if "string_match" in task.config["eval"]["eval_types"]:
-            steps[-1] = {"action": "answer", "text": "certainly not the answer"}  # also for an infeasible task
-        else:
-            del steps[-2]  # e.g. the Save / Submit click, or the last navigation
-        super().reset(TaskInfo(task.task_id, task.intent, config={**task.config, "reference_solution": steps}))
+@pytest.fixture(scope="module")
+def batches(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Batch]:
+    root = tmp_path_factory.mktemp("oracle-batches")
+    return {
+        "oracle": Batch(OracleAgent, SAMPLE, 30, root / "oracle"),
+        "stop": Batch(StopAtOnce, FIRST_OF_EACH_TEMPLATE, 5, root / "stop"),
+        "wrong": Batch(WrongOutcome, FIRST_OF_EACH_TEMPLATE, 30, root / "wrong"),
+    }
 
 
 @pytest.mark.parametrize("task_id", params(SAMPLE))
-def test_oracle_solves(task_id: str) -> None:
-    record, steps = run_episode(OracleAgent(), "oracle", task_id, max_steps=30, seed=0)
+def test_oracle_solves(task_id: str, batches: dict[str, Batch]) -> None:
+    record, steps = batches["oracle"].episode(task_id)
     assert record["error"] is None, record["error"]
     assert record["success"], (record.get("eval_details"), [s["action"] for s in steps])
     assert all(not s["error_after"] for s in steps), [s["error_after"] for s in steps]
 
 
 @pytest.mark.parametrize("task_id", params(FIRST_OF_EACH_TEMPLATE))
-def test_stopping_at_once_fails(task_id: str) -> None:
-    record, _ = run_episode(StopAtOnce(), "stop", task_id, max_steps=5, seed=0)
+def test_stopping_at_once_fails(task_id: str, batches: dict[str, Batch]) -> None:
+    record, _ = batches["stop"].episode(task_id)
     assert record["error"] is None and record["terminated"]
     assert not record["success"] and record["eval_status"] == "fail"
 
 
-@pytest.mark.parametrize("task_id", params(SAMPLE))
-def test_wrong_outcome_fails(task_id: str) -> None:
-    record, _ = run_episode(WrongOutcome(), "wrong", task_id, max_steps=30, seed=0)
+@pytest.mark.parametrize("task_id", params(FIRST_OF_EACH_TEMPLATE))
+def test_wrong_outcome_fails(task_id: str, batches: dict[str, Batch]) -> None:
+    record, _ = batches["wrong"].episode(task_id)
     assert record["error"] is None
     assert not record["success"] and record["eval_status"] == "fail", record.get("eval_details")
 
