@@ -206,6 +206,7 @@ class TransformersLLM:
         cfg_ctx = getattr(self.net.config, "max_position_embeddings", None) or 2048
         self.max_context = int(max_context or cfg_ctx)
         self._lock = threading.Lock()
+        self._prompt_memo: tuple[bytes, Any] | None = None  # (prompt ids, the model's cache of all but its last)
         if self.tokenizer.pad_token_id is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
 
@@ -236,6 +237,95 @@ class TransformersLLM:
         if truncated:  # keep the end of the prompt (the current observation and the question)
             ids = ids[:, -budget:]
         return ids, truncated
+
+    def _prompt_cache(self, ids: Any, copies: int = 1) -> Any:
+        """The model's key/value cache over all but the last token of ``ids`` (one prompt), for ``generate`` to
+        go on from: an agent that asks about one prompt more than once in a step (how sure it is to stop, its
+        next-best answers) reads the prompt once for those. A fresh copy each time (generation extends it),
+        repeated ``copies`` times along the batch (beams). :meth:`complete` does not use it: a prompt read in
+        two parts can differ from one read whole in the last bits of bf16, and flip a greedy answer."""
+        import copy
+
+        from transformers import DynamicCache
+
+        key = ids.cpu().numpy().tobytes()
+        if self._prompt_memo is None or self._prompt_memo[0] != key:
+            cache = DynamicCache(config=self.net.config)
+            self.net(ids[:, :-1], past_key_values=cache, use_cache=True, logits_to_keep=1)
+            self._prompt_memo = (key, cache)
+        cache = copy.deepcopy(self._prompt_memo[1])
+        if copies > 1:
+            cache.batch_repeat_interleave(copies)
+        return cache
+
+    def first_token_logprobs(self, messages: Sequence[Message], candidates: Sequence[str]) -> list[tuple[str, float]]:
+        """For each candidate continuation, its first token (as text) and that token's log-probability as the
+        next token of the reply: one forward pass over the prompt, no generation. ``messages`` usually end
+        with a started assistant answer (``Action:``), so the candidates are the ways it may go on
+        (`` click(``, `` send_msg_to_user(`` ...). Candidates that share a first token share its entry."""
+        import torch
+
+        msgs = check_messages(messages)
+        prefill = msgs[-1]["role"] == "assistant"
+        ids, _ = self._encode(msgs, 1, prefill)
+        firsts = [self.tokenizer(c, add_special_tokens=False)["input_ids"][:1] for c in candidates]
+        ids = ids.to(self.device)
+        with self._lock, torch.inference_mode():
+            cache = self._prompt_cache(ids)
+            logits = self.net(ids[:, -1:], past_key_values=cache, use_cache=True).logits[0, -1].float()
+        logp = torch.log_softmax(logits, dim=-1)
+        return [(self.tokenizer.decode(f), float(logp[f[0]])) if f else ("", float("-inf")) for f in firsts]
+
+    def ranked_completions(self, messages: Sequence[Message], k: int, *, max_tokens: int = 64) -> list[Completion]:
+        """The ``k`` likeliest one-line replies by beam search, likeliest first (a reply ends at a line break or
+        the end-of-turn token). For an agent whose first answer it cannot use: the next ones in the model's
+        own order, instead of random samples."""
+        import torch
+
+        msgs = check_messages(messages)
+        prefill = msgs[-1]["role"] == "assistant"
+        ids, truncated = self._encode(msgs, max_tokens, prefill)
+        ids = ids.to(self.device)
+        ends = {int(self.tokenizer.eos_token_id)}
+        newline = self.tokenizer("\n", add_special_tokens=False)["input_ids"]
+        if len(newline) == 1:  # a byte-level BPE's line break ("Ċ"): a beam ends there too
+            ends.add(int(newline[0]))
+        with self._lock, torch.inference_mode():
+            t0 = time.perf_counter()
+            out = self.net.generate(
+                ids,
+                attention_mask=torch.ones_like(ids),
+                past_key_values=self._prompt_cache(ids, copies=k),
+                max_new_tokens=max_tokens,
+                do_sample=False,
+                num_beams=k,
+                num_return_sequences=k,
+                early_stopping=True,
+                eos_token_id=sorted(ends),
+                pad_token_id=self.tokenizer.pad_token_id,
+                temperature=None,
+                top_p=None,
+                top_k=None,
+            )
+            latency = time.perf_counter() - t0
+        prompt_len = ids.shape[1]
+        completions = []
+        for i, row in enumerate(out):
+            text = self.tokenizer.decode(row[prompt_len:], skip_special_tokens=True).split("\n", 1)[0]
+            text = (msgs[-1]["content"] if prefill else "") + text
+            new = row[prompt_len:]
+            completions.append(
+                Completion(
+                    text=text,
+                    model=self.model,
+                    tokens_in=prompt_len if i == 0 else 0,  # one prompt read for all of them
+                    tokens_out=int((new != self.tokenizer.pad_token_id).sum()),
+                    latency_s=latency if i == 0 else 0.0,
+                    finish_reason="prompt_truncated" if truncated else "stop",
+                    route="local",
+                )
+            )
+        return completions
 
     def complete(
         self,
@@ -274,7 +364,7 @@ class TransformersLLM:
             if sample:
                 torch.manual_seed(sampling_seed(self.seed))
             t0 = time.perf_counter()
-            out = self.net.generate(ids, **gen)
+            out = self.net.generate(ids, **gen)  # the prompt read whole, as every recorded result was
             latency = time.perf_counter() - t0
         prompt_len = ids.shape[1]
         completions = []

@@ -67,3 +67,29 @@ def test_precision_follows_the_run_setting(tiny) -> None:
             configure(announce=False, local_dtype="half")
     finally:
         configure(announce=False)
+
+
+def test_first_token_logprobs_follow_the_model_s_next_token_ranking(tiny) -> None:
+    import torch
+
+    model = TransformersLLM(tiny)
+    msgs = [*MSGS, {"role": "assistant", "content": "Action:"}]  # a started answer, as the agents prime it
+    ids, _ = model._encode(msgs, 1, True)
+    with torch.inference_mode():
+        ranked = model.net(ids).logits[0, -1].argsort(descending=True).tolist()
+    tok = model.tokenizer
+    round_trip = [i for i in ranked[:200] if tok(tok.decode([i]), add_special_tokens=False)["input_ids"] == [i]]
+    high, low = round_trip[0], round_trip[-1]
+    # a candidate is scored by its first token only: "<high>tail" scores like "<high>"
+    scored = model.first_token_logprobs(msgs, [tok.decode([high]) + "tail", tok.decode([low]), ""])
+    (t_high, lp_high), (t_low, lp_low), (_, lp_empty) = scored
+    assert t_high == tok.decode([high]) and t_low == tok.decode([low])
+    assert 0 >= lp_high > lp_low and lp_empty == float("-inf")
+
+
+def test_ranked_completions_are_k_one_line_answers_that_go_on_from_the_started_one(tiny) -> None:
+    model = TransformersLLM(tiny)
+    msgs = [*MSGS, {"role": "assistant", "content": "Action:"}]
+    ranked = model.ranked_completions(msgs, 3, max_tokens=6)
+    assert len(ranked) == 3 and all(c.text.startswith("Action:") and "\n" not in c.text for c in ranked)
+    assert ranked[0].tokens_in > 5 and ranked[1].tokens_in == 0  # the prompt is read once for all of them
