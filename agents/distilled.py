@@ -63,7 +63,7 @@ class DistilledAgent(LLMAgentBase):
         skip_noops: bool = False
         # how many next-best answers a model that ranks its answers (in-process ones, by beam search) offers
         # when the first cannot be used; the first usable one is taken, else the first answer stands
-        alternatives: int = 3
+        alternatives: int = 4
 
     config: Config  # type: ignore[assignment]
 

@@ -152,7 +152,7 @@ def test_an_unsure_stop_gives_way_to_the_next_best_action_that_does_not_end_the_
     step = agent.act(obs())
     assert step.action == "click('13')" and step.meta["stop_confidence"] == 0.3
     assert step.meta["replaced"] == {"action": DONE, "why": "ends the task with confidence 0.30 < 0.5"}
-    assert fake.calls == ["complete", "score", "rank 4"] and step.meta["usage"]["calls"] == 2
+    assert fake.calls == ["complete", "score", "rank 5"] and step.meta["usage"]["calls"] == 2
     assert agent.history == ["click('13')"]
 
 
