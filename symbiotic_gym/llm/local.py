@@ -12,6 +12,7 @@ import contextlib
 import fcntl
 import hashlib
 import importlib.util
+import inspect
 import json
 import os
 import threading
@@ -207,6 +208,9 @@ class TransformersLLM:
         self.max_context = int(max_context or cfg_ctx)
         self._lock = threading.Lock()
         self._prompt_memo: tuple[bytes, Any] | None = None  # (prompt ids, the model's cache of all but its last)
+        # transformers 5.2x renamed past_key_values to cache (the old name warns, and goes in 5.40 / 6.0)
+        forward_args = inspect.signature(self.net.forward).parameters
+        self._cache_arg = "cache" if "cache" in forward_args else "past_key_values"
         if self.tokenizer.pad_token_id is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
 
@@ -251,7 +255,7 @@ class TransformersLLM:
         key = ids.cpu().numpy().tobytes()
         if self._prompt_memo is None or self._prompt_memo[0] != key:
             cache = DynamicCache(config=self.net.config)
-            self.net(ids[:, :-1], past_key_values=cache, use_cache=True, logits_to_keep=1)
+            self.net(ids[:, :-1], **{self._cache_arg: cache}, use_cache=True, logits_to_keep=1)
             self._prompt_memo = (key, cache)
         cache = copy.deepcopy(self._prompt_memo[1])
         if copies > 1:
@@ -272,7 +276,7 @@ class TransformersLLM:
         ids = ids.to(self.device)
         with self._lock, torch.inference_mode():
             cache = self._prompt_cache(ids)
-            logits = self.net(ids[:, -1:], past_key_values=cache, use_cache=True).logits[0, -1].float()
+            logits = self.net(ids[:, -1:], **{self._cache_arg: cache}, use_cache=True).logits[0, -1].float()
         logp = torch.log_softmax(logits, dim=-1)
         return [(self.tokenizer.decode(f), float(logp[f[0]])) if f else ("", float("-inf")) for f in firsts]
 
@@ -295,7 +299,7 @@ class TransformersLLM:
             out = self.net.generate(
                 ids,
                 attention_mask=torch.ones_like(ids),
-                past_key_values=self._prompt_cache(ids, copies=k),
+                **{self._cache_arg: self._prompt_cache(ids, copies=k)},
                 max_new_tokens=max_tokens,
                 do_sample=False,
                 num_beams=k,
