@@ -21,7 +21,7 @@ from symbiotic_gym.distill.prompt import PromptFormat, State, answer_prefix, pro
 from symbiotic_gym.llm import Message
 from symbiotic_gym.llm.base import UsageMeter
 from symbiotic_gym.llm.registry import spec_for
-from symbiotic_gym.observation import parse_elements
+from symbiotic_gym.observation import ElementLine, element_index
 
 
 def model_folder(spec: str) -> Path | None:
@@ -75,6 +75,7 @@ class DistilledAgent(LLMAgentBase):
         self.history: list[str] = []
         self._last: tuple[str, str] | None = None  # (action, page) of the previous step
         self._axtree = ""  # the page of the last observation (grounds named references)
+        self._page_index: tuple[str, dict[str, ElementLine]] | None = None  # (page, its elements by id)
 
     def answer_prefix(self) -> str:
         """The trained format's first word (observation budgets come from the prompt format too)."""
@@ -162,9 +163,9 @@ class DistilledAgent(LLMAgentBase):
         spec = self.grammar.get(extracted.action.name)
         return bool(spec and spec.terminal)
 
-    def stop_confidence(self, messages: list[Message]) -> tuple[float, str]:
-        """(the share of the answer's first-word probability that goes to actions ending the task, the
-        likeliest first word of the other actions). Needs a model that scores next tokens (in-process ones)."""
+    def stop_confidence(self, messages: list[Message]) -> float:
+        """The share of the answer's first-word probability (over the grammar's action names) that goes to
+        actions ending the task. Needs a model that scores next tokens (in-process ones)."""
         import math
 
         score = getattr(self.llm, "first_token_logprobs", None)
@@ -178,10 +179,7 @@ class DistilledAgent(LLMAgentBase):
             mass[token] = math.exp(logp)  # names that share a first token share its probability once
             if self.grammar[name].terminal:
                 ends.add(token)
-        total = sum(mass.values()) or 1.0
-        others = [t for t in mass if t not in ends]
-        best_other = max(others, key=mass.__getitem__) if others else ""
-        return sum(mass[t] for t in ends) / total, best_other
+        return sum(mass[t] for t in ends) / (sum(mass.values()) or 1.0)
 
     def _unusable(
         self, extracted: ExtractedAction, grounded: Grounded | None, messages: list[Message], meta: dict[str, Any]
@@ -192,7 +190,7 @@ class DistilledAgent(LLMAgentBase):
         if self._ends_task(extracted) and self.config.stop_gate > 0:
             if getattr(self.llm, "first_token_logprobs", None) is None:
                 return ""
-            confidence, _ = self.stop_confidence(messages)
+            confidence = self.stop_confidence(messages)
             meta["stop_confidence"] = round(confidence, 4)
             if confidence < self.config.stop_gate:
                 return f"ends the task with confidence {confidence:.2f} < {self.config.stop_gate}"
@@ -208,8 +206,8 @@ class DistilledAgent(LLMAgentBase):
             action = parse_action(grounded.action) if grounded is not None else extracted.action
         except ActionError:
             return False
-        element = next((e for e in parse_elements(self._axtree) if e.bid == action.bid), None)
-        if element is None or action.bid is None:
+        element = self._element(action.bid) if action.bid is not None else None
+        if element is None:
             return False
         if kind in ("check", "uncheck"):
             if element.role not in KIND_ROLES["check"]:
@@ -221,8 +219,11 @@ class DistilledAgent(LLMAgentBase):
         wanted = action.args[1] if len(action.args) > 1 else None
         return shown is not None and isinstance(wanted, str) and shown.strip() == wanted.strip()
 
-    def _on_page(self, bid: str) -> bool:
-        return any(e.bid == bid for e in parse_elements(self._axtree))
+    def _element(self, bid: str) -> ElementLine | None:
+        """The current page's element with this id (the page's index built once, not per alternative)."""
+        if self._page_index is None or self._page_index[0] != self._axtree:
+            self._page_index = (self._axtree, element_index(self._axtree))
+        return self._page_index[1].get(bid)
 
     def _next_best(
         self,
@@ -252,7 +253,7 @@ class DistilledAgent(LLMAgentBase):
             grounded = self._ground(other)
             if grounded is not None and grounded.error:
                 continue
-            if grounded is None and other.action.bid is not None and not self._on_page(other.action.bid):
+            if grounded is None and other.action.bid is not None and self._element(other.action.bid) is None:
                 continue
             if self._last == (other.text, page) or self._changes_nothing(other, grounded):
                 continue

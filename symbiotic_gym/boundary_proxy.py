@@ -33,8 +33,6 @@ HOP_BY_HOP = frozenset(
      "transfer-encoding", "upgrade", "content-length")
 )  # fmt: skip
 UPSTREAM_TIMEOUT_S = 60.0
-
-
 SHUTDOWN_POLL_S = 0.05  # how often a local server's loop (this proxy's, an embedded site's) checks for shutdown
 
 

@@ -315,9 +315,9 @@ class TransformersLLM:
         prompt_len = ids.shape[1]
         completions = []
         for i, row in enumerate(out):
-            text = self.tokenizer.decode(row[prompt_len:], skip_special_tokens=True).split("\n", 1)[0]
-            text = (msgs[-1]["content"] if prefill else "") + text
             new = row[prompt_len:]
+            text = self.tokenizer.decode(new, skip_special_tokens=True).split("\n", 1)[0]
+            text = (msgs[-1]["content"] if prefill else "") + text
             completions.append(
                 Completion(
                     text=text,
