@@ -8,14 +8,17 @@ fair "before distillation" row of an ablation.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from agents.rag import load_kb
 from baselines.llm_agent import LLMAgentBase
 from symbiotic_gym.action_text import ExtractedAction, extract_action
-from symbiotic_gym.actions import ActionError, parse_action
+from symbiotic_gym.actions import Action, ActionError, parse_action
 from symbiotic_gym.agent import AgentStep, Observation, TaskInfo
+from symbiotic_gym.distill.exemplar import ExemplarGuide, retrieve_guide
 from symbiotic_gym.distill.named_refs import KIND_ROLES, Grounded, ground, in_trained_form
 from symbiotic_gym.distill.prompt import PromptFormat, State, answer_prefix, prompt_messages
 from symbiotic_gym.llm import Message
@@ -64,6 +67,12 @@ class DistilledAgent(LLMAgentBase):
         # how many next-best answers a model that ranks its answers (in-process ones, by beam search) offers
         # when the first cannot be used; the first usable one is taken, else the first answer stands
         alternatives: int = 4
+        # a knowledge base (python -m benchmarks.kb build) of worked examples: the successful trajectory whose
+        # intent is likeliest this task's gives a plan of (action kind, element) steps, and when the model's
+        # answer is not the plan's next step, its likeliest ranked answer that is takes its place (values
+        # always come from the model; no such answer: the model's own stands). "" : no guidance
+        exemplars: str = ""
+        exemplar_overlap: float = 0.5  # the least word overlap of the two intents for an exemplar to be used
 
     config: Config  # type: ignore[assignment]
 
@@ -76,6 +85,8 @@ class DistilledAgent(LLMAgentBase):
         self._last: tuple[str, str] | None = None  # (action, page) of the previous step
         self._axtree = ""  # the page of the last observation (grounds named references)
         self._page_index: tuple[str, dict[str, ElementLine]] | None = None  # (page, its elements by id)
+        self.kb = load_kb(c.exemplars) if c.exemplars else None
+        self.guide: ExemplarGuide | None = None
 
     def answer_prefix(self) -> str:
         """The trained format's first word (observation budgets come from the prompt format too)."""
@@ -93,6 +104,9 @@ class DistilledAgent(LLMAgentBase):
         self._last = None
         self._axtree = ""
         self._retried = False  # the last step repeated an action that had failed (the one retry allowed)
+        self.guide = None
+        if self.kb is not None and task.intent:
+            self.guide = retrieve_guide(self.kb, task.intent, min_overlap=self.config.exemplar_overlap)
 
     def state(self, obs: Observation) -> State:
         return State(
@@ -138,9 +152,15 @@ class DistilledAgent(LLMAgentBase):
                     extracted, reply, meta, grounded = other, other_reply, other_meta, other_grounded
                     break
         why = self._unusable(extracted, grounded, messages, meta) if extracted is not None else ""
+        step = self.guide.expected(self.history) if self.guide is not None else None
+        want = None
+        if step is not None:
+            meta["exemplar"] = {"source": self.guide.source, "next": str(step)}  # type: ignore[union-attr]
+            if extracted is not None and not step.matches(extracted.action):
+                why, want = why or f"not the exemplar's next step {step}", step.matches
         if why:
             current = (extracted, reply, meta, grounded)
-            extracted, reply, meta, grounded = self._next_best(messages, meter, current, page, why)
+            extracted, reply, meta, grounded = self._next_best(messages, meter, current, page, why, want)
         meta["usage"] = meter.to_dict()
         self._last = (extracted.text if extracted else "", page)
         meta["prompt_format"] = self.format.to_dict()
@@ -232,9 +252,12 @@ class DistilledAgent(LLMAgentBase):
         current: tuple[ExtractedAction, str, dict[str, Any], Grounded | None],
         page: str,
         why: str,
+        want: Callable[[Action], bool] | None = None,
     ) -> tuple[ExtractedAction, str, dict[str, Any], Grounded | None]:
         """The model's likeliest other answer that is usable here (``current`` when it has none, or cannot
-        rank its answers)."""
+        rank its answers). With ``want``, the likeliest usable one that ``want`` accepts; if none does, the
+        likeliest usable one when ``current`` itself is unusable (a ``why`` other than the exemplar's), else
+        ``current``."""
         rank = getattr(self.llm, "ranked_completions", None)
         if rank is None or self.config.alternatives < 1:
             return current
@@ -243,6 +266,7 @@ class DistilledAgent(LLMAgentBase):
         beams = self.config.alternatives + 1  # the likeliest is usually the first answer again
         completions = rank([*messages, primer], beams, max_tokens=min(64, self.config.max_tokens))
         meter.add(completions)
+        usable: list[tuple[ExtractedAction, str, Grounded | None]] = []
         for completion in completions:
             try:
                 other = extract_action(completion.text, self.grammar)
@@ -257,10 +281,16 @@ class DistilledAgent(LLMAgentBase):
                 continue
             if self._last == (other.text, page) or self._changes_nothing(other, grounded):
                 continue
-            meta = {**current[2], "raw": completion.text[:4000], "replaced": {"action": first.text, "why": why}}
-            return other, completion.text, meta, grounded
-        current[2]["unreplaced"] = {"action": first.text, "why": why}
-        return current
+            usable.append((other, completion.text, grounded))
+        chosen = next((u for u in usable if want is None or want(u[0].action)), None)
+        if chosen is None and want is not None and usable and not why.startswith("not the exemplar"):
+            chosen = usable[0]
+        if chosen is None:
+            current[2]["unreplaced"] = {"action": first.text, "why": why}
+            return current
+        other, text, grounded = chosen
+        meta = {**current[2], "raw": text[:4000], "replaced": {"action": first.text, "why": why}}
+        return other, text, meta, grounded
 
     def _ground(self, extracted: ExtractedAction | None) -> Grounded | None:
         """A named action grounded on the current page (None: nothing to ground, or the model gives ids)."""
