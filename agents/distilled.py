@@ -16,10 +16,10 @@ from typing import Any
 from agents.rag import load_kb
 from baselines.llm_agent import LLMAgentBase
 from symbiotic_gym.action_text import ExtractedAction, extract_action
-from symbiotic_gym.actions import Action, ActionError, parse_action
+from symbiotic_gym.actions import REQUIRED, Action, ActionError, parse_action
 from symbiotic_gym.agent import AgentStep, Observation, TaskInfo
-from symbiotic_gym.distill.exemplar import ExemplarGuide, retrieve_guide
-from symbiotic_gym.distill.named_refs import KIND_ROLES, Grounded, ground, in_trained_form
+from symbiotic_gym.distill.exemplar import ExemplarGuide, PlanStep, retrieve_guide
+from symbiotic_gym.distill.named_refs import KIND_ROLES, Grounded, ground, in_trained_form, resolve
 from symbiotic_gym.distill.prompt import PromptFormat, State, answer_prefix, prompt_messages
 from symbiotic_gym.llm import Message
 from symbiotic_gym.llm.base import UsageMeter
@@ -73,6 +73,10 @@ class DistilledAgent(LLMAgentBase):
         # always come from the model; no such answer: the model's own stands). "" : no guidance
         exemplars: str = ""
         exemplar_overlap: float = 0.5  # the least word overlap of the two intents for an exemplar to be used
+        # when none of the ranked answers does the plan's next step: start the answer with that step's action
+        # and element (when the page has it) and let the model write the rest, the value it types, chooses or
+        # sends (false: the model's own answer stands)
+        exemplar_force: bool = False
 
     config: Config  # type: ignore[assignment]
 
@@ -161,6 +165,10 @@ class DistilledAgent(LLMAgentBase):
         if why:
             current = (extracted, reply, meta, grounded)
             extracted, reply, meta, grounded = self._next_best(messages, meter, current, page, why, want)
+            if want is not None and "unreplaced" in meta and self.config.exemplar_force and step is not None:
+                forced = self._forced(messages, meter, step, meta)
+                if forced is not None:
+                    extracted, reply, meta, grounded = forced
         meta["usage"] = meter.to_dict()
         self._last = (extracted.text if extracted else "", page)
         meta["prompt_format"] = self.format.to_dict()
@@ -291,6 +299,47 @@ class DistilledAgent(LLMAgentBase):
         other, text, grounded = chosen
         meta = {**current[2], "raw": text[:4000], "replaced": {"action": first.text, "why": why}}
         return other, text, meta, grounded
+
+    def _forced(
+        self, messages: list[Message], meter: UsageMeter, step: PlanStep, meta: dict[str, Any]
+    ) -> tuple[ExtractedAction, str, dict[str, Any], Grounded | None] | None:
+        """The plan's step with the model writing only its value: the answer is started with the action and
+        its element (named as this page names it) and the model goes on from there; None when the step has
+        no element this page has, or the model's ending does not make an action."""
+        spec = self.grammar.get(step.kind)
+        if spec is None:
+            return None
+        takes_element = bool(spec.params) and spec.params[0][0] == "bid"
+        head: list[str] = []
+        if takes_element:
+            if step.element is None:
+                return None  # a click on "some" element: the model's own choice stands
+            element = resolve(step.kind, step.element, self._axtree)
+            if element is None:
+                return None
+            head.append(repr(element.name if self.format.refs == "name" else element.bid))
+        rest = spec.params[len(head) :]
+        writes_value = bool(rest) and rest[0][2] is REQUIRED
+        if writes_value and rest[0][1] is not str:
+            return None  # a number (scroll, tab_focus) is not a step a plan names
+        if writes_value:  # the value's opening quote, the way Action prints a string
+            head.append("'")
+            text = f"{step.kind}({', '.join(head[:-1])}{', ' if len(head) > 1 else ''}'"
+            primer: Message = {"role": "assistant", "content": f"{self.answer_prefix()} {text}"}
+            completion = self.llm.complete([*messages, primer], n=1, temperature=0.0, max_tokens=64, stop=["\n"])
+            meter.add(completion)
+            reply = text + completion[0].text
+        else:
+            reply = f"{step.kind}({', '.join(head)})"
+        try:
+            extracted = extract_action(reply, self.grammar)
+        except ActionError:
+            return None
+        grounded = self._ground(extracted)
+        if grounded is not None and grounded.error:
+            return None
+        first = meta.pop("unreplaced")
+        return extracted, reply, {**meta, "raw": reply[:4000], "forced": first}, grounded
 
     def _ground(self, extracted: ExtractedAction | None) -> Grounded | None:
         """A named action grounded on the current page (None: nothing to ground, or the model gives ids)."""

@@ -11,6 +11,7 @@ from symbiotic_gym.agent import TaskInfo, make_agent
 from symbiotic_gym.distill.exemplar import PlanStep, intent_overlap, plan_of, position, retrieve_guide
 from symbiotic_gym.knowledge.base import KnowledgeBase
 from symbiotic_gym.knowledge.entries import Entry, Step
+from symbiotic_gym.llm.base import Completion
 from tests.agents.test_distilled import obs, ranking
 
 INTENT = "Change my email address to ada@example.org"
@@ -91,3 +92,31 @@ def test_an_answer_that_does_the_next_step_costs_nothing_more_and_no_match_keeps
     fake, agent = guided(tmp_path, "click('Orders')", ["click('Orders')", "click('Help')"])
     step = agent.act(obs(page=PAGE))  # the exemplar's step is not among the student's answers: not forced
     assert step.action == "click('13')" and step.meta["unreplaced"]["action"] == "click('Orders')"
+
+
+FORM = "RootWebArea 'Settings'\n\t[7] textbox 'Email', value=''\n\t[8] button 'Save'\n\t[9] link 'Help'\n"
+
+
+def test_forcing_starts_the_answer_with_the_plans_step_and_the_model_writes_only_the_value(tmp_path: Path) -> None:
+    fake, agent = guided(tmp_path, "click('Help')", ["click('Help')"])
+    agent.config.exemplar_force = True
+    agent.history = ["click('Settings')"]  # the plan's next step: fill 'Email'
+    primers: list[str] = []
+    greedy = fake.complete
+
+    def complete(messages, **kw):
+        primers.append(messages[-1]["content"])
+        if messages[-1]["content"].startswith("Action: fill("):
+            return [Completion("ada@example.org')", fake.model, 10, 5, 0.01, route="local")]
+        return greedy(messages, **kw)
+
+    fake.complete = complete
+    step = agent.act(obs(page=FORM))
+    assert primers[-1] == "Action: fill('Email', '" and step.action == "fill('7', 'ada@example.org')"
+    assert step.meta["forced"]["action"] == "click('Help')" and agent.history[-1] == "fill('Email', 'ada@example.org')"
+    agent.history = ["click('Settings')", "fill('Email', 'ada@example.org')"]  # next: click 'Save', no value
+    step = agent.act(obs(page=FORM))
+    assert step.action == "click('8')" and step.meta["forced"]["action"] == "click('Help')"
+    agent.history = ["click('Settings')"]
+    step = agent.act(obs(page=PAGE))  # the page has no field named 'Email': nothing is forced
+    assert step.action == "click('14')" and step.meta["unreplaced"]["action"] == "click('Help')"
