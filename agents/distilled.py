@@ -72,7 +72,7 @@ class DistilledAgent(LLMAgentBase):
         # answer is not the plan's next step, its likeliest ranked answer that is takes its place (values
         # always come from the model; no such answer: the model's own stands). "" : no guidance
         exemplars: str = ""
-        exemplar_overlap: float = 0.5  # the least word overlap of the two intents for an exemplar to be used
+        exemplar_overlap: float = 0.75  # the least overlap of the intents' procedure words for an exemplar to be used
         # when none of the ranked answers does the plan's next step: start the answer with that step's action
         # and element (when the page has it) and let the model write the rest, the value it types, chooses or
         # sends (false: the model's own answer stands)
