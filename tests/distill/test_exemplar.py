@@ -8,7 +8,14 @@ import pytest
 
 from symbiotic_gym.actions import parse_action
 from symbiotic_gym.agent import TaskInfo, make_agent
-from symbiotic_gym.distill.exemplar import PlanStep, intent_overlap, plan_of, position, retrieve_guide
+from symbiotic_gym.distill.exemplar import (
+    PlanStep,
+    intent_overlap,
+    plan_of,
+    position,
+    procedure_words,
+    retrieve_guide,
+)
 from symbiotic_gym.knowledge.base import KnowledgeBase
 from symbiotic_gym.knowledge.entries import Entry, Step
 from symbiotic_gym.llm.base import Completion
@@ -57,6 +64,40 @@ def test_position_follows_the_plan_and_skips_detours() -> None:
     assert position(plan, done) == 2  # the detour to Orders passes no step; names compare ignoring case
     assert position(plan, []) == 0 and position(plan, [*done, None]) == 2
     assert intent_overlap("Change my email", "change my e-mail") == pytest.approx(2 / 5)
+
+
+def test_intents_compare_by_their_procedure_not_their_values() -> None:
+    live = (
+        "Send pixel_pusher a private message with the subject 'My number' saying 'My phone number is (503) 555-0175'."
+    )
+    stored = "Send green_thumb a private message with the subject 'My number' saying 'My phone number is [PHONE]'."
+    assert intent_overlap(live, stored) == 1.0
+    assert procedure_words("How many open issues does the Auth Gateway project have?") == {
+        "how",
+        "many",
+        "open",
+        "issues",
+        "does",
+        "the",
+        "project",
+        "have",
+    }
+    assert procedure_words("Change my email to emma.j4@example.org (http://forum.embedded.test)") == {
+        "change",
+        "my",
+        "email",
+        "to",
+    }
+    assert intent_overlap("How many open issues does X have?", "How many closed issues does Y have?") < 0.75
+
+
+def test_peers_tell_the_procedures_names_from_the_tasks_values() -> None:
+    def visit(task: str, project: str) -> Entry:
+        steps = [Step("click('1')", context=f"[1] link '{project}'"), Step("click('2')", context="[2] link 'Issues'")]
+        return Entry(task, task, f"Open the issues of {project}", ["tracker"], "", True, 1.0, "oracle", 0, "r", steps)
+
+    best, peers = visit("a", "Web Shop"), [visit("b", "Mobile App"), visit("c", "Forum Core"), visit("d", "Web Shop")]
+    assert plan_of(best, "Open the issues of Notifications", peers) == [PlanStep("click"), PlanStep("click", "Issues")]
 
 
 def test_retrieval_takes_a_successful_alike_task_and_refuses_an_unalike_one() -> None:
