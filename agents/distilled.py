@@ -110,7 +110,8 @@ class DistilledAgent(LLMAgentBase):
         self._retried = False  # the last step repeated an action that had failed (the one retry allowed)
         self.guide = None
         if self.kb is not None and task.intent:
-            self.guide = retrieve_guide(self.kb, task.intent, min_overlap=self.config.exemplar_overlap)
+            overlap = self.config.exemplar_overlap
+            self.guide = retrieve_guide(self.kb, task.intent, min_overlap=overlap, exclude=task.task_id)
 
     def state(self, obs: Observation) -> State:
         return State(

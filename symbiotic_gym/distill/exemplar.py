@@ -140,13 +140,20 @@ class ExemplarGuide:
         return self.plan[at] if at < len(self.plan) else None
 
 
-def retrieve_guide(kb: object, intent: str, *, min_overlap: float, candidates: int = 30) -> ExemplarGuide | None:
+def retrieve_guide(
+    kb: object, intent: str, *, min_overlap: float, candidates: int = 30, exclude: str = ""
+) -> ExemplarGuide | None:
     """The plan of a successful knowledge-base trajectory whose intent is likeliest the same task (BM25 over
     the knowledge base, then the best overlap of procedure words), or None below ``min_overlap``. Among the
     equally alike ones, the one that ends as most of them do (an answer, not a report that the task is
-    infeasible, when most answer); the others tell the procedure's element names from the task's values."""
+    infeasible, when most answer); the others tell the procedure's element names from the task's values.
+    Entries of task ``exclude`` (the episode's own) are never its example."""
     hits = kb.search(intent, k=candidates, mode="bm25", candidates=10 * candidates)  # type: ignore[attr-defined]
-    alike = [(intent_overlap(intent, h.entry.intent), h.entry) for h in hits if h.entry.success]
+    alike = [
+        (intent_overlap(intent, h.entry.intent), h.entry)
+        for h in hits
+        if h.entry.success and h.entry.task_id != exclude
+    ]
     alike = sorted((a for a in alike if a[0] >= min_overlap), key=lambda a: -a[0])
     if not alike:
         return None

@@ -105,6 +105,7 @@ def test_retrieval_takes_a_successful_alike_task_and_refuses_an_unalike_one() ->
     guide = retrieve_guide(kb, INTENT, min_overlap=0.5)
     assert guide is not None and guide.source == "forum.email.1" and guide.plan[0] == PlanStep("click", "Settings")
     assert retrieve_guide(kb, "Close the issue titled crash on start", min_overlap=0.5) is None
+    assert retrieve_guide(kb, INTENT, min_overlap=0.5, exclude="forum.email.1") is None  # never its own task
 
 
 PAGE = "RootWebArea 'Account'\n\t[12] link 'Settings'\n\t[13] link 'Orders'\n\t[14] link 'Help'\n"
