@@ -159,13 +159,16 @@ class DistilledAgent(LLMAgentBase):
         why = self._unusable(extracted, grounded, messages, meta) if extracted is not None else ""
         step = self.guide.expected(self.history) if self.guide is not None else None
         want = None
+        unusable = bool(why)  # the answer itself cannot be used (not merely off the exemplar's plan)
         if step is not None:
             meta["exemplar"] = {"source": self.guide.source, "next": str(step)}  # type: ignore[union-attr]
             if extracted is not None and not step.matches(extracted.action):
                 why, want = why or f"not the exemplar's next step {step}", step.matches
         if why:
             current = (extracted, reply, meta, grounded)
-            extracted, reply, meta, grounded = self._next_best(messages, meter, current, page, why, want)
+            extracted, reply, meta, grounded = self._next_best(
+                messages, meter, current, page, why, want, unusable=unusable
+            )
             if want is not None and "unreplaced" in meta and self.config.exemplar_force and step is not None:
                 forced = self._forced(messages, meter, step, meta)
                 if forced is not None:
@@ -262,11 +265,12 @@ class DistilledAgent(LLMAgentBase):
         page: str,
         why: str,
         want: Callable[[Action], bool] | None = None,
+        *,
+        unusable: bool = True,
     ) -> tuple[ExtractedAction, str, dict[str, Any], Grounded | None]:
         """The model's likeliest other answer that is usable here (``current`` when it has none, or cannot
         rank its answers). With ``want``, the likeliest usable one that ``want`` accepts; if none does, the
-        likeliest usable one when ``current`` itself is unusable (a ``why`` other than the exemplar's), else
-        ``current``."""
+        likeliest usable one when ``current`` itself is ``unusable``, else ``current``."""
         rank = getattr(self.llm, "ranked_completions", None)
         if rank is None or self.config.alternatives < 1:
             return current
@@ -292,7 +296,7 @@ class DistilledAgent(LLMAgentBase):
                 continue
             usable.append((other, completion.text, grounded))
         chosen = next((u for u in usable if want is None or want(u[0].action)), None)
-        if chosen is None and want is not None and usable and not why.startswith("not the exemplar"):
+        if chosen is None and want is not None and usable and unusable:
             chosen = usable[0]
         if chosen is None:
             current[2]["unreplaced"] = {"action": first.text, "why": why}
@@ -323,9 +327,8 @@ class DistilledAgent(LLMAgentBase):
         writes_value = bool(rest) and rest[0][2] is REQUIRED
         if writes_value and rest[0][1] is not str:
             return None  # a number (scroll, tab_focus) is not a step a plan names
-        if writes_value:  # the value's opening quote, the way Action prints a string
-            head.append("'")
-            text = f"{step.kind}({', '.join(head[:-1])}{', ' if len(head) > 1 else ''}'"
+        if writes_value:  # up to the value's opening quote, the way Action prints a string
+            text = f"{step.kind}({''.join(h + ', ' for h in head)}'"
             primer: Message = {"role": "assistant", "content": f"{self.answer_prefix()} {text}"}
             completion = self.llm.complete([*messages, primer], n=1, temperature=0.0, max_tokens=64, stop=["\n"])
             meter.add(completion)
