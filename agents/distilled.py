@@ -18,7 +18,15 @@ from baselines.llm_agent import LLMAgentBase
 from symbiotic_gym.action_text import ExtractedAction, extract_action
 from symbiotic_gym.actions import REQUIRED, Action, ActionError, parse_action
 from symbiotic_gym.agent import AgentStep, Observation, TaskInfo
-from symbiotic_gym.distill.exemplar import ExemplarGuide, PlanStep, retrieve_guide
+from symbiotic_gym.distill.exemplar import (
+    ExemplarGuide,
+    PlanStep,
+    nearest_span,
+    parse_or_none,
+    position,
+    retrieve_guide,
+    says,
+)
 from symbiotic_gym.distill.named_refs import KIND_ROLES, Grounded, ground, in_trained_form, resolve
 from symbiotic_gym.distill.prompt import PromptFormat, State, answer_prefix, prompt_messages
 from symbiotic_gym.llm import Message
@@ -77,6 +85,15 @@ class DistilledAgent(LLMAgentBase):
         # and element (when the page has it) and let the model write the rest, the value it types, chooses or
         # sends (false: the model's own answer stands)
         exemplar_force: bool = False
+        # the plan's values, from this task: where the exemplar typed, chose or sent a value its own intent
+        # gave (the product it searched, the comment it wrote), the text at the same place in this task's
+        # intent replaces the model's value, and an element the exemplar named by such a value (the project
+        # it opened) is the element named by this task's; where it answered with a value it read on its
+        # page, an answer of the model's that reports ('Done') or that this page does not show gives way to
+        # the model's likeliest answer that the page shows; a value typed or chosen that is a slipped copy of
+        # a stretch of the goal ('(312) 555-0146' for its '(602) 555-0146') is that stretch (false: every
+        # value is the model's)
+        exemplar_values: bool = False
 
     config: Config  # type: ignore[assignment]
 
@@ -111,7 +128,9 @@ class DistilledAgent(LLMAgentBase):
         self.guide = None
         if self.kb is not None and task.intent:
             overlap = self.config.exemplar_overlap
-            self.guide = retrieve_guide(self.kb, task.intent, min_overlap=overlap, exclude=task.task_id)
+            self.guide = retrieve_guide(
+                self.kb, task.intent, min_overlap=overlap, exclude=task.task_id, values=self.config.exemplar_values
+            )
 
     def state(self, obs: Observation) -> State:
         return State(
@@ -173,6 +192,15 @@ class DistilledAgent(LLMAgentBase):
                 forced = self._forced(messages, meter, step, meta)
                 if forced is not None:
                     extracted, reply, meta, grounded = forced
+        if self.config.exemplar_values and step is not None:  # an item the goal names that is not here
+            missing = self._missing(step, meta)
+            if missing is not None:
+                extracted, reply, meta, grounded = missing
+        on_step = step is not None and extracted is not None and step.matches(extracted.action)
+        if self.config.exemplar_values and on_step:
+            valued = self._valued(messages, meter, step, extracted, meta)
+            if valued is not None:
+                extracted, reply, meta, grounded = valued
         meta["usage"] = meter.to_dict()
         self._last = (extracted.text if extracted else "", page)
         meta["prompt_format"] = self.format.to_dict()
@@ -327,7 +355,9 @@ class DistilledAgent(LLMAgentBase):
         writes_value = bool(rest) and rest[0][2] is REQUIRED
         if writes_value and rest[0][1] is not str:
             return None  # a number (scroll, tab_focus) is not a step a plan names
-        if writes_value:  # up to the value's opening quote, the way Action prints a string
+        if writes_value and self.config.exemplar_values and step.value is not None:
+            reply = f"{step.kind}({''.join(h + ', ' for h in head)}{step.value!r})"
+        elif writes_value:  # up to the value's opening quote, the way Action prints a string
             text = f"{step.kind}({''.join(h + ', ' for h in head)}'"
             primer: Message = {"role": "assistant", "content": f"{self.answer_prefix()} {text}"}
             completion = self.llm.complete([*messages, primer], n=1, temperature=0.0, max_tokens=64, stop=["\n"])
@@ -344,6 +374,93 @@ class DistilledAgent(LLMAgentBase):
             return None
         first = meta.pop("unreplaced")
         return extracted, reply, {**meta, "raw": reply[:4000], "forced": first}, grounded
+
+    def _valued(
+        self,
+        messages: list[Message],
+        meter: UsageMeter,
+        step: PlanStep,
+        extracted: ExtractedAction,
+        meta: dict[str, Any],
+    ) -> tuple[ExtractedAction, str, dict[str, Any], Grounded | None] | None:
+        """The action doing ``step`` with the step's value (exemplar_values): this task's value from its
+        intent, or an answer this page shows; None when the model's own value stands."""
+        action = extracted.action
+        at = 1 if action.bid is not None else 0  # the value follows the element, if the action takes one
+        if len(action.args) <= at or not isinstance(action.args[at], str):
+            return None
+        value = step.value
+        if value is None and not step.reads_page and action.name != "send_msg_to_user" and self.task:
+            value = nearest_span(self.task.intent, action.args[at])  # a slipped copy of the goal's text
+        if value is None and step.reads_page and action.name == "send_msg_to_user":
+            if self._on_page(action.args[at]):
+                return None
+            reports = " ".join(action.args[at].split()).casefold() in ("", "done")
+            value = self._page_answer(messages, meter, or_any=reports)
+        if value is None or value == action.args[at]:
+            return None
+        text = str(Action(action.name, (*action.args[:at], value, *action.args[at + 1 :])))
+        try:
+            other = extract_action(text, self.grammar)
+        except ActionError:
+            return None
+        grounded = self._ground(other)
+        if grounded is not None and grounded.error:
+            return None
+        return other, text, {**meta, "raw": text, "value_from": {"action": extracted.text, "value": value}}, grounded
+
+    def _missing(
+        self, step: PlanStep, meta: dict[str, Any]
+    ) -> tuple[ExtractedAction, str, dict[str, Any], Grounded | None] | None:
+        """A report that the task cannot be done, when the plan's next step acts on an element the goal names
+        (the product, the post, the issue) right after the step that should show it (a search), and this page
+        does not have it: where the exemplar found its item, this task's is not there. None otherwise."""
+        assert self.guide is not None
+        if not step.named_by_goal or step.element is None or resolve(step.kind, step.element, self._axtree):
+            return None
+        done = [parse_or_none(h) for h in self.history]
+        at = position(self.guide.plan, done)
+        if at == 0 or not done or done[-1] is None or not self.guide.plan[at - 1].matches(done[-1]):
+            return None  # not right after the plan's previous step: the agent may be elsewhere
+        text = str(Action("report_infeasible", (f"There is no {step.element!r} here.",)))
+        try:
+            extracted = extract_action(text, self.grammar)
+        except ActionError:
+            return None
+        was = meta.get("unreplaced", {}).get("action") or meta.get("raw", "")[:200]
+        return extracted, text, {**meta, "raw": text, "missing": {"action": was, "element": step.element}}, None
+
+    def _on_page(self, answer: str) -> bool:
+        """Whether an answer is one the page shows (or says the task cannot be done): not a report ('Done'),
+        and not the task's own words ('2' for "Which product is number 2?": the exemplar's answer was not
+        its intent's, or its value would have come from there)."""
+        folded = " ".join(answer.split()).casefold()
+        if folded in ("n/a", "not available"):
+            return True
+        if not folded or folded == "done" or says(self.task.intent if self.task else "", answer):
+            return False
+        return folded in " ".join(self._axtree.split()).casefold()
+
+    def _page_answer(self, messages: list[Message], meter: UsageMeter, *, or_any: bool = False) -> str | None:
+        """The model's likeliest answer (by beam search over the answer alone) that the page shows; with
+        ``or_any``, when none does, its likeliest answer that is not a report ('Done')."""
+        rank = getattr(self.llm, "ranked_completions", None)
+        if rank is None:
+            return None
+        opening = "send_msg_to_user('"
+        primer: Message = {"role": "assistant", "content": f"{self.answer_prefix()} {opening}"}
+        completions = rank([*messages, primer], max(2, self.config.alternatives + 1), max_tokens=32)
+        meter.add(completions)
+        answers = []
+        for completion in completions:
+            try:
+                answer = extract_action(opening + completion.text, self.grammar).action.args[0]
+            except (ActionError, IndexError):
+                continue
+            if isinstance(answer, str) and " ".join(answer.split()).casefold() not in ("", "done"):
+                answers.append(answer)
+        shown = next((a for a in answers if self._on_page(a)), None)
+        return shown if shown is not None or not or_any else next(iter(answers), None)
 
     def _ground(self, extracted: ExtractedAction | None) -> Grounded | None:
         """A named action grounded on the current page (None: nothing to ground, or the model gives ids)."""

@@ -15,6 +15,8 @@ from symbiotic_gym.distill.exemplar import (
     position,
     procedure_words,
     retrieve_guide,
+    says,
+    slot_value,
 )
 from symbiotic_gym.knowledge.base import KnowledgeBase
 from symbiotic_gym.knowledge.entries import Entry, Step
@@ -50,12 +52,14 @@ def test_a_plan_names_each_steps_element_and_keeps_only_the_kind_of_another_task
     )
     assert plan_of(entry(), INTENT) == [
         PlanStep("click", "Settings"),
-        PlanStep("fill", "Email"),
+        PlanStep("fill", "Email", "ada@example.org"),  # the value where the exemplar's stood in its intent
         PlanStep("click", "Save"),
-        PlanStep("send_msg_to_user"),
+        PlanStep("send_msg_to_user"),  # 'done' reports, it does not read the page
     ]
     assert plan_of(shop, "Buy the Walnut Desk") == [PlanStep("click", None), PlanStep("click", "Buy")]
     assert plan_of(shop, "Buy the urban coffee grinder")[0] == PlanStep("click", "Urban Coffee Grinder")
+    # with values, the element the exemplar named by its intent's value is named by this task's
+    assert plan_of(shop, "Buy the Walnut Desk", values=True)[0] == PlanStep("click", "Walnut Desk", named_by_goal=True)
 
 
 def test_position_follows_the_plan_and_skips_detours() -> None:
@@ -162,3 +166,121 @@ def test_forcing_starts_the_answer_with_the_plans_step_and_the_model_writes_only
     agent.history = ["click('Settings')"]
     step = agent.act(obs(page=PAGE))  # the page has no field named 'Email': nothing is forced
     assert step.action == "click('14')" and step.meta["unreplaced"]["action"] == "click('Help')"
+
+
+def test_a_value_from_the_exemplars_intent_is_found_at_the_same_place_in_this_tasks_intent() -> None:
+    theirs = "Add 2 units of the Bright Mouse to my cart."
+    ours = "Add 6 units of the Modern Building Blocks to my cart."
+    assert slot_value(theirs, "Bright Mouse", ours) == "Modern Building Blocks"  # another length, whole
+    assert slot_value(theirs, "2", ours) == "6"
+    assert slot_value(theirs, "bright mouse", ours) == "Modern Building Blocks"  # found ignoring case
+    price = "Set the price of the Bright Watering Can to $146.97 in the admin panel."
+    assert slot_value(price, "146.97", "Set the price of the Pro Tent to $104.82 in the admin panel.") == "104.82"
+    post = "Reply to the post 'Cat litter tips' with the comment 'Thanks, this helped a lot!'."
+    mine = "Reply to the post 'Best resources for cinema etiquette' with the comment 'I tried it and loved it.'."
+    assert slot_value(post, "Thanks, this helped a lot!", mine) == "I tried it and loved it."
+    assert slot_value(post, "Cat litter tips", mine) == "Best resources for cinema etiquette"
+    subject = "Send it to olivia.smith with the subject 'Address'."
+    assert slot_value(subject, "Address", "Send it to coffee_addict with the subject 'Address'.") == "Address"
+    assert slot_value(subject, "coffee_addict", "Send it to coffee_addict with the subject 'Address'.") is None
+    title = "titled 'Refund order #13' with the label bug"
+    assert slot_value(title, "Refund order #13", "titled 'Refund order #73' with the label ui") == "Refund order #73"
+    assert slot_value(title, "Refund", "titled 'Refund order #73' with the label ui") == "Refund"
+    assert slot_value(title, "order #1", "titled 'Refund order #73' with the label ui") is None  # ends in a token
+    assert slot_value(title, "efund", "titled 'Refund order #73' with the label ui") is None  # inside a token
+    assert says("Which milestone v2.0 holds issue 2?", "2") and not says("Which milestone v2.0 holds it?", "2")
+    address = "Ship to 12 Oak Road, Austin, TX 78701."
+    assert slot_value(address, "TX", "Ship to 342 Summit Street, Boise, ID 83720.") == "ID"  # token for token
+    assert slot_value(address, "Oak", "Ship to 4 Elm Lane West, Boise, ID 83720.") is None  # stretches differ
+
+
+def test_a_plan_step_answered_with_a_value_read_on_the_page_says_so() -> None:
+    steps = [Step("click('4')", context="[4] link 'Stock'"), Step("send_msg_to_user('55')")]
+    stock = Entry(
+        "s", "admin.stock.1", "How many units of the Ultra Puzzle are in stock?", [], "", True, 1.0, "o", 0, "r", steps
+    )
+    plan = plan_of(stock, "How many units of the Velvet Suitcase are in stock?")
+    assert plan[-1] == PlanStep("send_msg_to_user", reads_page=True)
+    redacted = Entry(
+        "p", "x.1", "Change my phone to [PHONE]", [], "", True, 1.0, "o", 0, "r", [Step("send_msg_to_user('[VALUE]')")]
+    )
+    assert plan_of(redacted, "Change my phone to (404) 555-0164") == [PlanStep("send_msg_to_user")]
+
+
+def values_agent(tmp_path: Path, first: str, ranked: list[str]):
+    fake, agent = guided(tmp_path, first, ranked)
+    agent.config.exemplar_values = True
+    return fake, agent
+
+
+def test_exemplar_values_put_this_tasks_value_from_its_intent_into_the_plans_step(tmp_path: Path) -> None:
+    fake, agent = values_agent(tmp_path, "fill('Email', 'bob@example.net')", [])
+    agent.history = ["click('Settings')"]
+    step = agent.act(obs(page=FORM))
+    assert step.action == "fill('7', 'ada@example.org')" and fake.calls == ["complete"]
+    assert step.meta["value_from"] == {"action": "fill('Email', 'bob@example.net')", "value": "ada@example.org"}
+    assert agent.history[-1] == "fill('Email', 'ada@example.org')"
+    fake, agent = guided(tmp_path, "fill('Email', 'bob@example.net')", [])  # off: the model's value stands
+    agent.history = ["click('Settings')"]
+    assert agent.act(obs(page=FORM)).action == "fill('7', 'bob@example.net')"
+
+
+def test_exemplar_values_replace_a_report_with_the_likeliest_answer_the_page_shows(tmp_path: Path) -> None:
+    stock = Entry(
+        "s",
+        "admin.stock.1",
+        "How many units of the Ultra Puzzle are in stock?",
+        [],
+        "",
+        True,
+        1.0,
+        "o",
+        0,
+        "r",
+        [Step("send_msg_to_user('55')")],
+    )
+    folder = tmp_path / "kb"
+    KnowledgeBase([stock], dense=False).save(folder)
+    fake, spec = ranking(tmp_path, "send_msg_to_user('Done')", [], refs="name")
+    primers: list[str] = []
+
+    def rank(messages, k, *, max_tokens=64):
+        primers.append(messages[-1]["content"])
+        return [Completion(t, fake.model, 10, 5, 0.01, route="local") for t in ["Done')", "7')", "59')", "N/A')"]]
+
+    fake.ranked_completions = rank
+    agent = make_agent("distilled", {"model": spec, "exemplars": str(folder), "exemplar_values": True})
+    agent.reset(TaskInfo("t", "How many units of the Velvet Suitcase are in stock?"))
+    page = "RootWebArea 'Velvet Suitcase'\n\t[5] StaticText 'In stock: 59'\n"
+    step = agent.act(obs(page=page))
+    assert step.action == "send_msg_to_user('59')" and primers == ["Action: send_msg_to_user('"]
+    assert step.meta["value_from"]["action"] == "send_msg_to_user('Done')"
+    fake.first = "send_msg_to_user('59')"  # an answer the page shows stands, with no more model calls
+    agent.reset(TaskInfo("t", "How many units of the Velvet Suitcase are in stock?"))
+    assert agent.act(obs(page=page)).action == "send_msg_to_user('59')" and len(primers) == 1
+
+
+def test_exemplar_values_report_infeasible_when_the_item_the_goal_names_is_not_where_the_exemplar_found_its(
+    tmp_path: Path,
+) -> None:
+    steps = [
+        Step("fill('2', 'Bright Mouse')", context="[2] searchbox 'Search products'"),
+        Step("click('3')", context="[3] button 'Search'"),
+        Step("click('9')", context="[9] link 'Bright Mouse'"),
+        Step("send_msg_to_user('$12.00')"),
+    ]
+    price = Entry("p", "shop.price.1", "What is the price of the Bright Mouse?", [], "", True, 1.0, "o", 0, "r", steps)
+    folder = tmp_path / "kb"
+    KnowledgeBase([price], dense=False).save(folder)
+    _, spec = ranking(tmp_path, "send_msg_to_user('Done')", [], refs="name")
+    agent = make_agent("distilled", {"model": spec, "exemplars": str(folder), "exemplar_values": True})
+    agent.reset(TaskInfo("t", "What is the price of the Golden Hammock?"))
+    agent.history = ["fill('Search products', 'Golden Hammock')", "click('Search')"]
+    results = (
+        "RootWebArea 'Search'\n\t[2] searchbox 'Search products'\n\t[3] button 'Search'\n\t[5] StaticText 'None'\n"
+    )
+    step = agent.act(obs(page=results))
+    assert step.action.startswith("report_infeasible(") and step.meta["missing"]["element"] == "Golden Hammock"
+    agent.reset(TaskInfo("t", "What is the price of the Golden Hammock?"))
+    agent.history = ["fill('Search products', 'Golden Hammock')"]  # not right after the search: no verdict
+    assert agent.act(obs(page=results)).action == "send_msg_to_user('Done')"
