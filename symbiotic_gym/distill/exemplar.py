@@ -5,13 +5,16 @@ student's greedy next action was right on 62.7% of held-out steps). A trajectory
 from the knowledge base (``benchmarks.kb``) by its intent, says what kind of step usually comes next
 (``fill`` the field named 'Email', ``click`` 'Save', answer). This module turns such a trajectory into a
 plan of ``(action kind, element name)`` steps and follows an episode along it; the ``distilled`` agent then
-prefers, among its own ranked answers, one that does the plan's next step. The values typed, chosen or
-sent always come from the student (an exemplar's values belong to another task), and a step the student
-did not propose at all is not forced on it.
+prefers, among its own ranked answers, one that does the plan's next step. An exemplar's values belong
+to another task: by default the values typed, chosen or sent come from the student, and a step the student
+did not propose at all is not forced on it (the agent's ``exemplar_force`` forces the step, its
+``exemplar_values`` takes a value from this task's intent where the exemplar's came from its own intent:
+:func:`slot_value` aligns the two intents of one template and finds the value's place in ours).
 
 Retrieval with memory of past trajectories as worked examples is the idea of Synapse (Zheng et al. 2024,
-"trajectory-as-exemplar") and Agent Workflow Memory (Wang et al. 2024); what is ours is using the example
-only to choose among a small model's own beam candidates.
+"trajectory-as-exemplar") and Agent Workflow Memory (Wang et al. 2024, whose workflows abstract values into
+variables); what is ours is using the example to choose among a small model's own beam candidates, and
+filling its variables by aligning intents instead of asking the model.
 """
 
 from __future__ import annotations
