@@ -21,6 +21,7 @@ from symbiotic_gym.agent import AgentStep, Observation, TaskInfo
 from symbiotic_gym.distill.exemplar import (
     ExemplarGuide,
     PlanStep,
+    answer_shape,
     nearest_span,
     parse_or_none,
     position,
@@ -393,10 +394,10 @@ class DistilledAgent(LLMAgentBase):
         if value is None and not step.reads_page and action.name != "send_msg_to_user" and self.task:
             value = nearest_span(self.task.intent, action.args[at])  # a slipped copy of the goal's text
         if value is None and step.reads_page and action.name == "send_msg_to_user":
-            if self._on_page(action.args[at]):
+            if self._on_page(action.args[at], step.shape):
                 return None
             reports = " ".join(action.args[at].split()).casefold() in ("", "done")
-            value = self._page_answer(messages, meter, or_any=reports)
+            value = self._page_answer(messages, meter, step.shape, or_any=reports)
         if value is None or value == action.args[at]:
             return None
         text = str(Action(action.name, (*action.args[:at], value, *action.args[at + 1 :])))
@@ -430,20 +431,25 @@ class DistilledAgent(LLMAgentBase):
         was = meta.get("unreplaced", {}).get("action") or meta.get("raw", "")[:200]
         return extracted, text, {**meta, "raw": text, "missing": {"action": was, "element": step.element}}, None
 
-    def _on_page(self, answer: str) -> bool:
+    def _on_page(self, answer: str, shape: str = "") -> bool:
         """Whether an answer is one the page shows (or says the task cannot be done): not a report ('Done'),
-        and not the task's own words ('2' for "Which product is number 2?": the exemplar's answer was not
-        its intent's, or its value would have come from there)."""
+        not the task's own words ('2' for "Which product is number 2?": the exemplar's answer was not its
+        intent's, or its value would have come from there), and of the exemplar answer's ``shape``."""
         folded = " ".join(answer.split()).casefold()
         if folded in ("n/a", "not available"):
             return True
         if not folded or folded == "done" or says(self.task.intent if self.task else "", answer):
             return False
+        if shape and answer_shape(answer) != shape:
+            return False
         return folded in " ".join(self._axtree.split()).casefold()
 
-    def _page_answer(self, messages: list[Message], meter: UsageMeter, *, or_any: bool = False) -> str | None:
-        """The model's likeliest answer (by beam search over the answer alone) that the page shows; with
-        ``or_any``, when none does, its likeliest answer that is not a report ('Done')."""
+    def _page_answer(
+        self, messages: list[Message], meter: UsageMeter, shape: str = "", *, or_any: bool = False
+    ) -> str | None:
+        """The model's likeliest answer (by beam search over the answer alone) that the page shows, of this
+        ``shape``; with ``or_any``, when none does, its likeliest answer of the shape (else any) that is not
+        a report ('Done')."""
         rank = getattr(self.llm, "ranked_completions", None)
         if rank is None:
             return None
@@ -459,8 +465,10 @@ class DistilledAgent(LLMAgentBase):
                 continue
             if isinstance(answer, str) and " ".join(answer.split()).casefold() not in ("", "done"):
                 answers.append(answer)
-        shown = next((a for a in answers if self._on_page(a)), None)
-        return shown if shown is not None or not or_any else next(iter(answers), None)
+        shown = next((a for a in answers if self._on_page(a, shape)), None)
+        if shown is not None or not or_any:
+            return shown
+        return next((a for a in answers if not shape or answer_shape(a) == shape), next(iter(answers), None))
 
     def _ground(self, extracted: ExtractedAction | None) -> Grounded | None:
         """A named action grounded on the current page (None: nothing to ground, or the model gives ids)."""

@@ -52,6 +52,7 @@ class PlanStep:
     reads_page: bool = False
     # the element is named by this task's intent (the exemplar's was named by its own: the product it opened)
     named_by_goal: bool = False
+    shape: str = ""  # of the exemplar's answer read on its page (answer_shape): this task's has the same
 
     def matches(self, action: Action) -> bool:
         """Whether a named action (``click('Save')``) does this step; the element compared ignoring case."""
@@ -90,8 +91,21 @@ def plan_of(
         ours_value = slot_value(entry.intent, value, intent) if value and intent else None
         reads_page = kind == "send_msg_to_user" and ours_value is None and value is not None
         reads_page = reads_page and value.strip().casefold() not in _NO_VALUE and not _PLACEHOLDER.search(value)
-        plan.append(PlanStep(kind, name, ours_value, reads_page, by_goal))
+        shape = answer_shape(value) if reads_page and value is not None else ""
+        plan.append(PlanStep(kind, name, ours_value, reads_page, by_goal, shape))
     return plan
+
+
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def answer_shape(answer: str) -> str:
+    """What kind of value an answer is: 'price' ($12.50), 'number' (42) or 'text' (anything else); the
+    answer to "How many open issues" is a number whatever the page offers beside it ('v1.0')."""
+    answer = answer.strip()
+    if answer.startswith("$") and _NUMBER.fullmatch(answer[1:].strip()):
+        return "price"
+    return "number" if _NUMBER.fullmatch(answer) else "text"
 
 
 def slot_value(their_intent: str, their_value: str, our_intent: str) -> str | None:
@@ -289,6 +303,7 @@ def _ending(entry: Entry) -> str:
 __all__ = [
     "ExemplarGuide",
     "PlanStep",
+    "answer_shape",
     "intent_overlap",
     "nearest_span",
     "plan_of",

@@ -10,6 +10,7 @@ from symbiotic_gym.actions import parse_action
 from symbiotic_gym.agent import TaskInfo, make_agent
 from symbiotic_gym.distill.exemplar import (
     PlanStep,
+    answer_shape,
     intent_overlap,
     plan_of,
     position,
@@ -200,7 +201,8 @@ def test_a_plan_step_answered_with_a_value_read_on_the_page_says_so() -> None:
         "s", "admin.stock.1", "How many units of the Ultra Puzzle are in stock?", [], "", True, 1.0, "o", 0, "r", steps
     )
     plan = plan_of(stock, "How many units of the Velvet Suitcase are in stock?")
-    assert plan[-1] == PlanStep("send_msg_to_user", reads_page=True)
+    assert plan[-1] == PlanStep("send_msg_to_user", reads_page=True, shape="number")
+    assert [answer_shape(a) for a in ("$1,204.50", "12", "v1.0", "emma.lopez")] == ["price", "number", "text", "text"]
     redacted = Entry(
         "p", "x.1", "Change my phone to [PHONE]", [], "", True, 1.0, "o", 0, "r", [Step("send_msg_to_user('[VALUE]')")]
     )
@@ -246,7 +248,8 @@ def test_exemplar_values_replace_a_report_with_the_likeliest_answer_the_page_sho
 
     def rank(messages, k, *, max_tokens=64):
         primers.append(messages[-1]["content"])
-        return [Completion(t, fake.model, 10, 5, 0.01, route="local") for t in ["Done')", "7')", "59')", "N/A')"]]
+        beams = ["Done')", "Velvet')", "stock')", "59')", "N/A')"]  # 'stock' is on the page, but no number
+        return [Completion(t, fake.model, 10, 5, 0.01, route="local") for t in beams]
 
     fake.ranked_completions = rank
     agent = make_agent("distilled", {"model": spec, "exemplars": str(folder), "exemplar_values": True})
