@@ -354,7 +354,8 @@ class DistilledAgent(LLMAgentBase):
             head.append(repr(element.name if self.format.refs == "name" else element.bid))
         rest = spec.params[len(head) :]
         writes_value = bool(rest) and rest[0][2] is REQUIRED
-        if writes_value and rest[0][1] is not str:
+        types = () if not rest else rest[0][1] if isinstance(rest[0][1], tuple) else (rest[0][1],)
+        if writes_value and str not in types:
             return None  # a number (scroll, tab_focus) is not a step a plan names
         if writes_value and self.config.exemplar_values and step.value is not None:
             reply = f"{step.kind}({''.join(h + ', ' for h in head)}{step.value!r})"
@@ -391,7 +392,7 @@ class DistilledAgent(LLMAgentBase):
         if len(action.args) <= at or not isinstance(action.args[at], str):
             return None
         value = step.value
-        if value is None and not step.reads_page and action.name != "send_msg_to_user" and self.task:
+        if value is None and action.name in ("fill", "select_option") and self.task:
             value = nearest_span(self.task.intent, action.args[at])  # a slipped copy of the goal's text
         if value is None and step.reads_page and action.name == "send_msg_to_user":
             if self._on_page(action.args[at], step.shape):

@@ -287,3 +287,25 @@ def test_exemplar_values_report_infeasible_when_the_item_the_goal_names_is_not_w
     agent.reset(TaskInfo("t", "What is the price of the Golden Hammock?"))
     agent.history = ["fill('Search products', 'Golden Hammock')"]  # not right after the search: no verdict
     assert agent.act(obs(page=results)).action == "send_msg_to_user('Done')"
+
+
+def test_a_forced_choice_takes_this_tasks_value_and_a_web_address_is_never_snapped_to_the_goal(tmp_path: Path) -> None:
+    steps = [Step("select_option('5', 'Shipped')", context="[5] combobox 'Status', value='Pending'")]
+    change = Entry("c", "admin.status.1", "Change order #6 to Shipped.", [], "", True, 1.0, "o", 0, "r", steps)
+    folder = tmp_path / "kb"
+    KnowledgeBase([change], dense=False).save(folder)
+    fake, spec = ranking(tmp_path, "click('Help')", [], refs="name")
+    options = {"model": spec, "exemplars": str(folder), "exemplar_values": True, "exemplar_force": True}
+    agent = make_agent("distilled", options)
+    agent.reset(TaskInfo("t", "Change order #76 to Canceled."))
+    page = "RootWebArea 'Order'\n\t[5] combobox 'Status', value='Pending'\n\t[9] link 'Help'\n"
+    step = agent.act(obs(page=page))  # a choice is a value too: forced, with the goal's value, no model call
+    assert step.action == "select_option('5', 'Canceled')" and fake.calls == ["complete", "rank 5"]
+    goto = "goto('http://forum.embedded.test/messages/new')"
+    trip = Entry("g", "x.1", "Write on the forum (<forum>)", [], "", True, 1.0, "o", 0, "r", [Step(goto)])
+    KnowledgeBase([trip], dense=False).save(tmp_path / "kb2")
+    fake, spec = ranking(tmp_path, goto, [], refs="name")
+    agent = make_agent("distilled", {"model": spec, "exemplars": str(tmp_path / "kb2"), "exemplar_values": True})
+    agent.reset(TaskInfo("t", "Write on the forum (http://forum.embedded.test)"))
+    assert agent.guide is not None and agent.guide.plan == [PlanStep("goto")]
+    assert agent.act(obs(page=page)).action == goto  # not cut back to the goal's 'http://forum.embedded.test'
