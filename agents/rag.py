@@ -11,6 +11,7 @@ data to a cloud prompt.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from baselines.occam import OccamAgent
@@ -23,11 +24,16 @@ _KB_CACHE: dict[str, Any] = {}
 
 
 def load_kb(folder: str) -> Any:
+    """The knowledge base saved in ``folder``, loaded once per process while it stays as saved (one saved
+    again in the same folder, as a symbiosis iteration does, is loaded again)."""
     from symbiotic_gym.knowledge.base import KnowledgeBase
 
-    if folder not in _KB_CACHE:
-        _KB_CACHE[folder] = KnowledgeBase.load(folder)
-    return _KB_CACHE[folder]
+    files = (f for f in Path(folder).glob("*") if f.is_file())
+    stamp = tuple(sorted((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files))
+    key = f"{folder}\0{stamp}"
+    if key not in _KB_CACHE:
+        _KB_CACHE[key] = KnowledgeBase.load(folder)
+    return _KB_CACHE[key]
 
 
 class RAGAgent(OccamAgent):

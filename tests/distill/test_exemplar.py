@@ -309,3 +309,13 @@ def test_a_forced_choice_takes_this_tasks_value_and_a_web_address_is_never_snapp
     agent.reset(TaskInfo("t", "Write on the forum (http://forum.embedded.test)"))
     assert agent.guide is not None and agent.guide.plan == [PlanStep("goto")]
     assert agent.act(obs(page=page)).action == goto  # not cut back to the goal's 'http://forum.embedded.test'
+
+
+def test_a_knowledge_base_saved_again_in_its_folder_is_loaded_again(tmp_path: Path) -> None:
+    from agents.rag import load_kb
+
+    folder = tmp_path / "kb"
+    KnowledgeBase([entry()], dense=False).save(folder)
+    assert len(load_kb(str(folder)).entries) == 1 and load_kb(str(folder)) is load_kb(str(folder))
+    KnowledgeBase([entry(), entry("Change my email address to c@d.org")], dense=False).save(folder)
+    assert len(load_kb(str(folder)).entries) == 2  # a symbiosis iteration rebuilds its knowledge base in place
