@@ -90,10 +90,11 @@ class DistilledAgent(LLMAgentBase):
         # gave (the product it searched, the comment it wrote), the text at the same place in this task's
         # intent replaces the model's value, and an element the exemplar named by such a value (the project
         # it opened) is the element named by this task's; where it answered with a value it read on its
-        # page, an answer of the model's that reports ('Done') or that this page does not show gives way to
-        # the model's likeliest answer that the page shows; a value typed or chosen that is a slipped copy of
-        # a stretch of the goal ('(312) 555-0146' for its '(602) 555-0146') is that stretch (false: every
-        # value is the model's)
+        # page, an answer of the model's that reports ('Done'), that this page does not show or that is not
+        # of the exemplar answer's shape (price, number, text) gives way to the model's likeliest answer that
+        # passes; a value typed or chosen that is a slipped copy of a stretch of the goal ('(312) 555-0146'
+        # for its '(602) 555-0146') is that stretch; and when the element the goal names is missing right
+        # where the exemplar found its own, the task is reported infeasible (false: every value is the model's)
         exemplar_values: bool = False
 
     config: Config  # type: ignore[assignment]
