@@ -16,7 +16,7 @@ from typing import Any
 from agents.rag import load_kb
 from baselines.llm_agent import LLMAgentBase
 from symbiotic_gym.action_text import ExtractedAction, extract_action
-from symbiotic_gym.actions import REQUIRED, Action, ActionError, parse_action
+from symbiotic_gym.actions import REQUIRED, Action, ActionError, param_types, parse_action
 from symbiotic_gym.agent import AgentStep, Observation, TaskInfo
 from symbiotic_gym.distill.exemplar import (
     ExemplarGuide,
@@ -25,6 +25,7 @@ from symbiotic_gym.distill.exemplar import (
     nearest_span,
     parse_or_none,
     position,
+    reports,
     retrieve_guide,
     says,
 )
@@ -355,8 +356,7 @@ class DistilledAgent(LLMAgentBase):
             head.append(repr(element.name if self.format.refs == "name" else element.bid))
         rest = spec.params[len(head) :]
         writes_value = bool(rest) and rest[0][2] is REQUIRED
-        types = () if not rest else rest[0][1] if isinstance(rest[0][1], tuple) else (rest[0][1],)
-        if writes_value and str not in types:
+        if writes_value and str not in param_types(rest[0][1]):
             return None  # a number (scroll, tab_focus) is not a step a plan names
         if writes_value and self.config.exemplar_values and step.value is not None:
             reply = f"{step.kind}({''.join(h + ', ' for h in head)}{step.value!r})"
@@ -368,13 +368,10 @@ class DistilledAgent(LLMAgentBase):
             reply = text + completion[0].text
         else:
             reply = f"{step.kind}({', '.join(head)})"
-        try:
-            extracted = extract_action(reply, self.grammar)
-        except ActionError:
+        usable = self._carried_out(reply)
+        if usable is None:
             return None
-        grounded = self._ground(extracted)
-        if grounded is not None and grounded.error:
-            return None
+        extracted, grounded = usable
         first = meta.pop("unreplaced")
         return extracted, reply, {**meta, "raw": reply[:4000], "forced": first}, grounded
 
@@ -398,18 +395,14 @@ class DistilledAgent(LLMAgentBase):
         if value is None and step.reads_page and action.name == "send_msg_to_user":
             if self._on_page(action.args[at], step.shape):
                 return None
-            reports = " ".join(action.args[at].split()).casefold() in ("", "done")
-            value = self._page_answer(messages, meter, step.shape, or_any=reports)
+            value = self._page_answer(messages, meter, step.shape, or_any=reports(action.args[at]))
         if value is None or value == action.args[at]:
             return None
         text = str(Action(action.name, (*action.args[:at], value, *action.args[at + 1 :])))
-        try:
-            other = extract_action(text, self.grammar)
-        except ActionError:
+        usable = self._carried_out(text)
+        if usable is None:
             return None
-        grounded = self._ground(other)
-        if grounded is not None and grounded.error:
-            return None
+        other, grounded = usable
         return other, text, {**meta, "raw": text, "value_from": {"action": extracted.text, "value": value}}, grounded
 
     def _missing(
@@ -426,10 +419,10 @@ class DistilledAgent(LLMAgentBase):
         if at == 0 or not done or done[-1] is None or not self.guide.plan[at - 1].matches(done[-1]):
             return None  # not right after the plan's previous step: the agent may be elsewhere
         text = str(Action("report_infeasible", (f"There is no {step.element!r} here.",)))
-        try:
-            extracted = extract_action(text, self.grammar)
-        except ActionError:
+        usable = self._carried_out(text)
+        if usable is None:
             return None
+        extracted = usable[0]  # nothing on the page to ground: the report goes as it is
         was = meta.get("unreplaced", {}).get("action") or meta.get("raw", "")[:200]
         return extracted, text, {**meta, "raw": text, "missing": {"action": was, "element": step.element}}, None
 
@@ -440,7 +433,7 @@ class DistilledAgent(LLMAgentBase):
         folded = " ".join(answer.split()).casefold()
         if folded in ("n/a", "not available"):
             return True
-        if not folded or folded == "done" or says(self.task.intent if self.task else "", answer):
+        if reports(answer) or says(self.task.intent if self.task else "", answer):
             return False
         if shape and answer_shape(answer) != shape:
             return False
@@ -465,12 +458,22 @@ class DistilledAgent(LLMAgentBase):
                 answer = extract_action(opening + completion.text, self.grammar).action.args[0]
             except (ActionError, IndexError):
                 continue
-            if isinstance(answer, str) and " ".join(answer.split()).casefold() not in ("", "done"):
+            if isinstance(answer, str) and not reports(answer):
                 answers.append(answer)
         shown = next((a for a in answers if self._on_page(a, shape)), None)
         if shown is not None or not or_any:
             return shown
         return next((a for a in answers if not shape or answer_shape(a) == shape), next(iter(answers), None))
+
+    def _carried_out(self, text: str) -> tuple[ExtractedAction, Grounded | None] | None:
+        """An action the agent wrote itself (a forced step, a value put in) as parsed and grounded on this
+        page; None when it does not parse or names an element the page does not have."""
+        try:
+            extracted = extract_action(text, self.grammar)
+        except ActionError:
+            return None
+        grounded = self._ground(extracted)
+        return None if grounded is not None and grounded.error else (extracted, grounded)
 
     def _ground(self, extracted: ExtractedAction | None) -> Grounded | None:
         """A named action grounded on the current page (None: nothing to ground, or the model gives ids)."""

@@ -53,7 +53,7 @@ class ActionSpec:
     def signature(self) -> str:
         parts = []
         for pname, ptype, default in self.params:
-            tname = "|".join(t.__name__ for t in ptype) if isinstance(ptype, tuple) else ptype.__name__
+            tname = "|".join(t.__name__ for t in param_types(ptype))
             parts.append(f"{pname}: {tname}" + ("" if default is REQUIRED else f" = {default!r}"))
         return f"{self.name}({', '.join(parts)})"
 
@@ -511,8 +511,13 @@ def _literal(node: ast.AST, where: str) -> Any:
     raise ActionError(f"{where} must be a literal string or number, got `{ast.unparse(node)}`")
 
 
+def param_types(ptype: type | tuple[type, ...]) -> tuple[type, ...]:
+    """The types a parameter of an :class:`ActionSpec` takes (its spec gives one type or a tuple of them)."""
+    return ptype if isinstance(ptype, tuple) else (ptype,)
+
+
 def _check_type(value: Any, ptype: type | tuple[type, ...], where: str) -> Any:
-    types = ptype if isinstance(ptype, tuple) else (ptype,)
+    types = param_types(ptype)
     if str in types and isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)  # click(12) means click('12')
     if float in types and isinstance(value, int) and not isinstance(value, bool):

@@ -192,6 +192,11 @@ def nearest_span(text: str, value: str, *, min_ratio: float = 0.8, max_tokens: i
     return best
 
 
+def reports(answer: str) -> bool:
+    """Whether an answer only reports that the agent is done ('Done', or nothing) instead of giving a value."""
+    return " ".join(answer.split()).casefold() in ("", "done")
+
+
 def says(text: str, part: str) -> bool:
     """Whether ``part`` is in ``text`` as whole words ('2' is in 'number 2', not in 'v2.0')."""
     return _token_span(text, part) is not None
@@ -309,6 +314,7 @@ __all__ = [
     "plan_of",
     "position",
     "procedure_words",
+    "reports",
     "retrieve_guide",
     "says",
     "slot_value",
