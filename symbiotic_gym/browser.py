@@ -25,7 +25,8 @@ from symbiotic_gym.errors import ChromiumNotFoundError, SymbioticGymError
 
 CHROMIUM_ENV = "SYMBIOTIC_CHROMIUM"
 INSTALL_HINT = "apt-get update && apt-get install -y chromium"
-# Flags for a closed network: without them Chromium keeps trying to reach Google services.
+# Flags for a closed network (without them Chromium keeps trying to reach Google services) and for
+# screenshots that repeat.
 OFFLINE_FLAGS = (
     "--disable-background-networking",
     "--disable-component-update",
@@ -40,6 +41,11 @@ OFFLINE_FLAGS = (
     # nothing leaves around the boundary proxy: no UDP for WebRTC, no DNS prefetching of page links
     "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
     "--dns-prefetch-disable",
+    # screenshots that repeat: with partial raster, a tile re-drawn after a small change keeps its old pixels
+    # around the change, and a rounded corner's anti-aliasing then differs by one level between two loads of
+    # the same page on a busy machine (3 distinct captures in 8 loads); a vision model's recorded answers are
+    # keyed by the image's hash, so replay missed. Whole tiles re-drawn: 1 capture in 24 loads.
+    "--disable-partial-raster",
 )
 _CANDIDATES = (
     "/usr/lib/chromium/chromium",

@@ -7,6 +7,7 @@ oracle --split all`` checks them all in one run.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +22,18 @@ from symbiotic_gym.trajectory import RunDir
 Episode = tuple[dict[str, Any], list[dict[str, Any]]]  # (record, steps), as run_episode returns them
 
 
+# The first test that asks a batch for an episode runs the whole batch, so its time limit is the batch's,
+# not one episode's: 15 s per episode is ~3x what a slow CI machine took (2 workers, ~9 s per episode each).
+SECONDS_PER_EPISODE = 15
+BATCH_TIMEOUT = pytest.mark.timeout(60 + SECONDS_PER_EPISODE * max(len(SAMPLE), len(FIRST_OF_EACH_TEMPLATE)))
+
+
 class Batch:
-    """One agent's episodes on a sampled set of tasks, run once through the runner with two worker processes
-    (the episodes mostly wait on the browser, so two overlap well on two cores), the first time a test asks
-    for one of them; a task outside the set (a ``slow`` one) runs in this process."""
+    """One agent's episodes on a sampled set of tasks, run through the runner with two worker processes
+    (the episodes mostly wait on the browser, so two overlap well on two cores) the first time a test asks
+    for one of them; a task outside the set (a ``slow`` one) runs in this process. A batch cut short (a
+    timeout, an interrupt) is resumed by the next test that asks, not started again: its finished episodes
+    are kept and only the missing ones run."""
 
     def __init__(self, agent: type, tasks: set[str], max_steps: int, out: Path) -> None:
         self.agent, self.tasks, self.max_steps, self.out = agent, tasks, max_steps, out
@@ -36,7 +45,8 @@ class Batch:
         if self.run is None:
             spec = f"{self.agent.__module__}:{self.agent.__name__}"  # the workers import the agent by name
             tasks = sorted(self.tasks)
-            run(RunConfig(agent=spec, tasks=tasks, max_steps=self.max_steps, seed=0, workers=2, out=self.out))
+            config = RunConfig(agent=spec, tasks=tasks, max_steps=self.max_steps, seed=0, workers=2, out=self.out)
+            run(dataclasses.replace(config, resume=self.out.exists()))
             self.run = RunDir(self.out)
         record = next(r for r in self.run.results() if r["task_id"] == task_id)
         return record, self.run.trajectory(task_id)
@@ -53,6 +63,7 @@ def batches(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Batch]:
 
 
 @pytest.mark.parametrize("task_id", params(SAMPLE))
+@BATCH_TIMEOUT
 def test_oracle_solves(task_id: str, batches: dict[str, Batch]) -> None:
     record, steps = batches["oracle"].episode(task_id)
     assert record["error"] is None, record["error"]
@@ -61,6 +72,7 @@ def test_oracle_solves(task_id: str, batches: dict[str, Batch]) -> None:
 
 
 @pytest.mark.parametrize("task_id", params(FIRST_OF_EACH_TEMPLATE))
+@BATCH_TIMEOUT
 def test_stopping_at_once_fails(task_id: str, batches: dict[str, Batch]) -> None:
     record, _ = batches["stop"].episode(task_id)
     assert record["error"] is None and record["terminated"]
@@ -68,6 +80,7 @@ def test_stopping_at_once_fails(task_id: str, batches: dict[str, Batch]) -> None
 
 
 @pytest.mark.parametrize("task_id", params(FIRST_OF_EACH_TEMPLATE))
+@BATCH_TIMEOUT
 def test_wrong_outcome_fails(task_id: str, batches: dict[str, Batch]) -> None:
     record, _ = batches["wrong"].episode(task_id)
     assert record["error"] is None
