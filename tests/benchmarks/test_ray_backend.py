@@ -29,7 +29,7 @@ def test_ray_backend_runs_episodes_and_kills_a_hung_actor(tmp_path: Path) -> Non
             "--workers",
             "2",
             "--step-timeout",
-            "5",
+            "15",  # above a reset on a busy machine (5-6 s seen in CI), below the agent's hour-long sleep
             "--out",
             str(out),
             "--quiet",

@@ -48,7 +48,7 @@ def test_hung_agent_is_killed_and_the_run_goes_on(tmp_path: Path) -> None:
             "--workers",
             "2",
             "--step-timeout",
-            "4",
+            "15",  # well above a reset on a busy machine (5-6 s seen in CI), well below the agent's hour
             "--out",
             str(out),
             "--quiet",
@@ -59,7 +59,7 @@ def test_hung_agent_is_killed_and_the_run_goes_on(tmp_path: Path) -> None:
     results = by_task(out)
     assert len(results) == 4
     hung = results["fault.ok.1"]
-    assert hung["error_kind"] == "timeout" and "step 1 exceeded the step timeout of 4 s" in hung["error"]
+    assert hung["error_kind"] == "timeout" and "step 1 exceeded the step timeout of 15 s" in hung["error"]
     assert hung["attempt"] == 1  # a timeout is not retried: the agent would hang again
     assert all(results[f"fault.ok.{i}"]["success"] for i in (0, 2, 3))
     assert elapsed < 120  # the hour-long sleep was cut short
@@ -83,7 +83,7 @@ def test_episode_timeout(tmp_path: Path) -> None:
             "--max-steps",
             "50",
             "--episode-timeout",
-            "4",
+            "10",  # 50 steps of 0.5 s cannot fit; a reset on a busy machine (5-6 s seen in CI) leaves steps to run
             "--out",
             str(out),
             "--quiet",
@@ -91,7 +91,7 @@ def test_episode_timeout(tmp_path: Path) -> None:
     )
     assert code == 3  # its only episode ended in an error: the run is finished and recorded, but not a result
     rec = by_task(out)["fault.ok.0"]
-    assert rec["error_kind"] == "timeout" and "episode timeout of 4 s" in rec["error"] and rec["steps"] >= 2
+    assert rec["error_kind"] == "timeout" and "episode timeout of 10 s" in rec["error"] and rec["steps"] >= 2
 
 
 def test_agent_that_raises_is_recorded_with_its_traceback(tmp_path: Path) -> None:
