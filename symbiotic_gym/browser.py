@@ -27,7 +27,7 @@ CHROMIUM_ENV = "SYMBIOTIC_CHROMIUM"
 INSTALL_HINT = "apt-get update && apt-get install -y chromium"
 # Flags for a closed network (without them Chromium keeps trying to reach Google services) and for
 # screenshots that repeat.
-OFFLINE_FLAGS = (
+CHROMIUM_FLAGS = (
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
@@ -100,7 +100,7 @@ def patch_playwright_launch() -> None:
             if self.name == "chromium":
                 if not kwargs.get("executable_path"):
                     kwargs["executable_path"] = find_chromium()
-                extra = [f for f in OFFLINE_FLAGS if f not in (kwargs.get("args") or [])]
+                extra = [f for f in CHROMIUM_FLAGS if f not in (kwargs.get("args") or [])]
                 rules = _resolver_rules()
                 if rules and not any(str(a).startswith("--host-resolver-rules") for a in kwargs.get("args") or []):
                     # browsers we did not launch ourselves (stock BrowserGym's) see the stable site names too

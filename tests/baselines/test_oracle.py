@@ -7,7 +7,6 @@ oracle --split all`` checks them all in one run.
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -45,8 +44,9 @@ class Batch:
         if self.run is None:
             spec = f"{self.agent.__module__}:{self.agent.__name__}"  # the workers import the agent by name
             tasks = sorted(self.tasks)
-            config = RunConfig(agent=spec, tasks=tasks, max_steps=self.max_steps, seed=0, workers=2, out=self.out)
-            run(dataclasses.replace(config, resume=self.out.exists()))
+            resume = self.out.exists()  # a batch cut short: run only what it lacks
+            run(RunConfig(agent=spec, tasks=tasks, max_steps=self.max_steps, seed=0, workers=2, out=self.out,
+                          resume=resume))  # fmt: skip
             self.run = RunDir(self.out)
         record = next(r for r in self.run.results() if r["task_id"] == task_id)
         return record, self.run.trajectory(task_id)
