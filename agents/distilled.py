@@ -31,6 +31,7 @@ from symbiotic_gym.distill.exemplar import (
 )
 from symbiotic_gym.distill.named_refs import KIND_ROLES, Grounded, ground, in_trained_form, resolve
 from symbiotic_gym.distill.prompt import PromptFormat, State, answer_prefix, prompt_messages
+from symbiotic_gym.distill.shipped import exemplars_folder
 from symbiotic_gym.llm import Message
 from symbiotic_gym.llm.base import UsageMeter
 from symbiotic_gym.llm.registry import spec_for
@@ -80,7 +81,8 @@ class DistilledAgent(LLMAgentBase):
         # a knowledge base (python -m benchmarks.kb build) of worked examples: the successful trajectory whose
         # intent is likeliest this task's gives a plan of (action kind, element) steps, and when the model's
         # answer is not the plan's next step, its likeliest ranked answer that is takes its place (values
-        # always come from the model; no such answer: the model's own stands). "" : no guidance
+        # always come from the model; no such answer: the model's own stands). "shipped": the embedded suite's
+        # train-split trajectories shipped beside the student (distill.shipped); "" : no guidance
         exemplars: str = ""
         exemplar_overlap: float = 0.75  # the least overlap of the intents' procedure words for an exemplar to be used
         # when none of the ranked answers does the plan's next step: start the answer with that step's action
@@ -109,7 +111,7 @@ class DistilledAgent(LLMAgentBase):
         self._last: tuple[str, str] | None = None  # (action, page) of the previous step
         self._axtree = ""  # the page of the last observation (grounds named references)
         self._page_index: tuple[str, dict[str, ElementLine]] | None = None  # (page, its elements by id)
-        self.kb = load_kb(c.exemplars) if c.exemplars else None
+        self.kb = load_kb(str(exemplars_folder(c.exemplars))) if c.exemplars else None
         self.guide: ExemplarGuide | None = None
 
     def answer_prefix(self) -> str:

@@ -4,6 +4,11 @@ It is a LoRA adapter (safetensors) on the bundled SmolLM2-135M-Instruct, trained
 embedded suite's train split (``scripts/train-student.sh`` reproduces it), with its ``prompt_format.json``,
 data card, ``train_stats.json`` and loss plot in the same folder. The ``small`` role defaults to it when it
 is present; otherwise to the bundled base model.
+
+Beside it, ``exemplars/`` is a knowledge base of the oracle's successful train-split trajectories (redacted,
+BM25, no dense vectors): the worked examples the ``distilled`` agent follows with ``-A exemplars=shipped``,
+so exemplar guidance needs no oracle run and knowledge-base build of one's own. Only train-split tasks may be
+in it: it guides the held-out test tasks of the same templates.
 """
 
 from __future__ import annotations
@@ -14,7 +19,17 @@ from pathlib import Path
 # role's default, llm.local.default_small_spec); the export writes there
 from symbiotic_gym.llm.local import SHIPPED_STUDENT
 
-__all__ = ["SHIPPED_FILES", "SHIPPED_STUDENT", "export_student"]
+__all__ = [
+    "SHIPPED_EXEMPLARS",
+    "SHIPPED_FILES",
+    "SHIPPED_STUDENT",
+    "exemplars_folder",
+    "export_exemplars",
+    "export_student",
+]
+
+SHIPPED_EXEMPLARS = SHIPPED_STUDENT / "exemplars"
+SHIPPED_EXEMPLARS_SPEC = "shipped"  # the ``exemplars`` setting that names them
 
 
 # what the shipped folder keeps from a training output folder (the base model's tokenizer is the same)
@@ -89,5 +104,55 @@ def export_student(model_dir: str | Path, dest: str | Path = SHIPPED_STUDENT, *,
         f"Reproduce: `{reproduce or 'bash scripts/train-student.sh'}`\n\n"
         f"Training: {stats.get('examples', '?')} examples, {stats.get('steps', '?')} optimizer steps, "
         f"{stats.get('runtime_s', '?')} s on {stats.get('device', '?')}, final loss {stats.get('final_loss', '?')}.\n"
+    )
+    return dest
+
+
+def exemplars_folder(spec: str) -> Path:
+    """The knowledge-base folder an ``exemplars`` setting names: ``shipped`` is the one beside the shipped
+    student, anything else a folder."""
+    from symbiotic_gym.errors import SymbioticGymError
+
+    if spec != SHIPPED_EXEMPLARS_SPEC:
+        return Path(spec)
+    if not (SHIPPED_EXEMPLARS / "meta.json").exists():
+        raise SymbioticGymError(
+            f"this install ships no exemplars ({SHIPPED_EXEMPLARS} is missing): build a knowledge base of train-split "
+            "trajectories (python -m benchmarks.kb build --kb KB RUN_DIR --successful-only --no-dense) and pass "
+            "exemplars=KB"
+        )
+    return SHIPPED_EXEMPLARS
+
+
+def export_exemplars(kb_dir: str | Path, dest: str | Path = SHIPPED_EXEMPLARS, *, reproduce: str = "") -> Path:
+    """Write the knowledge base in ``kb_dir`` to ``dest`` as the shipped exemplars, with a README naming
+    ``reproduce``. Refused when an entry is not an embedded train-split task: the exemplars guide the held-out
+    tasks, which must not guide themselves."""
+    import shutil
+
+    from symbiotic_gym.errors import SymbioticGymError
+    from symbiotic_gym.knowledge.base import KnowledgeBase
+    from symbiotic_gym.suites.embedded.tasks import load_tasks
+
+    kb = KnowledgeBase.load(kb_dir)
+    tasks = load_tasks()
+    outside = sorted({e.task_id for e in kb.entries if e.task_id not in tasks or tasks[e.task_id].split != "train"})
+    if outside:
+        raise SymbioticGymError(
+            f"{kb_dir}: {len(outside)} tasks are not of the embedded suite's train split "
+            f"(e.g. {', '.join(outside[:3])}); the shipped exemplars may hold train tasks only (build the knowledge "
+            "base from a --split train run)"
+        )
+    dest = Path(dest)
+    if dest.exists():
+        shutil.rmtree(dest)
+    kb.save(dest)
+    templates = {e.task_id.rsplit(".", 1)[0] for e in kb.entries}
+    (dest / "README.md").write_text(
+        "# Exemplars for the embedded suite\n\n"
+        f"A knowledge base of {len(kb.entries)} successful oracle trajectories of the embedded suite's train split "
+        f"({len(templates)} templates; values redacted, BM25 index, no dense vectors). The `distilled` agent follows "
+        "them with `-A exemplars=shipped` (README, Distillation). No test or unseen-split task is in it.\n\n"
+        f"Reproduce: `{reproduce or 'see README'}`\n"
     )
     return dest
