@@ -144,15 +144,19 @@ def export_exemplars(kb_dir: str | Path, dest: str | Path = SHIPPED_EXEMPLARS, *
             "base from a --split train run)"
         )
     dest = Path(dest)
-    if dest.exists():
-        shutil.rmtree(dest)
+    if dest.exists() and dest.resolve() != Path(kb_dir).resolve():
+        shutil.rmtree(dest)  # no file of an earlier knowledge base stays behind (kb.save writes its own only)
     kb.save(dest)
-    templates = {e.task_id.rsplit(".", 1)[0] for e in kb.entries}
+    templates = {tasks[e.task_id].template_id for e in kb.entries}
+    agents = ", ".join(sorted({e.agent for e in kb.entries}))
+    successful = sum(e.success for e in kb.entries)
+    index = "BM25 and dense vectors" if kb.dense else "BM25 index, no dense vectors"
     (dest / "README.md").write_text(
         "# Exemplars for the embedded suite\n\n"
-        f"A knowledge base of {len(kb.entries)} successful oracle trajectories of the embedded suite's train split "
-        f"({len(templates)} templates; values redacted, BM25 index, no dense vectors). The `distilled` agent follows "
-        "them with `-A exemplars=shipped` (README, Distillation). No test or unseen-split task is in it.\n\n"
+        f"A knowledge base of {len(kb.entries)} trajectories ({successful} successful; agent: {agents}) of "
+        f"{len(templates)} templates of the embedded suite's train split (values redacted; {index}). The "
+        "`distilled` agent follows the successful ones with `-A exemplars=shipped` (README, Distillation). No "
+        "test or unseen-split task is in it.\n\n"
         f"Reproduce: `{reproduce or 'see README'}`\n"
     )
     return dest
