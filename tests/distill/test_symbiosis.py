@@ -14,6 +14,9 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "llm"))
 from tiny_model import build_tiny_chat_model
 
 
+# two whole iterations (oracle, speculative, exploration and test episodes, two trainings) and a resume: 104 s
+# on an idle 2-core machine here, past pytest's 300 s default in a CI run that shared the cores with a live run
+@pytest.mark.timeout(900)
 def test_two_iterations_then_a_resume_that_redoes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     base = build_tiny_chat_model(tmp_path / "tiny", max_positions=2048)
     out = tmp_path / "sym"
