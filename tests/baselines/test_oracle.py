@@ -45,8 +45,11 @@ class Batch:
             spec = f"{self.agent.__module__}:{self.agent.__name__}"  # the workers import the agent by name
             tasks = sorted(self.tasks)
             resume = self.out.exists()  # a batch cut short: run only what it lacks
-            run(RunConfig(agent=spec, tasks=tasks, max_steps=self.max_steps, seed=0, workers=2, out=self.out,
-                          resume=resume))  # fmt: skip
+            run(
+                RunConfig(
+                    agent=spec, tasks=tasks, max_steps=self.max_steps, seed=0, workers=2, out=self.out, resume=resume
+                )
+            )
             self.run = RunDir(self.out)
         record = next(r for r in self.run.results() if r["task_id"] == task_id)
         return record, self.run.trajectory(task_id)

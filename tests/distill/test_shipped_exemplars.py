@@ -19,10 +19,6 @@ from symbiotic_gym.suites.embedded.tasks import load_tasks
 from tests.agents.test_distilled import ranking
 
 
-def template(task_id: str) -> str:
-    return task_id.rsplit(".", 1)[0]
-
-
 def test_the_shipped_exemplars_hold_train_tasks_only_and_guide_each_test_template() -> None:
     assert exemplars_folder("shipped") == SHIPPED_EXEMPLARS
     kb = KnowledgeBase.load(SHIPPED_EXEMPLARS)
@@ -34,14 +30,14 @@ def test_the_shipped_exemplars_hold_train_tasks_only_and_guide_each_test_templat
     firsts: dict[str, str] = {}
     for tid, cfg in sorted(tasks.items()):
         if cfg.split == "test" and cfg.injection is None:
-            firsts.setdefault(template(tid), tid)
+            firsts.setdefault(cfg.template_id, tid)
     assert len(firsts) >= 40
     missed = []
     for tid in firsts.values():
         guide = retrieve_guide(kb, tasks[tid].intent, min_overlap=0.75, exclude=tid)
         source = tasks[guide.source] if guide is not None else None
         alike = source is not None and (
-            template(source.task_id) == template(tid)
+            source.template_id == tasks[tid].template_id
             or (source.injection is not None and source.raw["intent_template"] == tasks[tid].raw["intent_template"])
         )
         if not alike:
@@ -54,7 +50,8 @@ def test_exemplars_shipped_names_that_folder_and_a_path_names_itself(tmp_path: P
     agent = make_agent("distilled", {"model": spec, "exemplars": "shipped"})
     change_email = next(t for t in load_tasks().values() if t.split == "test" and "change_email" in t.task_id)
     agent.reset(TaskInfo(change_email.task_id, change_email.intent))
-    assert agent.guide is not None and template(agent.guide.source) == template(change_email.task_id)
+    assert agent.guide is not None
+    assert load_tasks()[agent.guide.source].template_id == change_email.template_id
     assert exemplars_folder(str(tmp_path / "kb")) == tmp_path / "kb"
 
 
