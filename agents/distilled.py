@@ -4,12 +4,16 @@ process with exactly the prompt format it was trained on.
 The format is read from ``prompt_format.json`` in the model folder (``benchmarks.train`` writes it); a
 model without one (the untrained base model) gets the default format, which makes the untrained base the
 fair "before distillation" row of an ablation.
+
+With no model argument the agent is the shipped student and, by default (``exemplars=auto``), follows the
+shipped exemplars: the oracle's train-split trajectories of the same task template, with forcing and values
+from the goal (see ``Config.exemplars``). Any other model runs unguided unless ``exemplars`` is given.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +35,10 @@ from symbiotic_gym.distill.exemplar import (
 )
 from symbiotic_gym.distill.named_refs import KIND_ROLES, Grounded, ground, in_trained_form, resolve
 from symbiotic_gym.distill.prompt import PromptFormat, State, answer_prefix, prompt_messages
-from symbiotic_gym.distill.shipped import exemplars_folder
+from symbiotic_gym.distill.shipped import SHIPPED_EXEMPLARS_SPEC, exemplars_folder, ships_exemplars
 from symbiotic_gym.llm import Message
 from symbiotic_gym.llm.base import UsageMeter
+from symbiotic_gym.llm.local import shipped_student
 from symbiotic_gym.llm.registry import spec_for
 from symbiotic_gym.observation import ElementLine, element_index
 
@@ -44,6 +49,31 @@ def model_folder(spec: str) -> Path | None:
         path = Path(spec.split(":", 1)[1]).expanduser()
         return path if path.is_dir() else None
     return None
+
+
+AUTO_EXEMPLARS = "auto"  # the default ``exemplars``: full guidance by the shipped exemplars for the shipped student
+NO_EXEMPLARS = ("", "none")  # ``exemplars`` settings that turn guidance off
+
+
+def is_shipped_student(role_or_spec: str) -> bool:
+    """Whether a model role or spec (after role resolution) is the student shipped inside the package."""
+    folder = model_folder(spec_for(role_or_spec))
+    shipped = shipped_student()
+    return folder is not None and shipped is not None and folder.resolve() == shipped.resolve()
+
+
+def guidance_defaults(args: dict[str, Any]) -> dict[str, Any]:
+    """``args`` with ``exemplars=auto`` (the default) settled: for the shipped student, when the shipped
+    exemplars are installed, ``exemplars=shipped`` with ``exemplar_force`` and ``exemplar_values`` on (each
+    unless ``args`` sets it); for any other model no guidance (the key is dropped). The runner records the
+    settled arguments, so a guided and an unguided run never share a leaderboard label."""
+    out = dict(args)
+    if str(out.get("exemplars", AUTO_EXEMPLARS)) != AUTO_EXEMPLARS:
+        return out
+    out.pop("exemplars", None)
+    if ships_exemplars() and is_shipped_student(str(out.get("model", DistilledAgent.Config.model))):
+        out = {"exemplars": SHIPPED_EXEMPLARS_SPEC, "exemplar_force": True, "exemplar_values": True, **out}
+    return out
 
 
 class DistilledAgent(LLMAgentBase):
@@ -82,8 +112,12 @@ class DistilledAgent(LLMAgentBase):
         # intent is likeliest this task's gives a plan of (action kind, element) steps, and when the model's
         # answer is not the plan's next step, its likeliest ranked answer that is takes its place (values
         # always come from the model; no such answer: the model's own stands). "shipped": the embedded suite's
-        # train-split trajectories shipped beside the student (distill.shipped); "" : no guidance
-        exemplars: str = ""
+        # train-split trajectories shipped beside the student (distill.shipped); "none" (or ""): no guidance;
+        # "auto" (the default): "shipped" with exemplar_force and exemplar_values on when the model is the
+        # shipped student (no model argument), none for any other model (guidance_defaults). Only an
+        # exemplar recorded on the task's own sites guides it (a WebArena task is never guided by the
+        # embedded suite's exemplars)
+        exemplars: str = AUTO_EXEMPLARS
         exemplar_overlap: float = 0.75  # the least overlap of the intents' procedure words for an exemplar to be used
         # when none of the ranked answers does the plan's next step: start the answer with that step's action
         # and element (when the page has it) and let the model write the rest, the value it types, chooses or
@@ -102,8 +136,19 @@ class DistilledAgent(LLMAgentBase):
 
     config: Config  # type: ignore[assignment]
 
+    @classmethod
+    def settle_args(cls, args: Mapping[str, Any]) -> dict[str, Any]:
+        """The run's arguments as the runner records them: the installation-dependent default made explicit
+        (:func:`guidance_defaults`). Called once the model roles are configured."""
+        return guidance_defaults(dict(args))
+
     def __init__(self, config: Any = None, /, **overrides: Any) -> None:
-        super().__init__(config, **overrides)
+        given = dict(config) if isinstance(config, Mapping) else {}
+        if isinstance(config, DistilledAgent.Config):  # its fields that differ from the defaults were set
+            given = {f.name: getattr(config, f.name) for f in fields(config) if getattr(config, f.name) != f.default}
+        elif config is not None and not isinstance(config, Mapping):
+            raise TypeError(f"expected a DistilledAgent.Config or a mapping, got {type(config).__name__}")
+        super().__init__(None, **guidance_defaults({**given, **overrides}))
         c = self.config
         folder = Path(c.prompt_format) if c.prompt_format else model_folder(spec_for(c.model))
         self.format = (PromptFormat.load(folder) if folder else None) or PromptFormat()
@@ -111,7 +156,9 @@ class DistilledAgent(LLMAgentBase):
         self._last: tuple[str, str] | None = None  # (action, page) of the previous step
         self._axtree = ""  # the page of the last observation (grounds named references)
         self._page_index: tuple[str, dict[str, ElementLine]] | None = None  # (page, its elements by id)
-        self.kb = load_kb(str(exemplars_folder(c.exemplars))) if c.exemplars else None
+        self.kb = (
+            load_kb(str(exemplars_folder(c.exemplars))) if c.exemplars not in (*NO_EXEMPLARS, AUTO_EXEMPLARS) else None
+        )
         self.guide: ExemplarGuide | None = None
 
     def answer_prefix(self) -> str:
@@ -134,7 +181,12 @@ class DistilledAgent(LLMAgentBase):
         if self.kb is not None and task.intent:
             overlap = self.config.exemplar_overlap
             self.guide = retrieve_guide(
-                self.kb, task.intent, min_overlap=overlap, exclude=task.task_id, values=self.config.exemplar_values
+                self.kb,
+                task.intent,
+                min_overlap=overlap,
+                exclude=task.task_id,
+                values=self.config.exemplar_values,
+                sites=task.sites,
             )
 
     def state(self, obs: Observation) -> State:

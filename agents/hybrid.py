@@ -44,11 +44,9 @@ def _state(agent: Any) -> dict[str, Any]:
     return {k: copy.deepcopy(v) for k, v in vars(agent).items() if k not in ("_llm", "task")}
 
 
-def _side(spec: str, model: str, temperature: float, extra: str, field_name: str) -> Any:
-    """One side's agent: its model and temperature when its Config has those fields, plus ``extra`` (a JSON
-    object of its own arguments, e.g. ``{"kb": "runs/kb"}`` for rag)."""
+def _side_args(extra: str, field_name: str) -> dict[str, Any]:
+    """A side's own arguments: ``extra``, a JSON object (``{"kb": "runs/kb"}`` for rag)."""
     import json
-    from dataclasses import fields, is_dataclass
 
     try:
         more = json.loads(extra) if extra.strip() else {}
@@ -58,11 +56,22 @@ def _side(spec: str, model: str, temperature: float, extra: str, field_name: str
         ) from None
     if not isinstance(more, dict):
         raise SymbioticGymError(f"hybrid: {field_name} must be a JSON object, got {extra!r}")
-    cls = resolve_agent(spec)
-    config = getattr(cls, "Config", None)
+    return more
+
+
+def _side_config(spec: str, model: str, temperature: float, more: dict[str, Any]) -> dict[str, Any]:
+    """One side's arguments: its model and temperature when its Config has those fields, then ``more``."""
+    from dataclasses import fields, is_dataclass
+
+    config = getattr(resolve_agent(spec), "Config", None)
     names = {f.name for f in fields(config)} if config is not None and is_dataclass(config) else set()
     args = {k: v for k, v in (("model", model), ("temperature", temperature)) if k in names}
-    return make_agent(spec, {**args, **more})
+    return {**args, **more}
+
+
+def _side(spec: str, model: str, temperature: float, extra: str, field_name: str) -> Any:
+    """One side's agent, built from :func:`_side_config` with ``extra`` (a JSON object of its own arguments)."""
+    return make_agent(spec, _side_config(spec, model, temperature, _side_args(extra, field_name)))
 
 
 class HybridAgent(ConfiguredAgent):
@@ -81,6 +90,32 @@ class HybridAgent(ConfiguredAgent):
         temperature: float = 0.0
 
     config: Config
+
+    @classmethod
+    def settle_args(cls, args: dict[str, Any]) -> dict[str, Any]:
+        """The run's arguments as the runner records them: each side's own installation-dependent defaults
+        (the ``settle_args`` of its agent, e.g. the distilled student's exemplar guidance) written into
+        ``small_args`` / ``large_args``, so runs that behave differently never share a label."""
+        import json
+
+        out = dict(args)
+        defaults = cls.Config()
+        if out.get("style", defaults.style):
+            return out
+        for side in ("small", "large"):
+            spec = str(out.get(f"{side}_agent", getattr(defaults, f"{side}_agent")))
+            settle = getattr(resolve_agent(spec), "settle_args", None)
+            if not callable(settle):
+                continue
+            key = f"{side}_args"
+            more = _side_args(str(out.get(key, "")), key)
+            model = str(out.get(side, getattr(defaults, side)))
+            base = _side_config(spec, model, float(out.get("temperature", defaults.temperature)), {})
+            settled = settle({**base, **more})
+            own = {k: v for k, v in settled.items() if k in more or base.get(k, object()) != v}
+            if own != more:
+                out[key] = json.dumps(own, sort_keys=True)
+        return out
 
     def __init__(self, config: Any = None, /, **overrides: Any) -> None:
         super().__init__(config, **overrides)

@@ -172,6 +172,8 @@ class SpeculativeAgent(ConfiguredAgent):
             {f.name for f in dataclasses.fields(student_config)} if dataclasses.is_dataclass(student_config) else set()
         )
         student_args = {"model": c.student_model} if "model" in known else {}
+        if "exemplars" in known:  # the student proposes on its own: what it would do, never an exemplar's step
+            student_args["exemplars"] = "none"
         if c.student_prompt_format and "prompt_format" in known:
             student_args["prompt_format"] = c.student_prompt_format
         self.student = make_agent(c.student, student_args)

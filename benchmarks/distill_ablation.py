@@ -138,7 +138,9 @@ def ablation(args: argparse.Namespace) -> int:
         from agents.distilled import DistilledAgent
 
         fmt = str(fmt_dir) if name == "base" else ""
-        res = next_action_accuracy(lambda s=spec, f=fmt: DistilledAgent(model=s, prompt_format=f, max_tokens=96), steps)
+        res = next_action_accuracy(
+            lambda s=spec, f=fmt: DistilledAgent(model=s, prompt_format=f, max_tokens=96, exemplars="none"), steps
+        )
         table[name] = {"model": spec, "offline": res}
         results_path.write_text(json.dumps(table, indent=2))
         print(
@@ -153,7 +155,7 @@ def ablation(args: argparse.Namespace) -> int:
             result = run_stage(
                 live,
                 "distilled",
-                {"model": spec, **({"prompt_format": str(fmt_dir)} if name == "base" else {})},
+                {"model": spec, "exemplars": "none", **({"prompt_format": str(fmt_dir)} if name == "base" else {})},
                 split="test",
                 limit=args.live_tasks,
                 max_steps=args.max_steps,

@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = {}
         print("| model | next-action accuracy | valid actions | n | seconds |\n|---|---|---|---|---|")
         for name, spec in zip(names, args.model, strict=True):
-            res = next_action_accuracy(lambda s=spec: DistilledAgent(model=s), steps)
+            res = next_action_accuracy(lambda s=spec: DistilledAgent(model=s, exemplars="none"), steps)
             acc, val = res["accuracy"], res["valid_actions"]
             print(
                 f"| {name} | {100 * acc['success_rate']:.1f}% ± {100 * acc['stderr']:.1f} | "

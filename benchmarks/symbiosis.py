@@ -146,7 +146,8 @@ class Loop:
                 lambda: self.run(
                     it / "explore-small",
                     "distilled",
-                    {"model": student_spec, "temperature": a.explore_temperature},
+                    # the student's own exploration: unguided even when it is the shipped student
+                    {"model": student_spec, "temperature": a.explore_temperature, "exemplars": "none"},
                     "train",
                     a.limit_train,
                     i,

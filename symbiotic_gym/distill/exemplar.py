@@ -276,18 +276,27 @@ class ExemplarGuide:
 
 
 def retrieve_guide(
-    kb: object, intent: str, *, min_overlap: float, candidates: int = 30, exclude: str = "", values: bool = False
+    kb: object,
+    intent: str,
+    *,
+    min_overlap: float,
+    candidates: int = 30,
+    exclude: str = "",
+    values: bool = False,
+    sites: tuple[str, ...] | list[str] = (),
 ) -> ExemplarGuide | None:
     """The plan of a successful knowledge-base trajectory whose intent is likeliest the same task (BM25 over
     the knowledge base, then the best overlap of procedure words), or None below ``min_overlap``. Among the
     equally alike ones, the one that ends as most of them do (an answer, not a report that the task is
     infeasible, when most answer); the others tell the procedure's element names from the task's values.
-    Entries of task ``exclude`` (the episode's own) are never its example; ``values`` as for :func:`plan_of`."""
+    Entries of task ``exclude`` (the episode's own) are never its example; ``values`` as for :func:`plan_of`.
+    With ``sites`` (the task's sites), only an entry recorded on the same sites is an example: a procedure of
+    one suite's site (the embedded shop) never guides a task of another (a WebArena shop) whose words it shares."""
     hits = kb.search(intent, k=candidates, mode="bm25", candidates=10 * candidates)  # type: ignore[attr-defined]
     alike = [
         (intent_overlap(intent, h.entry.intent), h.entry)
         for h in hits
-        if h.entry.success and h.entry.task_id != exclude
+        if h.entry.success and h.entry.task_id != exclude and (not sites or set(h.entry.sites) == set(sites))
     ]
     alike = sorted((a for a in alike if a[0] >= min_overlap), key=lambda a: -a[0])
     if not alike:

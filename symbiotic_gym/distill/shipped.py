@@ -26,6 +26,7 @@ __all__ = [
     "exemplars_folder",
     "export_exemplars",
     "export_student",
+    "ships_exemplars",
 ]
 
 SHIPPED_EXEMPLARS = SHIPPED_STUDENT / "exemplars"
@@ -108,6 +109,11 @@ def export_student(model_dir: str | Path, dest: str | Path = SHIPPED_STUDENT, *,
     return dest
 
 
+def ships_exemplars() -> bool:
+    """Whether this install has the shipped exemplars (the knowledge base beside the shipped student)."""
+    return (SHIPPED_EXEMPLARS / "meta.json").exists()
+
+
 def exemplars_folder(spec: str) -> Path:
     """The knowledge-base folder an ``exemplars`` setting names: ``shipped`` is the one beside the shipped
     student, anything else a folder."""
@@ -115,7 +121,7 @@ def exemplars_folder(spec: str) -> Path:
 
     if spec != SHIPPED_EXEMPLARS_SPEC:
         return Path(spec)
-    if not (SHIPPED_EXEMPLARS / "meta.json").exists():
+    if not ships_exemplars():
         raise SymbioticGymError(
             f"this install ships no exemplars ({SHIPPED_EXEMPLARS} is missing): build a knowledge base of train-split "
             "trajectories (python -m benchmarks.kb build --kb KB RUN_DIR --successful-only --no-dense) and pass "

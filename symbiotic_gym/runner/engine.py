@@ -162,6 +162,9 @@ def prepare(config: RunConfig, emit: Any) -> tuple[RunDir, dict[str, Any], Worke
         torch_threads=threads,
         local_dtype=config.local_dtype,
     )
+    settle = getattr(cls, "settle_args", None)
+    if callable(settle):  # defaults that depend on the configured models, recorded as the run used them
+        agent_args = settle(agent_args)
     if config.workers > 0 and names_large_role(cls, agent_args):
         # workers are configured silently (one note per run, not per worker): say the fallback here
         announce_fallback()
