@@ -161,7 +161,8 @@ def export_exemplars(kb_dir: str | Path, dest: str | Path = SHIPPED_EXEMPLARS, *
         "# Exemplars for the embedded suite\n\n"
         f"A knowledge base of {len(kb.entries)} trajectories ({successful} successful; agent: {agents}) of "
         f"{len(templates)} templates of the embedded suite's train split (values redacted; {index}). The "
-        "`distilled` agent follows the successful ones with `-A exemplars=shipped` (README, Distillation). No "
+        "`distilled` agent follows the successful ones with `-A exemplars=shipped`, and the shipped student does "
+        "by default (`exemplars=auto`; `-A exemplars=none` turns it off; README, Distillation). No "
         "test or unseen-split task is in it.\n\n"
         f"Reproduce: `{reproduce or 'see README'}`\n"
     )
