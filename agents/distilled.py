@@ -144,7 +144,9 @@ class DistilledAgent(LLMAgentBase):
 
     def __init__(self, config: Any = None, /, **overrides: Any) -> None:
         given = dict(config) if isinstance(config, Mapping) else {}
-        if isinstance(config, DistilledAgent.Config):  # its fields that differ from the defaults were set
+        # a Config object's fields that differ from the defaults count as set; the others (exemplar_force=False
+        # among them) as unset, so exemplars=auto may turn them on: name exemplars to choose them yourself
+        if isinstance(config, DistilledAgent.Config):
             given = {f.name: getattr(config, f.name) for f in fields(config) if getattr(config, f.name) != f.default}
         elif config is not None and not isinstance(config, Mapping):
             raise TypeError(f"expected a DistilledAgent.Config or a mapping, got {type(config).__name__}")
