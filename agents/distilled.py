@@ -143,14 +143,13 @@ class DistilledAgent(LLMAgentBase):
         return guidance_defaults(dict(args))
 
     def __init__(self, config: Any = None, /, **overrides: Any) -> None:
-        given = dict(config) if isinstance(config, Mapping) else {}
         # a Config object's fields that differ from the defaults count as set; the others (exemplar_force=False
         # among them) as unset, so exemplars=auto may turn them on: name exemplars to choose them yourself
         if isinstance(config, DistilledAgent.Config):
-            given = {f.name: getattr(config, f.name) for f in fields(config) if getattr(config, f.name) != f.default}
-        elif config is not None and not isinstance(config, Mapping):
-            raise TypeError(f"expected a DistilledAgent.Config or a mapping, got {type(config).__name__}")
-        super().__init__(None, **guidance_defaults({**given, **overrides}))
+            config = {f.name: getattr(config, f.name) for f in fields(config) if getattr(config, f.name) != f.default}
+        if config is None or isinstance(config, Mapping):  # anything else: build_config says what it expects
+            config, overrides = None, guidance_defaults({**(config or {}), **overrides})
+        super().__init__(config, **overrides)
         c = self.config
         folder = Path(c.prompt_format) if c.prompt_format else model_folder(spec_for(c.model))
         self.format = (PromptFormat.load(folder) if folder else None) or PromptFormat()

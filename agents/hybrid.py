@@ -31,6 +31,7 @@ from __future__ import annotations
 import copy
 import functools
 import inspect
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,7 +93,7 @@ class HybridAgent(ConfiguredAgent):
     config: Config
 
     @classmethod
-    def settle_args(cls, args: dict[str, Any]) -> dict[str, Any]:
+    def settle_args(cls, args: Mapping[str, Any]) -> dict[str, Any]:
         """The run's arguments as the runner records them: each side's own installation-dependent defaults
         (the ``settle_args`` of its agent, e.g. the distilled student's exemplar guidance) written into
         ``small_args`` / ``large_args``, so runs that behave differently never share a label."""
