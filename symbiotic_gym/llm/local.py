@@ -101,6 +101,10 @@ def bundled_model_dir() -> Path:
     return target
 
 
+# A call whose prompt the last one read covers but for at most this many final tokens goes on from that read
+# (TransformersLLM._reuses): the same page with an answer started another way ("Action: fill('Search', '")
+REREAD_TAIL = 64
+
 # The distilled student shipped inside the package (symbiotic_gym/distill/shipped.py exports one there):
 # a LoRA adapter on the bundled SmolLM2, the small role's default when it is present.
 SHIPPED_STUDENT = Path(__file__).resolve().parent.parent / "models" / "embedded-student"
@@ -207,7 +211,9 @@ class TransformersLLM:
         cfg_ctx = getattr(self.net.config, "max_position_embeddings", None) or 2048
         self.max_context = int(max_context or cfg_ctx)
         self._lock = threading.Lock()
-        self._prompt_memo: tuple[bytes, Any] | None = None  # (prompt ids, the model's cache of all but its last)
+        # (token ids, the model's key/value cache over exactly those ids): the last prompt this model read, for the
+        # next call that shares a stretch of it (see _prompt_cache)
+        self._memo: tuple[Any, Any] | None = None
         # transformers 5.2x renamed past_key_values to cache (the old name warns, and goes in 5.40 / 6.0)
         forward_args = inspect.signature(self.net.forward).parameters
         self._cache_arg = "cache" if "cache" in forward_args else "past_key_values"
@@ -244,23 +250,53 @@ class TransformersLLM:
 
     def _prompt_cache(self, ids: Any, copies: int = 1) -> Any:
         """The model's key/value cache over all but the last token of ``ids`` (one prompt), for ``generate`` to
-        go on from: an agent that asks about one prompt more than once in a step (how sure it is to stop, its
-        next-best answers) reads the prompt once for those. A fresh copy each time (generation extends it),
-        repeated ``copies`` times along the batch (beams). :meth:`complete` does not use it: a prompt read in
-        two parts can differ from one read whole in the last bits of bf16, and flip a greedy answer."""
+        go on from. The stretch this prompt shares with the last one read is not read again: an agent that asks
+        about one prompt more than once in a step (its next-best answers, a forced step's value, an answer on the
+        page) reads the page once, and each later call only its own differently started answer. A fresh copy
+        each time (generation extends it), repeated ``copies`` times along the batch (beams)."""
         import copy
 
         from transformers import DynamicCache
 
-        key = ids.cpu().numpy().tobytes()
-        if self._prompt_memo is None or self._prompt_memo[0] != key:
+        upto = ids.shape[1] - 1
+        shared = self._shared(ids[0, :upto])
+        if shared == 0:
             cache = DynamicCache(config=self.net.config)
-            self.net(ids[:, :-1], **{self._cache_arg: cache}, use_cache=True, logits_to_keep=1)
-            self._prompt_memo = (key, cache)
-        cache = copy.deepcopy(self._prompt_memo[1])
+        else:
+            cache = copy.deepcopy(self._memo[1])  # type: ignore[index]
+            cache.crop(shared - cache.get_seq_length())  # a negative count removes that many tokens (any version)
+        if shared < upto:
+            self.net(ids[:, shared:upto], **{self._cache_arg: cache}, use_cache=True, logits_to_keep=1)
+        self._memo = (ids[0, :upto].clone(), cache)
+        cache = copy.deepcopy(cache)
         if copies > 1:
             cache.batch_repeat_interleave(copies)
         return cache
+
+    def _shared(self, ids: Any) -> int:
+        """How many leading tokens of ``ids`` (1-D) the memo's cache covers."""
+        if self._memo is None:
+            return 0
+        known = self._memo[0]
+        m = min(len(known), len(ids))
+        differ = (known[:m] != ids[:m]).nonzero()
+        return int(differ[0, 0]) if len(differ) else m
+
+    def _reuses(self, ids: Any) -> bool:
+        """Whether :meth:`complete` goes on from the memo's cache: only when the last prompt read covers most of
+        this one and all but its last :data:`REREAD_TAIL` tokens (a second call in one step: the same page with
+        an answer started another way, or asked again). A step's first call reads its prompt whole, as every
+        recorded result was: a prompt read in two parts can differ from one read whole in the last bits, and
+        flip a greedy answer."""
+        shared = self._shared(ids[0]) if ids.shape[0] == 1 else 0
+        return shared >= ids.shape[1] - REREAD_TAIL and shared > ids.shape[1] // 2
+
+    def _remember(self, out: Any) -> None:
+        """Keep the cache a one-sequence ``generate`` built (prompt and answer) as the memo."""
+        cache = getattr(out, "past_key_values", None)
+        if cache is None or out.sequences.shape[0] != 1 or not hasattr(cache, "crop"):
+            return
+        self._memo = (out.sequences[0, : cache.get_seq_length()].clone(), cache)
 
     def first_token_logprobs(self, messages: Sequence[Message], candidates: Sequence[str]) -> list[tuple[str, float]]:
         """For each candidate continuation, its first token (as text) and that token's log-probability as the
@@ -368,8 +404,15 @@ class TransformersLLM:
             if sample:
                 torch.manual_seed(sampling_seed(self.seed))
             t0 = time.perf_counter()
-            out = self.net.generate(ids, **gen)  # the prompt read whole, as every recorded result was
+            if n == 1 or not sample:  # one sequence: its cache becomes the memo
+                gen.update(return_dict_in_generate=True)
+                if self._reuses(ids):
+                    gen[self._cache_arg] = self._prompt_cache(ids)
+            out = self.net.generate(ids, **gen)
             latency = time.perf_counter() - t0
+            if gen.get("return_dict_in_generate"):
+                self._remember(out)
+                out = out.sequences
         prompt_len = ids.shape[1]
         completions = []
         for row in out:

@@ -93,3 +93,46 @@ def test_ranked_completions_are_k_one_line_answers_that_go_on_from_the_started_o
     ranked = model.ranked_completions(msgs, 3, max_tokens=6)
     assert len(ranked) == 3 and all(c.text.startswith("Action:") and "\n" not in c.text for c in ranked)
     assert ranked[0].tokens_in > 5 and ranked[1].tokens_in == 0  # the prompt is read once for all of them
+
+
+def _reads(model: TransformersLLM) -> list[int]:
+    """The number of new tokens each forward pass of ``model`` reads (a hook on the network)."""
+    seen: list[int] = []
+
+    def note(_module: object, args: tuple, kwargs: dict) -> None:
+        ids = kwargs.get("input_ids", args[0] if args else None)
+        seen.append(ids.shape[1])
+
+    model.net.register_forward_pre_hook(note, with_kwargs=True)
+    return seen
+
+
+def test_later_calls_in_a_step_read_only_what_the_first_did_not(tiny) -> None:
+    """A step's first call reads its prompt whole; the next-best answers, a forced step's value and a sampled
+    retry on the same page read only their own started answer, and answer as a model reading it whole does."""
+    msgs = [*MSGS, {"role": "assistant", "content": "Action:"}]
+    forced = [*MSGS, {"role": "assistant", "content": "Action: fill('Search', '"}]
+    fresh = TransformersLLM(tiny)
+    want_ranked = [c.text for c in fresh.ranked_completions(msgs, 3, max_tokens=6)]
+    want_forced = TransformersLLM(tiny).complete(forced, max_tokens=6)[0].text
+    model = TransformersLLM(tiny)
+    reads = _reads(model)
+    prompt = model._encode(msgs, 6, True)[0].shape[1]
+    first = model.complete(msgs, max_tokens=6)[0]
+    assert reads[0] == prompt  # read whole
+    reads.clear()
+    assert [c.text for c in model.ranked_completions(msgs, 3, max_tokens=6)] == want_ranked
+    assert reads[0] == 1  # the memo covers all but the last prompt token, which generate feeds
+    reads.clear()
+    assert model.complete(forced, max_tokens=6)[0].text == want_forced
+    tail = model._encode(forced, 6, True)[0].shape[1] - prompt
+    assert 0 < reads[0] <= tail + 1
+    reads.clear()
+    model.complete(msgs, max_tokens=6, temperature=1.0)
+    assert reads[0] == 1
+    other = [{"role": "system", "content": "Act."}, {"role": "user", "content": "OBSERVATION [99] button " + "x " * 80}]
+    reads.clear()
+    again = model.complete(other, max_tokens=6)[0]
+    assert reads[0] == model._encode(other, 6, False)[0].shape[1]  # a new page: read whole again
+    assert again.text == TransformersLLM(tiny).complete(other, max_tokens=6)[0].text
+    assert first.text == fresh.complete(msgs, max_tokens=6)[0].text
