@@ -102,7 +102,7 @@ def bundled_model_dir() -> Path:
 
 
 # A call whose prompt the last one read covers but for at most this many final tokens goes on from that read
-# (TransformersLLM._reuses): the same page with an answer started another way ("Action: fill('Search', '")
+# (TransformersLLM._reusable): the same page with an answer started another way ("Action: fill('Search', '")
 REREAD_TAIL = 64
 
 # The distilled student shipped inside the package (symbiotic_gym/distill/shipped.py exports one there):
@@ -259,7 +259,7 @@ class TransformersLLM:
         from transformers import DynamicCache
 
         upto = ids.shape[1] - 1
-        shared = self._shared(ids[0, :upto])
+        shared = self._reusable(ids[0, :upto])
         if shared == 0:
             cache = DynamicCache(config=self.net.config)
         else:
@@ -273,23 +273,19 @@ class TransformersLLM:
             cache.batch_repeat_interleave(copies)
         return cache
 
-    def _shared(self, ids: Any) -> int:
-        """How many leading tokens of ``ids`` (1-D) the memo's cache covers."""
+    def _reusable(self, ids: Any) -> int:
+        """How many leading tokens of ``ids`` (1-D) to take from the memo's cache rather than read: all it covers
+        when that is most of ``ids`` and all but the last :data:`REREAD_TAIL` tokens (a later call in one step:
+        the same page with an answer started another way, or asked again), else 0. A step's first call reads its
+        prompt whole, as every recorded result was: a prompt read in two parts can differ from one read whole in
+        the last bits, and flip a greedy answer."""
         if self._memo is None:
             return 0
         known = self._memo[0]
         m = min(len(known), len(ids))
         differ = (known[:m] != ids[:m]).nonzero()
-        return int(differ[0, 0]) if len(differ) else m
-
-    def _reuses(self, ids: Any) -> bool:
-        """Whether :meth:`complete` goes on from the memo's cache: only when the last prompt read covers most of
-        this one and all but its last :data:`REREAD_TAIL` tokens (a second call in one step: the same page with
-        an answer started another way, or asked again). A step's first call reads its prompt whole, as every
-        recorded result was: a prompt read in two parts can differ from one read whole in the last bits, and
-        flip a greedy answer."""
-        shared = self._shared(ids[0]) if ids.shape[0] == 1 else 0
-        return shared >= ids.shape[1] - REREAD_TAIL and shared > ids.shape[1] // 2
+        shared = int(differ[0, 0]) if len(differ) else m
+        return shared if shared >= len(ids) - REREAD_TAIL and shared > len(ids) // 2 else 0
 
     def _remember(self, out: Any) -> None:
         """Keep the cache a one-sequence ``generate`` built (prompt and answer) as the memo."""
@@ -406,7 +402,7 @@ class TransformersLLM:
             t0 = time.perf_counter()
             if n == 1 or not sample:  # one sequence: its cache becomes the memo
                 gen.update(return_dict_in_generate=True)
-                if self._reuses(ids):
+                if self._reusable(ids[0]):
                     gen[self._cache_arg] = self._prompt_cache(ids)
             out = self.net.generate(ids, **gen)
             latency = time.perf_counter() - t0

@@ -136,3 +136,7 @@ def test_later_calls_in_a_step_read_only_what_the_first_did_not(tiny) -> None:
     assert reads[0] == model._encode(other, 6, False)[0].shape[1]  # a new page: read whole again
     assert again.text == TransformersLLM(tiny).complete(other, max_tokens=6)[0].text
     assert first.text == fresh.complete(msgs, max_tokens=6)[0].text
+    page = [{"role": "system", "content": "Act."}, {"role": "user", "content": "OBSERVATION [7] link " + "y " * 80}]
+    reads.clear()
+    model.ranked_completions([*page, {"role": "assistant", "content": "Action:"}], 2, max_tokens=4)
+    assert reads[0] == model._encode([*page, {"role": "assistant", "content": "Action:"}], 4, True)[0].shape[1] - 1
