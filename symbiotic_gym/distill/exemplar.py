@@ -25,12 +25,12 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from symbiotic_gym.actions import Action, ActionError, parse_action
-from symbiotic_gym.knowledge.entries import Entry
+from symbiotic_gym.knowledge.entries import Entry, fill_goal_values, goal_values, has_goal_values, numbered_intent
 from symbiotic_gym.observation import parse_elements
 
 _TOKEN = re.compile(r"[A-Za-z]+")
 _IDENTIFIER = re.compile(r"[0-9@_/<>\[\]]|\w\.\w")
-_PLACEHOLDER = re.compile(r"\[[A-Z_]+\]")
+_PLACEHOLDER = re.compile(r"\[[A-Z_]+(?:_\d+)?\]")  # [PHONE], [VALUE], [GOAL_VALUE_1]
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")  # 'a value', "a value"
 # an intent's tokens for aligning two intents of one template: words and numbers with their inner marks
 # (146.97, emma.lopez, store's, 5-star) are one token each, any other mark is a token of its own
@@ -88,12 +88,24 @@ def plan_of(
             if is_value:
                 name = slot_value(entry.intent, name, intent) if values and intent else None
                 by_goal = name is not None
-        ours_value = slot_value(entry.intent, value, intent) if value and intent else None
+        ours_value = _our_value(entry.intent, value, intent) if value and intent else None
         reads_page = kind == "send_msg_to_user" and ours_value is None and value is not None
         reads_page = reads_page and value.strip().casefold() not in _NO_VALUE and not _PLACEHOLDER.search(value)
         shape = answer_shape(value) if reads_page and value is not None else ""
         plan.append(PlanStep(kind, name, ours_value, reads_page, by_goal, shape))
     return plan
+
+
+def _our_value(their_intent: str, their_value: str, our_intent: str) -> str | None:
+    """Where ``their_value`` stands in ``their_intent``, the text of ``our_intent`` (:func:`slot_value`). A value
+    a private task's entry kept as a stretch of its goal with the goal's private values numbered
+    (``[GOAL_VALUE_1]``, :func:`symbiotic_gym.knowledge.entries.goal_stretch`) is placed between the two
+    intents numbered alike, and our own private values are put back in."""
+    if not has_goal_values(their_value):
+        return slot_value(their_intent, their_value, our_intent)
+    values, numbered = goal_values(our_intent)
+    slot = slot_value(numbered_intent(their_intent), their_value, numbered)
+    return fill_goal_values(slot, values) if slot is not None else None
 
 
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")

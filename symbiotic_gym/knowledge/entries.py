@@ -4,20 +4,26 @@ An entry is one episode: the task intent, sites, start URL, outcome, source agen
 condensed steps (action, a short rationale, and the observation line of the element acted on). Private
 data never enters: every text goes through the privacy detector's redaction, and in tasks flagged
 private the values typed, selected or sent are replaced as a whole (``[VALUE]``), since a bare value in
-an action has no context a detector could use.
+an action has no context a detector could use. One exception keeps what the entry's redacted intent
+already shows: a value that is a stretch of the intent, with the private values the detector finds there
+numbered (``[GOAL_VALUE_1]`` is the intent's first), is kept in that form. A trajectory that typed the
+goal's phone number then says so (``fill('Phone', '[GOAL_VALUE_1]')``), and one that wrote to the goal's
+``liam.chen`` keeps that name, which the intent shows anyway (:func:`goal_stretch`); an exemplar can then
+hand the same place of another goal to the agent it guides.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from symbiotic_gym import observation
-from symbiotic_gym.actions import ActionError, parse_action
-from symbiotic_gym.privacy import redact
+from symbiotic_gym.actions import Action, ActionError, parse_action
+from symbiotic_gym.privacy import TYPES, default_detector, redact
 
 RATIONALE_CHARS = 200
 CONTEXT_CHARS = 160
@@ -80,14 +86,74 @@ def element_line(axtree: str, action: str) -> str:
     return observation.element_line(axtree, parsed.bid)[:CONTEXT_CHARS]
 
 
-def mask_values(action: str) -> str:
-    """``fill('12', 'Maple@Harbor19')`` -> ``fill('12', '[VALUE]')`` (the element id is kept)."""
+_GOAL_VALUE = re.compile(r"\[GOAL_VALUE_(\d+)\]")
+_TYPED_PLACEHOLDER = re.compile(r"\[(?:" + "|".join(t.upper() for t in TYPES) + r")\]")
+
+
+def goal_value_placeholder(k: int) -> str:
+    """The stand-in for the ``k``-th (from 1) private value of a task's intent."""
+    return f"[GOAL_VALUE_{k}]"
+
+
+def goal_values(intent: str) -> tuple[list[str], str]:
+    """The private values the detector finds in ``intent``, in order, and the intent with each replaced by
+    its :func:`goal_value_placeholder` (the same findings, in the same order, that :func:`redact` types)."""
+    values, out, pos = [], [], 0
+    for f in default_detector().scan(intent):
+        if f.start < pos:
+            continue
+        values.append(intent[f.start : f.end])
+        out += [intent[pos : f.start], goal_value_placeholder(len(values))]
+        pos = f.end
+    out.append(intent[pos:])
+    return values, "".join(out)
+
+
+def numbered_intent(redacted_intent: str) -> str:
+    """A stored (redacted) intent with its typed placeholders numbered in order: ``Change my password from
+    [PASSWORD] to [PASSWORD]`` -> ``... from [GOAL_VALUE_1] to [GOAL_VALUE_2]``, the form :func:`goal_values`
+    gives the raw intent."""
+    count = iter(range(1, 1 << 30))
+    return _TYPED_PLACEHOLDER.sub(lambda _: goal_value_placeholder(next(count)), redacted_intent)
+
+
+def fill_goal_values(text: str, values: list[str]) -> str | None:
+    """``text`` with each ``[GOAL_VALUE_k]`` replaced by ``values[k-1]``; None when a ``k`` has no value."""
+    missing = any(not 1 <= int(k) <= len(values) for k in _GOAL_VALUE.findall(text))
+    return None if missing else _GOAL_VALUE.sub(lambda m: values[int(m.group(1)) - 1], text)
+
+
+def has_goal_values(text: str) -> bool:
+    return bool(_GOAL_VALUE.search(text))
+
+
+def goal_stretch(value: str, intent: str) -> str | None:
+    """``value`` in the form the knowledge base may keep for a private task: the stretch of the intent it is,
+    with the intent's private values numbered (:func:`goal_values`), or None when it is not such a stretch
+    (then it is masked whole). A kept stretch shows nothing the entry's redacted intent does not."""
+    value = value.strip()
+    if not value or not intent:
+        return None
+    values, numbered = goal_values(intent)
+    for k in sorted(range(1, len(values) + 1), key=lambda k: -len(values[k - 1])):
+        value = value.replace(values[k - 1], goal_value_placeholder(k))
+    return value if value in numbered else None
+
+
+def mask_values(action: str, intent: str = "") -> str:
+    """``fill('12', 'Maple@Harbor19')`` -> ``fill('12', '[VALUE]')`` (the element id is kept); with the task's
+    ``intent``, a value that is a stretch of it is kept as :func:`goal_stretch` writes it."""
     parsed = _parsed(action)
     if parsed is None:  # a malformed value action may still hold the value: mask all of it
         name = action.strip().split("(", 1)[0].strip()
         return f"{name}('[VALUE]')" if name in VALUE_ACTIONS else action
     if parsed.name not in VALUE_ACTIONS:
         return action
+    at = 0 if parsed.bid is None else 1
+    value = parsed.args[at] if len(parsed.args) > at else None
+    kept = goal_stretch(value, intent) if isinstance(value, str) else None
+    if kept is not None:
+        return str(Action(parsed.name, (*parsed.args[:at], kept, *parsed.args[at + 1 :])))
     if parsed.bid is None:
         return f"{parsed.name}('[VALUE]')"
     return f"{parsed.name}('{parsed.bid}', '[VALUE]')"
@@ -127,7 +193,7 @@ def entries_from_run(root: str | Path, *, iteration: int = 0, successful_only: b
             context = element_line(str(s.get("axtree_txt") or ""), action)
             rationale = str(s.get("rationale") or "")[:RATIONALE_CHARS]
             if private:
-                action = mask_values(action)
+                action = mask_values(action, str(rec.get("goal") or ""))
             steps.append(Step(local(action), local(rationale), local(context)))
         intent = local(str(rec.get("goal") or ""))
         entry = Entry(

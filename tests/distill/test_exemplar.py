@@ -209,6 +209,22 @@ def test_a_plan_step_answered_with_a_value_read_on_the_page_says_so() -> None:
     assert plan_of(redacted, "Change my phone to (404) 555-0164") == [PlanStep("send_msg_to_user")]
 
 
+def test_a_private_exemplars_numbered_goal_values_become_this_tasks_own() -> None:
+    steps = [
+        Step("fill('4', 'liam.chen')", context="[4] textbox 'To'"),
+        Step("fill('5', 'My number')", context="[5] textbox 'Subject'"),
+        Step("fill('6', 'My phone number is [GOAL_VALUE_1]')", context="[6] textbox 'Message'"),
+        Step("fill('7', '[VALUE]')", context="[7] textbox 'Note'"),  # masked whole: the model writes it
+        Step("fill('8', '[GOAL_VALUE_2]')", context="[8] textbox 'Other'"),  # a value this goal does not have
+    ]
+    theirs = "Send liam.chen a private message with the subject 'My number' saying 'My phone number is [PHONE]'."
+    entry = Entry("m", "forum.message_phone.1", theirs, [], "", True, 1.0, "o", 0, "r", steps)
+    ours = "Send noah.patel a private message with the subject 'My number' saying 'My phone number is (917) 555-0179'."
+    plan = plan_of(entry, ours, values=True)
+    assert [p.value for p in plan] == ["noah.patel", "My number", "My phone number is (917) 555-0179", None, None]
+    assert not any(p.reads_page for p in plan)
+
+
 def values_agent(tmp_path: Path, first: str, ranked: list[str]):
     fake, agent = guided(tmp_path, first, ranked)
     agent.config.exemplar_values = True

@@ -9,8 +9,11 @@ import pytest
 
 from benchmarks import kb as kb_cli
 from benchmarks.run import main as run_main
+from symbiotic_gym.actions import parse_action
 from symbiotic_gym.knowledge import entries_from_run
 from symbiotic_gym.knowledge.base import KnowledgeBase
+from symbiotic_gym.knowledge.entries import fill_goal_values, goal_values, mask_values, numbered_intent
+from symbiotic_gym.privacy import redact
 from symbiotic_gym.suites.embedded.private_values import private_values
 
 PRIVATE_TASKS = "forum.change_password.0,shop.checkout_new_card.0,tracker.create_token.0,forum.message_phone.0"
@@ -87,8 +90,48 @@ def test_save_load_roundtrip_and_cli(kb: Path, capsys) -> None:
 def test_entries_mask_values_of_private_tasks(runs: dict[str, Path]) -> None:
     entries = {e.task_id: e for e in entries_from_run(runs["private"])}
     actions = [s.action for s in entries["forum.change_password.0"].steps]
-    assert any("[VALUE]" in a for a in actions) and all("Maple@Harbor19" not in a for a in actions)
+    assert all("Maple@Harbor19" not in a for a in actions)
+    # the old and new password were typed from the goal: they say which of its private values they were
+    fills = [parse_action(a).args[1] for a in actions if a.startswith("fill(")]
+    assert fills == ["[GOAL_VALUE_1]", "[GOAL_VALUE_2]", "[GOAL_VALUE_2]"]
     assert "<forum>" in entries["forum.change_password.0"].start_url
+    message = entries["forum.message_phone.0"]
+    typed = [parse_action(s.action).args[1] for s in message.steps if s.action.startswith("fill(")]
+    # the recipient and subject are words of the (redacted) intent; the body carries the goal's phone number
+    assert [t for t in typed if "[GOAL_VALUE_1]" in t] and all(t in numbered_intent(message.intent) for t in typed)
+    card = entries["shop.checkout_new_card.0"]
+    assert "[GOAL_VALUE_1]" in " ".join(s.action for s in card.steps)
+    leaked = [v for v in all_values() if any(v in s.action for e in entries.values() for s in e.steps)]
+    assert leaked == []
+
+
+@pytest.mark.parametrize(
+    ("action", "kept"),
+    [
+        ("fill('12', '(720) 555-0110')", "fill('12', '[GOAL_VALUE_1]')"),  # the goal's private value
+        ("fill('3', 'Emma Lopez')", "fill('3', 'Emma Lopez')"),  # words the redacted intent shows anyway
+        ("fill('12', '555-0110')", "fill('12', '[VALUE]')"),  # part of a private value: masked whole
+        ("fill('12', '(720) 555-0199')", "fill('12', '[VALUE]')"),  # not the goal's: masked whole
+        ("send_msg_to_user('Done')", "send_msg_to_user('[VALUE]')"),
+        ("fill('12', 'Lopez to (720) 555-0110')", "fill('12', 'Lopez to [GOAL_VALUE_1]')"),
+        ("click('4')", "click('4')"),
+    ],
+)
+def test_a_private_tasks_value_is_kept_only_as_a_stretch_of_its_intent(action: str, kept: str) -> None:
+    intent = "Change the phone number of the customer Emma Lopez to (720) 555-0110 in the admin panel."
+    assert mask_values(action, intent) == kept
+    masked = mask_values(action)  # without the intent every value is masked whole
+    assert masked == action if action.startswith("click") else masked.endswith("'[VALUE]')")
+
+
+def test_numbered_goal_values_round_trip() -> None:
+    intent = "Change my forum password from Sunflower!2024 to Maple@Harbor19."
+    values, numbered = goal_values(intent)
+    assert values == ["Sunflower!2024", "Maple@Harbor19"]
+    assert numbered == "Change my forum password from [GOAL_VALUE_1] to [GOAL_VALUE_2]."
+    assert numbered_intent(redact(intent)) == numbered
+    assert fill_goal_values(numbered, values) == intent
+    assert fill_goal_values("[GOAL_VALUE_3]", values) is None
 
 
 def test_vectors_are_float16_and_float32_knowledge_bases_still_load(kb: Path, tmp_path: Path) -> None:
