@@ -7,6 +7,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 # --tasks quick: 22 of the 108 held-out test tasks, of 22 templates on every site (with no key: 15 of 22 solved,
-# 603 s on a 2-core CPU in fp32, 14 of 22 in 126 s on a 2-core Xeon with AMX in bf16; README, Quick start); add --limit N for fewer, drop --tasks for the whole split.
+# 603 s on a 2-core CPU in fp32, 15 of 22 in 120 s on a 2-core Xeon with AMX in bf16; README, Quick start); add --limit N for fewer, drop --tasks for the whole split.
 exec .venv/bin/python -m benchmarks.run --agent hybrid --suite embedded --split test --tasks quick \
   --max-steps 15 --workers 2 "$@"
