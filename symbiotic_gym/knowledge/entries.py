@@ -59,8 +59,11 @@ class Entry:
         return cls(**{**d, "steps": [Step(**s) for s in d.get("steps", [])]})
 
     def render(self, max_steps: int = 12) -> str:
-        """The entry as prompt text."""
-        lines = [f"Task: {self.intent}", f"Outcome: {'success' if self.success else 'failure'}"]
+        """The entry as prompt text. When its steps type the goal's private values (``[GOAL_VALUE_1]``), the
+        intent shows them numbered alike, so a reader sees which value went where."""
+        numbered = any(has_goal_values(s.action) for s in self.steps)
+        intent = numbered_intent(self.intent) if numbered else self.intent
+        lines = [f"Task: {intent}", f"Outcome: {'success' if self.success else 'failure'}"]
         for i, s in enumerate(self.steps[:max_steps], 1):
             why = f"  # {s.rationale}" if s.rationale else ""
             lines.append(f"{i}. {s.action}{why}")

@@ -99,6 +99,7 @@ def test_entries_mask_values_of_private_tasks(runs: dict[str, Path]) -> None:
     typed = [parse_action(s.action).args[1] for s in message.steps if s.action.startswith("fill(")]
     # the recipient and subject are words of the (redacted) intent; the body carries the goal's phone number
     assert [t for t in typed if "[GOAL_VALUE_1]" in t] and all(t in numbered_intent(message.intent) for t in typed)
+    assert "[GOAL_VALUE_1]" in message.render().splitlines()[0]  # the intent shows the values numbered alike
     card = entries["shop.checkout_new_card.0"]
     assert "[GOAL_VALUE_1]" in " ".join(s.action for s in card.steps)
     leaked = [v for v in all_values() if any(v in s.action for e in entries.values() for s in e.steps)]
