@@ -15,6 +15,7 @@ hand the same place of another goal to the agent it guides.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 from dataclasses import asdict, dataclass, field
@@ -23,7 +24,7 @@ from typing import Any
 
 from symbiotic_gym import observation
 from symbiotic_gym.actions import Action, ActionError, parse_action
-from symbiotic_gym.privacy import TYPES, default_detector, redact
+from symbiotic_gym.privacy import TYPES, apply_redactions, default_detector, redact, redaction_spans
 
 RATIONALE_CHARS = 200
 CONTEXT_CHARS = 160
@@ -101,22 +102,16 @@ def goal_value_placeholder(k: int) -> str:
 def goal_values(intent: str) -> tuple[list[str], str]:
     """The private values the detector finds in ``intent``, in order, and the intent with each replaced by
     its :func:`goal_value_placeholder` (the same findings, in the same order, that :func:`redact` types)."""
-    values, out, pos = [], [], 0
-    for f in default_detector().scan(intent):
-        if f.start < pos:
-            continue
-        values.append(intent[f.start : f.end])
-        out += [intent[pos : f.start], goal_value_placeholder(len(values))]
-        pos = f.end
-    out.append(intent[pos:])
-    return values, "".join(out)
+    findings = default_detector().scan(intent)
+    values = [intent[start:end] for start, end, _ in redaction_spans(findings)]
+    return values, apply_redactions(intent, findings, mark=lambda k, _: goal_value_placeholder(k))
 
 
 def numbered_intent(redacted_intent: str) -> str:
     """A stored (redacted) intent with its typed placeholders numbered in order: ``Change my password from
     [PASSWORD] to [PASSWORD]`` -> ``... from [GOAL_VALUE_1] to [GOAL_VALUE_2]``, the form :func:`goal_values`
     gives the raw intent."""
-    count = iter(range(1, 1 << 30))
+    count = itertools.count(1)
     return _TYPED_PLACEHOLDER.sub(lambda _: goal_value_placeholder(next(count)), redacted_intent)
 
 

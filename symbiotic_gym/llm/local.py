@@ -262,8 +262,8 @@ class TransformersLLM:
         shared = self._reusable(ids[0, :upto])
         if shared == 0:
             cache = DynamicCache(config=self.net.config)
-        else:
-            cache = copy.deepcopy(self._memo[1])  # type: ignore[index]
+        else:  # the memo is replaced below, so its cache is cut back and extended in place
+            cache, self._memo = self._memo[1], None  # type: ignore[index]  # (no stale memo if reading fails)
             cache.crop(shared - cache.get_seq_length())  # a negative count removes that many tokens (any version)
         if shared < upto:
             self.net(ids[:, shared:upto], **{self._cache_arg: cache}, use_cache=True, logits_to_keep=1)

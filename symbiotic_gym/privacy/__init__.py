@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from symbiotic_gym.privacy.detector import TYPES, Detector, Finding, Policy, default_detector
-from symbiotic_gym.privacy.redact import apply_redactions, placeholder, redact, redact_obj
+from symbiotic_gym.privacy.redact import apply_redactions, placeholder, redact, redact_obj, redaction_spans
 
 __all__ = [
     "TYPES",
@@ -15,4 +15,5 @@ __all__ = [
     "placeholder",
     "redact",
     "redact_obj",
+    "redaction_spans",
 ]

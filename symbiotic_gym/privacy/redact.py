@@ -7,7 +7,7 @@ the password field") without the value.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from symbiotic_gym.privacy.detector import Detector, Finding, default_detector
@@ -17,14 +17,28 @@ def placeholder(kind: str) -> str:
     return f"[{kind.upper()}]"
 
 
-def apply_redactions(text: str, findings: Iterable[Finding]) -> str:
-    out, pos = [], 0
+def redaction_spans(findings: Iterable[Finding]) -> list[tuple[int, int, Finding]]:
+    """The stretches redaction replaces, in order, each with the finding that names it: overlapping findings
+    (a phone inside an address block) make one stretch, named by the first."""
+    spans: list[tuple[int, int, Finding]] = []
     for f in sorted(findings, key=lambda f: f.start):
-        if f.start < pos:  # overlapping findings (a phone inside an address block): one placeholder for both
-            pos = max(pos, f.end)
-            continue
-        out += [text[pos : f.start], placeholder(f.type)]
-        pos = f.end
+        if spans and f.start < spans[-1][1]:
+            start, end, first = spans[-1]
+            spans[-1] = (start, max(end, f.end), first)
+        else:
+            spans.append((f.start, f.end, f))
+    return spans
+
+
+def apply_redactions(
+    text: str, findings: Iterable[Finding], *, mark: Callable[[int, Finding], str] | None = None
+) -> str:
+    """``text`` with each of :func:`redaction_spans` replaced by its finding's typed placeholder, or by
+    ``mark(k, finding)`` for the ``k``-th stretch (from 1)."""
+    out, pos = [], 0
+    for k, (start, end, f) in enumerate(redaction_spans(findings), 1):
+        out += [text[pos:start], mark(k, f) if mark else placeholder(f.type)]
+        pos = end
     out.append(text[pos:])
     return "".join(out)
 
