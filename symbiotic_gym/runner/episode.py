@@ -65,6 +65,7 @@ def new_record(agent_name: str, task_id: str, meta: TaskMeta, *, seed: int, eval
         "blocked_urls": [],  # the first BLOCKED_URLS_KEPT of them, redacted
         "seed": seed,
         "models": {"large": settings().large, "small": settings().small},
+        "models_called": {},
         "attempt": 1,
     }
 
@@ -189,6 +190,9 @@ def run_episode(
             for key in ("tokens_in", "tokens_out"):
                 record[f"{key}_{route}"] = record.get(f"{key}_{route}", 0) + int(usage.get(key, 0))
             record["cost"] += float(usage.get("cost", 0.0))
+            if usage.get("models"):
+                called = record["models_called"].setdefault(route, [])
+                called += [m for m in usage["models"] if m not in called]
             decided = (
                 (meta_d.get("privacy") or {}).get("decided_route") if isinstance(meta_d.get("privacy"), dict) else None
             )

@@ -52,7 +52,10 @@ class EpisodeRecord:
     env_s: float = 0.0
     seed: int = 0
     attempt: int = 1
-    models: dict[str, Any] = field(default_factory=dict)
+    models: dict[str, Any] = field(default_factory=dict)  # the run's model roles (large, small) as configured
+    # the models the episode's steps called, by route: an agent argument (``-A model=local``) can call another
+    # model than its role's, and this is what ran
+    models_called: dict[str, list[str]] = field(default_factory=dict)
     schema_version: int = SCHEMA_VERSION
     extra: dict[str, Any] = field(default_factory=dict)  # every other field of the line (eval details, ...)
 

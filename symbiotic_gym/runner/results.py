@@ -35,11 +35,18 @@ def agent_label(agent: str, args: dict[str, Any]) -> str:
 
 
 def models_label(run: LoadedRun) -> str:
-    """The models the run's episodes actually called (by route); "none" for agents without an LLM."""
+    """The models the run's episodes called, by route (``local=...; cloud=...``); "none" for agents without
+    an LLM. Runs recorded before episodes listed what they called fall back to the configured roles."""
     used_local = any(r.get("tokens_in_local", 0) or r.get("tokens_out_local", 0) for r in run.results)
     used_cloud = any(r.get("tokens_in_cloud", 0) or r.get("tokens_out_cloud", 0) for r in run.results)
     if not (used_local or used_cloud):
         return "none"
+    called: dict[str, set[str]] = {}
+    for r in run.results:
+        for route, names in (r.get("models_called") or {}).items():
+            called.setdefault(route, set()).update(names)
+    if called:
+        return "; ".join(f"{route}={', '.join(sorted(called[route]))}" for route in sorted(called))
     models = run.config.get("models") or {}
     return f"large={models.get('large')}, small={models.get('small')}"
 

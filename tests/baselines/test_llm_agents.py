@@ -23,6 +23,7 @@ def test_scripted_model_drives_agent_to_success(style: str, task_id: str) -> Non
     assert record["error"] is None, record.get("traceback")
     assert record["success"], [s["action"] for s in steps]
     assert record["tokens_in_cloud"] > 0 and record["cost"] > 0  # usage reached the result record
+    assert record["models_called"] == {"cloud": ["scripted"]}  # what ran, not the configured roles
     assert all(s["route"] == "cloud" and s["meta"]["usage"]["calls"] >= 1 for s in steps)
     if style == "occam":
         prompt = fake.calls[0][-1]["content"]

@@ -77,6 +77,15 @@ def test_leaderboard_rows_carry_uncertainty_and_never_mix_modes(tmp_path: Path, 
     assert "| vanilla | large=openai/gpt-4o, small=local | embedded/test | stock | 10 | 60.0 ± 15.5 |" in md
 
 
+def test_leaderboard_names_the_models_a_run_called(tmp_path: Path, capsys) -> None:
+    # `-A model=local` runs the base model whatever the roles say: the row names what the episodes called
+    called = fake_run(tmp_path / "a", "occam", {"shop.t0": False}, models_called={"local": ["local:Base"]})
+    older = fake_run(tmp_path / "b", "vanilla", {"shop.t0": False})  # recorded before models_called
+    assert leaderboard.main([str(called), str(older), "--format", "json"]) == 0
+    labels = {r["agent"]: r["models"] for r in json.loads(capsys.readouterr().out)["rows"]}
+    assert labels == {"occam": "local=local:Base", "vanilla": "large=openai/gpt-4o, small=local"}
+
+
 def test_leaderboard_html_and_plot(tmp_path: Path) -> None:
     a = fake_run(tmp_path / "a", "vanilla", {f"shop.t{i}": i < 3 for i in range(8)})
     out, png = tmp_path / "lb.html", tmp_path / "lb.png"
