@@ -18,10 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from agents.rag import load_kb
-from baselines.llm_agent import LLMAgentBase
-from symbiotic_gym.action_text import ExtractedAction, extract_action
-from symbiotic_gym.actions import REQUIRED, Action, ActionError, param_types, parse_action
 from symbiotic_gym.agent import AgentStep, Observation, TaskInfo
+from symbiotic_gym.agent.llm_base import LLMAgentBase
+from symbiotic_gym.agent.reply import ExtractedAction, extract_action
 from symbiotic_gym.distill.exemplar import (
     ExemplarGuide,
     PlanStep,
@@ -40,7 +39,8 @@ from symbiotic_gym.llm import Message
 from symbiotic_gym.llm.base import UsageMeter
 from symbiotic_gym.llm.local import shipped_student
 from symbiotic_gym.llm.registry import spec_for
-from symbiotic_gym.observation import ElementLine, element_index
+from symbiotic_gym.web.actions import REQUIRED, Action, ActionError, param_types, parse_action
+from symbiotic_gym.web.observation import ElementLine, element_index
 
 
 def model_folder(spec: str) -> Path | None:

@@ -24,14 +24,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from baselines.oracle import OracleAgent
-from symbiotic_gym.action_text import extract_action
-from symbiotic_gym.actions import ActionError
 from symbiotic_gym.agent import AgentStep, ConfiguredAgent, Observation, TaskInfo, make_agent, resolve_agent
+from symbiotic_gym.agent.reply import extract_action
 from symbiotic_gym.distill.matching import match_candidate
 from symbiotic_gym.distill.prompt import PromptFormat, State, prompt_messages
 from symbiotic_gym.errors import SymbioticGymError
 from symbiotic_gym.llm import UsageMeter, get_llm
-from symbiotic_gym.observation import ROLE_ALIASES, parse_elements
+from symbiotic_gym.web.actions import ActionError
+from symbiotic_gym.web.observation import ROLE_ALIASES, parse_elements
 
 
 @dataclass

@@ -17,11 +17,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from baselines.llm_agent import LLMAgentBase, LLMAgentConfig
-from symbiotic_gym.actions import REQUIRED, ActionSpec, describe_actions
 from symbiotic_gym.agent import AgentStep, Observation, TaskInfo
+from symbiotic_gym.agent.llm_base import LLMAgentBase, LLMAgentConfig
 from symbiotic_gym.llm import Message, UsageMeter
-from symbiotic_gym.obs_pruning import prune_axtree
+from symbiotic_gym.web.actions import REQUIRED, ActionSpec, describe_actions
+from symbiotic_gym.web.pruning import prune_axtree
 
 S = str
 OCCAM_GRAMMAR: dict[str, ActionSpec] = {

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from symbiotic_gym.agent import AgentStep, ConfiguredAgent, Observation, TaskInfo
-from symbiotic_gym.observation import find_element
+from symbiotic_gym.web.observation import find_element
 
 
 def _quote(text: str) -> str:

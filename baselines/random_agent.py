@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from symbiotic_gym.agent import AgentStep, ConfiguredAgent, Observation, TaskInfo
-from symbiotic_gym.observation import INTERACTIVE, parse_elements
+from symbiotic_gym.web.observation import INTERACTIVE, parse_elements
 
 WORDS = ("test", "hello", "order", "price", "1", "blue", "done")
 

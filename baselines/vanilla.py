@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from baselines.llm_agent import LLMAgentBase, LLMAgentConfig
-from symbiotic_gym.actions import ACTIONS, describe_actions
 from symbiotic_gym.agent import AgentStep, Observation, TaskInfo
+from symbiotic_gym.agent.llm_base import LLMAgentBase, LLMAgentConfig
 from symbiotic_gym.llm import Message
+from symbiotic_gym.web.actions import ACTIONS, describe_actions
 
 VANILLA_ACTIONS = (
     "click",

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from baselines.vanilla import ANSWER_RULE, VANILLA_ACTIONS, VanillaAgent, format_history
-from symbiotic_gym.actions import ACTIONS, describe_actions
 from symbiotic_gym.agent import Observation, TaskInfo
 from symbiotic_gym.llm import LLMError, Message
-from symbiotic_gym.obs_pruning import prune_axtree
-from symbiotic_gym.screenshots import jpeg_data_url
+from symbiotic_gym.web.actions import ACTIONS, describe_actions
+from symbiotic_gym.web.pruning import prune_axtree
+from symbiotic_gym.web.screenshots import jpeg_data_url
 
 COORDINATE_ACTIONS = ("mouse_click", "mouse_dblclick", "mouse_move", "mouse_drag_and_drop", "scroll_at")
 # vanilla's actions (ids) and the coordinate ones, with hover and the keyboard for what a pointer needs

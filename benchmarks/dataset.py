@@ -35,7 +35,7 @@ def _task_list(text: str) -> tuple[str, ...]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from symbiotic_gym.obs_pruning import REST_STYLES
+    from symbiotic_gym.web.pruning import REST_STYLES
 
     p = argparse.ArgumentParser(
         prog="python -m benchmarks.dataset",

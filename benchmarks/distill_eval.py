@@ -17,7 +17,7 @@ from pathlib import Path
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from symbiotic_gym.precision import DTYPES
+    from symbiotic_gym.llm.precision import DTYPES
 
     p = argparse.ArgumentParser(
         prog="python -m benchmarks.distill_eval",

@@ -239,7 +239,7 @@ def plot(main: list[dict[str, Any]], path: str) -> None:
 
 def leaderboard(runs: list[str | Path], *, fmt: str = "md", sites: bool = True, plot_path: str | None = None) -> str:
     """The table of ``runs`` (run directories) as Markdown, CSV, HTML or JSON; optionally a bar plot."""
-    from symbiotic_gym.runner.results import group_runs
+    from symbiotic_gym.results.runs import group_runs
 
     main_rows, site_rows = table_rows(group_runs(runs), sites=sites)
     render = {"md": render_md, "csv": render_csv, "html": render_html, "json": render_json}[fmt]

@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from symbiotic_gym.errors import SymbioticGymError
-    from symbiotic_gym.runner.paired import paired_table, render_markdown
+    from symbiotic_gym.results.paired import paired_table, render_markdown
 
     try:
         rows = []

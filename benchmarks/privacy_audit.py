@@ -28,9 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def audit(root: Path) -> dict[str, Any]:
-    from symbiotic_gym.runner.results import load_run
+    from symbiotic_gym.results.run_dir import RunDir, read_jsonl
+    from symbiotic_gym.results.runs import load_run
     from symbiotic_gym.suites.embedded.private_values import find_values
-    from symbiotic_gym.trajectory import RunDir, read_jsonl
 
     run = load_run(root)
     requests = read_jsonl(root / "cloud_requests.jsonl")

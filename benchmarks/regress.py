@@ -19,8 +19,8 @@ import argparse
 import sys
 from typing import Any
 
-from symbiotic_gym.runner.paired import Comparison, compare
-from symbiotic_gym.stats import mcnemar_exact  # noqa: F401  (re-exported: the gate's test is this one)
+from symbiotic_gym.results.paired import Comparison, compare
+from symbiotic_gym.results.stats import mcnemar_exact  # noqa: F401  (re-exported: the gate's test is this one)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from symbiotic_gym.errors import SymbioticGymError
-    from symbiotic_gym.runner.results import ERROR, FAIL, NOT_SCORED_STATE, PASS, outcomes
+    from symbiotic_gym.results.runs import ERROR, FAIL, NOT_SCORED_STATE, PASS, outcomes
 
     try:
         if not 0 < args.alpha < 1:

@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def answer_from(steps: list[dict[str, Any]], record: dict[str, Any]) -> str | None:
     """The final answer as the env saw it; None when the trajectory does not end in an answer or a cut-off."""
-    from symbiotic_gym.trajectory import final_message
+    from symbiotic_gym.results.run_dir import final_message
 
     text, infeasible = final_message(steps)
     if text is not None:
@@ -58,7 +58,7 @@ def to_placeholders(url: str, site_urls: dict[str, str], placeholders: dict[str,
 
 def rescore_episode(record: dict[str, Any], steps: list[dict[str, Any]], eval_cfg: dict[str, Any]) -> tuple[str, Any]:
     """("ok" | "mismatch" | "skipped", detail)."""
-    from symbiotic_gym.evaluation import EvalContext, evaluate
+    from symbiotic_gym.suites.evaluators import EvalContext, evaluate
 
     types = set(eval_cfg.get("eval_types") or [])
     if record.get("error"):
@@ -95,10 +95,10 @@ def rescore_verified(record: dict[str, Any], run_dir: Any) -> tuple[str, Any]:
     """("ok" | "mismatch" | "skipped", detail) for one episode, from its HAR and response files."""
     import json
 
-    from symbiotic_gym.network_trace import read_har
+    from symbiotic_gym.results.run_dir import final_message
     from symbiotic_gym.suites.webarena import verified
     from symbiotic_gym.suites.webarena.configs import task_number
-    from symbiotic_gym.trajectory import final_message
+    from symbiotic_gym.web.network_trace import read_har
 
     tid = record["task_id"]
     if record.get("error"):
@@ -123,9 +123,9 @@ def rescore_verified(record: dict[str, Any], run_dir: Any) -> tuple[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from symbiotic_gym.errors import SymbioticGymError
-    from symbiotic_gym.runner.results import load_run
+    from symbiotic_gym.results.run_dir import RunDir
+    from symbiotic_gym.results.runs import load_run
     from symbiotic_gym.suites import SuiteOptions, get_suite
-    from symbiotic_gym.trajectory import RunDir
 
     try:
         run = load_run(args.run)

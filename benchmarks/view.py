@@ -112,9 +112,9 @@ def render_episode(rec: dict[str, Any], steps: list[dict[str, Any]], images: str
 
 def render_report(root: Path, out_dir: Path | None = None) -> str:
     """The report's HTML; ``out_dir``: where it will be written (saved screenshots are linked from there)."""
-    from symbiotic_gym.runner.results import load_run
-    from symbiotic_gym.runner.summary import summarize
-    from symbiotic_gym.trajectory import RunDir
+    from symbiotic_gym.results.run_dir import RunDir
+    from symbiotic_gym.results.runs import load_run
+    from symbiotic_gym.results.summary import summarize
 
     run = load_run(root)
     cfg = run.config

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from symbiotic_gym import _compat  # old module paths, kept for one release
+
+_compat.install()
+
 
 def _register() -> None:
     try:

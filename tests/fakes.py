@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from symbiotic_gym.actions import parse_action
 from symbiotic_gym.llm import Completion, Message
+from symbiotic_gym.web.actions import parse_action
 
 
 class ScriptedLLM:

@@ -99,7 +99,7 @@ class FaultSuite:
         return TaskInfo(task_id=task_id, intent="Report the heading of the page.", sites=("faults",))
 
     def make_env(self, task_id: str, *, max_steps: int) -> Any:
-        from symbiotic_gym.env import WebEnv
+        from symbiotic_gym.web.env import WebEnv
 
         return WebEnv(PageTask, {"task_id": task_id}, max_steps=max_steps)
 
@@ -163,7 +163,7 @@ class FaultyAgent:
         if _matches(self.task_id, cfg.segfault_on) and self._first_time("segv"):
             os.kill(os.getpid(), signal.SIGSEGV)
         if _matches(self.task_id, cfg.kill_browser_on) and self._first_time("kill"):
-            from symbiotic_gym.browser import shared_browser_pid
+            from symbiotic_gym.web.browser import shared_browser_pid
 
             pid = shared_browser_pid()
             if pid is None:

@@ -44,6 +44,7 @@ def test_the_core_imports_nothing_above_it() -> None:
 
 
 def _imports_of(package: str) -> set[str]:
+    """Imports of a package (``web``) or a module (``web/observation``) of the core."""
     root = CORE / package
     files = sorted(root.rglob("*.py")) if root.is_dir() else [CORE / f"{package}.py"]
     return {name for p in files for _, name in imports(p)}
@@ -51,11 +52,11 @@ def _imports_of(package: str) -> set[str]:
 
 def test_lower_layers_know_nothing_of_higher_ones() -> None:
     # the env knows no suite; the LLM layer does not know the privacy audit (the audit uses the LLM layer)
-    assert not any(n.startswith("symbiotic_gym.suites") for n in _imports_of("env"))
+    assert not any(n.startswith("symbiotic_gym.suites") for n in _imports_of("web"))
     assert not any(n.startswith("symbiotic_gym.privacy") for n in _imports_of("llm"))
     assert not any(n.startswith("symbiotic_gym.runner") for n in _imports_of("llm") | _imports_of("suites"))
     # the observation format's owner depends on nothing else of ours
-    assert not any(n.startswith("symbiotic_gym.") for n in _imports_of("observation"))
+    assert not any(n.startswith("symbiotic_gym.") for n in _imports_of("web/observation"))
 
 
 def test_builtin_agents_are_entry_points() -> None:

@@ -214,7 +214,7 @@ class VerifiedScript:
         import json as _json
 
         from symbiotic_gym.agent import AgentStep
-        from symbiotic_gym.observation import parse_elements
+        from symbiotic_gym.web.observation import parse_elements
 
         self.n += 1
         elements = {(e.role, e.name): e.bid for e in parse_elements(obs["axtree_txt"])}

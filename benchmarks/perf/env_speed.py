@@ -65,8 +65,8 @@ def bench_ours(task_id: str, episodes: int, boundary: bool = True, record: bool 
 
 def bench_keys(task_id: str, episodes: int) -> dict[str, Any]:
     """Step time and raw-key extraction time with each key alone, and with stock BrowserGym's set."""
-    from symbiotic_gym.raw_obs import BROWSERGYM_KEYS, RAW_KEYS
     from symbiotic_gym.suites.embedded.envs import make_embedded_env
+    from symbiotic_gym.web.raw_obs import BROWSERGYM_KEYS, RAW_KEYS
 
     out: dict[str, Any] = {}
     for name, keys in [*((k, (k,)) for k in RAW_KEYS), ("browsergym (all 5 stock keys)", BROWSERGYM_KEYS)]:
@@ -90,8 +90,8 @@ def bench_stock(task_id: str, episodes: int, pre_observation_delay: float) -> di
     from browsergym.core.env import BrowserEnv
     from browsergym.utils.obs import flatten_axtree_to_str
 
-    from symbiotic_gym.browser import patch_playwright_launch
     from symbiotic_gym.suites.embedded.task import EmbeddedTask
+    from symbiotic_gym.web.browser import patch_playwright_launch
 
     patch_playwright_launch()  # stock BrowserGym cannot find Debian's Chromium on its own (chat window)
     resets, steps, site = [], [], []

@@ -40,8 +40,8 @@ def miniwob_pages(limit: int) -> list[tuple[str, str]]:
     if spec is None or spec.origin is None or limit <= 0:
         return []
     folder = Path(spec.origin).parent / "html" / "miniwob"
-    from symbiotic_gym.browser import shared_browser
-    from symbiotic_gym.observation import AXTreeExtractor
+    from symbiotic_gym.web.browser import shared_browser
+    from symbiotic_gym.web.observation import AXTreeExtractor
 
     browser = shared_browser()
     out = []
@@ -63,8 +63,8 @@ def miniwob_pages(limit: int) -> list[tuple[str, str]]:
 
 
 def measure(pages: list[tuple[str, str]], tokenizer: Any) -> dict[str, Any]:
-    from symbiotic_gym.obs_pruning import INTERACTIVE_ROLES, prune_axtree
-    from symbiotic_gym.observation import parse_elements
+    from symbiotic_gym.web.observation import parse_elements
+    from symbiotic_gym.web.pruning import INTERACTIVE_ROLES, prune_axtree
 
     rows, lost, prune_s = [], 0, []
     for name, raw in pages:

@@ -30,7 +30,7 @@ def _dist(values: list[int]) -> dict[str, float]:
 
 def site_pages(run_dir: Path) -> dict[str, list[str]]:
     """Distinct observation texts of a run, by site (``shop`` for ``http://shop.embedded.test/...``)."""
-    from symbiotic_gym.trajectory import RunDir
+    from symbiotic_gym.results.run_dir import RunDir
 
     run = RunDir(run_dir)
     out: dict[str, dict[str, None]] = {}
@@ -44,7 +44,7 @@ def site_pages(run_dir: Path) -> dict[str, list[str]]:
 
 
 def measure(pages: dict[str, list[str]], count_tokens: Any) -> dict[str, Any]:
-    from symbiotic_gym.obs_pruning import prune_axtree
+    from symbiotic_gym.web.pruning import prune_axtree
 
     report: dict[str, Any] = {}
     for site, texts in pages.items():

@@ -32,7 +32,7 @@ from symbiotic_gym.distill.prompt import (
     summary_target,
 )
 from symbiotic_gym.errors import SymbioticGymError
-from symbiotic_gym.trajectory import RunDir, atomic_write_json, atomic_write_text
+from symbiotic_gym.results.run_dir import RunDir, atomic_write_json, atomic_write_text
 
 CARD_FILE = "data_card.json"
 WAIT_ACTIONS = ("noop(",)
@@ -339,8 +339,8 @@ def merge_datasets(folders: Sequence[str | Path]) -> BuiltDataset:
 def element_targets_shown(examples: Sequence[dict[str, Any]], refs: str = "bid") -> dict[str, int]:
     """How many action targets name an element (``click('12')``, ``fill('5', ...)``), and how many of those
     elements the prompt shows: a target the prompt cuts off can only be guessed (or memorised)."""
-    from symbiotic_gym.action_text import extract_action
-    from symbiotic_gym.actions import ActionError
+    from symbiotic_gym.agent.reply import extract_action
+    from symbiotic_gym.web.actions import ActionError
 
     named = shown = 0
     for ex in examples:

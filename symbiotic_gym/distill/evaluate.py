@@ -13,12 +13,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from symbiotic_gym.actions import ActionError, parse_action
 from symbiotic_gym.agent import TaskInfo
 from symbiotic_gym.distill.dataset import WAIT_ACTIONS
 from symbiotic_gym.distill.matching import match_candidate
-from symbiotic_gym.stats import rate_summary
-from symbiotic_gym.trajectory import RunDir
+from symbiotic_gym.results.run_dir import RunDir
+from symbiotic_gym.results.stats import rate_summary
+from symbiotic_gym.web.actions import ActionError, parse_action
 
 
 def reference_steps(run_dir: str | Path, *, limit: int = 0, successful_only: bool = True) -> list[dict[str, Any]]:

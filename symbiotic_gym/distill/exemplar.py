@@ -24,9 +24,9 @@ from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from symbiotic_gym.actions import Action, ActionError, parse_action
 from symbiotic_gym.knowledge.entries import Entry, fill_goal_values, goal_values, has_goal_values, numbered_intent
-from symbiotic_gym.observation import parse_elements
+from symbiotic_gym.web.actions import Action, ActionError, parse_action
+from symbiotic_gym.web.observation import parse_elements
 
 _TOKEN = re.compile(r"[A-Za-z]+")
 _IDENTIFIER = re.compile(r"[0-9@_/<>\[\]]|\w\.\w")

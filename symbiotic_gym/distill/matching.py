@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from symbiotic_gym import observation
-from symbiotic_gym.actions import ActionError, parse_action
+from symbiotic_gym.web import observation
+from symbiotic_gym.web.actions import ActionError, parse_action
 
 # fill and type with the same text leave a field in the same state
 SAME_AS = {"type": "fill"}

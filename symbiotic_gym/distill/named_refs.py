@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from symbiotic_gym.actions import Action, ActionError, parse_action
-from symbiotic_gym.observation import INTERACTIVE, ElementLine, parse_elements
+from symbiotic_gym.web.actions import Action, ActionError, parse_action
+from symbiotic_gym.web.observation import INTERACTIVE, ElementLine, parse_elements
 
 REF_STYLES = ("bid", "name")  # PromptFormat.refs: how the student's actions point at elements
 

@@ -29,8 +29,8 @@ from typing import Any
 
 from symbiotic_gym.distill.named_refs import REF_STYLES
 from symbiotic_gym.errors import SymbioticGymError, reject_unknown_fields
-from symbiotic_gym.obs_pruning import REST_STYLES, prune_axtree, prune_main_first
-from symbiotic_gym.observation import strip_bids
+from symbiotic_gym.web.observation import strip_bids
+from symbiotic_gym.web.pruning import REST_STYLES, prune_axtree, prune_main_first
 
 PROMPT_FILE = "prompt_format.json"
 TARGET_KINDS = ("action", "rationale_action", "summary", "multitask")
@@ -248,7 +248,7 @@ def _names(found: Sequence[str], limit: int) -> str:
 
 def summary_target(axtree: str, url: str) -> str:
     """The auxiliary target, derived from the observation itself (deterministic)."""
-    from symbiotic_gym import observation
+    from symbiotic_gym.web import observation
 
     elements = observation.parse_elements(axtree)
     title = observation.page_title(axtree)

@@ -7,8 +7,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from symbiotic_gym.stats import mcnemar_exact, rate_summary
-from symbiotic_gym.trajectory import RunDir
+from symbiotic_gym.results.run_dir import RunDir
+from symbiotic_gym.results.stats import mcnemar_exact, rate_summary
 
 
 def speculative_stats(root: str | Path) -> dict[str, Any]:

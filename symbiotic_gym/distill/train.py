@@ -20,7 +20,7 @@ from typing import Any
 from symbiotic_gym.distill.dataset import CARD_FILE, load_examples
 from symbiotic_gym.distill.prompt import PROMPT_FILE, PromptFormat
 from symbiotic_gym.errors import SymbioticGymError, reject_unknown_fields
-from symbiotic_gym.precision import native_bf16
+from symbiotic_gym.llm.precision import native_bf16
 
 CONFIG_FILE = "train_config.json"
 STATS_FILE = "train_stats.json"

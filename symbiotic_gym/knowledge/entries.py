@@ -22,9 +22,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from symbiotic_gym import observation
-from symbiotic_gym.actions import Action, ActionError, parse_action
 from symbiotic_gym.privacy import TYPES, apply_redactions, default_detector, redact, redaction_spans
+from symbiotic_gym.web import observation
+from symbiotic_gym.web.actions import Action, ActionError, parse_action
 
 RATIONALE_CHARS = 200
 CONTEXT_CHARS = 160
@@ -163,7 +163,7 @@ def entry_id(task_id: str, actions: list[str], agent: str) -> str:
 
 def entries_from_run(root: str | Path, *, iteration: int = 0, successful_only: bool = False) -> list[Entry]:
     """One redacted entry per finished episode of a run directory (episodes with an error are skipped)."""
-    from symbiotic_gym.trajectory import RunDir
+    from symbiotic_gym.results.run_dir import RunDir
 
     run = RunDir(root)
     if not run.exists():

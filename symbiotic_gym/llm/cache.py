@@ -34,7 +34,7 @@ from symbiotic_gym.llm.base import (
     digest_messages,
     request_key,
 )
-from symbiotic_gym.trajectory import atomic_write_json
+from symbiotic_gym.results.run_dir import atomic_write_json
 
 CACHE_MODES = ("off", "record", "replay", "replay-strict")
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from symbiotic_gym.llm.base import Completion, LLMError, Message, Route, check_messages, has_images
-from symbiotic_gym.precision import resolve_dtype
+from symbiotic_gym.llm.precision import resolve_dtype
 
 BUNDLED_NAME = "SmolLM2-135M-Instruct"
 BUNDLED_ALIASES = ("local", "smollm2", "smollm2-135m", BUNDLED_NAME.lower())

@@ -28,8 +28,8 @@ from typing import Any
 from symbiotic_gym.llm.base import LLM, LLMError, Route, split_spec
 from symbiotic_gym.llm.cache import CACHE_MODES, RecordReplayLLM
 from symbiotic_gym.llm.local import BUNDLED_ALIASES, default_small_spec
+from symbiotic_gym.llm.precision import check_dtype
 from symbiotic_gym.llm.remote import route_for
-from symbiotic_gym.precision import check_dtype
 
 ROLES = ("large", "small")
 DEFAULT_CLOUD_MODELS = (("ANTHROPIC_API_KEY", "anthropic/claude-sonnet-4-6"), ("OPENAI_API_KEY", "openai/gpt-4o"))

@@ -227,7 +227,7 @@ def find_emails(text: str) -> Iterator[Finding]:
 def find_ax_secret_fields(text: str) -> Iterator[Finding]:
     """Password / one-time-code inputs of an accessibility tree: their values (if any) are private, and the
     field itself marks the step as touching credentials."""
-    from symbiotic_gym.observation import ROLE_ALIASES, iter_elements
+    from symbiotic_gym.web.observation import ROLE_ALIASES, iter_elements
 
     for e in iter_elements(text, rest_of_line=True):
         if e.role not in ROLE_ALIASES["textbox"] or not SECRET_LABEL.search(e.name):

@@ -15,12 +15,12 @@ resume rules, workers (processes or Ray) with timeouts and retries, the cloud-re
 
 from __future__ import annotations
 
+from symbiotic_gym.results.records import SCHEMA_VERSION, EpisodeRecord
+from symbiotic_gym.results.run_dir import RunDir
+from symbiotic_gym.results.summary import NOT_SCORED, scored, summarize
 from symbiotic_gym.runner.config import RESUME_KEYS, RunConfig, WorkerSpec
 from symbiotic_gym.runner.engine import RunInterrupted, RunResult, WorkerStartError, run
 from symbiotic_gym.runner.episode import run_episode
-from symbiotic_gym.runner.records import SCHEMA_VERSION, EpisodeRecord
-from symbiotic_gym.runner.summary import NOT_SCORED, scored, summarize
-from symbiotic_gym.trajectory import RunDir
 
 __all__ = [
     "NOT_SCORED",

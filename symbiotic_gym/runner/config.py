@@ -15,7 +15,7 @@ from typing import Any
 
 from symbiotic_gym.errors import SymbioticGymError
 from symbiotic_gym.llm.cache import CACHE_MODES
-from symbiotic_gym.precision import DTYPES
+from symbiotic_gym.llm.precision import DTYPES
 from symbiotic_gym.suites.base import EVAL_MODES, SPLITS
 
 BACKENDS = ("process", "ray")
@@ -211,7 +211,7 @@ class RunConfig:
             self.tasks = ",".join(str(t) for t in self.tasks)
         if isinstance(self.allow_origins, (list, tuple)):
             self.allow_origins = ",".join(str(o) for o in self.allow_origins)
-        from symbiotic_gym.boundary import Boundary, BoundaryConfigError
+        from symbiotic_gym.web.boundary import Boundary, BoundaryConfigError
 
         try:
             Boundary.of(self.origins())

@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from symbiotic_gym.errors import SymbioticGymError
-from symbiotic_gym.precision import cpu_native_bf16
+from symbiotic_gym.llm.precision import cpu_native_bf16
+from symbiotic_gym.results.records import EpisodeRecord
+from symbiotic_gym.results.run_dir import RunDir, atomic_write_json
 from symbiotic_gym.runner.config import RESUME_KEYS, RunConfig, WorkerSpec
-from symbiotic_gym.runner.records import EpisodeRecord
-from symbiotic_gym.trajectory import RunDir, atomic_write_json
 
 
 class WorkerStartError(SymbioticGymError):
@@ -262,8 +262,8 @@ def make_pool(spec: WorkerSpec, workers: int, backend: str, ray_address: str | N
 def run(config: RunConfig) -> RunResult:
     """Run ``config.agent`` on the selected tasks; every finished episode is saved as soon as it ends."""
     from symbiotic_gym.llm import registry
+    from symbiotic_gym.results.summary import summarize
     from symbiotic_gym.runner.pool import WorkerFatalError
-    from symbiotic_gym.runner.summary import summarize
 
     saved_llm = registry.snapshot()
     try:

@@ -45,7 +45,7 @@ def git_revision() -> dict[str, Any]:
 
 
 def environment_info() -> dict[str, Any]:
-    from symbiotic_gym.browser import find_chromium
+    from symbiotic_gym.web.browser import find_chromium
 
     try:
         chromium = find_chromium()

@@ -9,7 +9,7 @@ from typing import Any
 
 from symbiotic_gym.agent import Agent, AgentStep
 from symbiotic_gym.errors import SymbioticGymError
-from symbiotic_gym.runner.records import SCHEMA_VERSION
+from symbiotic_gym.results.records import SCHEMA_VERSION
 from symbiotic_gym.suites import Suite, TaskMeta
 
 # error kinds: which side failed. Only infrastructure failures are retried; the others would fail again.
@@ -90,7 +90,7 @@ def _make_env(
 ) -> Any:
     """The suite's env for this task, with the raw observation keys the agent declares (``obs_keys``) and
     ``extra`` ones the harness needs (the screenshot it saves), recording the network when asked."""
-    from symbiotic_gym.raw_obs import obs_keys_of
+    from symbiotic_gym.web.raw_obs import obs_keys_of
 
     keys = obs_keys_of((*(getattr(agent, "obs_keys", ()) or ()), *extra))
     options: dict[str, Any] = {}
@@ -136,9 +136,9 @@ def run_episode(
     requests as a run does, build the agent after ``llm.configure(cloud_wrapper=audit.cloud_wrapper(path))``,
     or call :func:`symbiotic_gym.runner.run`, which does it.
     """
-    from symbiotic_gym.browser import shared_browser_alive
     from symbiotic_gym.llm import begin_episode
     from symbiotic_gym.suites import get_suite
+    from symbiotic_gym.web.browser import shared_browser_alive
 
     if isinstance(suite, str):
         suite = get_suite(suite)
@@ -222,7 +222,7 @@ def run_episode(
                 }
             )
             if save_screenshots and getattr(prev_obs.get("screenshot"), "size", 0):
-                from symbiotic_gym.screenshots import encode_jpeg
+                from symbiotic_gym.web.screenshots import encode_jpeg
 
                 steps[-1]["screenshot_jpeg"] = encode_jpeg(prev_obs["screenshot"])
             record["steps"] = n

@@ -12,7 +12,7 @@ from symbiotic_gym.errors import SymbioticGymError
 
 if TYPE_CHECKING:
     from symbiotic_gym.agent import TaskInfo
-    from symbiotic_gym.env import WebEnv
+    from symbiotic_gym.web.env import WebEnv
 
 SPLITS = ("train", "test", "unseen", "all")  # unseen: templates absent from train (embedded suite)
 EVAL_MODES = ("stock", "rectified", "verified")
@@ -36,7 +36,7 @@ class SuiteOptions:
     def __post_init__(self) -> None:
         if self.eval_mode not in EVAL_MODES:
             raise SymbioticGymError(f"eval_mode must be one of {', '.join(EVAL_MODES)}, got {self.eval_mode!r}")
-        from symbiotic_gym.boundary import Boundary, BoundaryConfigError
+        from symbiotic_gym.web.boundary import Boundary, BoundaryConfigError
 
         object.__setattr__(self, "allow_origins", tuple(self.allow_origins))
         try:
@@ -46,7 +46,7 @@ class SuiteOptions:
 
     def extra_boundary(self) -> Any:
         """The :class:`~symbiotic_gym.boundary.Boundary` of ``allow_origins`` (None when empty)."""
-        from symbiotic_gym.boundary import Boundary
+        from symbiotic_gym.web.boundary import Boundary
 
         return Boundary.of(self.allow_origins) if self.allow_origins else None
 

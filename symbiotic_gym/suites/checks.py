@@ -21,7 +21,7 @@ class Check:
 
 def chromium_check() -> Check:
     """The one check every browser suite shares: a Chromium to drive."""
-    from symbiotic_gym.browser import find_chromium
+    from symbiotic_gym.web.browser import find_chromium
 
     try:
         return Check("Chromium", True, find_chromium())

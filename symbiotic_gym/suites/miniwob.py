@@ -23,7 +23,7 @@ from symbiotic_gym.suites.base import SuiteOptions, TaskMeta
 
 if TYPE_CHECKING:
     from symbiotic_gym.agent import TaskInfo
-    from symbiotic_gym.env import WebEnv
+    from symbiotic_gym.web.env import WebEnv
 
 INSTALL_HINT = "pip install 'symbiotic-gym[miniwob]' (or EXTRAS=dev,miniwob bash scripts/setup.sh)"
 
@@ -49,7 +49,7 @@ def _serve_pages() -> None:
     import threading
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
-    from symbiotic_gym.browser import map_host
+    from symbiotic_gym.web.browser import map_host
 
     if os.getpid() in _served:
         return
@@ -165,7 +165,7 @@ class MiniwobSuite:
     def make_env(
         self, task_id: str, *, max_steps: int, obs_keys: tuple[str, ...] = (), record_network: bool = False
     ) -> WebEnv:
-        from symbiotic_gym.env import WebEnv
+        from symbiotic_gym.web.env import WebEnv
 
         ensure_miniwob_url()
         cls = self._cls(task_id)

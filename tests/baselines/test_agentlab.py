@@ -17,11 +17,11 @@ if importlib.util.find_spec("agentlab") is None:
     pytest.skip("agentlab is not installed (EXTRAS with agentlab: bash scripts/setup.sh)", allow_module_level=True)
 
 from baselines.oracle import OracleAgent
-from symbiotic_gym.actions import parse_action
 from symbiotic_gym.agent import make_agent
-from symbiotic_gym.browsergym_adapter import BrowserGymAdapter
+from symbiotic_gym.agent.browsergym import BrowserGymAdapter
 from symbiotic_gym.runner import run_episode
 from symbiotic_gym.suites import get_suite
+from symbiotic_gym.web.actions import parse_action
 
 agentlab_scripted = pytest.importorskip("agentlab_scripted")
 

@@ -15,8 +15,8 @@ from embedded_sample import FIRST_OF_EACH_TEMPLATE, SAMPLE, params
 from oracle_variants import StopAtOnce, WrongOutcome
 
 from baselines.oracle import OracleAgent
+from symbiotic_gym.results.run_dir import RunDir
 from symbiotic_gym.runner import RunConfig, run, run_episode
-from symbiotic_gym.trajectory import RunDir
 
 Episode = tuple[dict[str, Any], list[dict[str, Any]]]  # (record, steps), as run_episode returns them
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.run import main
-from symbiotic_gym.trajectory import RunDir
+from symbiotic_gym.results.run_dir import RunDir
 
 pytest.importorskip("ray", reason="the ray extra is not installed (pip install 'symbiotic-gym[ray]')")
 

@@ -15,7 +15,7 @@ import psutil
 import pytest
 
 from benchmarks.run import main
-from symbiotic_gym.trajectory import RunDir
+from symbiotic_gym.results.run_dir import RunDir
 
 ROOT = Path(__file__).resolve().parents[2]
 TESTS = ROOT / "tests"

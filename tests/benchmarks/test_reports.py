@@ -13,7 +13,7 @@ import pytest
 
 from benchmarks import leaderboard, regress, rescore, view
 from benchmarks.run import main as run_main
-from symbiotic_gym.trajectory import RunDir
+from symbiotic_gym.results.run_dir import RunDir
 
 
 def fake_run(root: Path, agent: str, outcomes: dict[str, bool], **over: Any) -> Path:
@@ -216,7 +216,7 @@ def test_rescore_recomputes_failures_and_cut_offs(tmp_path: Path, capsys) -> Non
 
 
 def test_view_report_renders_every_episode_in_chromium(oracle_run: Path, tmp_path: Path) -> None:
-    from symbiotic_gym.browser import shared_browser
+    from symbiotic_gym.web.browser import shared_browser
 
     # markup in model output must be shown as text, never run
     traj = oracle_run / "trajectories" / "forum.comment_count.0.jsonl"

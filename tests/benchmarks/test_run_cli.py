@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from benchmarks.run import main
-from symbiotic_gym.trajectory import RunDir
+from symbiotic_gym.results.run_dir import RunDir
 
 
 def test_run_writes_a_complete_run_directory_and_resumes(tmp_path: Path, capsys) -> None:

@@ -11,7 +11,7 @@ import pytest
 from benchmarks import dataset as dataset_cli
 from symbiotic_gym.distill.dataset import DatasetConfig, build_dataset, is_validation, load_examples, save_dataset
 from symbiotic_gym.errors import SymbioticGymError
-from symbiotic_gym.trajectory import RunDir
+from symbiotic_gym.results.run_dir import RunDir
 
 AX = "RootWebArea 'Shop'\n\t[3] link 'Cart'\n\t[4] textbox 'Search'\n\t[5] button 'Go'"
 

@@ -15,9 +15,9 @@ from symbiotic_gym.agent import AgentStep, ConfiguredAgent, register_agent
 from symbiotic_gym.distill.exemplar import retrieve_guide
 from symbiotic_gym.distill.shipped import SHIPPED_EXEMPLARS, SHIPPED_STUDENT
 from symbiotic_gym.knowledge.base import KnowledgeBase
+from symbiotic_gym.results.run_dir import RunDir
 from symbiotic_gym.runner import RunConfig, run
 from symbiotic_gym.suites.embedded.tasks import load_tasks
-from symbiotic_gym.trajectory import RunDir
 from tests.agents.test_distilled import ranking
 
 SHIPPED = f"local:{SHIPPED_STUDENT}"

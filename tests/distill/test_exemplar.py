@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from symbiotic_gym.actions import parse_action
 from symbiotic_gym.agent import TaskInfo, make_agent
 from symbiotic_gym.distill.exemplar import (
     PlanStep,
@@ -22,6 +21,7 @@ from symbiotic_gym.distill.exemplar import (
 from symbiotic_gym.knowledge.base import KnowledgeBase
 from symbiotic_gym.knowledge.entries import Entry, Step
 from symbiotic_gym.llm.base import Completion
+from symbiotic_gym.web.actions import parse_action
 from tests.agents.test_distilled import obs, ranking
 
 INTENT = "Change my email address to ada@example.org"

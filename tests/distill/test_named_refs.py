@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from symbiotic_gym import llm
-from symbiotic_gym.actions import parse_action
 from symbiotic_gym.agent import TaskInfo, make_agent
 from symbiotic_gym.distill.named_refs import ground, resolve, to_named
 from symbiotic_gym.distill.prompt import PromptFormat, State, prompt_messages
 from symbiotic_gym.llm.base import Completion
-from symbiotic_gym.observation import strip_bids
+from symbiotic_gym.web.actions import parse_action
+from symbiotic_gym.web.observation import strip_bids
 
 PAGE = (
     "RootWebArea 'Settings'\n"

@@ -9,12 +9,12 @@ import pytest
 
 from benchmarks import kb as kb_cli
 from benchmarks.run import main as run_main
-from symbiotic_gym.actions import parse_action
 from symbiotic_gym.knowledge import entries_from_run
 from symbiotic_gym.knowledge.base import KnowledgeBase
 from symbiotic_gym.knowledge.entries import fill_goal_values, goal_values, mask_values, numbered_intent
 from symbiotic_gym.privacy import redact
 from symbiotic_gym.suites.embedded.private_values import private_values
+from symbiotic_gym.web.actions import parse_action
 
 PRIVATE_TASKS = "forum.change_password.0,shop.checkout_new_card.0,tracker.create_token.0,forum.message_phone.0"
 PUBLIC_TASKS = "shop.product_price.1,forum.post_author.0,tracker.issue_assignee.0"

@@ -51,7 +51,7 @@ def test_precision_follows_the_run_setting(tiny) -> None:
 
     from symbiotic_gym.errors import SymbioticGymError
     from symbiotic_gym.llm import configure
-    from symbiotic_gym.precision import native_bf16, resolve_dtype
+    from symbiotic_gym.llm.precision import native_bf16, resolve_dtype
 
     assert resolve_dtype("float32", "cpu") == "float32" and resolve_dtype("bfloat16", "cpu") == "bfloat16"
     assert resolve_dtype("auto", "cpu") == ("bfloat16" if native_bf16("cpu") else "float32")

@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from benchmarks import leaderboard
+from symbiotic_gym.results.run_dir import RunDir
 from symbiotic_gym.runner import RunConfig, run
 from symbiotic_gym.suites.embedded.tasks import load_tasks
-from symbiotic_gym.trajectory import RunDir
 
 
 def injection_tasks() -> dict:
@@ -61,7 +61,7 @@ def test_oracle_passes_utility_and_security_and_an_obedient_agent_fails_security
 
 
 def _group(paths: list[Path]) -> list:
-    from symbiotic_gym.runner.results import group_runs
+    from symbiotic_gym.results.runs import group_runs
 
     return group_runs(paths)
 

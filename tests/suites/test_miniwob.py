@@ -12,8 +12,8 @@ if importlib.util.find_spec("miniwob") is None or importlib.util.find_spec("brow
 
 from benchmarks.run import main as run_main
 from symbiotic_gym.agent import AgentStep, TaskInfo
+from symbiotic_gym.results.run_dir import RunDir
 from symbiotic_gym.suites import get_suite, select_tasks
-from symbiotic_gym.trajectory import RunDir
 
 
 class ClickTheButton:

@@ -18,8 +18,8 @@ from fakes import ScriptedLLM
 from benchmarks import doctor, leaderboard
 from benchmarks.run import main as run_main
 from symbiotic_gym.llm import register_llm
+from symbiotic_gym.results.run_dir import RunDir
 from symbiotic_gym.suites import select_tasks
-from symbiotic_gym.trajectory import RunDir
 
 AGENT = ["--agent", "faults:FaultyAgent"]  # answers the page's first heading
 
@@ -134,8 +134,8 @@ def test_fuzzy_match_is_not_scored_without_a_judge_and_scored_with_one(
 
 
 def _task(task_id: int, mode: str = "stock"):
-    from symbiotic_gym.browser import shared_browser
     from symbiotic_gym.suites.webarena.task import WebArenaTask
+    from symbiotic_gym.web.browser import shared_browser
 
     context = shared_browser().new_context()
     page = context.new_page()

@@ -18,9 +18,9 @@ import webarena_standins as standins
 from benchmarks import rescore
 from benchmarks.doctor import checks_for
 from benchmarks.run import main as run_main
+from symbiotic_gym.results.run_dir import RunDir
 from symbiotic_gym.suites import SuiteOptions, get_suite, select_tasks
 from symbiotic_gym.suites.webarena import verified
-from symbiotic_gym.trajectory import RunDir
 
 TASKS = "webarena.7,webarena.44,webarena.389"
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import gymnasium as gym
 
-from symbiotic_gym.env import WebEnv
+from symbiotic_gym.web.env import WebEnv
 
 
 def make_embedded_env(task_id: str, **kwargs: Any) -> WebEnv:

@@ -13,10 +13,10 @@ import atexit
 import os
 import threading
 
-from symbiotic_gym.browser import map_host
 from symbiotic_gym.suites.embedded.sites import SITE_NAMES, load_app
 from symbiotic_gym.suites.embedded.tasks import PLACEHOLDERS
 from symbiotic_gym.suites.embedded.webapp import SiteServer
+from symbiotic_gym.web.browser import map_host
 
 _lock = threading.Lock()
 _servers: dict[str, SiteServer] = {}

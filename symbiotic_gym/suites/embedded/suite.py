@@ -9,7 +9,7 @@ from symbiotic_gym.suites.base import SuiteHooks, SuiteOptions, TaskMeta
 
 if TYPE_CHECKING:
     from symbiotic_gym.agent import TaskInfo
-    from symbiotic_gym.env import WebEnv
+    from symbiotic_gym.web.env import WebEnv
 
 
 QUICK_EVERY = 5  # --tasks quick: every 5th task of the test split and every 2nd of unseen, in id order

@@ -7,11 +7,11 @@ from typing import Any
 
 from browsergym.core.task import AbstractBrowserTask
 
-from symbiotic_gym.evaluation import EvalContext, EvalResult, Judge, evaluate
 from symbiotic_gym.suites.embedded.runtime import site_servers, site_urls, substitute
 from symbiotic_gym.suites.embedded.sites.common import session_token
 from symbiotic_gym.suites.embedded.tasks import TaskConfig, get_task
 from symbiotic_gym.suites.embedded.webapp import SESSION_COOKIE
+from symbiotic_gym.suites.evaluators import EvalContext, EvalResult, Judge, evaluate
 
 DEFAULT_USER = "emma.lopez"
 SITE_USERS = {"admin": "admin"}  # who a login task is signed in as on a site, where that is not emma

@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
-from symbiotic_gym.boundary_proxy import SHUTDOWN_POLL_S
+from symbiotic_gym.web.boundary_proxy import SHUTDOWN_POLL_S
 
 SESSION_COOKIE = "sg_session"
 

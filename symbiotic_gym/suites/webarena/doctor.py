@@ -111,7 +111,7 @@ def check_logins(sites: tuple[str, ...] = LOGIN_SITES) -> list[Check]:
     ensure_punkt_tab()  # importing browsergym.webarena would otherwise try to download it
     from browsergym.webarena.instance import WebArenaInstance
 
-    from symbiotic_gym.browser import shared_browser
+    from symbiotic_gym.web.browser import shared_browser
 
     wa.require_sites()
     instance = WebArenaInstance()

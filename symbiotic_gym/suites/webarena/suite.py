@@ -13,7 +13,7 @@ from symbiotic_gym.suites.webarena import configs as wa
 
 if TYPE_CHECKING:
     from symbiotic_gym.agent import TaskInfo
-    from symbiotic_gym.env import WebEnv
+    from symbiotic_gym.web.env import WebEnv
 
 
 class WebArenaSuite:
@@ -124,8 +124,8 @@ class WebArenaSuite:
     def make_env(
         self, task_id: str, *, max_steps: int, obs_keys: tuple[str, ...] = (), record_network: bool = False
     ) -> WebEnv:
-        from symbiotic_gym.env import WebEnv
         from symbiotic_gym.suites.webarena.task import WebArenaTask
+        from symbiotic_gym.web.env import WebEnv
 
         kwargs = {
             "task_id": wa.task_number(task_id),

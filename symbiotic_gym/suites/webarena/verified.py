@@ -183,7 +183,7 @@ def score(
     All-or-nothing as the package scores (its task score is 1.0 only when every evaluator gives 1.0); never
     averaged. A HAR with no entries is scored as an empty trace (the package itself refuses an empty list).
     """
-    from symbiotic_gym.network_trace import har_entries
+    from symbiotic_gym.web.network_trace import har_entries
 
     entries = har_entries(har)
     result = api(site_urls).evaluate_task(
@@ -252,7 +252,7 @@ def finalize(
 ) -> None:
     """Score a finished episode and write the verdict into its record (``success``, ``reward``,
     ``eval_status``, ``eval_details``); the structured response travels as ``_response``."""
-    from symbiotic_gym.trajectory import final_message
+    from symbiotic_gym.results.run_dir import final_message
 
     text, infeasible = final_message(steps)
     response, problem = structured_response(text, infeasible=infeasible)

@@ -143,7 +143,7 @@ class RunDir:
         """Move a record's ``_network_trace`` (a HAR, see :mod:`symbiotic_gym.network_trace`) to
         ``trajectories/TASK.har`` (``.har.gz`` when large); the record keeps its path and request count.
         Structured answers (``_response``) go to ``trajectories/TASK.response.json``."""
-        from symbiotic_gym.network_trace import har_entries, write_har
+        from symbiotic_gym.web.network_trace import har_entries, write_har
 
         har = record.pop("_network_trace", None)
         response = record.pop("_response", None)
@@ -171,7 +171,7 @@ class RunDir:
 def final_message(steps: list[dict[str, Any]]) -> tuple[str | None, bool]:
     """(the text of the episode's last ``send_msg_to_user`` or ``report_infeasible``, whether infeasible);
     (None, False) when the last step is neither (the step budget ran out, or the episode broke)."""
-    from symbiotic_gym.actions import ActionError, parse_action
+    from symbiotic_gym.web.actions import ActionError, parse_action
 
     if not steps:
         return None, False

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from symbiotic_gym.boundary import Boundary, BoundaryConfigError, Origin, refusal
-from symbiotic_gym.env import WebEnv
+from symbiotic_gym.web.boundary import Boundary, BoundaryConfigError, Origin, refusal
+from symbiotic_gym.web.env import WebEnv
 
 PASSWD_MARK = "root:x:0:0"
 
@@ -111,7 +111,7 @@ def make_task(start: str) -> type:
 
 
 def element_id(obs: dict[str, Any], text: str) -> str:
-    from symbiotic_gym.observation import iter_elements
+    from symbiotic_gym.web.observation import iter_elements
 
     return next(e.bid for e in iter_elements(obs["axtree_txt"]) if text in e.name)
 

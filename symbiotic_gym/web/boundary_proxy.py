@@ -26,7 +26,7 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
-from symbiotic_gym.boundary import BLOCK_HEADER, Boundary
+from symbiotic_gym.web.boundary import BLOCK_HEADER, Boundary
 
 HOP_BY_HOP = frozenset(
     ("connection", "proxy-connection", "keep-alive", "proxy-authorization", "proxy-authenticate", "te", "trailer",
@@ -105,7 +105,7 @@ class BoundaryProxy:
 
 
 def _upstream_address(host: str, port: int) -> tuple[str, int]:
-    from symbiotic_gym.browser import mapped_target
+    from symbiotic_gym.web.browser import mapped_target
 
     target = mapped_target(f"{host}:{port}")
     if target:

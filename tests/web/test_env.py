@@ -5,7 +5,7 @@ import pytest
 from embedded_sample import FIRST_OF_EACH_TEMPLATE, params
 
 import symbiotic_gym  # noqa: F401  (registers symbiotic/<task_id>)
-from symbiotic_gym.checker import check_web_env
+from symbiotic_gym.web.checker import check_web_env
 
 
 @pytest.mark.parametrize("task_id", params(FIRST_OF_EACH_TEMPLATE))
@@ -80,7 +80,7 @@ def test_screenshot_of_a_focused_input_does_not_depend_on_the_caret_blink() -> N
         env.step(f"fill('{bid}', 'pillow')")
         page = env.unwrapped.page
         assert page.evaluate("() => document.activeElement.tagName") == "INPUT"
-        from symbiotic_gym.raw_obs import screenshot_without_caret
+        from symbiotic_gym.web.raw_obs import screenshot_without_caret
 
         shots = []
         for _ in range(5):

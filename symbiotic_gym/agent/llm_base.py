@@ -11,11 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from symbiotic_gym.action_text import ExtractedAction, extract_action
-from symbiotic_gym.actions import ACTIONS, ActionError, ActionSpec
 from symbiotic_gym.agent import AgentStep, ConfiguredAgent, TaskInfo
+from symbiotic_gym.agent.reply import ExtractedAction, extract_action
 from symbiotic_gym.llm import LLM, Message, UsageMeter, get_llm
 from symbiotic_gym.llm.tokens import truncate_to_tokens
+from symbiotic_gym.web.actions import ACTIONS, ActionError, ActionSpec
 
 RAW_ACTION_CHARS = 500
 

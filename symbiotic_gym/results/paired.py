@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from symbiotic_gym.errors import SymbioticGymError
-from symbiotic_gym.runner.results import ERROR, FAIL, NOT_SCORED_STATE, PASS, LoadedRun, episode_state, load_run
-from symbiotic_gym.stats import mcnemar_exact, rate_summary
-from symbiotic_gym.trajectory import RunDir
+from symbiotic_gym.results.run_dir import RunDir
+from symbiotic_gym.results.runs import ERROR, FAIL, NOT_SCORED_STATE, PASS, LoadedRun, episode_state, load_run
+from symbiotic_gym.results.stats import mcnemar_exact, rate_summary
 
 
 @dataclass
@@ -122,7 +122,7 @@ def _median_step_s(root: Path, task_ids: list[str]) -> float | None:
 
 
 def _canonical(action: str) -> str:
-    from symbiotic_gym.actions import ActionError, parse_action
+    from symbiotic_gym.web.actions import ActionError, parse_action
 
     try:
         return str(parse_action(action))

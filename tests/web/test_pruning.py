@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from symbiotic_gym.obs_pruning import INTERACTIVE_ROLES, parse_axtree_text, prune_axtree
-from symbiotic_gym.observation import parse_elements
+from symbiotic_gym.web.observation import parse_elements
+from symbiotic_gym.web.pruning import INTERACTIVE_ROLES, parse_axtree_text, prune_axtree
 
 PAGE = """RootWebArea 'Shop', url='http://x/', focused
 \t[6] banner ''
@@ -83,7 +83,7 @@ def test_real_pages_shrink_and_keep_ids() -> None:
 
 
 def test_rest_index_lists_every_menu_element_by_section() -> None:
-    from symbiotic_gym.obs_pruning import REST_MARK, prune_main_first
+    from symbiotic_gym.web.pruning import REST_MARK, prune_main_first
 
     page = (
         "RootWebArea 'Admin'\n\t[2] navigation 'Browse'\n\t\t[3] heading 'REPORTS'\n"
@@ -105,7 +105,7 @@ def test_rest_index_lists_every_menu_element_by_section() -> None:
 
 def test_rest_index_shows_the_whole_admin_menu_in_half_the_budget() -> None:
     """On a real embedded page the tree layout cuts the menu off; the index keeps all of its sections."""
-    from symbiotic_gym.obs_pruning import prune_main_first
+    from symbiotic_gym.web.pruning import prune_main_first
 
     raw = first_page("admin.bestseller_rank.0")
     bestsellers = next(e.bid for e in parse_elements(raw) if e.name == "Bestsellers" and e.role == "link")

@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from symbiotic_gym.actions import ACTIONS, Action, ActionError, ActionSpec, parse_action
+from symbiotic_gym.web.actions import ACTIONS, Action, ActionError, ActionSpec, parse_action
 
 MAX_REPLY_CHARS = 50_000
 FENCE_RE = re.compile(r"```(?:[a-zA-Z_]+[ \t]*\n)?(.*?)```", re.DOTALL)

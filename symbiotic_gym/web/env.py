@@ -32,12 +32,12 @@ from typing import Any
 import gymnasium as gym
 from browsergym.core.spaces import AnyDict, Float, Unicode
 
-from symbiotic_gym.actions import ACTIONS, ActionContext, ActionError, execute_action, parse_action
-from symbiotic_gym.boundary import Boundary, blocked_message, refusal
-from symbiotic_gym.browser import shared_browser
 from symbiotic_gym.errors import BrowserCrashedError
-from symbiotic_gym.observation import AXSnapshot, AXTreeExtractor
-from symbiotic_gym.raw_obs import empty_raw, extract_raw, obs_keys_of, raw_spaces
+from symbiotic_gym.web.actions import ACTIONS, ActionContext, ActionError, execute_action, parse_action
+from symbiotic_gym.web.boundary import Boundary, blocked_message, refusal
+from symbiotic_gym.web.browser import shared_browser
+from symbiotic_gym.web.observation import AXSnapshot, AXTreeExtractor
+from symbiotic_gym.web.raw_obs import empty_raw, extract_raw, obs_keys_of, raw_spaces
 
 log = logging.getLogger(__name__)
 
@@ -192,7 +192,7 @@ class WebEnv(gym.Env):
         t2 = time.perf_counter()
         goal, task_info = self.task.setup(page=self.page)
         if self.record_network:
-            from symbiotic_gym.network_trace import now_iso
+            from symbiotic_gym.web.network_trace import now_iso
 
             self._har_since = now_iso()  # what the setup did (login, start pages) is not the agent's
         self.goal = goal if isinstance(goal, str) else "\n".join(m.get("text", "") for m in goal or [])
@@ -323,7 +323,7 @@ class WebEnv(gym.Env):
         if self.boundary is None:
             return {}
         if self._proxy is None:
-            from symbiotic_gym.boundary_proxy import BoundaryProxy
+            from symbiotic_gym.web.boundary_proxy import BoundaryProxy
 
             self._proxy = BoundaryProxy()
         self._proxy.boundary = self.boundary
@@ -395,7 +395,7 @@ class WebEnv(gym.Env):
         import tempfile
         from pathlib import Path
 
-        from symbiotic_gym.network_trace import har_context_options
+        from symbiotic_gym.web.network_trace import har_context_options
 
         self._har_dir = tempfile.mkdtemp(prefix="symbiotic-har-")
         self._har_since = None
@@ -407,7 +407,7 @@ class WebEnv(gym.Env):
         import shutil
         from pathlib import Path
 
-        from symbiotic_gym.network_trace import finish_har
+        from symbiotic_gym.web.network_trace import finish_har
 
         self._network_trace = finish_har(Path(self._har_dir) / "episode.har", self._har_since)
         shutil.rmtree(self._har_dir, ignore_errors=True)

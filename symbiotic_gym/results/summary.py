@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from symbiotic_gym.stats import rate_summary
+from symbiotic_gym.results.stats import rate_summary
 
 # an episode with one of these statuses could not be scored (no judge): it is left out of every rate, openly
 NOT_SCORED = ("not_scored", "needs_judge")

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from symbiotic_gym import browser
 from symbiotic_gym.errors import ChromiumNotFoundError
+from symbiotic_gym.web import browser
 
 
 def test_env_override_must_be_executable(monkeypatch, tmp_path) -> None:
@@ -52,7 +52,7 @@ def _alive(pid: int) -> bool:
 def test_browser_is_reused_and_no_chromium_survives_a_killed_worker() -> None:
     script = (
         "import os, sys\n"
-        "from symbiotic_gym.browser import shared_browser\n"
+        "from symbiotic_gym.web.browser import shared_browser\n"
         "b1 = shared_browser(); b2 = shared_browser()\n"
         "assert b1 is b2\n"
         "c = b1.new_context(); p = c.new_page(); p.set_content('<p>hi</p>')\n"

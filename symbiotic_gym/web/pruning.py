@@ -14,8 +14,8 @@ The rules, after AgentOccam's observation refinement:
 
 from __future__ import annotations
 
-from symbiotic_gym.observation import AXNode, parse_axtree_text
-from symbiotic_gym.observation import unquote as _unquote
+from symbiotic_gym.web.observation import AXNode, parse_axtree_text
+from symbiotic_gym.web.observation import unquote as _unquote
 
 INTERACTIVE_ROLES = frozenset(
     {

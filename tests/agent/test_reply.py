@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from symbiotic_gym.action_text import extract_action
-from symbiotic_gym.actions import ActionError
+from symbiotic_gym.agent.reply import extract_action
+from symbiotic_gym.web.actions import ActionError
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from symbiotic_gym.evaluation import EvalContext, clean_answer, evaluate, must_include, url_match
+from symbiotic_gym.suites.evaluators import EvalContext, clean_answer, evaluate, must_include, url_match
 
 
 def ctx(answer: str = "", url: str = "", page: str = "", sql: str = "", judge=None) -> EvalContext:

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from symbiotic_gym.errors import SymbioticGymError
-from symbiotic_gym.runner.summary import NOT_SCORED, injection_summary, scored
-from symbiotic_gym.stats import rate_summary
-from symbiotic_gym.trajectory import RunDir
+from symbiotic_gym.results.run_dir import RunDir
+from symbiotic_gym.results.stats import rate_summary
+from symbiotic_gym.results.summary import NOT_SCORED, injection_summary, scored
 
 
 @dataclass

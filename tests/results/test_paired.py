@@ -9,8 +9,8 @@ import pytest
 
 from benchmarks import paired_table as cli
 from symbiotic_gym.errors import SymbioticGymError
-from symbiotic_gym.runner.paired import paired_table, render_markdown
-from symbiotic_gym.trajectory import RunDir
+from symbiotic_gym.results.paired import paired_table, render_markdown
+from symbiotic_gym.results.run_dir import RunDir
 
 
 def write_run(

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 from symbiotic_gym.agent import make_agent
-from symbiotic_gym.network_trace import COMPRESS_ABOVE, read_har, read_har_entries, write_har
+from symbiotic_gym.results.run_dir import RunDir
 from symbiotic_gym.runner import run_episode
-from symbiotic_gym.trajectory import RunDir
+from symbiotic_gym.web.network_trace import COMPRESS_ABOVE, read_har, read_har_entries, write_har
 
 
 def test_an_episode_records_the_agents_requests_only() -> None:

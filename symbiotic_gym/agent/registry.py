@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from importlib.metadata import entry_points
 from typing import Any
 
-from symbiotic_gym.agent_types import (
+from symbiotic_gym.agent.types import (
     Agent,
     AgentStep,
     ConfiguredAgent,
@@ -64,7 +64,7 @@ def available_agents() -> list[str]:
 def resolve_agent(spec: str) -> Callable[..., Agent]:
     """The agent class for a registered name or a ``package.module:Class`` spec."""
     if ":" in spec:
-        from symbiotic_gym.browsergym_adapter import offline_defaults
+        from symbiotic_gym.agent.browsergym import offline_defaults
 
         offline_defaults()  # third-party agents (AgentLab) import litellm and tiktoken: their bundled files
         try:
@@ -141,7 +141,7 @@ def names_large_role(cls: Any, args: Mapping[str, Any]) -> bool:
 
 def make_agent(spec: str, args: Mapping[str, Any] | None = None) -> Agent:
     """Build an agent; objects with BrowserGym's ``get_action`` and no ``act`` are wrapped by the adapter."""
-    from symbiotic_gym.browsergym_adapter import BrowserGymAdapter, is_agent_args
+    from symbiotic_gym.agent.browsergym import BrowserGymAdapter, is_agent_args
 
     cls = resolve_agent(spec)
     if is_agent_args(cls):  # an AgentLab AgentArgs object, e.g. agentlab.agents.generic_agent:AGENT_4o_MINI

@@ -26,10 +26,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from symbiotic_gym.agent_types import AgentStep, ConfiguredAgent, Observation, TaskInfo
+from symbiotic_gym.agent.types import AgentStep, ConfiguredAgent, Observation, TaskInfo
 from symbiotic_gym.errors import SymbioticGymError
 from symbiotic_gym.loading import import_object
-from symbiotic_gym.raw_obs import BROWSERGYM_KEYS, RAW_KEYS, obs_keys_of
+from symbiotic_gym.web.raw_obs import BROWSERGYM_KEYS, RAW_KEYS, obs_keys_of
 
 # BrowserGym's action subsets per suite: embedded and WebArena tasks use BrowserGym's WebArena set, MiniWoB++
 # BrowserGym's miniwob_all (coordinates included), the sets AgentLab's benchmarks of the same name use

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from symbiotic_gym.actions import ACTIONS, ActionError, describe_actions, parse_action
+from symbiotic_gym.web.actions import ACTIONS, ActionError, describe_actions, parse_action
 
 
 @pytest.mark.parametrize(
