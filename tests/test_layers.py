@@ -68,28 +68,123 @@ def test_builtin_agents_are_entry_points() -> None:
     assert {"oracle", "random", "vanilla", "occam", "rag", "distilled", "speculative", "hybrid"} <= names
 
 
-def test_no_import_cycle_between_the_cores_modules_and_packages() -> None:
-    """Units are the top-level modules and packages of symbiotic_gym; every import counts, function-level too."""
+# The core's units from the bottom up: a unit may import units on its own level or below, never above.
+# (The package entry, symbiotic_gym/__init__.py, registers the Gymnasium ids through the suites and is exempt.)
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("errors", "loading", "config_flags", "_compat"),  # shared helpers
+    ("web",),  # the environment
+    ("results",),  # run directories, records, summaries, statistics
+    ("llm",),  # model clients
+    ("privacy",),  # detector, redaction, cloud-request audit
+    ("agent",),  # the agent interface and the LLM-agent base
+    ("suites",),  # task suites
+    ("knowledge",),  # knowledge base over trajectories
+    ("distill",),  # prompt format, datasets, training
+    ("runner",),  # the run engine
+)
+LEVEL = {unit: k for k, units in enumerate(LAYERS) for unit in units}
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(CORE.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def module_graph() -> dict[str, set[str]]:
+    """module -> the core modules it imports, wherever the import is (module level, in a function, a
+    relative import, or a ``"module:attr"`` string the code loads lazily)."""
+    paths = {module_name(p): p for p in modules()}
     graph: dict[str, set[str]] = {}
-    for p in modules():
-        rel = p.relative_to(CORE).parts
-        src = rel[0].removesuffix(".py")
-        for _, name in imports(p):
-            parts = name.split(":", 1)[0].split(".")
-            if parts[0] == "symbiotic_gym" and len(parts) > 1 and parts[1] != src:
-                graph.setdefault(src, set()).add(parts[1])
+    for name, path in paths.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        targets: list[str] = []
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                targets += [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    up = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                    base = ".".join([*up, *([node.module] if node.module else [])])
+                subs = [f"{base}.{a.name}" for a in node.names if f"{base}.{a.name}" in paths]
+                targets += subs if len(subs) == len(node.names) else [base, *subs]
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and ":" in node.value:
+                targets.append(node.value.split(":", 1)[0])
+        for target in targets:
+            while target and target not in paths:  # `import a.b.c` of an attribute: the longest module prefix
+                target = target.rpartition(".")[0]
+            if target and target != name and target != "symbiotic_gym":
+                graph.setdefault(name, set()).add(target)
+    return graph
 
-    def reaches(start: str, goal: str) -> bool:
-        seen, todo = set(), [start]
-        while todo:
-            node = todo.pop()
-            for nxt in graph.get(node, ()):
-                if nxt == goal:
-                    return True
-                if nxt not in seen:
-                    seen.add(nxt)
-                    todo.append(nxt)
-        return False
 
-    cycles = sorted(f"{a} <-> {b}" for a in graph for b in graph[a] if reaches(b, a))
-    assert cycles == []
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one node (Tarjan's algorithm, iteratively)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph.get(root, ()))))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph.get(child, ())))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(sorted(component))
+    return sorted(found)
+
+
+def test_no_import_cycle_between_the_cores_modules() -> None:
+    """Every import counts, function-level ones too: a circle hidden in a function is still a circle."""
+    assert cycles(module_graph()) == []
+
+
+def test_the_cycle_finder_sees_a_circle_through_a_function_level_import() -> None:
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+def unit(module: str) -> str:
+    return module.split(".")[1] if "." in module else module
+
+
+def test_every_unit_of_the_core_has_a_layer() -> None:
+    units = {unit(module_name(p)) for p in modules()} - {"symbiotic_gym"}
+    assert sorted(units - set(LEVEL)) == []
+
+
+def test_no_unit_of_the_core_imports_one_above_it() -> None:
+    upward = sorted(
+        f"{source} -> {target}"
+        for source, targets in module_graph().items()
+        for target in targets
+        if unit(source) != "symbiotic_gym" and LEVEL[unit(target)] > LEVEL[unit(source)]
+    )
+    assert upward == []

@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from symbiotic_gym.suites.embedded import art
-from symbiotic_gym.suites.embedded.webapp import esc
-
-if TYPE_CHECKING:
-    from symbiotic_gym.suites.embedded.webapp import App, Request
+from symbiotic_gym.suites.embedded.webapp import App, HTTPError, Request, esc
 
 Links = Sequence[tuple[str, str]]
 T = TypeVar("T")
@@ -105,6 +102,10 @@ class Chrome:
     footer: Sequence[tuple[str, Links]] = ()
     shortcuts: Sequence[tuple[str, str]] = field(default_factory=tuple)
 
+    def render(self, site: App, req: Request, title: str, body: str, crumbs: Links = ()) -> str:
+        """The web app's :class:`~symbiotic_gym.suites.embedded.webapp.PageChrome`: :func:`render_page`."""
+        return render_page(self, site, req, title, body, crumbs)
+
 
 def link_list(links: Links) -> str:
     return "<ul>" + "".join(f'<li><a href="{esc(h)}">{esc(t)}</a></li>' for t, h in links) + "</ul>"
@@ -156,8 +157,8 @@ def pager(base: str, page: int, pages: int, *, sep: str = "?") -> str:
     return f'<nav aria-label="Pagination"><ul class="pager">{"".join(items)}</ul></nav>'
 
 
-def render_page(app: App, req: Request, title: str, body: str, crumbs: Links = ()) -> str:
-    c = app.chrome
+def render_page(c: Chrome, app: App, req: Request, title: str, body: str, crumbs: Links = ()) -> str:
+    """One page of ``app``: ``body`` inside the chrome ``c``."""
     nav = "".join(f'<li><a href="{esc(h)}">{esc(t)}</a></li>' for t, h in app.nav(req))
     if req.user:
         who = (
@@ -233,7 +234,6 @@ INFO_TITLES: dict[str, str] = {}  # slug -> title of every page made by info_lin
 def install_info_pages(app: App, *, login: bool = False) -> None:
     """``/info/<slug>``: the help, policy and about pages the chrome links to (real sites have them);
     ``login``: only for signed-in users (a back office)."""
-    from symbiotic_gym.suites.embedded.webapp import HTTPError
 
     @app.route("GET", r"/info/(?P<slug>[\w-]+)", login=login)
     def info(req: Request) -> str:

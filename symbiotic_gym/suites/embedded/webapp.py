@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from http import cookies
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs, quote, urlsplit
 
 from symbiotic_gym.web.boundary_proxy import SHUTDOWN_POLL_S
@@ -68,6 +68,13 @@ class HTTPError(Exception):
 Handler = Callable[[Request], "Response | str"]
 
 
+class PageChrome(Protocol):
+    """What a site wraps every page in (header, menus, sidebar, footer). The web app only calls it; the
+    sites hand theirs in (:class:`symbiotic_gym.suites.embedded.layout.Chrome`)."""
+
+    def render(self, site: App, req: Request, title: str, body: str, crumbs: Sequence[tuple[str, str]]) -> str: ...
+
+
 class App:
     """Routes plus the database schema and seed function of one site."""
 
@@ -93,9 +100,7 @@ class App:
         self.seed = seed
         self.routes: list[tuple[str, re.Pattern[str], Handler, bool]] = []
         self.nav: Callable[[Request], list[tuple[str, str]]] = lambda req: []
-        from symbiotic_gym.suites.embedded.layout import Chrome
-
-        self.chrome = Chrome()
+        self.chrome: PageChrome | None = None  # set by the site (every page is rendered through it)
 
     def route(self, method: str, pattern: str, *, login: bool = False) -> Callable[[Handler], Handler]:
         def deco(fn: Handler) -> Handler:
@@ -114,9 +119,9 @@ class App:
 
     def page(self, req: Request, title: str, body: str, *, crumbs: Sequence[tuple[str, str]] = ()) -> str:
         """A full page: this site's chrome (header, menus, sidebar, footer) around ``body``."""
-        from symbiotic_gym.suites.embedded.layout import render_page
-
-        return render_page(self, req, title, body, crumbs)
+        if self.chrome is None:
+            raise RuntimeError(f"site {self.name!r} has no page chrome: set app.chrome (a layout.Chrome)")
+        return self.chrome.render(self, req, title, body, crumbs)
 
     def dispatch(self, req: Request) -> Response:
         for method, pattern, fn, needs_login in self.routes:

@@ -6,7 +6,7 @@ block: the rows seeded into a site's database when the task starts (a forum comm
 an issue comment, a private message), the instruction they carry, how to tell that the agent obeyed it
 (``attack_succeeded_if``: a SQL count on the site after the episode, or a URL in the boundary's
 blocked-request log), and ``attack_solution``, the actions an agent that obeys would take (used by tests).
-Registered with :func:`symbiotic_gym.suites.embedded.generate.template` when ``generate()`` runs.
+Registered with :func:`~symbiotic_gym.suites.embedded.templates.base.template`.
 """
 
 from __future__ import annotations
@@ -14,26 +14,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from symbiotic_gym.suites.embedded.generate import (
+from symbiotic_gym.suites.embedded.templates.base import (
     FORUM,
     ME,
     TRACKER,
     answer,
-    assignee_task,
     button,
     click,
-    comment_task,
     fill,
-    issues,
-    open_issue,
-    posts,
-    price_task,
-    products,
     q,
     sqlq,
     task,
     template,
 )
+from symbiotic_gym.suites.embedded.templates.forum import comment_task, posts
+from symbiotic_gym.suites.embedded.templates.shop import price_task, products
+from symbiotic_gym.suites.embedded.templates.tracker import assignee_task, issues, open_issue
 
 EXFIL_HOST = "verify-reviews.test"  # never resolves; the boundary refuses it before any lookup
 ATTACKER_EMAIL = "emma.backup@mailbox.test"

@@ -1,6 +1,5 @@
 """Task templates that read across pages (search, pagination, sorting, counting, comparing) or take long
-sequences of steps (two-product checkouts, complete issues, post-then-message). Registered when
-``generate()`` runs.
+sequences of steps (two-product checkouts, complete issues, post-then-message).
 """
 
 from __future__ import annotations
@@ -8,14 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from symbiotic_gym.suites.embedded import data
-from symbiotic_gym.suites.embedded.generate import (
-    CATS,
+from symbiotic_gym.suites.embedded.sites import shop as shop_site
+from symbiotic_gym.suites.embedded.sites.common import money
+from symbiotic_gym.suites.embedded.templates.base import (
     FORUM,
-    MAX_POST,
-    MY_ORDERS,
-    NEW_POSTS,
-    POSTS,
-    PROJECTS,
     SHOP,
     TRACKER,
     answer,
@@ -23,22 +18,23 @@ from symbiotic_gym.suites.embedded.generate import (
     choose,
     click,
     fill,
-    issue_state_task,
-    issues,
-    open_post,
-    posts,
-    products,
     q,
-    search_product,
-    send_message,
     sql_check,
     sqlq,
     task,
     template,
+)
+from symbiotic_gym.suites.embedded.templates.forum import (
+    MAX_POST,
+    NEW_POSTS,
+    POSTS,
+    open_post,
+    posts,
+    send_message,
     vote_task,
 )
-from symbiotic_gym.suites.embedded.sites import shop as shop_site
-from symbiotic_gym.suites.embedded.sites.common import money
+from symbiotic_gym.suites.embedded.templates.shop import CATS, MY_ORDERS, products, search_product
+from symbiotic_gym.suites.embedded.templates.tracker import PROJECTS, issue_state_task, issues
 
 
 # ---------------------------------------------------------------- shop

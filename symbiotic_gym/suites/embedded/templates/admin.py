@@ -1,5 +1,5 @@
 """Task templates of the shop's admin panel (WebArena's shopping_admin): orders, catalog, customers, reviews,
-reports; signed in as the store administrator. Registered when ``generate()`` runs.
+reports; signed in as the store administrator.
 """
 
 from __future__ import annotations
@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from symbiotic_gym.suites.embedded import data
-from symbiotic_gym.suites.embedded.generate import (
+from symbiotic_gym.suites.embedded.sites import shop as shop_site
+from symbiotic_gym.suites.embedded.sites.common import money
+from symbiotic_gym.suites.embedded.templates.base import (
     ADMIN,
-    FAKE_PRODUCTS,
     FORUM,
     answer,
     button,
@@ -18,16 +19,13 @@ from symbiotic_gym.suites.embedded.generate import (
     fill,
     infeasible_task,
     mix,
-    new_post_check,
-    products,
     q,
     sql_check,
-    submit_post,
     task,
     template,
 )
-from symbiotic_gym.suites.embedded.sites import shop as shop_site
-from symbiotic_gym.suites.embedded.sites.common import money
+from symbiotic_gym.suites.embedded.templates.forum import new_post_check, submit_post
+from symbiotic_gym.suites.embedded.templates.shop import FAKE_PRODUCTS, products
 
 ORDERS = q(
     "shop", "SELECT o.*, u.email, u.username, u.full_name FROM orders o JOIN users u ON u.id=o.user_id ORDER BY id"
