@@ -87,7 +87,7 @@ class Loop:
         self.base_spec = f"local:{base}" if not is_local_spec(base) and Path(base).is_dir() else base
 
     def save(self) -> None:
-        from symbiotic_gym.results.run_dir import atomic_write_json
+        from symbiotic_gym.files import atomic_write_json
 
         atomic_write_json(self.state_path, self.state)
 

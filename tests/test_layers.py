@@ -54,6 +54,7 @@ def test_lower_layers_know_nothing_of_higher_ones() -> None:
     # the env knows no suite; the LLM layer does not know the privacy audit (the audit uses the LLM layer)
     assert not any(n.startswith("symbiotic_gym.suites") for n in _imports_of("web"))
     assert not any(n.startswith("symbiotic_gym.privacy") for n in _imports_of("llm"))
+    assert not any(n.startswith("symbiotic_gym.results") for n in _imports_of("llm"))  # the cache is no run dir
     assert not any(n.startswith("symbiotic_gym.runner") for n in _imports_of("llm") | _imports_of("suites"))
     # the observation format's owner depends on nothing else of ours
     assert not any(n.startswith("symbiotic_gym.") for n in _imports_of("web/observation"))
@@ -71,10 +72,10 @@ def test_builtin_agents_are_entry_points() -> None:
 # The core's units from the bottom up: a unit may import units on its own level or below, never above.
 # (The package entry, symbiotic_gym/__init__.py, registers the Gymnasium ids through the suites and is exempt.)
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "loading", "config_flags", "_compat"),  # shared helpers
+    ("errors", "loading", "config_flags", "files", "_compat"),  # shared helpers
     ("web",),  # the environment
+    ("llm",),  # model clients (they know no run directory)
     ("results",),  # run directories, records, summaries, statistics
-    ("llm",),  # model clients
     ("privacy",),  # detector, redaction, cloud-request audit
     ("agent",),  # the agent interface and the LLM-agent base
     ("suites",),  # task suites

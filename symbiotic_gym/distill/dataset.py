@@ -32,7 +32,8 @@ from symbiotic_gym.distill.prompt import (
     summary_target,
 )
 from symbiotic_gym.errors import SymbioticGymError
-from symbiotic_gym.results.run_dir import RunDir, atomic_write_json, atomic_write_text
+from symbiotic_gym.files import atomic_write_json, atomic_write_text
+from symbiotic_gym.results.run_dir import RunDir
 
 CARD_FILE = "data_card.json"
 WAIT_ACTIONS = ("noop(",)

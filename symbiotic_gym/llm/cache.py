@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from symbiotic_gym.files import atomic_write_json
 from symbiotic_gym.llm.base import (
     LLM,
     Completion,
@@ -34,7 +35,6 @@ from symbiotic_gym.llm.base import (
     digest_messages,
     request_key,
 )
-from symbiotic_gym.results.run_dir import atomic_write_json
 
 CACHE_MODES = ("off", "record", "replay", "replay-strict")
 

@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from symbiotic_gym.errors import SymbioticGymError
+from symbiotic_gym.files import atomic_write_json
 from symbiotic_gym.llm.precision import cpu_native_bf16
 from symbiotic_gym.results.records import EpisodeRecord
-from symbiotic_gym.results.run_dir import RunDir, atomic_write_json
+from symbiotic_gym.results.run_dir import RunDir
 from symbiotic_gym.runner.config import RESUME_KEYS, RunConfig, WorkerSpec
 
 
