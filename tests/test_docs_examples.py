@@ -13,7 +13,7 @@ The rules (documented in docs/testing.md, "Examples run in CI"):
   checkout's scripts; ``source .venv/bin/activate`` is a no-op (the tests run inside the venv), and so is
   ``bash scripts/test.sh`` (it is the run executing the example); every
   ``python -m benchmarks.run`` and ``bash scripts/quickstart.sh`` gets ``--limit 1`` (replacing a larger
-  one) and ``--max-steps 3`` (unless it asks for fewer).
+  one) and ``--max-steps 10`` (unless it asks for fewer).
 
 A block whose command fails, fails its test with the output. Nothing is skipped silently.
 """
@@ -35,7 +35,7 @@ RUNNABLE = {"python", "bash", "sh"}
 MARKER = re.compile(r"<!--\s*example:\s*(skip|slow|save)\s*(.*?)\s*-->")
 FENCE = re.compile(r"^```(\w*)")
 EXAMPLE_LIMIT = 1
-EXAMPLE_MAX_STEPS = 3
+EXAMPLE_MAX_STEPS = 10
 
 
 @dataclass(frozen=True)
@@ -127,6 +127,7 @@ def page_dir(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRe
     return _WORKDIRS[page]
 
 
+@pytest.mark.timeout(900)
 @pytest.mark.parametrize("example", _params())
 def test_example_runs(example: Example, page_dir: Path) -> None:
     if example.marker == "skip":
@@ -153,10 +154,10 @@ def test_example_runs(example: Example, page_dir: Path) -> None:
 def test_substitutions_cap_long_commands() -> None:
     code = "python -m benchmarks.run --agent oracle --limit 5 --out runs/x   # five tasks\nbash scripts/test.sh\n"
     out = substitute(code)
-    assert "--limit 1" in out and "--max-steps 3" in out and "# five tasks" in out
+    assert "--limit 1" in out and "--max-steps 10" in out and "# five tasks" in out
     assert "scripts/test.sh" not in out  # the run executing the examples is not started again
     loop = "for s in 0 1; do python -m benchmarks.run --agent random --seed $s --out runs/r-$s; done\n"
-    assert substitute(loop).strip().endswith("--limit 1 --max-steps 3; done")
+    assert substitute(loop).strip().endswith("--limit 1 --max-steps 10; done")
 
 
 def test_docs_site_builds_strictly(tmp_path: Path) -> None:
