@@ -7,10 +7,10 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from symbiotic_gym.agent import Agent, AgentStep
+from symbiotic_gym.agent import Agent, AgentHooks, AgentStep
 from symbiotic_gym.errors import SymbioticGymError
 from symbiotic_gym.results.records import SCHEMA_VERSION
-from symbiotic_gym.suites import Suite, TaskMeta
+from symbiotic_gym.suites import Suite, TaskMeta, suite_hooks
 
 # error kinds: which side failed. Only infrastructure failures are retried; the others would fail again.
 RETRYABLE_ERRORS = ("browser", "worker")
@@ -92,7 +92,8 @@ def _make_env(
     ``extra`` ones the harness needs (the screenshot it saves), recording the network when asked."""
     from symbiotic_gym.web.raw_obs import obs_keys_of
 
-    keys = obs_keys_of((*(getattr(agent, "obs_keys", ()) or ()), *extra))
+    declared = (agent.obs_keys or ()) if isinstance(agent, AgentHooks) else ()
+    keys = obs_keys_of((*declared, *extra))
     options: dict[str, Any] = {}
     if keys:
         options["obs_keys"] = keys
@@ -106,8 +107,7 @@ def _make_env(
             raise
         what = {"obs_keys": f"raw observation keys ({', '.join(keys)})", "record_network": "network recording"}
         raise SymbioticGymError(
-            f"Suite {getattr(suite, 'name', suite)!r} builds its envs without {unknown[0]}=, so it offers no "
-            f"{what[unknown[0]]}."
+            f"Suite {suite.name!r} builds its envs without {unknown[0]}=, so it offers no {what[unknown[0]]}."
         ) from err
 
 
@@ -163,9 +163,8 @@ def run_episode(
         _count_blocked(record, info)
         record["site_urls"] = suite.site_urls()
         try:
-            bind_suite = getattr(agent, "bind_suite", None)  # optional: agents that adapt to the suite
-            if callable(bind_suite):
-                bind_suite(suite)
+            if isinstance(agent, AgentHooks):  # agents that adapt to the suite
+                agent.bind_suite(suite)
             agent.reset(suite.task_info(task_id))
         except Exception as err:
             raise AgentFailure(f"{type(err).__name__} in agent.reset: {err}") from err
@@ -255,10 +254,9 @@ def run_episode(
                 pass
     if record_network and env is not None:
         record["_network_trace"] = env.take_network_trace()
-    finalize = getattr(suite, "finalize_episode", None)
-    if callable(finalize) and not record.get("error"):
+    if not record.get("error"):
         try:
-            finalize(task_id, record, record.get("_network_trace"), steps)
+            suite_hooks(suite).finalize_episode(task_id, record, record.get("_network_trace"), steps)
         except Exception as err:
             record["error"], record["error_kind"] = f"{type(err).__name__} in scoring: {err}", "env"
             record["traceback"] = traceback.format_exc(limit=-5)
