@@ -9,7 +9,7 @@ from typing import Any
 
 from symbiotic_gym.agent import Agent, AgentHooks, AgentStep
 from symbiotic_gym.errors import SymbioticGymError
-from symbiotic_gym.results.records import SCHEMA_VERSION
+from symbiotic_gym.results.records import EpisodeRecord
 from symbiotic_gym.suites import Suite, TaskMeta, suite_hooks
 
 # error kinds: which side failed. Only infrastructure failures are retried; the others would fail again.
@@ -31,43 +31,22 @@ def final_answer_of(obs: dict[str, Any]) -> str | None:
 
 
 def new_record(agent_name: str, task_id: str, meta: TaskMeta, *, seed: int, eval_mode: str) -> dict[str, Any]:
-    """A result record with every field set to its "nothing happened" value."""
+    """A result record with every field set to its "nothing happened" value: an :class:`EpisodeRecord`
+    (the one owner of the record's fields) as the JSON object the run directory stores."""
     from symbiotic_gym.llm import settings
 
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "task_id": task_id,
-        "agent": agent_name,
-        "split": meta.split,
-        "sites": list(meta.sites),
-        "template": meta.template,
-        "private": list(meta.private),
-        "eval_types": list(meta.eval_types),
-        "eval_mode": eval_mode,
-        "success": False,
-        "reward": 0.0,
-        "steps": 0,
-        "tokens_in_local": 0,
-        "tokens_out_local": 0,
-        "tokens_in_cloud": 0,
-        "tokens_out_cloud": 0,
-        "cost": 0.0,
-        "steps_local": 0,
-        "steps_cloud": 0,
-        "error": None,
-        "error_kind": None,
-        "eval_status": None,
-        "terminated": False,
-        "truncated": False,
-        "answer": None,
-        "site_errors": [],
-        "blocked_requests": 0,  # refused by the navigation boundary (symbiotic_gym.boundary)
-        "blocked_urls": [],  # the first BLOCKED_URLS_KEPT of them, redacted
-        "seed": seed,
-        "models": {"large": settings().large, "small": settings().small},
-        "models_called": {},
-        "attempt": 1,
-    }
+    return EpisodeRecord(
+        task_id=task_id,
+        agent=agent_name,
+        split=meta.split,
+        sites=list(meta.sites),
+        template=meta.template,
+        private=list(meta.private),
+        eval_types=list(meta.eval_types),
+        eval_mode=eval_mode,
+        seed=seed,
+        models={"large": settings().large, "small": settings().small},
+    ).to_dict()
 
 
 BLOCKED_URLS_KEPT = 20
