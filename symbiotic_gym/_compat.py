@@ -39,6 +39,9 @@ MOVED: dict[str, str] = {
     "symbiotic_gym.runner.results": "symbiotic_gym.results.runs",
     "symbiotic_gym.evaluation": "symbiotic_gym.suites.evaluators",
     "symbiotic_gym.precision": "symbiotic_gym.llm.precision",
+    "symbiotic_gym.suites.embedded.admin_templates": "symbiotic_gym.suites.embedded.templates.admin",
+    "symbiotic_gym.suites.embedded.injection_templates": "symbiotic_gym.suites.embedded.templates.injection",
+    "symbiotic_gym.suites.embedded.multi_page_templates": "symbiotic_gym.suites.embedded.templates.multi_page",
 }
 
 

@@ -22,11 +22,20 @@ from symbiotic_gym.agent.registry import (
     register_agent,
     resolve_agent,
 )
-from symbiotic_gym.agent.types import Agent, AgentStep, ConfiguredAgent, Observation, TaskInfo, build_config
+from symbiotic_gym.agent.types import (
+    Agent,
+    AgentHooks,
+    AgentStep,
+    ConfiguredAgent,
+    Observation,
+    TaskInfo,
+    build_config,
+)
 
 __all__ = [
     "ENTRY_POINT_GROUP",
     "Agent",
+    "AgentHooks",
     "AgentStep",
     "ConfiguredAgent",
     "Observation",

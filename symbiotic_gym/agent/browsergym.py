@@ -24,7 +24,7 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from symbiotic_gym.agent.types import AgentStep, ConfiguredAgent, Observation, TaskInfo
 from symbiotic_gym.errors import SymbioticGymError
@@ -79,10 +79,15 @@ def to_browsergym_obs(obs: Observation) -> dict[str, Any]:
     return out
 
 
-def suite_action_set(suite: Any) -> tuple[str, bool]:
-    """The BrowserGym action subset a suite is run with, and whether it is multi-tab."""
-    subset = getattr(suite, "browsergym_action_set", DEFAULT_ACTION_SET)
-    return str(subset), bool(getattr(suite, "multi_tab", True))
+@runtime_checkable
+class BrowserGymSuite(Protocol):
+    """What the adapter reads of a suite to describe it to a BrowserGym/AgentLab agent (every built-in
+    suite has it through :class:`symbiotic_gym.suites.SuiteHooks`); any other suite is described as the
+    embedded one is: the ``webarena`` action set, several tabs."""
+
+    name: str
+    browsergym_action_set: str
+    multi_tab: bool
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,18 @@ class _SuiteDescription:
     name: str
     browsergym_action_set: str
     multi_tab: bool
+
+
+def _describe(suite: object) -> BrowserGymSuite:
+    if isinstance(suite, BrowserGymSuite):
+        return suite
+    return _SuiteDescription("embedded", DEFAULT_ACTION_SET, True)
+
+
+def suite_action_set(suite: object) -> tuple[str, bool]:
+    """The BrowserGym action subset a suite is run with, and whether it is multi-tab."""
+    described = _describe(suite)
+    return str(described.browsergym_action_set), bool(described.multi_tab)
 
 
 _EMBEDDED = _SuiteDescription("embedded", DEFAULT_ACTION_SET, True)
@@ -103,7 +120,7 @@ def make_benchmark(suite: Any) -> Any:
 
     subset, multi_tab = suite_action_set(suite)
     return Benchmark(
-        name=str(getattr(suite, "name", "embedded")),
+        name=str(_describe(suite).name),
         high_level_action_set_args=HighLevelActionSetArgs(subsets=[subset], multiaction=False, strict=False),
         is_multi_tab=multi_tab,
         supports_parallel_seeds=True,
@@ -204,7 +221,7 @@ class BrowserGymAdapter(ConfiguredAgent):
     def bind_suite(self, suite: Any) -> None:
         """Called by the harness before each episode: an AgentArgs is told the benchmark (once per suite)
         and builds its agent, as AgentLab's experiment loop does."""
-        name = str(getattr(suite, "name", "embedded"))
+        name = str(_describe(suite).name)
         if self.agent_args is None or name == self._suite_name:
             return
         args = copy.deepcopy(self.agent_args)

@@ -1,6 +1,7 @@
 """The Agent protocol and the types agents exchange with the harness: TaskInfo, observations, AgentStep.
 
-Also :class:`ConfiguredAgent`, the base of agents built from their ``Config`` dataclass. This module
+Also :class:`AgentHooks`, the optional hooks the harness calls (with do-nothing defaults), and
+:class:`ConfiguredAgent`, the base of agents built from their ``Config`` dataclass. This module
 depends on nothing else of ours but the errors, so the registry, the adapters and agents all build on it.
 """
 
@@ -44,6 +45,28 @@ class Agent(Protocol):
     def act(self, obs: Observation) -> AgentStep: ...
 
 
+class AgentHooks:
+    """What an agent may add to :class:`Agent`, with do-nothing defaults; the harness calls these on agents
+    that inherit this class (every :class:`ConfiguredAgent` does) and uses the defaults for any other.
+
+    ``obs_keys``: the raw BrowserGym observation keys the agent reads besides the text
+    (:mod:`symbiotic_gym.web.raw_obs`; e.g. ``("screenshot",)``); the env computes only those.
+    ``bind_suite(suite)``: called before each episode's ``reset`` with the suite the task comes from.
+    ``settle_args(args)``: called once where a run's config is built, with the agent's arguments; returns
+    them with defaults that depend on the configured models filled in, as the run records them.
+    """
+
+    obs_keys: tuple[str, ...] = ()
+
+    def bind_suite(self, suite: Any) -> None:
+        """Adapt to the suite before an episode (default: nothing)."""
+
+    @classmethod
+    def settle_args(cls, args: Mapping[str, Any]) -> dict[str, Any]:
+        """The agent's arguments with model-dependent defaults settled (default: as given)."""
+        return dict(args)
+
+
 def build_config(
     config_cls: type[C], config: C | Mapping[str, Any] | None = None, overrides: Mapping[str, Any] | None = None
 ) -> C:
@@ -70,7 +93,7 @@ def build_config(
     return config_cls(**base)
 
 
-class ConfiguredAgent:
+class ConfiguredAgent(AgentHooks):
     """Base of agents built from their ``Config`` dataclass: ``Agent(config)``, ``Agent(**fields)`` or both.
 
     The fields are written once, in ``Config``; the agent reads them as ``self.config.<field>``.

@@ -47,6 +47,10 @@ class EpisodeRecord:
     steps_local: int = 0  # steps a routing agent (hybrid) decided on the local side
     steps_cloud: int = 0  # ... and on the cloud side (both 0 for agents that do not route)
     blocked_requests: int = 0  # refused by the navigation boundary
+    blocked_urls: list[str] = field(default_factory=list)  # the first of them (runner.episode), redacted
+    site_errors: list[Any] = field(default_factory=list)  # HTTP errors the sites answered during the episode
+    terminated: bool = False  # the episode ended by itself (an answer, a terminal action)
+    truncated: bool = False  # ... or ran out of steps
     wall_s: float = 0.0
     agent_s: float = 0.0
     env_s: float = 0.0

@@ -23,6 +23,7 @@ from symbiotic_gym.llm.precision import cpu_native_bf16
 from symbiotic_gym.results.records import EpisodeRecord
 from symbiotic_gym.results.run_dir import RunDir
 from symbiotic_gym.runner.config import RESUME_KEYS, RunConfig, WorkerSpec
+from symbiotic_gym.runner.progress import LiveReporter
 
 
 class WorkerStartError(SymbioticGymError):
@@ -112,19 +113,19 @@ class _Progress:
 
     def __enter__(self) -> _Progress:
         for r in self.reporters:
-            if callable(getattr(r, "start", None)):
+            if isinstance(r, LiveReporter):
                 r.start()
         return self
 
     def __exit__(self, *exc: Any) -> None:
         for r in self.reporters:
-            if callable(getattr(r, "stop", None)):
+            if isinstance(r, LiveReporter):
                 r.stop()
 
 
 def prepare(config: RunConfig, emit: Any) -> tuple[RunDir, dict[str, Any], WorkerSpec, list[str]]:
     """Everything before the first episode: suite, tasks, checks, models, run directory, worker spec."""
-    from symbiotic_gym.agent import check_agent_args, names_large_role, resolve_agent
+    from symbiotic_gym.agent import AgentHooks, check_agent_args, names_large_role, resolve_agent
     from symbiotic_gym.llm import configure
     from symbiotic_gym.llm.registry import announce_fallback
     from symbiotic_gym.privacy.audit import AUDIT_FILE
@@ -163,9 +164,9 @@ def prepare(config: RunConfig, emit: Any) -> tuple[RunDir, dict[str, Any], Worke
         torch_threads=threads,
         local_dtype=config.local_dtype,
     )
-    settle = getattr(cls, "settle_args", None)
-    if callable(settle):  # defaults that depend on the configured models, recorded as the run used them
-        agent_args = settle(agent_args)
+    if isinstance(cls, type) and issubclass(cls, AgentHooks):
+        # defaults that depend on the configured models, recorded as the run used them
+        agent_args = cls.settle_args(agent_args)
     if config.workers > 0 and names_large_role(cls, agent_args):
         # workers are configured silently (one note per run, not per worker): say the fallback here
         announce_fallback()
@@ -331,10 +332,13 @@ def run(config: RunConfig) -> RunResult:
 
 def _task_origins(suite: Any, task_ids: list[str]) -> list[str] | str:
     """The origins the selected tasks declare (their union), for config.json."""
-    origins = getattr(suite, "origins", None)
-    if origins is None:
-        return "declared by each task (allowed_origins), if at all"
+    from symbiotic_gym.suites import suite_hooks
+
+    hooks = suite_hooks(suite)
     try:
-        return sorted({o for t in task_ids for o in origins(t)})
+        declared = [hooks.origins(t) for t in task_ids]
+        if any(origins is None for origins in declared):
+            return "declared by each task (allowed_origins), if at all"
+        return sorted({o for origins in declared for o in origins or ()})
     except Exception as err:  # e.g. WebArena sites not configured: preflight reports it
         return f"unknown ({type(err).__name__}: {err})"

@@ -7,10 +7,10 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from symbiotic_gym.agent import Agent, AgentStep
+from symbiotic_gym.agent import Agent, AgentHooks, AgentStep
 from symbiotic_gym.errors import SymbioticGymError
-from symbiotic_gym.results.records import SCHEMA_VERSION
-from symbiotic_gym.suites import Suite, TaskMeta
+from symbiotic_gym.results.records import EpisodeRecord
+from symbiotic_gym.suites import Suite, TaskMeta, suite_hooks
 
 # error kinds: which side failed. Only infrastructure failures are retried; the others would fail again.
 RETRYABLE_ERRORS = ("browser", "worker")
@@ -31,43 +31,22 @@ def final_answer_of(obs: dict[str, Any]) -> str | None:
 
 
 def new_record(agent_name: str, task_id: str, meta: TaskMeta, *, seed: int, eval_mode: str) -> dict[str, Any]:
-    """A result record with every field set to its "nothing happened" value."""
+    """A result record with every field set to its "nothing happened" value: an :class:`EpisodeRecord`
+    (the one owner of the record's fields) as the JSON object the run directory stores."""
     from symbiotic_gym.llm import settings
 
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "task_id": task_id,
-        "agent": agent_name,
-        "split": meta.split,
-        "sites": list(meta.sites),
-        "template": meta.template,
-        "private": list(meta.private),
-        "eval_types": list(meta.eval_types),
-        "eval_mode": eval_mode,
-        "success": False,
-        "reward": 0.0,
-        "steps": 0,
-        "tokens_in_local": 0,
-        "tokens_out_local": 0,
-        "tokens_in_cloud": 0,
-        "tokens_out_cloud": 0,
-        "cost": 0.0,
-        "steps_local": 0,
-        "steps_cloud": 0,
-        "error": None,
-        "error_kind": None,
-        "eval_status": None,
-        "terminated": False,
-        "truncated": False,
-        "answer": None,
-        "site_errors": [],
-        "blocked_requests": 0,  # refused by the navigation boundary (symbiotic_gym.boundary)
-        "blocked_urls": [],  # the first BLOCKED_URLS_KEPT of them, redacted
-        "seed": seed,
-        "models": {"large": settings().large, "small": settings().small},
-        "models_called": {},
-        "attempt": 1,
-    }
+    return EpisodeRecord(
+        task_id=task_id,
+        agent=agent_name,
+        split=meta.split,
+        sites=list(meta.sites),
+        template=meta.template,
+        private=list(meta.private),
+        eval_types=list(meta.eval_types),
+        eval_mode=eval_mode,
+        seed=seed,
+        models={"large": settings().large, "small": settings().small},
+    ).to_dict()
 
 
 BLOCKED_URLS_KEPT = 20
@@ -92,7 +71,8 @@ def _make_env(
     ``extra`` ones the harness needs (the screenshot it saves), recording the network when asked."""
     from symbiotic_gym.web.raw_obs import obs_keys_of
 
-    keys = obs_keys_of((*(getattr(agent, "obs_keys", ()) or ()), *extra))
+    declared = (agent.obs_keys or ()) if isinstance(agent, AgentHooks) else ()
+    keys = obs_keys_of((*declared, *extra))
     options: dict[str, Any] = {}
     if keys:
         options["obs_keys"] = keys
@@ -106,8 +86,7 @@ def _make_env(
             raise
         what = {"obs_keys": f"raw observation keys ({', '.join(keys)})", "record_network": "network recording"}
         raise SymbioticGymError(
-            f"Suite {getattr(suite, 'name', suite)!r} builds its envs without {unknown[0]}=, so it offers no "
-            f"{what[unknown[0]]}."
+            f"Suite {suite.name!r} builds its envs without {unknown[0]}=, so it offers no {what[unknown[0]]}."
         ) from err
 
 
@@ -163,9 +142,8 @@ def run_episode(
         _count_blocked(record, info)
         record["site_urls"] = suite.site_urls()
         try:
-            bind_suite = getattr(agent, "bind_suite", None)  # optional: agents that adapt to the suite
-            if callable(bind_suite):
-                bind_suite(suite)
+            if isinstance(agent, AgentHooks):  # agents that adapt to the suite
+                agent.bind_suite(suite)
             agent.reset(suite.task_info(task_id))
         except Exception as err:
             raise AgentFailure(f"{type(err).__name__} in agent.reset: {err}") from err
@@ -255,10 +233,9 @@ def run_episode(
                 pass
     if record_network and env is not None:
         record["_network_trace"] = env.take_network_trace()
-    finalize = getattr(suite, "finalize_episode", None)
-    if callable(finalize) and not record.get("error"):
+    if not record.get("error"):
         try:
-            finalize(task_id, record, record.get("_network_trace"), steps)
+            suite_hooks(suite).finalize_episode(task_id, record, record.get("_network_trace"), steps)
         except Exception as err:
             record["error"], record["error_kind"] = f"{type(err).__name__} in scoring: {err}", "env"
             record["traceback"] = traceback.format_exc(limit=-5)

@@ -3,12 +3,24 @@
 ``RunConfig(show_progress=True)`` uses it; the CLI passes ``ConsoleReporter(bar=not quiet)`` as
 ``RunConfig.progress``. Any callable ``(event, data)`` can take its place: events are ``run_start`` (total,
 done, finished records, where, out), ``start`` (an episode began: task_id, pid), ``episode`` (one ended:
-task_id, record), ``restart``, ``retry`` and ``warning``.
+task_id, record), ``restart``, ``retry`` and ``warning``. A reporter that draws something (a bar) may
+also define ``start()`` and ``stop()`` (:class:`LiveReporter`); the run calls them around its episodes.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
+
+
+@runtime_checkable
+class LiveReporter(Protocol):
+    """A progress callback with a display to open before the run and close after it (even on errors)."""
+
+    def __call__(self, event: str, data: dict[str, Any]) -> None: ...
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
 
 
 class ConsoleReporter:

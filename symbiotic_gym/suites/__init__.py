@@ -15,7 +15,16 @@ from typing import Any
 
 from symbiotic_gym.errors import SymbioticGymError
 from symbiotic_gym.loading import import_object
-from symbiotic_gym.suites.base import EVAL_MODES, SPLITS, Suite, SuiteHooks, SuiteOptions, TaskMeta, filter_ids
+from symbiotic_gym.suites.base import (
+    EVAL_MODES,
+    SPLITS,
+    Suite,
+    SuiteHooks,
+    SuiteOptions,
+    TaskMeta,
+    filter_ids,
+    suite_hooks,
+)
 
 BUILTIN_SUITES: dict[str, str] = {
     "embedded": "symbiotic_gym.suites.embedded.suite:EmbeddedSuite",
@@ -96,14 +105,12 @@ def select_tasks(
 
 def preflight(suite: Suite, task_ids: list[str] | None = None) -> list[Any]:
     """The suite's pre-flight checks (its ``preflight`` hook, or the default ones)."""
-    hook = getattr(suite, "preflight", None)
-    return list(hook(task_ids)) if callable(hook) else SuiteHooks().preflight(task_ids)
+    return list(suite_hooks(suite).preflight(task_ids))
 
 
 def before_run(suite: Suite) -> dict[str, Any] | None:
     """The suite's once-per-new-run hook (None when it has none)."""
-    hook = getattr(suite, "before_run", None)
-    return hook() if callable(hook) else None
+    return suite_hooks(suite).before_run()
 
 
 __all__ = [
@@ -122,4 +129,5 @@ __all__ = [
     "preflight",
     "register_suite",
     "select_tasks",
+    "suite_hooks",
 ]

@@ -91,12 +91,21 @@ class Suite(Protocol):
 
 
 class SuiteHooks:
-    """Optional suite hooks with do-nothing defaults (a suite may define them without inheriting this).
+    """What a suite may add to :class:`Suite`, with do-nothing defaults. The harness calls these on suites
+    that inherit this class (every built-in suite does) and uses the defaults for any other suite.
 
     ``preflight(task_ids)`` returns :class:`~symbiotic_gym.suites.checks.Check` results; a failed blocking
     check stops a run before its first episode. ``before_run()`` runs once before a new run's first
     episode (WebArena resets its instance there) and returns what to record in ``config.json`` (or None).
+    ``finalize_episode(task_id, record, har, steps)`` scores an episode after its browser context closed
+    (WebArena-Verified scores from the network trace), updating ``record`` in place. ``origins(task_id)``
+    lists the origins a task's browser may reach, for ``config.json`` (None: each task declares its own,
+    if at all). ``browsergym_action_set`` and ``multi_tab`` describe the suite to BrowserGym/AgentLab
+    agents (the action subset they are prompted with; whether tasks use several tabs).
     """
+
+    browsergym_action_set: str = "webarena"
+    multi_tab: bool = True
 
     def preflight(self, task_ids: list[str] | None = None) -> list[Any]:
         from symbiotic_gym.suites.checks import chromium_check
@@ -105,6 +114,22 @@ class SuiteHooks:
 
     def before_run(self) -> dict[str, Any] | None:
         return None
+
+    def finalize_episode(
+        self, task_id: str, record: dict[str, Any], har: dict[str, Any] | None, steps: list[dict[str, Any]]
+    ) -> None:
+        return None
+
+    def origins(self, task_id: str) -> list[str] | None:
+        return None
+
+
+_DEFAULT_HOOKS = SuiteHooks()
+
+
+def suite_hooks(suite: object) -> SuiteHooks:
+    """The suite's hooks: the suite itself when it inherits :class:`SuiteHooks`, else the defaults."""
+    return suite if isinstance(suite, SuiteHooks) else _DEFAULT_HOOKS
 
 
 def read_id_list(path: str | Path) -> list[str]:

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from symbiotic_gym.errors import SymbioticGymError
-from symbiotic_gym.suites.base import SuiteOptions, TaskMeta
+from symbiotic_gym.suites.base import SuiteHooks, SuiteOptions, TaskMeta
+from symbiotic_gym.web.task_hooks import TaskHooks
 
 if TYPE_CHECKING:
     from symbiotic_gym.agent import TaskInfo
@@ -101,7 +102,7 @@ def miniwob_origins() -> list[str]:
 def scored_task(cls: Any) -> type:
     """The BrowserGym task class, with its reward reported as our evaluation record when the episode ends."""
 
-    class Scored(cls):  # type: ignore[misc, valid-type]
+    class Scored(cls, TaskHooks):  # type: ignore[misc, valid-type]
         def allowed_origins(self) -> list[str]:
             """The navigation boundary: the MiniWoB++ pages' own origin."""
             return miniwob_origins()
@@ -121,7 +122,7 @@ def scored_task(cls: Any) -> type:
     return Scored
 
 
-class MiniwobSuite:
+class MiniwobSuite(SuiteHooks):
     """125 MiniWoB++ tasks; success is MiniWoB's own reward (raw reward > 0), as in BrowserGym."""
 
     name = "miniwob"

@@ -11,7 +11,7 @@ import ast
 import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from symbiotic_gym.errors import SymbioticGymError
 
@@ -61,10 +61,30 @@ class ActionSpec:
 REQUIRED = inspect.Parameter.empty
 
 
+class ActionHost(Protocol):
+    """What actions need of the env that runs them (:class:`~symbiotic_gym.web.env.WebEnv` is one)."""
+
+    page: Any  # the active Playwright page
+    action_timeout_ms: int  # page-level default (loads, evaluations)
+    element_timeout_ms: int  # an element action, including a navigation it starts
+
+    def chat_message(self, role: str, text: str) -> None: ...
+
+    def new_tab(self) -> None: ...
+
+    def close_tab(self) -> None: ...
+
+    def focus_tab(self, index: int) -> None: ...
+
+    def refuse_url(self, url: str) -> str | None:
+        """Why the navigation boundary refuses ``url`` (None: allowed)."""
+        ...
+
+
 class ActionContext:
     """What an executing action may touch: the active page, the chat, and tab management."""
 
-    def __init__(self, env: Any) -> None:
+    def __init__(self, env: ActionHost) -> None:
         self.env = env
 
     @property
@@ -85,7 +105,7 @@ class ActionContext:
 
 def _timeout(ctx: ActionContext) -> int:
     """How long an element action may take, including a navigation it starts (to commit)."""
-    return int(getattr(ctx.env, "element_timeout_ms", ctx.env.action_timeout_ms))
+    return int(ctx.env.element_timeout_ms)
 
 
 BUTTONS = ("left", "middle", "right")
@@ -233,8 +253,7 @@ def _scroll(ctx: ActionContext, delta_x: float, delta_y: float) -> None:
 
 
 def _goto(ctx: ActionContext, url: str) -> None:
-    refuse = getattr(ctx.env, "refuse_url", None)
-    reason = refuse(url) if refuse is not None else None
+    reason = ctx.env.refuse_url(url)
     if reason:
         raise ActionError(reason)
     ctx.page.goto(url, timeout=max(int(ctx.env.action_timeout_ms), 10000))

@@ -38,6 +38,7 @@ from symbiotic_gym.web.boundary import Boundary, blocked_message, refusal
 from symbiotic_gym.web.browser import shared_browser
 from symbiotic_gym.web.observation import AXSnapshot, AXTreeExtractor
 from symbiotic_gym.web.raw_obs import empty_raw, extract_raw, obs_keys_of, raw_spaces
+from symbiotic_gym.web.task_hooks import TaskHooks
 
 log = logging.getLogger(__name__)
 
@@ -254,9 +255,9 @@ class WebEnv(gym.Env):
             done = True
         if not done and self._steps >= self.max_steps:
             truncated = True
-            evaluate_answer = getattr(self.task, "evaluate_answer", None)
-            if evaluate_answer is not None:  # WebArena semantics: a run out of steps answers ""
-                result = evaluate_answer(self.page, "")
+            # WebArena semantics: a run out of steps answers ""
+            result = self.task.evaluate_answer(self.page, "") if isinstance(self.task, TaskHooks) else None
+            if result is not None:
                 reward = float(result.score or 0.0)
                 task_info = {"eval": result.to_info()}
         t4 = time.perf_counter()
@@ -312,8 +313,7 @@ class WebEnv(gym.Env):
     def _episode_boundary(self) -> Boundary | None:
         if not self.enforce_boundary:
             return None
-        declared = getattr(self.task, "allowed_origins", None)
-        origins = list(declared()) if callable(declared) else []
+        origins = list(self.task.allowed_origins()) if isinstance(self.task, TaskHooks) else []
         if not origins and self.extra_boundary is None:
             return None  # a task that declares no sites and no boundary given: only refused schemes apply
         boundary = Boundary.of(origins)
@@ -341,9 +341,8 @@ class WebEnv(gym.Env):
         return len(new)
 
     def _tell_task(self, blocked: list[dict[str, str]]) -> None:
-        listener = getattr(self.task, "on_blocked", None)
-        if blocked and callable(listener):
-            listener(blocked)
+        if blocked and isinstance(self.task, TaskHooks):
+            self.task.on_blocked(blocked)
 
     def _return_inside(self, restore: bool = True) -> None:
         """Pages that left the boundary go back, or close if they cannot (a new tab); the agent's next

@@ -13,6 +13,7 @@ import pytest
 
 from symbiotic_gym.web.boundary import Boundary, BoundaryConfigError, Origin, refusal
 from symbiotic_gym.web.env import WebEnv
+from symbiotic_gym.web.task_hooks import TaskHooks
 
 PASSWD_MARK = "root:x:0:0"
 
@@ -90,7 +91,7 @@ def servers() -> Iterator[Servers]:
 
 
 def make_task(start: str) -> type:
-    class InsideTask:
+    class InsideTask(TaskHooks):
         def __init__(self, seed: int | None = None) -> None:
             pass
 

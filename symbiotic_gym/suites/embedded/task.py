@@ -12,6 +12,7 @@ from symbiotic_gym.suites.embedded.sites.common import session_token
 from symbiotic_gym.suites.embedded.tasks import TaskConfig, get_task
 from symbiotic_gym.suites.embedded.webapp import SESSION_COOKIE
 from symbiotic_gym.suites.evaluators import EvalContext, EvalResult, Judge, evaluate
+from symbiotic_gym.web.task_hooks import TaskHooks
 
 DEFAULT_USER = "emma.lopez"
 SITE_USERS = {"admin": "admin"}  # who a login task is signed in as on a site, where that is not emma
@@ -32,7 +33,7 @@ def final_answer(chat_messages: list[dict[str, Any]]) -> str | None:
     return None
 
 
-class EmbeddedTask(AbstractBrowserTask):
+class EmbeddedTask(AbstractBrowserTask, TaskHooks):
     """An embedded-suite task; usable by our env and by stock BrowserGym ``BrowserEnv`` alike."""
 
     judge: Judge | None = None

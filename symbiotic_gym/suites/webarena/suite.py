@@ -8,7 +8,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from symbiotic_gym.errors import SymbioticGymError
-from symbiotic_gym.suites.base import SuiteOptions, TaskMeta
+from symbiotic_gym.suites.base import SuiteHooks, SuiteOptions, TaskMeta
 from symbiotic_gym.suites.webarena import configs as wa
 
 if TYPE_CHECKING:
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from symbiotic_gym.web.env import WebEnv
 
 
-class WebArenaSuite:
+class WebArenaSuite(SuiteHooks):
     """WebArena's 812 tasks (all in its test split), scored as ``options`` say (mode, judge, N/A hint)."""
 
     name = "webarena"

@@ -23,6 +23,7 @@ from symbiotic_gym.suites.embedded.task import final_answer
 from symbiotic_gym.suites.evaluators import EvalResult
 from symbiotic_gym.suites.webarena import configs as wa_configs
 from symbiotic_gym.suites.webarena import judge
+from symbiotic_gym.web.task_hooks import TaskHooks
 
 MODES = ("stock", "rectified", "verified")
 NA_HINT = '\n\nIf you believe the task is impossible to complete, provide the answer "N/A".'
@@ -39,7 +40,7 @@ def _install_judge() -> None:
     wa._symbiotic_judge = True
 
 
-class WebArenaTask(AbstractBrowserTask):
+class WebArenaTask(AbstractBrowserTask, TaskHooks):
     @classmethod
     def get_task_id(cls) -> str:
         return "symbiotic.webarena"
