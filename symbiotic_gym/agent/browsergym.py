@@ -132,10 +132,9 @@ def make_benchmark(suite: Any) -> Any:
 
 def offline_defaults() -> None:
     """Point third-party agent code at the files its libraries ship, so that it runs with no network:
-    litellm's bundled model cost map (``LITELLM_LOCAL_MODEL_COST_MAP``, as :mod:`symbiotic_gym.llm.remote`
-    does) and litellm's bundled tiktoken files (``TIKTOKEN_CACHE_DIR``; AgentLab sizes its prompts with
-    tiktoken, which otherwise downloads ``cl100k_base``). Values the user set are kept."""
-    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    litellm's bundled tiktoken files (``TIKTOKEN_CACHE_DIR``; AgentLab sizes its prompts with tiktoken, which
+    otherwise downloads ``cl100k_base``). litellm's bundled cost map is set by the package itself
+    (``symbiotic_gym/__init__.py``). Values the user set are kept."""
     if "TIKTOKEN_CACHE_DIR" not in os.environ:
         import importlib.util
 

@@ -1,14 +1,13 @@
 """litellm backend: every remote provider string (``anthropic/...``, ``openai/...``, ``hosted_vllm/...``, ...).
 
-litellm is imported lazily, and with ``LITELLM_LOCAL_MODEL_COST_MAP=True`` so that importing it never
-reaches the network (its default is to download the cost map). Rate limits, timeouts and transient server
-errors are retried with exponential back-off and jitter; anything else fails at once with the provider's
-message.
+litellm is imported lazily; importing it never reaches the network, because the package sets
+``LITELLM_LOCAL_MODEL_COST_MAP=True`` (see ``symbiotic_gym/__init__.py``) before anything can import it.
+Rate limits, timeouts and transient server errors are retried with exponential back-off and jitter;
+anything else fails at once with the provider's message.
 """
 
 from __future__ import annotations
 
-import os
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -30,7 +29,6 @@ RequestHook = Callable[[dict[str, Any]], None]
 
 
 def import_litellm() -> Any:
-    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
     try:
         import litellm
     except ImportError as err:

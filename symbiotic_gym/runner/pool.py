@@ -1,6 +1,7 @@
 """Run episodes in parallel worker processes that survive hung agents, dead browsers and crashed workers.
 
-Each worker is a spawned process that configures the run's models, builds the agent once and reuses one
+Each worker is a process started from the package's own entry point (:mod:`symbiotic_gym.runner.worker`,
+never the caller's ``__main__``) that configures the run's models, builds the agent once and reuses one
 Chromium for all its episodes. It sends a heartbeat before every step; the parent kills a worker whose
 step or episode runs past its timeout (the worker and every process under it, Chromium included) and
 starts a new one. A worker that dies (segfault, out of memory, killed browser) turns its episode into an
@@ -11,7 +12,6 @@ recorded once. Every task therefore ends with exactly one record, and the run al
 from __future__ import annotations
 
 import contextlib
-import multiprocessing as mp
 import os
 import signal
 import time
@@ -23,6 +23,7 @@ from typing import Any
 
 from symbiotic_gym.runner.config import WorkerSpec
 from symbiotic_gym.runner.episode import RETRYABLE_ERRORS, new_record
+from symbiotic_gym.runner.worker import WorkerProcess, start_worker
 
 STARTUP_TIMEOUT_S = 180.0
 
@@ -190,7 +191,7 @@ def kill_tree(pid: int) -> None:
 
 @dataclass
 class _Worker:
-    proc: Any
+    proc: WorkerProcess
     conn: Connection
     started: float
     ready: bool = False
@@ -201,7 +202,7 @@ class _Worker:
 
 
 class ProcessPool:
-    """``workers`` spawned processes running the tasks of one run; ``run`` yields one Outcome per task."""
+    """``workers`` worker processes running the tasks of one run; ``run`` yields one Outcome per task."""
 
     def __init__(self, spec: WorkerSpec, workers: int = 1, *, poll_s: float = 0.25) -> None:
         if workers < 1:
@@ -209,17 +210,13 @@ class ProcessPool:
         self.spec = spec
         self.n_workers = workers
         self.poll_s = poll_s
-        self.ctx = mp.get_context("spawn")  # Playwright's threads make fork unsafe
         self.workers: list[_Worker] = []
         self.restarts = 0
         self.on_event: Callable[[str, dict[str, Any]], None] | None = None
 
     def _spawn(self) -> _Worker:
-        parent, child = self.ctx.Pipe()
-        proc = self.ctx.Process(target=worker_main, args=(child, asdict(self.spec)), daemon=True)
-        proc.start()
-        child.close()
-        return _Worker(proc=proc, conn=parent, started=time.monotonic())
+        proc, conn = start_worker(asdict(self.spec))
+        return _Worker(proc=proc, conn=conn, started=time.monotonic())
 
     def _retire(self, w: _Worker) -> None:
         kill_tree(w.proc.pid)
@@ -255,7 +252,8 @@ class ProcessPool:
                 while len(self.workers) < min(self.n_workers, pending):
                     self.workers.append(self._spawn())
                 self._assign(queue, policy)
-                ready = wait([w.conn for w in self.workers] + [w.proc.sentinel for w in self.workers], self.poll_s)
+                # a worker that dies closes its end of the connection, which wakes this wait too
+                ready = wait([w.conn for w in self.workers], self.poll_s)
                 finished = []
                 for w in list(self.workers):
                     outcome = self._service(w, ready)

@@ -36,6 +36,8 @@ ROOT = Path(__file__).resolve().parents[2]  # the project folder (agents/, basel
 
 
 def import_ray() -> Any:
+    # nothing leaves the machine unasked: Ray reports usage statistics to its developers unless told not to
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     try:
         import ray
     except ImportError as err:

@@ -3,7 +3,7 @@
 A text agent reads ``axtree_txt`` (:mod:`symbiotic_gym.observation`) and pays for nothing else. An agent
 written for stock BrowserGym (AgentLab's GenericAgent, a vision agent) asks for the keys it reads::
 
-    gym.make("symbiotic/shop.search.0", obs_keys=("dom_object", "axtree_object", "screenshot"))
+    gym.make("symbiotic/shop.search.0-v0", obs_keys=("dom_object", "axtree_object", "screenshot"))
 
 and gets exactly the objects ``browsergym.core.env.BrowserEnv`` would give it: ``dom_object``
 (``DOMSnapshot.captureSnapshot``), ``axtree_object`` (the merged AX trees of all frames, nodes tagged with

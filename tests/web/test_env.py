@@ -4,13 +4,13 @@ import gymnasium as gym
 import pytest
 from embedded_sample import FIRST_OF_EACH_TEMPLATE, params
 
-import symbiotic_gym  # noqa: F401  (registers symbiotic/<task_id>)
+import symbiotic_gym  # noqa: F401  (registers symbiotic/<task_id>-v0)
 from symbiotic_gym.web.checker import check_web_env
 
 
 @pytest.mark.parametrize("task_id", params(FIRST_OF_EACH_TEMPLATE))
 def test_check_env_passes_for_every_embedded_task(task_id: str) -> None:
-    env = gym.make(f"symbiotic/{task_id}")
+    env = gym.make(f"symbiotic/{task_id}-v0")
     try:
         check_web_env(env.unwrapped)
     finally:
@@ -18,7 +18,7 @@ def test_check_env_passes_for_every_embedded_task(task_id: str) -> None:
 
 
 def test_episode_terminates_on_answer_and_truncates_on_budget() -> None:
-    env = gym.make("symbiotic/shop.product_price.0", max_steps=2)
+    env = gym.make("symbiotic/shop.product_price.0-v0", max_steps=2)
     obs, info = env.reset(seed=0)
     assert "One Stop Market" in obs["axtree_txt"]
     assert set(info["timings"]) >= {"browser", "context", "task_setup", "observe", "total"}
@@ -34,7 +34,7 @@ def test_episode_terminates_on_answer_and_truncates_on_budget() -> None:
 
 
 def test_new_tab_and_tab_focus() -> None:
-    env = gym.make("symbiotic/forum.post_author.0")
+    env = gym.make("symbiotic/forum.post_author.0-v0")
     env.reset(seed=0)
     obs, *_ = env.step("new_tab()")
     assert len(obs["open_pages_urls"]) == 2 and obs["active_page_index"] == 1
@@ -46,7 +46,7 @@ def test_new_tab_and_tab_focus() -> None:
 
 
 def test_fresh_state_every_episode() -> None:
-    env = gym.make("symbiotic/forum.change_email.0")
+    env = gym.make("symbiotic/forum.change_email.0-v0")
     env.reset(seed=0)
     obs, *_ = env.step("goto('" + env.unwrapped.page.url.rstrip("/") + "/settings')")
     assert "emma.lopez@example.com" in obs["axtree_txt"]
@@ -69,7 +69,7 @@ def test_screenshot_of_a_focused_input_does_not_depend_on_the_caret_blink() -> N
 
     import numpy as np
 
-    env = gym.make("symbiotic/shop.product_price.0", obs_keys=("screenshot",))
+    env = gym.make("symbiotic/shop.product_price.0-v0", obs_keys=("screenshot",))
     try:
         obs, _ = env.reset(seed=0)
         bid = next(
