@@ -106,7 +106,7 @@ def rescore_verified(record: dict[str, Any], run_dir: Any) -> tuple[str, Any]:
     har_path = run_dir.network_trace(tid)
     if har_path is None:
         return "skipped", "no HAR saved (run with --record-network or --eval-mode verified)"
-    response_path = run_dir.traj_dir / f"{tid}.response.json"
+    response_path = run_dir.task_file(tid, ".response.json")
     if response_path.exists():
         response = json.loads(response_path.read_text(encoding="utf-8")).get("response")
     else:

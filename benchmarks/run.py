@@ -2,7 +2,8 @@
 
 A thin layer over :func:`symbiotic_gym.runner.run`: the flags become a :class:`RunConfig`. Exit codes:
 0 the run finished; 2 a setup error (nothing ran) or a worker could not start; 3 every episode ended in an
-error (a broken setup, not a 0% agent); 130 interrupted (finished episodes are saved; add --resume).
+error (a broken setup, not a 0% agent); 130 interrupted by SIGINT, 143 by SIGTERM (finished episodes are
+saved, running ones recorded as interrupted, summary.json written; add --resume).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 
 
 # RunConfig fields the CLI sets itself (from -A pairs, its console reporter, the command line)
-NOT_FLAGS = ("agent_args", "progress", "show_progress", "command")
+NOT_FLAGS = ("agent_args", "suite_args", "progress", "show_progress", "command")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,6 +36,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="agent argument, typed from the agent's Config (repeatable)",
     )
+    p.add_argument(
+        "-S",
+        "--suite-arg",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="suite option (repeatable), e.g. -S tasks=tasks.yaml -S base_url=http://127.0.0.1:8000 (--suite webapp)",
+    )
     add_dataclass_flags(p, RunConfig, skip=NOT_FLAGS)
     # user-facing defaults from the environment, read here at the edge and nowhere in the library
     p.set_defaults(
@@ -48,6 +57,19 @@ def build_parser() -> argparse.ArgumentParser:
 EXIT_ALL_ERRORS = 3
 
 
+def suite_args_of(pairs: list[str]) -> dict[str, str]:
+    """``-S key=value`` pairs as a dict (the suite types them with its own config)."""
+    from symbiotic_gym.errors import SymbioticGymError
+
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise SymbioticGymError(f"Suite option {pair!r} must look like key=value")
+        out[key.strip()] = value
+    return out
+
+
 def config_from_args(args: argparse.Namespace, argv: list[str] | None = None) -> RunConfig:
     """The :class:`RunConfig` the flags describe (agent arguments typed from the agent's Config)."""
     from symbiotic_gym.agent import parse_agent_args, resolve_agent
@@ -59,6 +81,7 @@ def config_from_args(args: argparse.Namespace, argv: list[str] | None = None) ->
     return RunConfig(
         **{name: getattr(args, name) for name in fields},
         agent_args=agent_args,
+        suite_args=suite_args_of(args.suite_arg),
         progress=ConsoleReporter(bar=not args.quiet),
         command=["python", "-m", "benchmarks.run", *(argv if argv is not None else sys.argv[1:])],
     )
@@ -80,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
             f"[bold yellow]interrupted[/]: {escape(str(err).split(': ', 1)[1])}; "
             "continue with the same command and --resume"
         )
-        return 130
+        return 143 if err.signal_name == "SIGTERM" else 130
     except SymbioticGymError as err:
         # one unwrapped line (copyable, grep-able), and brackets in the message are not rich markup
         console.print(f"[bold red]error:[/] {escape(str(err))}", soft_wrap=True)

@@ -49,18 +49,31 @@ def bench_ours(task_id: str, episodes: int, boundary: bool = True, record: bool 
     env = make_embedded_env(task_id, enforce_boundary=boundary, record_network=record)
     env.reset(seed=0)  # warm-up: launches this process's browser once
     resets, steps, site = [], [], []
+    reset_phases: dict[str, list[float]] = {}
+    step_phases: dict[str, list[float]] = {}
     for _ in range(episodes):
         t = time.perf_counter()
         obs, info = env.reset(seed=0)
         resets.append(time.perf_counter() - t)
         site.append(info["task_info"]["site_reset_s"])
+        for phase, seconds in info["timings"].items():
+            reset_phases.setdefault(phase, []).append(seconds)
         bid = LINK.search(obs["axtree_txt"]).group(1)
         t = time.perf_counter()
-        obs, *_ = env.step(f"click('{bid}')")
+        obs, *_, info = env.step(f"click('{bid}')")
         steps.append(time.perf_counter() - t)
+        for phase, seconds in info["timings"].items():
+            step_phases.setdefault(phase, []).append(seconds)
         assert "/category/" in obs["url"] and not obs["last_action_error"], obs["last_action_error"]
     env.close()
-    return {"reset_s": _stats(resets), "step_s": _stats(steps), "site_reset_s": _stats(site)}
+    return {
+        "reset_s": _stats(resets),
+        "step_s": _stats(steps),
+        "site_reset_s": _stats(site),
+        # where the time goes (the env's info["timings"]), median seconds per phase
+        "reset_phases": {k: statistics.median(v) for k, v in reset_phases.items()},
+        "step_phases": {k: statistics.median(v) for k, v in step_phases.items()},
+    }
 
 
 def bench_keys(task_id: str, episodes: int) -> dict[str, Any]:
@@ -143,6 +156,9 @@ def main(argv: list[str] | None = None) -> int:
         f"speed-up vs stock: reset x{stock['reset_s']['median'] / ours['reset_s']['median']:.1f}, "
         f"step x{stock['step_s']['median'] / ours['step_s']['median']:.1f}"
     )
+    for what in ("reset", "step"):
+        phases = ours[f"{what}_phases"]
+        print(f"ours {what} by phase (median s): " + ", ".join(f"{k} {v:.3f}" for k, v in phases.items()))
     tuned = results["stock-tuned"]
     print(
         f"speed-up vs stock-tuned: reset x{tuned['reset_s']['median'] / ours['reset_s']['median']:.1f}, "

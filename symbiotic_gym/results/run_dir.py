@@ -1,5 +1,7 @@
 """Run directories: config.json, append-only results.jsonl, trajectories/<task>.jsonl, summary.json.
 
+A task id names its files through :func:`symbiotic_gym.file_names.file_name` (:meth:`RunDir.task_file`).
+
 Every write is atomic: whole files are written to a temporary name and renamed; results lines are appended
 with a flush and fsync, and a torn last line (a kill mid-write) is ignored when the run is read back, so
 a resumed run never loses or duplicates a finished episode.
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from symbiotic_gym.errors import SymbioticGymError
+from symbiotic_gym.file_names import file_name, inside
 from symbiotic_gym.files import atomic_write_json, atomic_write_text
 
 __all__ = ["RunDir", "atomic_write_json", "atomic_write_text", "final_message", "read_jsonl"]  # writes: files.py
@@ -106,16 +109,21 @@ class RunDir:
             fh.flush()
             os.fsync(fh.fileno())
 
+    def task_file(self, task_id: str, suffix: str = "") -> Path:
+        """``trajectories/<task id as a file name><suffix>``: whatever the id holds (``/``, ``*``, ``..``), the
+        path stays inside ``trajectories/`` (:func:`symbiotic_gym.file_names.file_name`)."""
+        return inside(self.traj_dir, task_id, suffix)
+
     def write_trajectory(self, task_id: str, steps: Iterable[dict[str, Any]]) -> Path:
         """Write ``trajectories/TASK.jsonl``; a step's ``screenshot_jpeg`` bytes go to
         ``trajectories/TASK/step-NNN.jpg``, and the step keeps that path (relative to the run) as ``screenshot``."""
-        path = self.traj_dir / f"{task_id}.jsonl"
+        path = self.task_file(task_id, ".jsonl")
         lines = []
         for s in steps:
             s = dict(s)
             jpeg = s.pop("screenshot_jpeg", None)
             if jpeg:
-                image = self.traj_dir / task_id / f"step-{int(s.get('step', 0)):03d}.jpg"
+                image = self.task_file(task_id) / f"step-{int(s.get('step', 0)):03d}.jpg"
                 image.parent.mkdir(parents=True, exist_ok=True)
                 image.write_bytes(jpeg)
                 s["screenshot"] = image.relative_to(self.root).as_posix()
@@ -133,23 +141,23 @@ class RunDir:
         response = record.pop("_response", None)
         path = None
         if har is not None:
-            path = write_har(self.traj_dir, task_id, har)
+            path = write_har(self.traj_dir, file_name(task_id), har)
             record["network_trace"] = path.relative_to(self.root).as_posix()
             record["network_requests"] = len(har_entries(har))
         if response is not None:
-            target = self.traj_dir / f"{task_id}.response.json"
+            target = self.task_file(task_id, ".response.json")
             atomic_write_json(target, response)
             record["response_file"] = target.relative_to(self.root).as_posix()
         return path
 
     def network_trace(self, task_id: str) -> Path | None:
-        for name in (f"{task_id}.har", f"{task_id}.har.gz"):
-            if (self.traj_dir / name).exists():
-                return self.traj_dir / name
+        for suffix in (".har", ".har.gz"):
+            if self.task_file(task_id, suffix).exists():
+                return self.task_file(task_id, suffix)
         return None
 
     def trajectory(self, task_id: str) -> list[dict[str, Any]]:
-        return read_jsonl(self.traj_dir / f"{task_id}.jsonl")
+        return read_jsonl(self.task_file(task_id, ".jsonl"))
 
 
 def final_message(steps: list[dict[str, Any]]) -> tuple[str | None, bool]:

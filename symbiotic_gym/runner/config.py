@@ -39,6 +39,10 @@ class RunConfig:
         default="embedded",
         metadata={"help": "task suite: embedded, miniwob, webarena, a registered suite, or package.module:attribute"},
     )
+    suite_args: dict[str, Any] = field(
+        default_factory=dict,
+        metadata={"help": "the suite's own options (-S KEY=VALUE), e.g. the webapp suite's tasks and base_url"},
+    )
     split: str = field(default="all", metadata={"help": "task split", "choices": SPLITS})
     tasks: str | list[str] | None = field(
         default=None,

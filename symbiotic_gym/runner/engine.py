@@ -12,6 +12,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import signal
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,11 +33,60 @@ class WorkerStartError(SymbioticGymError):
 
 
 class RunInterrupted(KeyboardInterrupt):
-    """Ctrl-C during a run: the finished episodes are saved; the same config with ``resume=True`` continues."""
+    """Ctrl-C, SIGINT or SIGTERM during a run: the finished episodes are saved, the running ones recorded as
+    ``interrupted`` (not scored), summary.json written; the same config with ``resume=True`` runs the
+    interrupted and the remaining episodes."""
 
-    def __init__(self, out: Path, done: int, total: int) -> None:
-        super().__init__(f"interrupted: {done} of {total} episodes are saved in {out}")
-        self.out, self.done, self.total = out, done, total
+    def __init__(self, out: Path, done: int, total: int, signal_name: str = "SIGINT") -> None:
+        super().__init__(f"interrupted: {done} of {total} episodes are saved in {out} ({signal_name})")
+        self.out, self.done, self.total, self.signal_name = out, done, total, signal_name
+
+
+class _Stop(KeyboardInterrupt):
+    """Raised in the main thread by :class:`_StopSignals` when SIGINT or SIGTERM arrives."""
+
+    def __init__(self, signal_name: str) -> None:
+        super().__init__(signal_name)
+        self.signal_name = signal_name
+
+
+INTERRUPTED = "interrupted"  # the error_kind of an episode a stopped run left unfinished; --resume runs it again
+
+
+class _StopSignals:
+    """SIGINT and SIGTERM stop the run the same way, while it runs (then the old handlers come back).
+
+    Installed explicitly for both: a run started as a background job of a non-interactive shell inherits
+    SIGINT *ignored* (Python then never raises KeyboardInterrupt), and SIGTERM's default kills the process
+    without a summary. The first signal raises :class:`_Stop` where the main thread is; a second one while
+    the run is saving its records is ignored (a third falls back to the default: the process ends).
+    Only from the main thread (signal handlers can only be set there); elsewhere nothing changes.
+    """
+
+    def __init__(self) -> None:
+        self._old: dict[int, Any] = {}
+        self.received: list[str] = []
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        self.received.append(signal.Signals(signum).name)
+        if len(self.received) == 1:
+            raise _Stop(self.received[0])
+        if len(self.received) >= 3:
+            self.restore()
+
+    def __enter__(self) -> _StopSignals:
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                self._old[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def restore(self) -> None:
+        for sig, old in self._old.items():
+            signal.signal(sig, old if old is not None else signal.SIG_DFL)
+        self._old = {}
+
+    def __exit__(self, *exc: Any) -> None:
+        self.restore()
 
 
 @dataclass
@@ -140,6 +191,7 @@ def prepare(config: RunConfig, emit: Any) -> tuple[RunDir, dict[str, Any], Worke
         judge_model=config.judge_model,
         na_hint=config.na_hint,
         allow_origins=config.origins(),
+        suite_args=dict(config.suite_args),
     )
     suite = get_suite(config.suite, options)
     task_ids = select_tasks(suite, config.split, config.tasks, config.limit)
@@ -176,6 +228,7 @@ def prepare(config: RunConfig, emit: Any) -> tuple[RunDir, dict[str, Any], Worke
         "agent_class": f"{cls.__module__}:{cls.__qualname__}",
         "agent_args": agent_args,
         "suite": config.suite,
+        **({"suite_args": dict(config.suite_args)} if config.suite_args else {}),
         "split": config.split,
         "tasks": task_ids,
         "max_steps": config.max_steps,
@@ -262,52 +315,96 @@ def make_pool(spec: WorkerSpec, workers: int, backend: str, ray_address: str | N
 
 
 def run(config: RunConfig) -> RunResult:
-    """Run ``config.agent`` on the selected tasks; every finished episode is saved as soon as it ends."""
+    """Run ``config.agent`` on the selected tasks; every finished episode is saved as soon as it ends.
+
+    SIGINT (Ctrl-C) and SIGTERM stop it cleanly: the episodes still running are recorded as interrupted,
+    summary.json is written, and :class:`RunInterrupted` is raised; ``resume=True`` continues the run."""
     from symbiotic_gym.llm import registry
-    from symbiotic_gym.results.summary import summarize
     from symbiotic_gym.runner.pool import WorkerFatalError
 
     saved_llm = registry.snapshot()
+    stop = _StopSignals()
+    started_ids: list[str] = []  # episodes a worker pool started
+    saved: set[str] = set()  # ... and those saved
+    started = time.perf_counter()
     try:
-        progress = _Progress(config)
-        run_dir, record, spec, task_ids = prepare(config, progress)
-        pool = make_pool(spec, config.workers, config.backend, config.ray_address)
-        finished = run_dir.results()
-        if config.retry_errors:
-            finished = [r for r in finished if not r.get("error")]
-        done = {r["task_id"] for r in finished}
-        todo = [t for t in task_ids if t not in done]
-        where = f"{config.workers} {config.backend} worker(s)" if config.workers else "in-process"
-        count = len(finished)
-        started = time.perf_counter()
-        with progress:
-            progress(
-                "run_start",
-                {
-                    "agent": config.agent,
-                    "suite": config.suite,
-                    "split": config.split,
-                    "total": len(task_ids),
-                    "done": len(done),
-                    "finished": finished,
-                    "where": where,
-                    "out": str(run_dir.root),
-                },
-            )
-            pool.on_event = progress
+        with stop:
+            progress = _Progress(config)
+            run_dir, record, spec, task_ids = prepare(config, progress)
+            pool = make_pool(spec, config.workers, config.backend, config.ray_address)
+            finished = run_dir.results()
+            if config.retry_errors:
+                finished = [r for r in finished if not r.get("error")]
+            finished = [r for r in finished if r.get("error_kind") != INTERRUPTED]
+            done = {r["task_id"] for r in finished}
+            todo = [t for t in task_ids if t not in done]
+            where = f"{config.workers} {config.backend} worker(s)" if config.workers else "in-process"
+            count = len(finished)
             try:
-                for outcome in pool.run(todo):
-                    run_dir.write_network(outcome.task_id, outcome.record)
-                    run_dir.write_trajectory(outcome.task_id, outcome.steps)
-                    run_dir.append_result(outcome.record)
-                    count += 1
-                    progress("episode", {"task_id": outcome.task_id, "record": outcome.record})
+                with progress:
+                    progress(
+                        "run_start",
+                        {
+                            "agent": config.agent,
+                            "suite": config.suite,
+                            "split": config.split,
+                            "total": len(task_ids),
+                            "done": len(done),
+                            "finished": finished,
+                            "where": where,
+                            "out": str(run_dir.root),
+                        },
+                    )
+
+                    def on_event(kind: str, data: dict[str, Any]) -> None:
+                        if kind == "start":  # a worker pool's episode began
+                            started_ids.append(str(data["task_id"]))
+                        progress(kind, data)
+
+                    pool.on_event = on_event
+                    for outcome in pool.run(todo):
+                        saved.add(outcome.task_id)
+                        run_dir.write_network(outcome.task_id, outcome.record)
+                        run_dir.write_trajectory(outcome.task_id, outcome.steps)
+                        run_dir.append_result(outcome.record)
+                        count += 1
+                        progress("episode", {"task_id": outcome.task_id, "record": outcome.record})
             except WorkerFatalError as err:
                 raise WorkerStartError(f"a worker could not start: {err}") from err
-            except KeyboardInterrupt:
-                raise RunInterrupted(run_dir.root, count, len(task_ids)) from None
+            except KeyboardInterrupt as err:
+                signal_name = err.signal_name if isinstance(err, _Stop) else "SIGINT"
+                # in-process, the episode running is the first not saved; a worker pool says which started
+                running = started_ids if config.workers else [t for t in todo if t not in saved][:1]
+                _record_interrupted(run_dir, spec, [t for t in running if t not in saved], signal_name)
+                _write_summary(config, run_dir, record, started, len(done))
+                raise RunInterrupted(run_dir.root, count, len(task_ids), signal_name) from None
     finally:
         registry.restore(saved_llm)
+    return _write_summary(config, run_dir, record, started, len(done))
+
+
+def _record_interrupted(run_dir: RunDir, spec: WorkerSpec, running: list[str], signal_name: str) -> None:
+    """A record for each episode a stopped run left running: not scored, ``error_kind`` interrupted."""
+    from symbiotic_gym.runner.pool import failure_record
+
+    finished = run_dir.finished_ids()
+    for task_id in running:
+        if task_id in finished:
+            continue
+        try:
+            rec = failure_record(spec, task_id, f"the run was stopped ({signal_name}) during this episode", INTERRUPTED)
+        except Exception:  # the suite could not describe it: the bare record still lets --resume run it again
+            rec = {"task_id": task_id, "agent": spec.agent, "success": False, "reward": 0.0, "steps": 0}
+            rec.update(error=f"the run was stopped ({signal_name}) during this episode", error_kind=INTERRUPTED)
+        rec["eval_status"] = "not_scored"
+        run_dir.append_result(rec)
+
+
+def _write_summary(
+    config: RunConfig, run_dir: RunDir, record: dict[str, Any], started: float, resumed: int
+) -> RunResult:
+    from symbiotic_gym.results.summary import summarize
+
     results = run_dir.results()
     summary = summarize(results)
     modes = sorted({r.get("eval_mode") or "stock" for r in results})
@@ -321,7 +418,8 @@ def run(config: RunConfig) -> RunResult:
             # wall_s sums the episodes' own times (what the run cost, whatever the workers); elapsed_s is this
             # invocation's clock time, which covers only the episodes it ran (resumed_episodes were done before)
             "elapsed_s": round(time.perf_counter() - started, 1),
-            "resumed_episodes": len(done),
+            "resumed_episodes": resumed,
+            "interrupted": sum(r.get("error_kind") == INTERRUPTED for r in results),
         }
     )
     result = RunResult(run_dir.root, summary, [EpisodeRecord.from_dict(r) for r in results], record)

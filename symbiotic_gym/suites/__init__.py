@@ -1,6 +1,7 @@
 """Task suites by name, held as data: ``name -> "module:attribute"`` (a Suite class or factory).
 
-``embedded`` ships with the package; ``miniwob`` and ``webarena`` need their extras. A suite can also be
+``embedded`` ships with the package; ``miniwob`` and ``webarena`` need their extras; ``webapp`` runs a task
+file against any web app (``-S tasks=FILE -S base_url=URL``, docs/webapp-suite.md). A suite can also be
 given as ``package.module:attribute`` (a :class:`Suite` instance, or a class or function returning one),
 or registered under a name with :func:`register_suite` -- how tests and third parties plug in their own
 tasks. A class or factory receives the run's :class:`SuiteOptions` when it accepts an ``options``
@@ -30,6 +31,7 @@ BUILTIN_SUITES: dict[str, str] = {
     "embedded": "symbiotic_gym.suites.embedded.suite:EmbeddedSuite",
     "miniwob": "symbiotic_gym.suites.miniwob:MiniwobSuite",
     "webarena": "symbiotic_gym.suites.webarena.suite:WebArenaSuite",
+    "webapp": "symbiotic_gym.suites.webapp:WebAppSuite",
 }
 _SUITES: dict[str, str | Any] = dict(BUILTIN_SUITES)
 SUITES = tuple(BUILTIN_SUITES)

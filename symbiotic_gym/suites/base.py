@@ -25,13 +25,16 @@ class SuiteOptions:
     ``eval_mode``: WebArena scoring (``stock`` or ``rectified``); ``judge_model``: the LLM judge of
     WebArena's ``fuzzy_match`` checks (a model spec, or None: such tasks are not scored); ``na_hint``:
     add WebArena's "answer N/A if impossible" note to the goal; ``allow_origins``: origins the browser may
-    reach besides the task's own sites (:mod:`symbiotic_gym.boundary`). Suites ignore what does not apply.
+    reach besides the task's own sites (:mod:`symbiotic_gym.boundary`); ``suite_args``: the suite's own
+    options (``-S KEY=VALUE``), which a suite types with its own config (e.g. the webapp suite's task file and
+    base URL). Suites ignore what does not apply.
     """
 
     eval_mode: str = "stock"
     judge_model: str | None = None
     na_hint: bool = False
     allow_origins: tuple[str, ...] = ()
+    suite_args: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.eval_mode not in EVAL_MODES:

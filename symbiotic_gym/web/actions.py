@@ -81,6 +81,59 @@ class ActionHost(Protocol):
         ...
 
 
+# Whether an element can take an action right now, checked in one evaluation in the frame that holds it, so
+# an action on a missing, hidden, disabled, read-only or covered element fails at once with the reason instead
+# of waiting out Playwright's locator timeout. ``need``: 'present' (focus), 'visible' (press, drop target),
+# 'editable' (fill, type, clear, select), 'pointer' (click, check, drag: visible, enabled, and the topmost
+# element at its centre, scrolled into view first), 'hover' (as 'pointer', disabled or not). For 'pointer'
+# the answer carries that point, and whether the element submits a form (whose navigation Chromium starts a
+# task later: the locator path waits for it).
+ELEMENT_STATE_JS = """([bid, need]) => {
+  const el = document.querySelector(`[bid="${CSS.escape(bid)}"]`);
+  if (!el) return {error: 'missing'};
+  if (need === 'present') return {};
+  const style = getComputedStyle(el);
+  let r = el.getBoundingClientRect();
+  if (r.width < 1 || r.height < 1 || style.visibility === 'hidden') return {error: 'hidden'};
+  if (need === 'visible') return {};
+  if (need !== 'hover' && (el.matches(':disabled') || el.closest('[aria-disabled=true]'))) return {error: 'disabled'};
+  if (need === 'editable') {
+    if (el.readOnly === true || el.getAttribute('aria-readonly') === 'true') return {error: 'read-only'};
+    return {};
+  }
+  if (style.pointerEvents === 'none') return {error: 'inert'};
+  if (r.bottom < 0 || r.right < 0 || r.top > innerHeight || r.left > innerWidth) {
+    el.scrollIntoView({block: 'center', inline: 'center'});
+    r = el.getBoundingClientRect();
+  }
+  const x = r.left + r.width / 2, y = r.top + r.height / 2;
+  if (x < 0 || y < 0 || x > innerWidth || y > innerHeight) return {error: 'offscreen'};
+  let hit = document.elementFromPoint(x, y);
+  while (hit && hit.shadowRoot && hit !== el && !el.contains(hit)) {
+    const inner = hit.shadowRoot.elementFromPoint(x, y);
+    if (!inner || inner === hit) break;
+    hit = inner;
+  }
+  if (hit !== null && hit !== el && !el.contains(hit) && !(hit.control && hit.control === el)) {
+    const id = hit.id ? ` id="${hit.id}"` : '';
+    const hb = hit.getAttribute('bid');
+    return {error: 'covered', by: `<${hit.tagName.toLowerCase()}${id}>` + (hb ? ` (element '${hb}')` : '')};
+  }
+  const submitter = el.closest('button, input[type=submit], input[type=image]');
+  const submit = !!(submitter && submitter.form && (submitter.type === 'submit' || submitter.type === 'image'));
+  return {point: [x, y], submit: submit};
+}"""
+
+_REFUSALS = {
+    "missing": "was not found on the current page",
+    "hidden": "is not visible, so it cannot be used",
+    "disabled": "is disabled, so it cannot be used",
+    "read-only": "is read-only, so its text cannot be changed",
+    "inert": "does not take pointer events (pointer-events: none), so it cannot be clicked",
+    "offscreen": "cannot be scrolled into view, so it cannot be clicked",
+}
+
+
 class ActionContext:
     """What an executing action may touch: the active page, the chat, and tab management."""
 
@@ -91,16 +144,31 @@ class ActionContext:
     def page(self) -> Any:
         return self.env.page
 
-    def element(self, bid: str, *, visible: bool = True) -> Any:
-        """The element with this bid; by default it must be visible (checked at once, so acting on a hidden
-        element fails immediately instead of waiting out the timeout for it to appear)."""
-        loc = self.page.locator(f'[bid="{bid}"]')
-        if loc.count() == 0:
-            raise ActionError(f"Element with bid '{bid}' was not found on the current page.")
-        el = loc.first
-        if visible and not el.is_visible():
-            raise ActionError(f"Element with bid '{bid}' is not visible, so it cannot be used.")
-        return el
+    def frame(self, bid: str) -> Any:
+        """The frame that holds element ``bid`` (its id says which: 'a12' is in frame 'a'), else the page's."""
+        frame = self.env.frame_of(bid)
+        return frame if frame is not None else self.page.main_frame
+
+    def state(self, bid: str, need: str = "visible") -> dict[str, Any]:
+        """Whether element ``bid`` can take an action that needs ``need`` (see ELEMENT_STATE_JS); raises
+        :class:`ActionError` with the reason when it cannot. An evaluation that fails (the page is navigating)
+        answers ``{}``: the locator then waits for the element as usual."""
+        try:
+            state = self.frame(bid).evaluate(ELEMENT_STATE_JS, [bid, need])
+        except Exception:
+            return {}
+        error = state.get("error") if isinstance(state, dict) else None
+        if error == "covered":
+            raise ActionError(f"Element with bid '{bid}' is covered by {state.get('by')}, which would get the click.")
+        if error:
+            raise ActionError(f"Element with bid '{bid}' {_REFUSALS.get(error, error)}.")
+        return state if isinstance(state, dict) else {}
+
+    def element(self, bid: str, *, need: str = "visible") -> Any:
+        """The element with this bid, once :meth:`state` has found it ready for an action that needs ``need``
+        (so acting on a missing, hidden, disabled or covered element fails at once, with the reason)."""
+        self.state(bid, need)
+        return self.frame(bid).locator(f'[bid="{bid}"]').first
 
 
 def _timeout(ctx: ActionContext) -> int:
@@ -125,62 +193,33 @@ def _modifiers(modifiers: list[str]) -> list[str]:
     return list(modifiers)
 
 
-# Where to click an element, if it can be clicked right now: found by bid in the page, enabled, visible,
-# and the topmost element at its centre (scrolled into view first). One evaluation in the page; the click is
-# then a mouse click at that point. Anything else (not found, hidden, covered, disabled, in a frame) takes
-# Playwright's locator path, which waits for the element and explains what blocks it; so does a form's
-# submit button, whose navigation Chromium starts a task later (Playwright waits for it). The fast path
-# skips the locator's per-document script injection and its two-frame stability wait: ~0.1 s a click here.
-CLICK_POINT_JS = """bid => {
-  const el = document.querySelector(`[bid="${CSS.escape(bid)}"]`);
-  if (!el || el.disabled || el.getAttribute('aria-disabled') === 'true') return null;
-  const submitter = el.closest('button, input[type=submit], input[type=image]');
-  if (submitter && submitter.form && (submitter.type === 'submit' || submitter.type === 'image')) return null;
-  const style = getComputedStyle(el);
-  if (style.visibility === 'hidden' || style.pointerEvents === 'none') return null;
-  let r = el.getBoundingClientRect();
-  if (r.width < 1 || r.height < 1) return null;
-  if (r.bottom < 0 || r.right < 0 || r.top > innerHeight || r.left > innerWidth) {
-    el.scrollIntoView({block: 'center', inline: 'center'});
-    r = el.getBoundingClientRect();
-  }
-  const x = r.left + r.width / 2, y = r.top + r.height / 2;
-  if (x < 0 || y < 0 || x > innerWidth || y > innerHeight) return null;
-  const hit = document.elementFromPoint(x, y);
-  return hit !== null && (hit === el || el.contains(hit)) ? [x, y] : null;
-}"""
-
-
-def _click_point(ctx: ActionContext, bid: str) -> tuple[float, float] | None:
-    try:
-        point = ctx.page.evaluate(CLICK_POINT_JS, bid)
-    except Exception:
-        return None
-    return (float(point[0]), float(point[1])) if point else None
-
-
 def _click(ctx: ActionContext, bid: str, button: str = "left", modifiers: list[str] | None = None) -> None:
+    """A mouse click at the element's centre once :meth:`ActionContext.state` found it clickable there (~0.1 s
+    here: no per-document script injection, no two-frame stability wait); a form's submit button, an element
+    in a frame, or a page that could not be asked take Playwright's locator path, which waits as needed."""
     button, mods = _button(button), _modifiers(modifiers or [])
-    point = _click_point(ctx, bid)
-    if point is None:
-        ctx.element(bid).click(button=button, modifiers=mods, timeout=_timeout(ctx))
+    state = ctx.state(bid, "pointer")
+    point = state.get("point")
+    if point is None or state.get("submit") or ctx.frame(bid) is not ctx.page.main_frame:
+        ctx.frame(bid).locator(f'[bid="{bid}"]').first.click(button=button, modifiers=mods, timeout=_timeout(ctx))
         return
     keyboard = ctx.page.keyboard
     for m in mods:
         keyboard.down(m)
     try:
-        ctx.page.mouse.click(point[0], point[1], button=button)  # a navigation it starts: the env's settle
+        ctx.page.mouse.click(float(point[0]), float(point[1]), button=button)  # a navigation it starts: the settle
     finally:
         for m in reversed(mods):
             keyboard.up(m)
 
 
 def _dblclick(ctx: ActionContext, bid: str, button: str = "left", modifiers: list[str] | None = None) -> None:
-    ctx.element(bid).dblclick(button=_button(button), modifiers=_modifiers(modifiers or []), timeout=_timeout(ctx))
+    el = ctx.element(bid, need="pointer")
+    el.dblclick(button=_button(button), modifiers=_modifiers(modifiers or []), timeout=_timeout(ctx))
 
 
 def _fill(ctx: ActionContext, bid: str, value: str, enable_autocomplete_menu: bool = False) -> None:
-    el = ctx.element(bid)
+    el = ctx.element(bid, need="editable")
     if enable_autocomplete_menu and value:  # type the last character, so the page's autocomplete opens
         el.fill(value[:-1], timeout=_timeout(ctx))
         el.press_sequentially(value[-1], timeout=_timeout(ctx))
@@ -189,7 +228,7 @@ def _fill(ctx: ActionContext, bid: str, value: str, enable_autocomplete_menu: bo
 
 
 def _drag_and_drop(ctx: ActionContext, from_bid: str, to_bid: str) -> None:
-    ctx.element(from_bid).drag_to(ctx.element(to_bid), timeout=_timeout(ctx))
+    ctx.element(from_bid, need="pointer").drag_to(ctx.element(to_bid), timeout=_timeout(ctx))
 
 
 # coordinate actions (vision agents): viewport pixels, as BrowserGym's coord subset
@@ -229,14 +268,14 @@ def _scroll_at(ctx: ActionContext, x: float, y: float, dx: float, dy: float) -> 
 
 
 def _type(ctx: ActionContext, bid: str, text: str, press_enter: bool = False) -> None:
-    el = ctx.element(bid)
+    el = ctx.element(bid, need="editable")
     el.fill(text, timeout=_timeout(ctx))
     if press_enter:
         el.press("Enter", timeout=_timeout(ctx))
 
 
 def _select(ctx: ActionContext, bid: str, options: str | list[str]) -> None:
-    el = ctx.element(bid)
+    el = ctx.element(bid, need="editable")
     try:
         el.select_option(options, timeout=_timeout(ctx))
     except Exception:
@@ -296,7 +335,7 @@ _SPECS = (
         (("bid", STR, REQUIRED),),
         "Hover the mouse over an element.",
         ("hover('b8')",),
-        lambda ctx, bid: ctx.element(bid).hover(timeout=_timeout(ctx)),
+        lambda ctx, bid: ctx.element(bid, need="hover").hover(timeout=_timeout(ctx)),
     ),
     ActionSpec(
         "fill",
@@ -318,7 +357,7 @@ _SPECS = (
         (("bid", STR, REQUIRED),),
         "Clear a text field.",
         ("clear('996')",),
-        lambda ctx, bid: ctx.element(bid).clear(timeout=_timeout(ctx)),
+        lambda ctx, bid: ctx.element(bid, need="editable").clear(timeout=_timeout(ctx)),
     ),
     ActionSpec(
         "select_option",
@@ -332,14 +371,14 @@ _SPECS = (
         (("bid", STR, REQUIRED),),
         "Check a checkbox or radio button.",
         ("check('55')",),
-        lambda ctx, bid: ctx.element(bid).check(timeout=_timeout(ctx)),
+        lambda ctx, bid: ctx.element(bid, need="pointer").check(timeout=_timeout(ctx)),
     ),
     ActionSpec(
         "uncheck",
         (("bid", STR, REQUIRED),),
         "Uncheck a checkbox.",
         ("uncheck('55')",),
-        lambda ctx, bid: ctx.element(bid).uncheck(timeout=_timeout(ctx)),
+        lambda ctx, bid: ctx.element(bid, need="pointer").uncheck(timeout=_timeout(ctx)),
     ),
     ActionSpec(
         "press",
@@ -353,7 +392,7 @@ _SPECS = (
         (("bid", STR, REQUIRED),),
         "Focus an element.",
         ("focus('b455')",),
-        lambda ctx, bid: ctx.element(bid, visible=False).focus(timeout=_timeout(ctx)),
+        lambda ctx, bid: ctx.element(bid, need="present").focus(timeout=_timeout(ctx)),
     ),
     ActionSpec(
         "scroll",

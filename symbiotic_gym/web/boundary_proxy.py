@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import http.client
 import http.server
+import logging
 import select
 import socket
+import sys
 import threading
 import time
 import urllib.parse
@@ -33,7 +35,26 @@ HOP_BY_HOP = frozenset(
      "transfer-encoding", "upgrade", "content-length")
 )  # fmt: skip
 UPSTREAM_TIMEOUT_S = 60.0
+log = logging.getLogger(__name__)
 SHUTDOWN_POLL_S = 0.05  # how often a local server's loop (this proxy's, an embedded site's) checks for shutdown
+
+
+class QuietHTTPServer(http.server.ThreadingHTTPServer):
+    """A threaded HTTP server for loopback use that says nothing when a client hangs up mid-request.
+
+    ``socketserver`` prints a traceback for any exception a handler raises; the browser closes connections
+    with requests in flight whenever an env closes or a page navigates away, so the proxy and the embedded
+    sites printed ``BrokenPipeError`` / ``ConnectionResetError`` tracebacks for nothing. Those are dropped;
+    anything else goes to the ``symbiotic_gym.boundary_proxy`` logger (with its traceback), not to stderr.
+    """
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        err = sys.exc_info()[1]
+        if isinstance(err, (ConnectionError, TimeoutError)):
+            return
+        log.debug("error while serving %s", client_address, exc_info=True)
 
 
 @dataclass(frozen=True)
@@ -77,8 +98,7 @@ class BoundaryProxy:
         class Handler(_ProxyHandler):
             owner = proxy
 
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        server.daemon_threads = True
+        server = QuietHTTPServer(("127.0.0.1", 0), Handler)
         self._server = server
         # shutdown() waits for the serving loop's next poll: at the default 0.5 s that was a quarter of a
         # second, on average, added to closing every episode's environment

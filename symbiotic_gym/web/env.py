@@ -89,13 +89,15 @@ class WebEnv(gym.Env):
         self._proxy: Any = None
         self._blocked: list[dict[str, str]] = []
         self._navigations: set[Any] = set()  # main-frame navigation requests still in flight
+        self._opened: list[Any] = []  # tabs opened since the last settle (popups, target=_blank)
+        self._opening = 0  # tabs an observed page started to open (Page.windowOpen), not yet in _opened
         self.task: Any = None
         self.context: Any = None
         self.page: Any = None
         self.chat_messages: list[dict[str, Any]] = []
         self.goal = ""
         self.snapshot = AXSnapshot(text="")
-        self._extractor = AXTreeExtractor()
+        self._extractor = AXTreeExtractor(self._on_window_open)
         self._steps = 0
         self._start = 0.0
         self._last_action = ""
@@ -126,7 +128,32 @@ class WebEnv(gym.Env):
         self.chat_messages.append({"role": role, "timestamp": time.time(), "message": text})
 
     def _on_page(self, page: Any) -> None:
-        self.page = page  # a popup or target=_blank link becomes the active tab, as in BrowserGym
+        """A popup or target=_blank link becomes the active tab, as in BrowserGym -- but only at the start or end
+        of a settle (:meth:`_adopt_opened`): Playwright delivers this event during any call, and switching
+        here, halfway through an observation, gave url and tabs of the new page with the old page's tree."""
+        self._opened.append(page)
+
+    def _on_window_open(self) -> None:
+        self._opening += 1
+
+    def _await_opened(self) -> None:
+        """A page said a tab is opening (a target=_blank link, window.open) but Playwright has not announced
+        it yet: wait for it (up to the settle timeout), so that it is active in this step's observation."""
+        deadline = time.perf_counter() + self.settle_timeout_ms / 1000
+        while self._opening and not self._opened and time.perf_counter() < deadline:
+            try:
+                self.page.wait_for_timeout(5)  # lets Playwright deliver the page event
+            except Exception:
+                break
+        self._opening = 0
+
+    def _adopt_opened(self) -> bool:
+        """Make the newest tab opened since the last call the active one; whether there was one."""
+        opened = [p for p in self._opened if not p.is_closed()]
+        self._opened = []
+        if opened:
+            self.page = opened[-1]
+        return bool(opened)
 
     def _on_request(self, request: Any) -> None:
         """Track main-frame navigation requests (every redirect hop too): a form submitted by Enter starts
@@ -152,14 +179,21 @@ class WebEnv(gym.Env):
         errors, self._http_errors = self._http_errors, []
         return errors
 
+    def frame_of(self, bid: str) -> Any | None:
+        """The frame of the active page that holds element ``bid`` as the last observation saw it (None: the
+        page's main frame)."""
+        return self._extractor.frame_of(bid)
+
     def new_tab(self) -> None:
         self.page = self.context.new_page()
+        self._opened = []
 
     def close_tab(self) -> None:
-        pages = self.context.pages
+        remaining = [p for p in self.context.pages if p is not self.page]
         self._extractor.forget(self.page)
         self.page.close()
-        self.page = pages[-2] if len(pages) > 1 else self.context.new_page()
+        self.page = remaining[-1] if remaining else self.context.new_page()
+        self._opened = []
 
     def focus_tab(self, index: int) -> None:
         pages = self.context.pages
@@ -190,6 +224,7 @@ class WebEnv(gym.Env):
         self.context.route("file://**", lambda route: route.abort("accessdenied"))
         self._http_errors = []
         self.page = self.context.new_page()
+        self._opened = []
         t2 = time.perf_counter()
         goal, task_info = self.task.setup(page=self.page)
         if self.record_network:
@@ -385,7 +420,7 @@ class WebEnv(gym.Env):
             except Exception:
                 pass  # the browser may already be gone (crash); nothing left to close
             self.context, self.page = None, None
-            self._extractor = AXTreeExtractor()
+            self._extractor = AXTreeExtractor(self._on_window_open)
         self._finish_recording()
 
     def _recording_options(self) -> dict[str, Any]:
@@ -418,7 +453,17 @@ class WebEnv(gym.Env):
             raise BrowserCrashedError("Chromium died during the episode (killed or out of memory)")
 
     def _settle(self) -> None:
-        """Wait until every open page has loaded and the active page has rendered a frame."""
+        """Wait until every open page has loaded and the active page has rendered a frame. A tab the action
+        opened becomes the active page here, before the observation (again if one arrives while settling)."""
+        for _ in range(3):
+            self._adopt_opened()
+            self._settle_page()
+            if self._opening:
+                self._await_opened()
+            if not self._opened:
+                return
+
+    def _settle_page(self) -> None:
         pages = self.context.pages
         if not pages:
             self.page = self.context.new_page()
@@ -456,7 +501,10 @@ class WebEnv(gym.Env):
         return {"observe_raw": self._raw_s} if self.obs_keys else {}
 
     def _observe(self) -> dict[str, Any]:
+        """One page state: the active page and the tab list are fixed before the page is read (a tab opening
+        meanwhile becomes active at the next settle, after the next action)."""
         raw: dict[str, Any] = {}
+        pages = list(self.context.pages)
         for attempt in range(3):
             try:
                 self.snapshot = self._extractor.extract(self.page)
@@ -481,7 +529,6 @@ class WebEnv(gym.Env):
                     self.page.wait_for_load_state("load", timeout=self.settle_timeout_ms)
                 except Exception:
                     pass
-        pages = self.context.pages
         return {
             "goal": self.goal,
             "url": self.page.url,

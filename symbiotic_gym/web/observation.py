@@ -19,13 +19,17 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-# iframes get letter ids ('a' ... 'z', 'bA' ...) as in BrowserGym, whose marking script descends into a frame
-# only through a letter id (symbiotic_gym.raw_obs hands it window.__sgFrameId)
-MARK_JS = """() => {
+# iframes get letter ids ('a' ... 'z', 'aA' ...) as in BrowserGym, whose marking script descends into a frame
+# only through a letter id (symbiotic_gym.raw_obs hands it window.__sgFrameId). The argument is the frame's
+# own id ('' for the page): an element inside frame 'a' is 'a0', 'a1' ..., a frame inside it 'ab', as BrowserGym
+# numbers them, so an id names its frame. The marking also lists what the accessibility tree leaves out or
+# folds away but an agent can act on (see KEEP_JS_DOC below); the same walk, so one evaluation per frame.
+MARK_JS = """(prefix) => {
+  prefix = prefix || '';
   if (!window.__sgFrameId) {
     let k = 0;
     window.__sgFrameId = () => {
@@ -37,16 +41,75 @@ MARK_JS = """() => {
     };
   }
   let n = window.__sgNextBid || 0;
+  const keep = [];
+  // a control the tree already shows (and acts on), and the controls a clickable element may not hold or sit in
+  const NATIVE = 'a[href],button,input,select,textarea,summary,option,label,[contenteditable],'
+    + '[role]:not([role=presentation]):not([role=none]):not([role=generic])';
+  const CONTROL = 'a[href],button,input,select,textarea,summary,label,[role=button],[role=link],[role=checkbox],'
+    + '[role=radio],[role=tab],[role=menuitem],[role=option],[role=switch]';
+  const sized = (r) => r.width >= 1 && r.height >= 1;
   for (const el of document.querySelectorAll('*')) {
-    if (el.hasAttribute('bid')) continue;
     const tag = el.tagName.toLowerCase();
-    // like BrowserGym's marking: an <svg> gets an id, the shapes inside it do not
-    if (el.namespaceURI !== 'http://www.w3.org/1999/xhtml' && tag !== 'svg') continue;
-    el.setAttribute('bid', tag === 'iframe' || tag === 'frame' ? window.__sgFrameId() : String(n++));
+    if (!el.hasAttribute('bid')) {
+      // like BrowserGym's marking: an <svg> gets an id, the shapes inside it do not
+      if (el.namespaceURI !== 'http://www.w3.org/1999/xhtml' && tag !== 'svg') continue;
+      el.setAttribute('bid', prefix + (tag === 'iframe' || tag === 'frame' ? window.__sgFrameId() : String(n++)));
+    }
+    let kind = null;
+    if (tag === 'canvas' || tag === 'video' || tag === 'embed' || tag === 'object') {
+      kind = 'media';
+    } else if (tag === 'label') {
+      const c = el.control;  // a label is the way in when its control is not shown (a styled file input)
+      if (!c || c.getClientRects().length === 0 || getComputedStyle(c).opacity === '0') kind = 'clickable';
+    } else if (el.namespaceURI === 'http://www.w3.org/1999/xhtml' && !el.matches(NATIVE)) {
+      const parent = el.parentElement;
+      const cursor = getComputedStyle(el).cursor;
+      if ((el.onclick !== null || (cursor === 'pointer' && (!parent || getComputedStyle(parent).cursor !== 'pointer')))
+          && !el.querySelector(CONTROL) && !(parent && parent.closest(CONTROL))) kind = 'clickable';
+    }
+    if (kind === null) continue;
+    const r = el.getBoundingClientRect();
+    if (!sized(r) || getComputedStyle(el).visibility === 'hidden') continue;
+    const name = kind === 'clickable' ? (el.innerText || '').trim().replace(/\\s+/g, ' ').slice(0, 80) : '';
+    keep.push([el.getAttribute('bid'), kind === 'media' ? tag : 'clickable', name,
+      Math.round(r.x), Math.round(r.y), Math.round(r.width), Math.round(r.height)]);
   }
   window.__sgNextBid = n;
-  return n;
+  return keep;
 }"""
+MEDIA_ROLES = {"canvas": "Canvas", "video": "video", "embed": "EmbeddedObject", "object": "EmbeddedObject"}
+
+
+@dataclass(frozen=True)
+class Kept:
+    """An element the accessibility tree drops or folds away but an agent can act on: a visible, sized canvas,
+    video or embedded object (kept with its box, for coordinate actions), or a clickable non-control (a label
+    whose control is hidden, an element with a click handler or a pointer cursor of its own)."""
+
+    bid: str
+    kind: str  # 'canvas', 'video', 'embed', 'object' or 'clickable'
+    name: str
+    box: tuple[int, int, int, int]  # x, y, width, height in its frame's viewport
+
+    @property
+    def role(self) -> str:
+        return MEDIA_ROLES.get(self.kind, "generic")
+
+    def extras(self) -> list[str]:
+        if self.kind == "clickable":
+            return ["clickable"]
+        x, y, w, h = self.box
+        return [f"box={_fmt(f'({x}, {y}, {w}, {h})')}"]
+
+
+def kept_of(rows: Any) -> dict[str, Kept]:
+    """:data:`MARK_JS`'s list read into bid -> :class:`Kept` (anything else it may return: nothing)."""
+    if not isinstance(rows, list):
+        return {}
+    return {
+        str(r[0]): Kept(str(r[0]), str(r[1]), str(r[2]), (int(r[3]), int(r[4]), int(r[5]), int(r[6]))) for r in rows
+    }
+
 
 SKIP_ROLES = frozenset({"InlineTextBox", "LineBreak", "ListMarker"})
 HOIST_ROLES = frozenset(
@@ -298,8 +361,24 @@ class AXSnapshot:
     elements: dict[str, Element] = field(default_factory=dict)
 
 
+@dataclass
+class FrameAX:
+    """One frame document's accessibility nodes, with what maps them to elements: backend node id -> bid, and
+    backend node id of each ``<iframe>`` in it -> the CDP frame id of the document it holds."""
+
+    nodes: list[dict[str, Any]]
+    bids: dict[int, str] = field(default_factory=dict)
+    child_frames: dict[int, str] = field(default_factory=dict)
+
+
 def _bid_map(document: dict[str, Any]) -> dict[int, str]:
-    out: dict[int, str] = {}
+    return _dom_maps(document)[0]
+
+
+def _dom_maps(document: dict[str, Any]) -> tuple[dict[int, str], dict[int, str]]:
+    """backend node id -> bid, and iframe backend node id -> child frame id, over a pierced DOM.getDocument."""
+    bids: dict[int, str] = {}
+    frames: dict[int, str] = {}
     stack = [document.get("root", document)]
     while stack:
         node = stack.pop()
@@ -307,72 +386,121 @@ def _bid_map(document: dict[str, Any]) -> dict[int, str]:
         if attrs:
             for i in range(0, len(attrs) - 1, 2):
                 if attrs[i] == "bid":
-                    out[node["backendNodeId"]] = attrs[i + 1]
+                    bids[node["backendNodeId"]] = attrs[i + 1]
                     break
+        if "frameId" in node and node.get("nodeName") in ("IFRAME", "FRAME"):
+            frames[node["backendNodeId"]] = node["frameId"]
         stack.extend(node.get("children", ()))
         stack.extend(node.get("shadowRoots", ()))
         if "contentDocument" in node:
             stack.append(node["contentDocument"])
-    return out
+    return bids, frames
 
 
 def _fmt(value: Any) -> str:
     return repr(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def flatten_axtree(nodes: list[dict[str, Any]], bids: dict[int, str]) -> AXSnapshot:
-    """Render Chromium AX nodes as indented text and collect the interactive elements by bid."""
-    by_id = {n["nodeId"]: n for n in nodes}
+def flatten_axtree(
+    nodes: list[dict[str, Any]],
+    bids: dict[int, str],
+    *,
+    kept: dict[str, Kept] | None = None,
+    frames: dict[str, FrameAX] | None = None,
+    child_frames: dict[int, str] | None = None,
+) -> AXSnapshot:
+    """Render Chromium AX nodes as indented text and collect the interactive elements by bid.
+
+    ``kept``: elements shown even where the tree drops them (:class:`Kept`); ``frames`` (frame id ->
+    :class:`FrameAX`) with ``child_frames`` (this document's iframe backend node id -> frame id): each
+    ``Iframe`` line is followed by its document's tree, one level deeper, as BrowserGym merges frames.
+    """
+    kept = kept or {}
+    frames = frames or {}
     lines: list[str] = []
     elements: dict[str, Element] = {}
-    roots = [n for n in nodes if not n.get("parentId") or n["parentId"] not in by_id]
+    shown: set[str] = set()
 
-    def visit(node: dict[str, Any], depth: int, parent_name: str) -> None:
-        role = node.get("role", {}).get("value", "")
-        name = str(node.get("name", {}).get("value", "") or "").strip()
-        children = [by_id[c] for c in node.get("childIds", ()) if c in by_id]
-        if role in SKIP_ROLES:
-            return
-        bid = bids.get(node.get("backendDOMNodeId", -1))
-        props: list[str] = []
-        url = ""
-        for prop in node.get("properties", ()):
-            pname = prop.get("name")
-            pval = prop.get("value", {}).get("value")
-            if pname == "url":
-                url = str(pval)
-            elif pname in SHOWN_PROPERTIES and pval not in (None, False, "false"):
-                props.append(pname if pval is True or pval == "true" else f"{pname}={_fmt(pval)}")
-        value = node.get("value", {}).get("value") if role in VALUE_ROLES else None
-        hidden = node.get("ignored", False) or (role in HOIST_ROLES and not name)
-        redundant = role == "StaticText" and (not name or name == parent_name or name in parent_name)
-        if hidden or redundant:
-            for child in children:
-                visit(child, depth, parent_name)
-            return
+    def emit(depth: int, bid: str | None, role: str, name: str, extras: list[str]) -> None:
         head = f"[{bid}] {role} {_fmt(name)}" if bid is not None else f"{role} {_fmt(name)}"
-        extras = []
-        if value not in (None, ""):
-            extras.append(f"value={_fmt(str(value))}")
-        if url and role in ("link", "RootWebArea"):
-            extras.append(f"url={_fmt(url)}")
-        extras.extend(props)
         lines.append("\t" * depth + head + ("".join(", " + e for e in extras)))
         if bid is not None and role != "StaticText":
-            elements[bid] = Element(bid=bid, role=role, name=name, url=url)
-        for child in children:
-            visit(child, depth + 1, name)
+            elements[bid] = Element(bid=bid, role=role, name=name)
+            shown.add(bid)
 
-    for root in roots:
-        visit(root, 0, "")
+    def render(frame: FrameAX, depth: int, seen: frozenset[str]) -> None:
+        by_id = {n["nodeId"]: n for n in frame.nodes}
+
+        def visit(node: dict[str, Any], depth: int, parent_name: str) -> None:
+            role = node.get("role", {}).get("value", "")
+            name = str(node.get("name", {}).get("value", "") or "").strip()
+            children = [by_id[c] for c in node.get("childIds", ()) if c in by_id]
+            if role in SKIP_ROLES:
+                return
+            bid = frame.bids.get(node.get("backendDOMNodeId", -1))
+            keep = kept.get(bid) if bid is not None else None
+            props: list[str] = []
+            url = ""
+            for prop in node.get("properties", ()):
+                pname = prop.get("name")
+                pval = prop.get("value", {}).get("value")
+                if pname == "url":
+                    url = str(pval)
+                elif pname in SHOWN_PROPERTIES and pval not in (None, False, "false"):
+                    props.append(pname if pval is True or pval == "true" else f"{pname}={_fmt(pval)}")
+            value = node.get("value", {}).get("value") if role in VALUE_ROLES else None
+            hidden = node.get("ignored", False) or (role in HOIST_ROLES and not name)
+            redundant = role == "StaticText" and (not name or name == parent_name or name in parent_name)
+            if keep is not None and (hidden or role in ("none", "presentation", "generic")):
+                shown_role = role if role and role not in ("none", "presentation") else keep.role
+                name = name or keep.name
+                emit(depth, bid, shown_role, name, props + keep.extras())
+                for child in children:
+                    visit(child, depth + 1, name)
+                return
+            if hidden or redundant:
+                for child in children:
+                    visit(child, depth, parent_name)
+                return
+            extras = []
+            if value not in (None, ""):
+                extras.append(f"value={_fmt(str(value))}")
+            if url and role in ("link", "RootWebArea"):
+                extras.append(f"url={_fmt(url)}")
+            extras.extend(props)
+            if keep is not None:
+                extras.extend(e for e in keep.extras() if e not in extras)
+            emit(depth, bid, role, name, extras)
+            if bid is not None and url and bid in elements:
+                elements[bid].url = url
+            for child in children:
+                visit(child, depth + 1, name)
+            frame_id = frame.child_frames.get(node.get("backendDOMNodeId", -1))
+            inner = frames.get(frame_id) if frame_id is not None else None
+            if inner is not None and frame_id not in seen:
+                render(inner, depth + 1, seen | {frame_id})
+
+        for root in [n for n in frame.nodes if not n.get("parentId") or n["parentId"] not in by_id]:
+            visit(root, depth, "")
+
+    render(FrameAX(nodes, bids, child_frames or {}), 0, frozenset())
+    # what the tree does not hold at all (an aria-hidden canvas, say) is listed after it, under the page
+    for k in kept.values():
+        if k.bid not in shown:
+            emit(1, k.bid, k.role, k.name, k.extras())
     return AXSnapshot(text="\n".join(lines), elements=elements)
 
 
 class AXTreeExtractor:
-    """Extracts :class:`AXSnapshot` from a page, keeping one CDP session per page."""
+    """Extracts :class:`AXSnapshot` from a page (every frame of it), keeping one CDP session per page and per
+    out-of-process frame. :attr:`frames` maps each frame's id prefix to its Playwright frame after an
+    extraction, so an action resolves an element id in the frame that holds it (:meth:`frame_of`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_window_open: Callable[[], None] | None = None) -> None:
+        self._on_window_open = on_window_open  # told when a page it reads starts opening a tab (Page.windowOpen)
         self._sessions: dict[int, Any] = {}
+        self._frame_sessions: dict[tuple[int, str], Any] = {}  # (id(frame), url) -> session, or None
+        self.frames: dict[str, Any] = {}
 
     def _session(self, page: Any) -> Any:
         key = id(page)
@@ -381,15 +509,86 @@ class AXTreeExtractor:
             cdp = page.context.new_cdp_session(page)
             cdp.send("Accessibility.enable")
             cdp.send("DOM.enable")
+            if self._on_window_open is not None:
+                callback = self._on_window_open
+                cdp.on("Page.windowOpen", lambda _event: callback())
+                cdp.send("Page.enable")
             self._sessions[key] = cdp
         return cdp
 
+    def _frame_session(self, page: Any, frame: Any) -> Any:
+        """The CDP session of an out-of-process (cross-site) frame; None for a frame its parent's session
+        already holds (Playwright refuses those)."""
+        key = (id(frame), frame.url)
+        if key not in self._frame_sessions:
+            try:
+                cdp = page.context.new_cdp_session(frame)
+                cdp.send("Accessibility.enable")
+                cdp.send("DOM.enable")
+            except Exception:
+                cdp = None
+            self._frame_sessions[key] = cdp
+        return self._frame_sessions[key]
+
     def forget(self, page: Any) -> None:
         self._sessions.pop(id(page), None)
+        self._frame_sessions.clear()
+
+    def frame_of(self, bid: str) -> Any | None:
+        """The Playwright frame holding element ``bid`` (None: the page itself). An element's id is its frame's
+        id followed by a number; a frame's own id (letters only) lives in the frame whose id it extends."""
+        prefix = bid.rstrip("0123456789")
+        if prefix == bid:  # an iframe element: the longest shorter known prefix
+            prefix = max((p for p in self.frames if p and bid.startswith(p) and p != bid), key=len, default="")
+        return self.frames.get(prefix) if prefix else None
+
+    def _mark(self, page: Any) -> dict[str, Kept]:
+        """Mark the page and every frame, parents first; returns what to keep of all of them."""
+        main = page.main_frame
+        kept = kept_of(main.evaluate(MARK_JS, ""))
+        self.frames = {}
+        queue = list(main.child_frames)
+        while queue:
+            frame = queue.pop(0)
+            try:
+                element = frame.frame_element()
+                prefix = element.get_attribute("bid")
+                element.dispose()
+                if not prefix:  # appeared after its parent was marked: next step's observation has it
+                    continue
+                kept.update(kept_of(frame.evaluate(MARK_JS, prefix)))
+            except Exception:
+                continue  # detached or navigating while we looked: left out of this observation
+            self.frames[prefix] = frame
+            queue.extend(frame.child_frames)
+        return kept
 
     def extract(self, page: Any) -> AXSnapshot:
-        page.evaluate(MARK_JS)
+        kept = self._mark(page)
         cdp = self._session(page)
         document = cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})
-        nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
-        return flatten_axtree(nodes, _bid_map(document))
+        if not self.frames:
+            nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+            return flatten_axtree(nodes, _bid_map(document), kept=kept)
+        docs: dict[str, FrameAX] = {}
+        main_id = self._read_frames(cdp, document, docs)
+        for frame in self.frames.values():
+            session = self._frame_session(page, frame)
+            if session is not None:
+                self._read_frames(session, session.send("DOM.getDocument", {"depth": -1, "pierce": True}), docs)
+        main = docs.pop(main_id)
+        return flatten_axtree(main.nodes, main.bids, kept=kept, frames=docs, child_frames=main.child_frames)
+
+    @staticmethod
+    def _read_frames(cdp: Any, document: dict[str, Any], docs: dict[str, FrameAX]) -> str:
+        """Each frame one CDP session holds, read into ``docs``; returns the session's top frame id."""
+        bids, child_frames = _dom_maps(document)
+        tree = cdp.send("Page.getFrameTree")["frameTree"]
+        stack = [tree]
+        while stack:
+            node = stack.pop()
+            frame_id = node["frame"]["id"]
+            nodes = cdp.send("Accessibility.getFullAXTree", {"frameId": frame_id})["nodes"]
+            docs[frame_id] = FrameAX(nodes, bids, child_frames)
+            stack.extend(node.get("childFrames", ()))
+        return str(tree["frame"]["id"])

@@ -25,9 +25,9 @@ def env_id(task_id: str) -> str:
 
 def make_embedded_env(task_id: str, **kwargs: Any) -> WebEnv:
     """Entry point of ``gymnasium.make("symbiotic/<task_id>-v0")``; ``kwargs`` go to :class:`WebEnv`."""
-    from symbiotic_gym.web.env import WebEnv
     from symbiotic_gym.suites.embedded.runtime import site_servers
     from symbiotic_gym.suites.embedded.task import EmbeddedTask
+    from symbiotic_gym.web.env import WebEnv
 
     site_servers()  # started (and their stable host names mapped) before this process's browser launches
     return WebEnv(EmbeddedTask, {"task_id": task_id}, **kwargs)

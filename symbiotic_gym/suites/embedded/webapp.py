@@ -16,11 +16,11 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from http import cookies
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Protocol
 from urllib.parse import parse_qs, quote, urlsplit
 
-from symbiotic_gym.web.boundary_proxy import SHUTDOWN_POLL_S
+from symbiotic_gym.web.boundary_proxy import SHUTDOWN_POLL_S, QuietHTTPServer
 
 SESSION_COOKIE = "sg_session"
 
@@ -198,8 +198,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(payload)
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
+class _Server(QuietHTTPServer):  # a browser hanging up mid-request prints nothing
     site: SiteServer
 
 
