@@ -3,7 +3,8 @@
 The rules (documented in docs/testing.md, "Examples run in CI"):
 
 * each page's blocks run in order in one temporary working folder of its own, so a block can read what an
-  earlier one wrote (``runs/...``); a ``python`` block is saved to a file and run with ``python FILE``; a
+  earlier one wrote (``runs/...``); the checkout's ``docs/`` and ``tests/`` are linked into it, so a block
+  that names their files (``python docs/webapp-example/app.py``) runs as from the checkout's root; a ``python`` block is saved to a file and run with ``python FILE``; a
   ``bash`` block runs with ``bash -euo pipefail``;
 * a comment line ``<!-- example: skip REASON -->`` right above a block leaves it out with that reason shown
   in the test report (used only for what needs a cloud key, a WebArena instance or a cluster);
@@ -36,6 +37,7 @@ MARKER = re.compile(r"<!--\s*example:\s*(skip|slow|save)\s*(.*?)\s*-->")
 FENCE = re.compile(r"^```(\w*)")
 EXAMPLE_LIMIT = 1
 EXAMPLE_MAX_STEPS = 10
+CHECKOUT_LINKS = ("docs", "tests")  # linked into each page's folder
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,10 @@ _WORKDIRS: dict[Path, Path] = {}
 def page_dir(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
     page = request.node.callspec.params["example"].page
     if page not in _WORKDIRS:
-        _WORKDIRS[page] = tmp_path_factory.mktemp(page.stem.replace(".", "-"))
+        work = tmp_path_factory.mktemp(page.stem.replace(".", "-"))
+        for name in CHECKOUT_LINKS:  # examples that name the checkout's files, as from its root
+            (work / name).symlink_to(ROOT / name, target_is_directory=True)
+        _WORKDIRS[page] = work
     return _WORKDIRS[page]
 
 

@@ -72,7 +72,7 @@ def test_builtin_agents_are_entry_points() -> None:
 # The core's units from the bottom up: a unit may import units on its own level or below, never above.
 # (The package entry, symbiotic_gym/__init__.py, registers the Gymnasium ids through the suites and is exempt.)
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "loading", "config_flags", "files", "_compat"),  # shared helpers
+    ("errors", "loading", "config_flags", "files", "file_names", "_compat"),  # shared helpers
     ("web",),  # the environment
     ("llm",),  # model clients (they know no run directory)
     ("results",),  # run directories, records, summaries, statistics

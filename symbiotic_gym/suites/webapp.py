@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 from symbiotic_gym.errors import SymbioticGymError
 from symbiotic_gym.suites.base import SuiteOptions, TaskMeta
+from symbiotic_gym.web.task_hooks import TaskHooks
 
 if TYPE_CHECKING:
     from symbiotic_gym.agent import TaskInfo
@@ -290,8 +291,9 @@ def _origin(url: str) -> str:
     return f"{split.scheme}://{split.netloc}"
 
 
-class WebAppBrowserTask:
-    """A BrowserGym-style task (setup / validate / teardown) for one :class:`WebAppTask`."""
+class WebAppBrowserTask(TaskHooks):
+    """A BrowserGym-style task (setup / validate / teardown) for one :class:`WebAppTask`; its declared
+    hook ``allowed_origins`` is the navigation boundary."""
 
     def __init__(self, task: WebAppTask, base_url: str, seed: int | None = None) -> None:
         self.task = task
