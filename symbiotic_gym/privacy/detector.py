@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 
 from symbiotic_gym.privacy.addresses import find_streets
 from symbiotic_gym.privacy.dates import find_dobs
+from symbiotic_gym.privacy.fields import find_labelled, read_structure
 from symbiotic_gym.privacy.finding import Finding, Recognizer, digit_runs, last_match, tokens
+from symbiotic_gym.privacy.labels import nearest_cue, vetoed
 from symbiotic_gym.privacy.national_ids import ID_CUE, find_national_ids
 from symbiotic_gym.privacy.phones import find_phones
 
@@ -113,7 +115,11 @@ NOT_CARD_BEFORE = re.compile(r"(?i)\b(?:isbn|ean|upc|gtin|barcode|sku|order|invo
 IBAN = re.compile(r"(?i)(?<![\w])[a-z]{2}\d{2}(?:[ -]?[a-z0-9]{4}){2,7}(?:[ -]?[a-z0-9]{1,4})?(?![\w])")
 SSN = re.compile(r"(?<![\d-])\d{3}([- ]?)\d{2}\1\d{4}(?![\d-])")
 SSN_CONTEXT = re.compile(r"(?i)\b(?:ssn|ssns|social security|soc\.? sec\.?|ss#|ss no|taxpayer id|itin)\b")
-EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+# bounded by what cannot be part of an address rather than by \b: an address touching CJK text
+# (an address written right after a Chinese word) has no word boundary at either end
+EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![A-Za-z0-9-])"
+)
 # labels of password / one-time-code inputs (the element lines themselves are read by symbiotic_gym.observation)
 SECRET_LABEL = re.compile(
     r"(?i)password|passcode|passphrase|pin\b|one[- ]time|otp|verification code|security code|cvc|cvv"
@@ -225,8 +231,10 @@ def find_emails(text: str) -> Iterator[Finding]:
 
 
 def find_ax_secret_fields(text: str) -> Iterator[Finding]:
-    """Password / one-time-code inputs of an accessibility tree: their values (if any) are private, and the
-    field itself marks the step as touching credentials."""
+    """Password / one-time-code inputs of an accessibility tree: their values (if any) are private. An empty
+    field scores 0.45, below the default policy's minimum: a login page is not private by itself (what is
+    typed into the field is, and the router reads an action with the field it writes into); raise
+    ``Policy.thresholds`` to route every page with a password field locally."""
     from symbiotic_gym.observation import ROLE_ALIASES, iter_elements
 
     for e in iter_elements(text, rest_of_line=True):
@@ -238,7 +246,7 @@ def find_ax_secret_fields(text: str) -> Iterator[Finding]:
         if span and span[1] > span[0]:
             yield Finding(kind, span[0], span[1], 0.95, "ax_field_value")
         else:
-            yield Finding(kind, e.name_start + 1, e.name_start + 1 + len(e.name), 0.6, "ax_field")
+            yield Finding(kind, e.name_start + 1, e.name_start + 1 + len(e.name), 0.45, "ax_field")
 
 
 def find_said_passwords(text: str) -> Iterator[Finding]:
@@ -299,6 +307,7 @@ RECOGNIZERS: dict[str, Recognizer] = {
     "ax_secret_field": find_ax_secret_fields,
     "said_password": find_said_passwords,
     "secret": find_secrets,
+    "labelled": find_labelled,
 }
 
 
@@ -369,6 +378,7 @@ class Detector:
             text = text.replace("\\n", "\n ")
         low = text.lower()
         found = [f for name, rec in self.recognizers.items() if GATES.get(name, _always)(text, low) for f in rec(text)]
+        found = _widen_labelled([f for f in found if not _vetoed(text, f)])
         found.sort(key=lambda f: (-f.score, f.start))
         kept: list[Finding] = []
         for f in found:  # the best-scored finding wins an overlap (a card is not also a phone) ...
@@ -391,6 +401,36 @@ def _shadows(kept: Finding, f: Finding) -> bool:
     """... unless ``f`` mostly lies outside it: an address block that holds a phone number stays an address."""
     overlap = min(kept.end, f.end) - max(kept.start, f.start)
     return overlap > 0 and (f.type == kept.type or overlap * 2 >= f.end - f.start)
+
+
+# the types a label can veto (a number under "IMEI", a date under "Published")
+VETOABLE = frozenset(("payment_card", "phone", "national_id", "us_ssn", "iban", "one_time_code", "date_of_birth"))
+
+
+def _widen_labelled(found: list[Finding]) -> list[Finding]:
+    """A labelled value (the shape its label asks for) covers what a recognizer of its type found over it
+    too ("Fax: 765-024-1209x579": the label's digits and the phone recognizer's extension)."""
+    labelled = [f for f in found if f.recognizer.startswith("label:")]
+    if not labelled:
+        return found
+    out = [f for f in found if not f.recognizer.startswith("label:")]
+    for lab in labelled:
+        start, end = lab.start, lab.end
+        for f in out:
+            if f.type == lab.type and f.start < end and start < f.end:
+                start, end = min(start, f.start), max(end, f.end)
+        out.append(Finding(lab.type, start, end, lab.score, lab.recognizer))
+    return out
+
+
+def _vetoed(text: str, f: Finding) -> bool:
+    """Whether the value's label, or the cue nearest before it on its line, says it is something else."""
+    if f.type not in VETOABLE or f.recognizer.startswith("label:"):
+        return False
+    if read_structure(text).vetoed(f):
+        return True
+    line_start = text.rfind("\n", 0, f.start) + 1
+    return vetoed(nearest_cue(text[max(line_start, f.start - 80) : f.start]), f.type)
 
 
 def _always(text: str, low: str) -> bool:

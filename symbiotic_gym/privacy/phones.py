@@ -52,7 +52,7 @@ NOT_PHONE_BEFORE = re.compile(
 )
 # shapes that are something else: dates, times, IPv4, ISO dates, decimals
 NOT_PHONE = re.compile(
-    r"^(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2}|(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2}|\d{1,3}(?:\.\d{1,3}){3}$|"
+    r"^(?:\d{1,2}[./-]\s?\d{1,2}[./-]\s?(?:19|20)\d{2}|(?:19|20)\d{2}[./-]\s?\d{1,2}[./-]\s?\d{1,2}|\d{1,3}(?:\.\d{1,3}){3}$|"
     r"\d+[.,]\d{1,2}$)"
 )
 # regions whose national numbers start with a trunk prefix "0": an uncued 0-number is checked against them
