@@ -106,9 +106,19 @@ def birth_terms() -> tuple[frozenset[str], tuple[str, ...]]:
             stems.add(low.rstrip("*"))
         elif re.search(r"[\u3040-\u9fff\uac00-\ud7af]", low):
             stems.add(low)
-        else:
-            words.add(low.split()[0].strip("."))
+        else:  # the word that says "birth" ("date of birth": birth; "data di nascita": nascita)
+            words.add(max(re.findall(r"[^\W\d_]+", low), key=len))
     return frozenset(words), tuple(sorted(stems))
+
+
+def _may_be_cued(text: str) -> bool:
+    from symbiotic_gym.privacy.finding import tokens
+
+    words, stems = birth_terms()
+    if tokens(text) & words:
+        return True
+    low = text.lower()
+    return any(stem in low for stem in stems)
 
 
 def _cue(text: str, start: int) -> str | None:
@@ -118,6 +128,8 @@ def _cue(text: str, start: int) -> str | None:
 
     window = text[max(0, start - CUE_WINDOW) : start]
     window = window[window.rfind("\n") + 1 :]
+    if not _may_be_cued(window):
+        return None
     found = [c for c in cues(window) if c[2] in ("date_of_birth", "not_date")]
     if not found:
         return None
@@ -126,13 +138,8 @@ def _cue(text: str, start: int) -> str | None:
 
 
 def find_dobs(text: str) -> Iterator[Finding]:
-    from symbiotic_gym.privacy.finding import tokens
-
-    words, stems = birth_terms()
-    if not (tokens(text) & words):
-        low = text.lower()
-        if not any(stem in low for stem in stems):
-            return
+    if not _may_be_cued(text):
+        return
     for s, e in find_dates(text):
         if _cue(text, s) == "date_of_birth":
             yield Finding("date_of_birth", s, e, 0.9, "dob_context")

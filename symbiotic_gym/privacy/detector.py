@@ -21,7 +21,7 @@ from symbiotic_gym.privacy.addresses import find_streets
 from symbiotic_gym.privacy.dates import find_dobs
 from symbiotic_gym.privacy.fields import find_labelled, read_structure
 from symbiotic_gym.privacy.finding import Finding, Recognizer, digit_runs, last_match, tokens
-from symbiotic_gym.privacy.labels import nearest_cue, vetoed
+from symbiotic_gym.privacy.labels import LEXICON, nearest_cue, vetoed
 from symbiotic_gym.privacy.national_ids import ID_CUE, find_national_ids
 from symbiotic_gym.privacy.phones import find_phones
 
@@ -124,9 +124,30 @@ EMAIL = re.compile(
 SECRET_LABEL = re.compile(
     r"(?i)password|passcode|passphrase|pin\b|one[- ]time|otp|verification code|security code|cvc|cvv"
 )
+
+
+def _password_words() -> tuple[str, str, tuple[str, ...]]:
+    """The password words of symbiotic_gym.privacy.labels as pattern alternations (Latin, CJK) and as the
+    substrings of the recognizer's gate."""
+    latin, cjk, gate = [], [], []
+    for term in LEXICON["password"]:
+        low = term.lower()
+        if re.search(r"[\u3040-\u9fff\uac00-\ud7af]", low):
+            cjk.append(re.escape(low))
+            gate.append(low)
+        else:
+            body = r"[\s-]?".join(re.escape(w) for w in re.split(r"[\s-]", low.rstrip("*")))
+            latin.append(body + (r"\w*" if low.endswith("*") else ""))
+            gate.append(low.rstrip("*").split()[0].split("-")[0])
+    return "|".join(sorted(latin, key=len, reverse=True)), "|".join(cjk), tuple(sorted(set(gate)))
+
+
+_LATIN_PASSWORD, _CJK_PASSWORD, PASSWORD_GATE = _password_words()
+# "password: x", "password is x", "Passwort ist x", "mot de passe est x", "hasło to x", "パスワードはx"
 SAID_PASSWORD = re.compile(
-    r"(?i)\b(?:password|passcode|passphrase|pwd|pin)\b(?P<link>\s+(?:is|was|to|from)\b|\s*[:=])?\s*['\"]?"
-    r"(?P<v>[^\s'\",;]{4,64})"
+    rf"(?i)(?:\b(?:{_LATIN_PASSWORD})\b|{_CJK_PASSWORD})(?P<link>\s+(?:is|was|to|from|ist|lautet|war|est|es|era|è|é|"
+    r"er|var|är|jest|to|wynosi|wordt|was)\b|\s*[:=：]|\s*(?:は|是|는|은|为|為))?\s*['\"「]?"
+    r"(?P<v>[^\s'\",;\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af]{4,64})"
 )
 NEW_PASSWORD = re.compile(r"(?i)\b(?:password|passcode|passphrase)\b[^.\n]{0,40}?\bto\s+['\"]?(?P<v>[^\s'\",;]{4,64})")
 SAID_OTP = re.compile(
@@ -252,7 +273,9 @@ def find_ax_secret_fields(text: str) -> Iterator[Finding]:
 def find_said_passwords(text: str) -> Iterator[Finding]:
     for m in [*SAID_PASSWORD.finditer(text), *NEW_PASSWORD.finditer(text)]:
         v = m.group("v").rstrip(".,;:)")
-        if v.lower() in {"field", "fields", "reset", "change", "changed", "forgot", "required", "confirm", "again"}:
+        if v.lower() in {"field", "fields", "reset", "change", "changed", "forgot", "required", "confirm", "again"} or (
+            m.groupdict().get("link") is None and not re.search(r"\d", v) and v[:1].islower()
+        ):
             continue
         linked = m.groupdict().get("link") is not None or m.re is NEW_PASSWORD
         # "password managers" is not a password; "password is Sunflower!2024" and "password: hunter2" are
@@ -352,7 +375,7 @@ GATES: dict[str, Callable[[str, str], bool]] = {
     "ax_secret_field": lambda t, low: (
         "textbox" in t and (any(w in low for w in SECRET_FIELD_WORDS) or "pin" in tokens(t))
     ),
-    "said_password": lambda t, low: any(w in low for w in PASSWORD_WORDS),
+    "said_password": lambda t, low: any(w in low for w in PASSWORD_WORDS) or any(w in low for w in PASSWORD_GATE),
     "secret": lambda t, low: (
         any(h in t for h in SECRET_HINTS) or any(w in low for w in CREDENTIAL_WORDS) or _TOKENISH.search(t) is not None
     ),

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
+from symbiotic_gym.observation import LINE, LOOSE_PROP, NAME, element_index, unquote
 from symbiotic_gym.privacy.finding import Finding
 from symbiotic_gym.privacy.labels import VETOES, label_kind
 
@@ -45,6 +46,7 @@ FIELD_ROLES = frozenset(("textbox", "searchbox", "textarea", "combobox", "spinbu
 # "Label: value" inside a text run or a plain line (ASCII and full-width colons)
 # a label line: short, with no long number in it
 MAX_LABEL = 48
+_VALUE_LIKE = re.compile(r"[\d@]")
 ACTIONS_WITH_VALUES = ("fill", "type", "select_option")
 _ACTION_START = re.compile(r"(?<![\w.])(?:fill|type|select_option)\s*\(")
 
@@ -59,27 +61,21 @@ def _label_like(name: str) -> bool:
 READ_ROLES = TEXT_ROLES | CELL_ROLES | FIELD_ROLES | {"columnheader", "row", "LabelText", "group", "generic", "none"}
 
 
-@lru_cache(maxsize=1)
-def _line_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """The observation reader's line and name patterns (:mod:`symbiotic_gym.observation`), compiled to
-    run over a whole text: every line in one scan, a name read where its line's rest starts."""
-    from symbiotic_gym.observation import LINE, NAME
-
-    return re.compile(LINE.pattern, re.M), re.compile(NAME.pattern.removeprefix("^"))
+# the observation reader's line and name patterns (symbiotic_gym.observation), compiled to run over a
+# whole text: every line in one scan, a name read where its line's rest starts
+LINES = re.compile(LINE.pattern, re.M)
+NAME_AT = re.compile(NAME.pattern.removeprefix("^"))
 
 
 def _unquote(quoted: str) -> str:
-    from symbiotic_gym.observation import unquote
-
     return quoted[1:-1] if "\\" not in quoted else unquote(quoted)  # literal_eval only where escapes are
 
 
 def _lines(text: str) -> Iterator[tuple[int, int, int, re.Match[str] | None]]:
     """(start, end, depth, line match) of each non-empty line; the match is None for a line the
     observation's line pattern does not read (one that starts with spaces: plain text)."""
-    lines, _ = _line_patterns()
     expected = 0
-    for m in lines.finditer(text):
+    for m in LINES.finditer(text):
         if m.start() > expected:  # lines the pattern skipped
             yield from _plain_lines(text, expected, m.start() - 1)
         expected = m.end() + 1
@@ -100,10 +96,9 @@ def _plain_lines(text: str, start: int, end: int) -> Iterator[tuple[int, int, in
 
 def _axtree_line(text: str, m: re.Match[str]) -> tuple[str, str, str | None, int, int, int] | None:
     """(role, name, bid, name start, name end, rest start) of an observation line, or None for plain text."""
-    _, name_pattern = _line_patterns()
     rest = m.start("rest")
     role = m.group("role")
-    nm = name_pattern.match(text, rest, m.end())
+    nm = NAME_AT.match(text, rest, m.end())
     if nm is None:
         if m.group("bid") is None and text[rest : m.end()].strip():
             return None  # "Hello there": a sentence, not "role 'name'"
@@ -113,8 +108,6 @@ def _axtree_line(text: str, m: re.Match[str]) -> tuple[str, str, str | None, int
 
 
 def _value_span(text: str, rest_start: int, end: int) -> tuple[int, int] | None:
-    from symbiotic_gym.observation import LOOSE_PROP
-
     rest = text[rest_start:end]
     if "value=" not in rest:
         return None
@@ -167,19 +160,20 @@ def _walk(text: str) -> tuple[tuple[LabelledValue, ...], dict[str, str]]:
     pending_below = -1  # a cell's label waits for a line nested deeper than this (the cell's content)
     label_next = False  # an unnamed LabelText: its text child is the label
     for start, end, depth, m in _lines(text):
+        if m is not None and m.group("role") not in READ_ROLES and text.startswith((" '", ' "'), m.start("rest")):
+            pending, pending_below, label_next = "", -1, False  # a link, a button ... names nothing
+            continue
         label, pending = pending, ""
         if pending_below >= 0 and depth <= pending_below:
             label = ""
         pending_below = -1
-        if m is not None and m.group("role") not in READ_ROLES and text.startswith((" '", ' "'), m.start("rest")):
-            label_next = False  # a link, a button, a heading ... names nothing and is named by nothing
-            continue
         line = _axtree_line(text, m) if m is not None else None
         if line is None:  # plain text: "Label: value", or a "Label:" line above its value
             stripped = text[start:end].rstrip()
-            if label and label_kind(label):
-                out.append(LabelledValue(label, start, start + len(stripped), "label_line"))
-            out.extend(_inline(text, start, end, "inline"))
+            if label and _label_like(label) and label_kind(label):
+                out.append(LabelledValue(label.rstrip(":： *"), start, start + len(stripped), "label_line"))
+            if ":" in stripped or "：" in stripped:
+                out.extend(_inline(text, start, end, "inline"))
             if stripped.endswith((":", "：")) and _label_like(stripped[:-1]):
                 pending = stripped[:-1]
             continue
@@ -199,7 +193,8 @@ def _walk(text: str) -> tuple[tuple[LabelledValue, ...], dict[str, str]]:
             cell += 1
             if name and header:
                 out.append(LabelledValue(header, ns, ne, "column_header"))
-            out.extend(_inline(text, ns, ne, "inline"))
+            if ":" in name or "：" in name:
+                out.extend(_inline(text, ns, ne, "inline"))
             if not name:
                 pending, pending_below = header, depth  # the cell's content
             continue
@@ -213,7 +208,7 @@ def _walk(text: str) -> tuple[tuple[LabelledValue, ...], dict[str, str]]:
             continue
         label_next = False
         if role in FIELD_ROLES:
-            field_label = name or label
+            field_label = name or (label.rstrip(":： *") if _label_like(label) else "")
             if bid is not None:
                 labels[bid] = field_label
             value = _value_span(text, rest, end)
@@ -221,15 +216,16 @@ def _walk(text: str) -> tuple[tuple[LabelledValue, ...], dict[str, str]]:
                 out.append(LabelledValue(field_label, value[0], value[1], "name" if name else "label_line"))
             continue
         if name and role in TEXT_ROLES:
-            if label and label_kind(label):
-                out.append(LabelledValue(label, ns, ne, "label_line"))
-            out.extend(_inline(text, ns, ne, "inline"))
-            if _label_like(name):
-                pending = name.rstrip(":： *")
+            # a value under a label line: one with a digit or an "@", or one word (a password shown)
+            if label and (_VALUE_LIKE.search(name) or " " not in name) and _label_like(label) and label_kind(label):
+                out.append(LabelledValue(label.rstrip(":： *"), ns, ne, "label_line"))
+            if ":" in name or "：" in name:
+                out.extend(_inline(text, ns, ne, "inline"))
+            pending = name  # a label for the next line, if it is one (checked there)
         elif not name:
             pending = label if role in ("generic", "group", "none") else ""
         elif role in ("group", "term"):
-            pending = name if _label_like(name) else ""
+            pending = name
     return tuple(out), labels
 
 
@@ -260,8 +256,6 @@ def action_with_target(action: str, observation: str) -> str:
     """The action with the lines that say what its target is (the element's own line and the label line
     above it, from the same step's observation), so a detector reads ``fill('12', '0418247111')`` as a value
     written into ``textbox 'Telefon'``."""
-    from symbiotic_gym.observation import element_index
-
     if not _ACTION_START.search(action):
         return action
     index = element_index(observation)
@@ -270,11 +264,12 @@ def action_with_target(action: str, observation: str) -> str:
         e = index.get(bid)
         if e is None:
             continue
-        line_start = observation.rfind("\n", 0, e.start) + 1
-        before = observation.rfind("\n", 0, max(0, line_start - 1)) + 1
-        previous = observation[before : max(before, line_start - 1)].strip()
-        if _axtree_line(previous, 0, len(previous)) is not None:
-            lines.append(previous)
+        if not e.name:  # an unnamed field: the label line above it names it
+            line_start = observation.rfind("\n", 0, e.start) + 1
+            before = observation.rfind("\n", 0, max(0, line_start - 1)) + 1
+            previous = observation[before : max(before, line_start - 1)].strip()
+            if LINE.match(previous):
+                lines.append(previous)
         lines.append(f"[{e.bid}] {e.role} {e.name!r}")
     return "\n".join([*lines, action]) if lines else action
 

@@ -52,7 +52,10 @@ LEXICON: dict[str, tuple[str, ...]] = {
         "cellulare", "mobiel*", "gsm", "komórk*", "komork*", "numer tel*", "telemóvel", "telemovel", "tlf", "tlf.",
         "puhelin*", "matkapuhelin*", "puh", "puh.", "whatsapp", "contact number", "contact phone", "kontakttelefon*",
         "電話*", "携帯*", "連絡先", "电话", "電話", "手机", "手機", "联系电话", "联系方式", "전화*", "휴대폰*",
-        "핸드폰*", "연락처*",
+        "핸드폰*", "연락처*", "call me", "llamar*", "llámame", "llamame", "chiamami", "chiamar*", "anrufen", "ruf mich",
+        "rufen sie mich", "appelez-moi", "appelle-moi", "m'appeler", "bel me", "ring mig", "ring til mig", "ligue",
+        "ligue-me", "ligar para", "zadzwoń", "zadzwon", "soita", "mi número", "mio numero", "mon numéro", "meu número",
+        "mój numer", "moj numer", "mijn nummer", "min nummer", "meine nummer", "my number",
     ),
     "email": (
         "email*", "e-mail*", "e mail*", "email address", "e-mail address", "e-mail-adresse", "emailadresse",
@@ -254,10 +257,19 @@ def _lexicon() -> tuple[
     return whole, prefixes, cjk, tuple(sorted(suffixes, key=lambda p: len(p[0]), reverse=True))
 
 
+@lru_cache(maxsize=1)
+def _first_words() -> frozenset[str]:
+    """The first words of the terms of several words: only there is a longer term worth trying."""
+    return frozenset(
+        _WORD.findall(t.lower())[0] for terms in LEXICON.values() for t in terms if len(_WORD.findall(t)) > 1
+    )
+
+
 def _term_at(keys: list[str]) -> tuple[int, str] | None:
     """The longest term made of the first words of ``keys``: (number of words, kind)."""
     whole, prefixes, _, suffixes = _lexicon()
-    for n in range(min(MAX_WORDS, len(keys)), 0, -1):
+    longest = min(MAX_WORDS, len(keys)) if keys and keys[0] in _first_words() else min(1, len(keys))
+    for n in range(longest, 0, -1):
         key = "".join(keys[:n])
         kind = whole.get(key)
         if kind is None:
@@ -319,6 +331,10 @@ def label_kind(label: str) -> str | None:
     return (private or found)[-1]
 
 
+# a sentence ends between the cue and the value ("Phone: see below. 0418..." is not "no. 0418")
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+(?=[^\W\d_])|[。！？]")
+
+
 def nearest_cue(before: str, max_gap: int = 24) -> str | None:
     """The kind of the cue that ends nearest to the end of ``before`` (the text before a value on its
     line), if it ends within ``max_gap`` characters of it and no sentence ends in between."""
@@ -327,7 +343,7 @@ def nearest_cue(before: str, max_gap: int = 24) -> str | None:
         return None
     _, end, kind = found[-1]
     gap = before[-80:][end:]
-    if len(gap) > max_gap or re.search(r"[.!?。！？]\s", gap):
+    if len(gap) > max_gap or _SENTENCE_BREAK.search(gap):
         return None
     return kind
 
