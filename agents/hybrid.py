@@ -13,8 +13,10 @@ agent's steps too).
 * No private data found: the step goes to the ``large`` agent (cloud).
 * Private data found: the step goes to the ``small`` agent (local), as do all later steps of the episode
   in sticky mode (the default): a cloud model should not see the rest of a private flow.
-* The cloud agent's proposed action is scanned too, before it is executed or logged; if it holds private
-  data, it is discarded (the cloud agent's state is rolled back) and the local agent decides instead.
+* The cloud agent's proposed action is scanned too, before it is executed or logged, together with the
+  element it acts on in this step's observation (``fill('12', '0418247111')`` into ``textbox 'Telefon'``
+  is a phone number); if it holds private data, it is discarded (the cloud agent's state is rolled back)
+  and the local agent decides instead.
 
 With no cloud key the large role falls back to the local model (said once on stderr, recorded in the
 run's ``config.json``); hybrid then runs the small agent on both sides, as the cloud agent's prompt was
@@ -38,6 +40,7 @@ from typing import Any
 from symbiotic_gym.agent import AgentStep, ConfiguredAgent, Observation, TaskInfo, make_agent, resolve_agent
 from symbiotic_gym.errors import SymbioticGymError
 from symbiotic_gym.privacy import Detector, Policy, default_detector
+from symbiotic_gym.privacy.fields import action_with_target
 
 
 def _state(agent: Any) -> dict[str, Any]:
@@ -195,7 +198,9 @@ class HybridAgent(ConfiguredAgent):
         if not private and not fallback:
             saved = _state(self.large_side)
             step = self._cloud_step(obs)
-            leaked = self.detector.types([step.action, step.rationale])
+            # the action is read with the element it acts on: fill('12', x) into a password or phone field
+            action = action_with_target(step.action, str(obs.get("axtree_txt") or ""))
+            leaked = self.detector.types([action, step.rationale])
             if not leaked:
                 self._tell(self.small_side, step, obs)
                 return self._record(step, "cloud", found, reason="no private data", discarded=[])

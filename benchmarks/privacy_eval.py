@@ -2,6 +2,7 @@
 on labelled sets side by side (see benchmarks/privacy_sets.py for where each set comes from).
 
     python -m benchmarks.privacy_eval                          # synthetic + faker (+ presidio if installed)
+    python -m benchmarks.privacy_eval --set web --set web-mimesis  # 16 locales, web contexts, per locale
     python -m benchmarks.privacy_eval --set presidio --n 3000 --errors 20
     python -m benchmarks.privacy_eval --set presidio --export presidio.jsonl   # save a set ...
     python -m benchmarks.privacy_eval --set presidio.jsonl                     # ... and score it elsewhere
@@ -30,8 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--set",
         dest="sets",
         action="append",
-        help="synthetic | faker | presidio | PATH.jsonl (repeatable; default: synthetic, faker and presidio "
-        "when presidio-evaluator is installed)",
+        help="synthetic | faker | presidio | web | web-mimesis | PATH.jsonl (repeatable; default: synthetic, "
+        "faker, web, web-mimesis when mimesis is installed, and presidio when presidio-evaluator is installed)",
     )
     p.add_argument("--n", type=int, default=3000, help="texts per generated set (default: 3000)")
     p.add_argument("--seed", type=int, default=0)
@@ -48,13 +49,21 @@ def evaluate(sets: list[str], n: int, seed: int, errors: int = 0) -> dict[str, A
     report: dict[str, Any] = {
         "n": n,
         "seed": seed,
-        "versions": versions(("symbiotic-gym", "phonenumbers", "python-stdnum", "faker", "presidio-evaluator")),
+        "versions": versions(
+            ("symbiotic-gym", "phonenumbers", "python-stdnum", "babel", "faker", "mimesis", "presidio-evaluator")
+        ),
         "sets": {},
     }
     for name in sets:
-        report["sets"][name] = score(load_set(name, n, seed), keep_errors=errors)
+        samples = load_set(name, n, seed)
+        by_locale = all(s.source.startswith("web:") for s in samples)
+        report["sets"][name] = score(samples, keep_errors=errors, group=_locale if by_locale else None)
     report["embedded_goals"] = embedded_goals()
     return report
+
+
+def _locale(sample: Any) -> str:
+    return sample.source.split(":")[1]
 
 
 def embedded_goals() -> dict:
@@ -113,6 +122,15 @@ def format_report(report: dict[str, Any]) -> str:
             f"{report['sets'][name]['texts_per_s']:,.0f} texts/s)"
         )
     for name in names:
+        groups = report["sets"][name].get("groups")
+        if not groups:
+            continue
+        lines.append(f"  {name} by locale: text recall / precision (private, flagged, texts):")
+        for loc, t in groups.items():
+            lines.append(
+                f"    {loc:6s} {t['recall']:.3f} / {t['precision']:.3f} ({t['private']}, {t['flagged']}, {t['n']})"
+            )
+    for name in names:
         errs = report["sets"][name].get("errors")
         if not errs:
             continue
@@ -129,7 +147,13 @@ def format_report(report: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    sets = args.sets or ["synthetic", "faker", *(["presidio"] if find_spec("presidio_evaluator") else [])]
+    sets = args.sets or [
+        "synthetic",
+        "faker",
+        "web",
+        *(["web-mimesis"] if find_spec("mimesis") else []),
+        *(["presidio"] if find_spec("presidio_evaluator") else []),
+    ]
     if args.export:
         from benchmarks.privacy_sets import load_set
 

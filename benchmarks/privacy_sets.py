@@ -12,6 +12,8 @@
   web-page contexts (accessibility-tree lines, form fields, table rows, sentences) beside Faker's
   non-private values (prices, ISBNs, EAN codes, recent dates, IP addresses, zip codes alone, company
   names). The values are third-party; the contexts are ours.
+- ``web`` and ``web-mimesis``: multilingual web contexts in 16 locales with hard look-alike negatives, values
+  from Faker and from mimesis (:mod:`benchmarks.privacy_web_set`); reported per locale too.
 - ``PATH.jsonl``: any saved set, one ``{"text": ..., "labels": [[type, start, end], ...]}`` per line.
 """
 
@@ -29,7 +31,7 @@ from symbiotic_gym.privacy.evaluation import LabelledText, read_jsonl
 FIXED_DATES = (date(2020, 1, 1), date(2026, 12, 31))
 FIXED_TIMES = (datetime(2020, 1, 1), datetime(2029, 12, 31, 23, 59, 59))
 
-NAMED_SETS = ("synthetic", "faker", "presidio")
+NAMED_SETS = ("synthetic", "faker", "presidio", "web", "web-mimesis")
 
 
 def versions(names: tuple[str, ...]) -> dict[str, str]:
@@ -275,6 +277,10 @@ def load_set(name: str, n: int, seed: int) -> list[LabelledText]:
         return faker_set(n, seed)
     if name == "presidio":
         return presidio_set(n, seed)
+    if name in ("web", "web-mimesis"):
+        from benchmarks.privacy_web_set import web_set
+
+        return web_set(n, seed, "faker" if name == "web" else "mimesis")
     path = Path(name)
     if not path.is_file():
         raise SystemExit(f"--set {name}: not one of {', '.join(NAMED_SETS)} and not a file")

@@ -4,8 +4,9 @@ The rules (documented in docs/testing.md, "Examples run in CI"):
 
 * each page's blocks run in order in one temporary working folder of its own, so a block can read what an
   earlier one wrote (``runs/...``); the checkout's ``docs/`` and ``tests/`` are linked into it, so a block
-  that names their files (``python docs/webapp-example/app.py``) runs as from the checkout's root; a ``python`` block is saved to a file and run with ``python FILE``; a
-  ``bash`` block runs with ``bash -euo pipefail``;
+  that names their files (``python docs/webapp-example/app.py``) runs as from the checkout's root; a
+  ``python`` block is saved to a file and run with ``python FILE``; a ``bash`` block runs with
+  ``bash -euo pipefail``;
 * a comment line ``<!-- example: skip REASON -->`` right above a block leaves it out with that reason shown
   in the test report (used only for what needs a cloud key, a WebArena instance or a cluster);
   ``<!-- example: slow -->`` runs it only with ``-m slow``; ``<!-- example: save NAME -->`` saves a python

@@ -248,6 +248,23 @@ LEAD = re.compile(rf"(?:(?i:{SECONDARY})\s+)?(?:\d{{1,6}}\s+)?$")
 SENTENCE_END = re.compile(r"[.?!](?:\s|$)")
 
 
+# East Asian addresses run from the largest division to the block number, without spaces in Japanese and
+# Chinese: 東京都千代田区丸の内1-2-3 / 北海道南房総市松が谷18丁目3番11号, 北京市朝阳区建国路88号, and with
+# spaces in Korean: 서울특별시 강남구 테헤란로 123
+CJK_ADDRESS = re.compile(
+    r"(?:[\u4e00-\u9fff]{1,4}(?:都|道|府|県))?[\u3040-\u30ff\u4e00-\u9fff]{1,10}(?:市|区|郡|町|村)"
+    r"[\u3040-\u30ff\u4e00-\u9fff]{0,12}?\s?\d{1,5}(?:(?:丁目|番地?|号|-|－|の)\d{1,5}){0,3}(?:号)?"
+    r"|[\u4e00-\u9fff]{2,12}?(?:省|市|自治区)[\u4e00-\u9fff]{0,16}?(?:路|街|道|巷|胡同|大道|弄|里)"
+    r"(?:[\u4e00-\u9fffA-Za-z]{0,6}?\d{1,5}(?:号|號)?|[A-Za-z0-9]{1,3}座)"
+    r"|[\uac00-\ud7af]{2,8}(?:특별시|광역시|특별자치시|특별자치도|도|시)\s+[\uac00-\ud7af]{1,8}(?:구|군|시)"
+    r"(?:\s+[\uac00-\ud7af0-9]{1,8}(?:구|동|읍|면|가))?\s+[\uac00-\ud7af0-9]{1,12}(?:로|길|대로|가)\s*\d{1,5}(?:-\d{1,5})?"
+    # a street and its number alone: 陈家湾胡同276号, 낙산성곽대로 276
+    r"|[\u4e00-\u9fff]{2,10}(?:路|街|胡同|大道|巷|弄)\d{1,5}(?:号|號)"
+    r"|[\uac00-\ud7af]{2,11}[\uac00-\ud7af0-9](?:대로|로|길)\s?\d{1,5}(?:-\d{1,5})?(?![\d.])"
+)
+_CJK_CHARS = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+
+
 def _words_ok(words: str, typ: str) -> bool:
     tokens = words.split()
     for t in tokens:
@@ -388,6 +405,9 @@ def _scan(pattern: re.Pattern[str], text: str, windows: list[tuple[int, int]]) -
 def _cores(text: str) -> Iterator[tuple[int, int, float]]:
     low = text.lower()
     words = tokens(text)
+    if _CJK_CHARS.search(text):
+        for m in CJK_ADDRESS.finditer(text):
+            yield m.start(), m.end(), 0.85
     if words & LABEL_WORDS:
         for m in _scan(LABELLED_VALUE, text, _windows(low, words & LABEL_WORDS, 60, 160)):
             group = next(g for g in ("v", "cell", "line") if m.group(g) is not None)

@@ -1,123 +1,145 @@
-"""Dates of birth: a full date with a birth cue anywhere in its sentence or field label, or a bare full
-date whose year makes it a plausible birth date.
+"""Dates of birth: a full date with a birth cue before it on its line, in any of the languages of
+:mod:`symbiotic_gym.privacy.labels`, or (see :mod:`symbiotic_gym.privacy.fields`) under a field label,
+label line or column header that names a birth date.
 
-Dates: ``4/24/1960``, ``24.04.1960``, ``1960-04-24``, ``April 24, 1960``, ``24 April 1960``, ``24th of April
-1960`` (English, German, French, Italian, Spanish and Dutch month names). A date followed by a time
-(``2016-02-26 13:05``) is a timestamp, never a birth date.
+Dates: ``4/24/1960``, ``24.04.1960``, ``1960-04-24``, ``1960/04/24``, ``1960. 4. 24.`` (Korean),
+``1960年4月24日`` / ``1960년 4월 24일``, ``April 24, 1960``, ``24 April 1960``, ``24. april 1960``,
+``24 de abril de 1960``, ``29 czerwca 2002`` -- month names of 17 languages, wide and abbreviated, in
+their format and stand-alone forms (Polish genitive ``czerwca``), from CLDR through Babel. A date
+followed by a time (``2016-02-26 13:05``) is a timestamp, never a birth date.
 
-- With a cue (``born``, ``date of birth``, ``DOB``, ``birthday``, ``geboren``, ``né(e) le``, ``nato il``,
-  ``fecha de nacimiento``, ``geboortedatum`` ...) up to 120 characters before the date on its line (its
-  sentence or the one before: "Please tell me your date of birth. It's 4/24/1960"; the label of the
-  accessibility-tree field that holds it): score 0.9.
-- Without one: a date whose year lies 13 to 110 years back from today scores 0.55 (counts under the default
-  policy, whose minimum is 0.5; raise ``Policy.thresholds["date_of_birth"]`` to 0.6 for cue-only). Pages
-  of the past-dated kind (histories, archives) then route locally: a false alarm costs a local step, a
-  miss would send a birth date to the cloud.
+A date counts by its context, never by its age alone: a birth cue (``born``, ``date of birth``, ``DOB``,
+``Geburtsdatum``, ``né(e) le``, ``data di nascita``, ``fødselsdato``, ``生年月日``, ``생년월일`` ...) up to 120
+characters before it on its line, with no other date and no non-birth cue (``Member since``,
+``Published``, ``Erstellt am``, 登録日 ...) in between, scores 0.9. Old dates without one (``Published
+02/02/2003``) are not birth dates.
 """
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
-from symbiotic_gym.privacy.finding import Finding, last_match, tokens
+from symbiotic_gym.privacy.finding import Finding
 
-MONTHS = (
-    r"(?:jan(?:uary|uar|vier|naio|ero)?|feb(?:ruary|ruar|braio|rero)?|f[ée]v(?:rier)?|m[aä]r(?:ch|z|s|zo)?|"
-    r"apr(?:il|ile)?|avr(?:il)?|abr(?:il)?|may|mai|mei|mag(?:gio)?|mayo|jun(?:e|i|io)?|juin|giu(?:gno)?|"
-    r"jul(?:y|i|io)?|juil(?:let)?|lug(?:lio)?|aug(?:ust|ustus)?|ao[uû]t|ago(?:sto)?|sep(?:t|tember|tembre|tiembre)?|"
-    r"set(?:tembre)?|o[ck]t(?:ober|obre|tobre|ubre)?|nov(?:ember|embre|iembre)?|de[cz](?:ember|embre)?|dic(?:iembre|embre)?)\.?"
-)
+# the languages whose month names a date may use (CLDR, through Babel)
+MONTH_LOCALES = ("en", "de", "fr", "es", "it", "nl", "pl", "pt", "sv", "da", "nb", "fi", "cs", "ro", "hu", "ca", "gl")
 YEAR = r"(?:1[89]\d{2}|20\d{2})"
-DATE = re.compile(
-    rf"(?i)(?<![\d/.-])(?:"
-    rf"(?P<n1>\d{{1,2}})[/.-](?P<n2>\d{{1,2}})[/.-](?P<y1>{YEAR})"
-    rf"|(?P<y2>{YEAR})-(?P<n3>\d{{1,2}})-(?P<n4>\d{{1,2}})"
-    rf"|{MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?P<y3>{YEAR})"
-    rf"|\d{{1,2}}(?:st|nd|rd|th|er|\.)?(?:\s+of|\s+de)?\s+{MONTHS}(?:\s+de)?,?\s+(?P<y4>{YEAR})"
-    rf")(?![\d/])"
-)
-TIME_AFTER = re.compile(r"^(?:,?\s*(?:at\s+)?|T)\d{1,2}:\d{2}")
-BIRTH_CUE = re.compile(
-    r"(?i)\b(?:born|birth|birthday|birthdate|date of birth|d\.?o\.?b\.?|geboren|geburt\w*|geb\.|n[ée]e? (?:le|en)|"
-    r"naissance|nato|nata|nascita|nacid[oa]|nacimiento|geboortedatum|verjaardag)\b"
-)
+TIME_AFTER = re.compile(r"^(?:,?\s*(?:at\s+|um\s+|à\s+|a las\s+)?|T)\d{1,2}:\d{2}")
 CUE_WINDOW = 120  # characters before the date, within its line: its sentence, the one before, a field label
 
 
-def plausible_birth_year(year: int, today: datetime.date | None = None) -> bool:
-    this_year = (today or datetime.date.today()).year
-    return this_year - 110 <= year <= this_year - 13
+@lru_cache(maxsize=1)
+def month_names() -> tuple[str, ...]:
+    """Month names and abbreviations of :data:`MONTH_LOCALES`, lower case, longest first."""
+    from babel.dates import get_month_names
+
+    names = set()
+    for locale in MONTH_LOCALES:
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                for name in get_month_names(width, context=context, locale=locale).values():
+                    name = re.sub(r"^(?:de |d['’])", "", name.lower()).rstrip(".")
+                    if len(name) >= 3:
+                        names.add(name)
+    return tuple(sorted(names, key=len, reverse=True))
 
 
-def _cued(text: str, start: int) -> bool:
-    """A birth cue before the date on its line, with no other date between them (in "Date of birth:
-    1961-01-15, order placed on 2023-07-20" the cue names the first date only)."""
-    window = text[max(0, start - CUE_WINDOW) : start]
-    window = window[window.rfind("\n") + 1 :]
-    cue = last_match(BIRTH_CUE, window)
-    return cue is not None and YEAR_ANCHOR.search(window, cue.end()) is None
+@lru_cache(maxsize=1)
+def date_pattern() -> re.Pattern[str]:
+    months = r"(?<![^\W\d_])(?:" + "|".join(re.escape(n) for n in month_names()) + r")\.?(?![^\W\d_])"
+    day = r"\d{1,2}(?:st|nd|rd|th|er|º|\.)?"
+    return re.compile(
+        rf"(?i)(?<![\d/.-])(?:"
+        rf"(?P<y1>)\d{{1,2}}(?P<s1>[/.-])\s?\d{{1,2}}(?P=s1)\s?(?P<ya>{YEAR})"
+        rf"|(?P<yb>{YEAR})\s?(?P<s2>[-/.])\s?\d{{1,2}}\s?(?P=s2)\s?\d{{1,2}}(?:\.(?!\d))?"
+        rf"|(?P<yc>{YEAR})\s?[年년]\s?\d{{1,2}}\s?[月월]\s?\d{{1,2}}\s?[日일]?"
+        rf"|{months}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?P<yd>{YEAR})"
+        rf"|{day}(?:\s+of|\s+de)?\s+{months}(?:\s+de)?,?\s+(?P<ye>{YEAR})"
+        rf"|(?P<yf>{YEAR})\.?\s+{months}\s+\d{{1,2}}\.?"
+        rf")(?![\d/])"
+    )
 
 
 YEAR_ANCHOR = re.compile(YEAR)  # digits around it are checked in _dates (faster than look-arounds)
-# the words of BIRTH_CUE as tokens (symbiotic_gym.privacy.finding.tokens): no cue word, no cue to look for
-BIRTH_WORDS = frozenset(
-    [
-        "born",
-        "birth",
-        "birthday",
-        "birthdate",
-        "dob",
-        "geboren",
-        "geb",
-        "née",
-        "né",
-        "naissance",
-        "nato",
-        "nata",
-        "nascita",
-        "nacido",
-        "nacida",
-        "nacimiento",
-        "geboortedatum",
-        "verjaardag",
-    ]
-)
 
 
-def _may_be_cued(text: str) -> bool:
-    words = tokens(text)
-    return bool(words & BIRTH_WORDS) or {"d", "o", "b"} <= words or "geburt" in text.lower()
-
-
-def _dates(text: str, plausible_only: bool = False) -> Iterator[re.Match[str]]:
-    """Full dates, found around their years (the date pattern runs only in a small window at each year);
-    ``plausible_only``: only those of a plausible birth year."""
+def _dates(text: str) -> Iterator[re.Match[str]]:
+    """Full dates, found around their years (the date pattern runs only in a small window at each year)."""
     last_end = 0
+    pattern = None
     for y in YEAR_ANCHOR.finditer(text):
         if y.start() < last_end:
             continue
         before, after = text[y.start() - 1 : y.start()], text[y.end() : y.end() + 1]
-        if before.isdigit() or after.isdigit() or (plausible_only and not plausible_birth_year(int(y.group()))):
+        if before.isdigit() or after.isdigit():
             continue
-        # a year ends "4/24/1960" or "April 24, 1960" / "24 April 1960", or starts "1960-04-24"
-        if not (before in ("/", ".", "-", " ", ",") or after == "-"):
+        # a year ends "4/24/1960" or "April 24, 1960", or starts "1960-04-24", "1960年", "1960. 4. 24."
+        if not (before in ("/", ".", "-", " ", ",", "\u00a0") or after in ("-", "/", ".", "年", "년", " ")):
             continue
-        for m in DATE.finditer(text, max(0, y.start() - 32, last_end), min(len(text), y.end() + 6)):
-            if m.start() <= y.start() and m.end() >= y.end():
+        pattern = pattern or date_pattern()
+        for m in pattern.finditer(text, max(0, y.start() - 32, last_end), min(len(text), y.end() + 16)):
+            if m.start() <= y.start() < m.end():
                 last_end = m.end()
                 yield m
                 break
 
 
+def find_dates(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each full date in ``text`` that is not a timestamp."""
+    for m in _dates(text):
+        if not TIME_AFTER.match(text[m.end() : m.end() + 12]):
+            yield m.start(), m.end()
+
+
+@lru_cache(maxsize=1)
+def birth_terms() -> tuple[frozenset[str], tuple[str, ...]]:
+    """The cheap gate (no cue word, no cue to look for): the first words of the birth cues, to test
+    against a text's words, and the substrings to look for (word stems, CJK terms)."""
+    from symbiotic_gym.privacy.labels import LEXICON
+
+    words, stems = set(), set()
+    for term in LEXICON["date_of_birth"]:
+        low = term.lower()
+        if low.endswith("*") or (not low.isascii() and not low[0].isalpha()):
+            stems.add(low.rstrip("*"))
+        elif re.search(r"[\u3040-\u9fff\uac00-\ud7af]", low):
+            stems.add(low)
+        else:  # the word that says "birth" ("date of birth": birth; "data di nascita": nascita)
+            words.add(max(re.findall(r"[^\W\d_]+", low), key=len))
+    return frozenset(words), tuple(sorted(stems))
+
+
+def _may_be_cued(text: str) -> bool:
+    from symbiotic_gym.privacy.finding import tokens
+
+    words, stems = birth_terms()
+    if tokens(text) & words:
+        return True
+    low = text.lower()
+    return any(stem in low for stem in stems)
+
+
+def _cue(text: str, start: int) -> str | None:
+    """The kind of the nearest birth or non-birth cue before the date on its line, with no other date
+    between them (in "Date of birth: 1961-01-15, order placed on 2023-07-20" the cue names the first date)."""
+    from symbiotic_gym.privacy.labels import cues
+
+    window = text[max(0, start - CUE_WINDOW) : start]
+    window = window[window.rfind("\n") + 1 :]
+    if not _may_be_cued(window):
+        return None
+    found = [c for c in cues(window) if c[2] in ("date_of_birth", "not_date")]
+    if not found:
+        return None
+    _, end, kind = found[-1]
+    return kind if YEAR_ANCHOR.search(window, end) is None else None
+
+
 def find_dobs(text: str) -> Iterator[Finding]:
-    may_be_cued = _may_be_cued(text)
-    for m in _dates(text, plausible_only=not may_be_cued):
-        if TIME_AFTER.match(text[m.end() : m.end() + 12]):
-            continue
-        year = int(next(y for y in (m.group("y1"), m.group("y2"), m.group("y3"), m.group("y4")) if y))
-        if may_be_cued and _cued(text, m.start()):
-            yield Finding("date_of_birth", m.start(), m.end(), 0.9, "dob_context")
-        elif plausible_birth_year(year):
-            yield Finding("date_of_birth", m.start(), m.end(), 0.55, "dob_year")
+    if not _may_be_cued(text):
+        return
+    for s, e in find_dates(text):
+        if _cue(text, s) == "date_of_birth":
+            yield Finding("date_of_birth", s, e, 0.9, "dob_context")

@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 
 from symbiotic_gym.privacy.addresses import find_streets
 from symbiotic_gym.privacy.dates import find_dobs
+from symbiotic_gym.privacy.fields import find_labelled, read_structure
 from symbiotic_gym.privacy.finding import Finding, Recognizer, digit_runs, last_match, tokens
+from symbiotic_gym.privacy.labels import LEXICON, nearest_cue, vetoed
 from symbiotic_gym.privacy.national_ids import ID_CUE, find_national_ids
 from symbiotic_gym.privacy.phones import find_phones
 
@@ -113,14 +115,39 @@ NOT_CARD_BEFORE = re.compile(r"(?i)\b(?:isbn|ean|upc|gtin|barcode|sku|order|invo
 IBAN = re.compile(r"(?i)(?<![\w])[a-z]{2}\d{2}(?:[ -]?[a-z0-9]{4}){2,7}(?:[ -]?[a-z0-9]{1,4})?(?![\w])")
 SSN = re.compile(r"(?<![\d-])\d{3}([- ]?)\d{2}\1\d{4}(?![\d-])")
 SSN_CONTEXT = re.compile(r"(?i)\b(?:ssn|ssns|social security|soc\.? sec\.?|ss#|ss no|taxpayer id|itin)\b")
-EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+# bounded by what cannot be part of an address rather than by \b: an address touching CJK text
+# (an address written right after a Chinese word) has no word boundary at either end
+EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![A-Za-z0-9-])"
+)
 # labels of password / one-time-code inputs (the element lines themselves are read by symbiotic_gym.observation)
 SECRET_LABEL = re.compile(
     r"(?i)password|passcode|passphrase|pin\b|one[- ]time|otp|verification code|security code|cvc|cvv"
 )
+
+
+def _password_words() -> tuple[str, str, tuple[str, ...]]:
+    """The password words of symbiotic_gym.privacy.labels as pattern alternations (Latin, CJK) and as the
+    substrings of the recognizer's gate."""
+    latin, cjk, gate = [], [], []
+    for term in LEXICON["password"]:
+        low = term.lower()
+        if re.search(r"[\u3040-\u9fff\uac00-\ud7af]", low):
+            cjk.append(re.escape(low))
+            gate.append(low)
+        else:
+            body = r"[\s-]?".join(re.escape(w) for w in re.split(r"[\s-]", low.rstrip("*")))
+            latin.append(body + (r"\w*" if low.endswith("*") else ""))
+            gate.append(low.rstrip("*").split()[0].split("-")[0])
+    return "|".join(sorted(latin, key=len, reverse=True)), "|".join(cjk), tuple(sorted(set(gate)))
+
+
+_LATIN_PASSWORD, _CJK_PASSWORD, PASSWORD_GATE = _password_words()
+# "password: x", "password is x", "Passwort ist x", "mot de passe est x", "hasło to x", "パスワードはx"
 SAID_PASSWORD = re.compile(
-    r"(?i)\b(?:password|passcode|passphrase|pwd|pin)\b(?P<link>\s+(?:is|was|to|from)\b|\s*[:=])?\s*['\"]?"
-    r"(?P<v>[^\s'\",;]{4,64})"
+    rf"(?i)(?:\b(?:{_LATIN_PASSWORD})\b|{_CJK_PASSWORD})(?P<link>\s+(?:is|was|to|from|ist|lautet|war|est|es|era|è|é|"
+    r"er|var|är|jest|to|wynosi|wordt|was)\b|\s*[:=：]|\s*(?:は|是|는|은|为|為))?\s*['\"「]?"
+    r"(?P<v>[^\s'\",;\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af]{4,64})"
 )
 NEW_PASSWORD = re.compile(r"(?i)\b(?:password|passcode|passphrase)\b[^.\n]{0,40}?\bto\s+['\"]?(?P<v>[^\s'\",;]{4,64})")
 SAID_OTP = re.compile(
@@ -225,8 +252,10 @@ def find_emails(text: str) -> Iterator[Finding]:
 
 
 def find_ax_secret_fields(text: str) -> Iterator[Finding]:
-    """Password / one-time-code inputs of an accessibility tree: their values (if any) are private, and the
-    field itself marks the step as touching credentials."""
+    """Password / one-time-code inputs of an accessibility tree: their values (if any) are private. An empty
+    field scores 0.45, below the default policy's minimum: a login page is not private by itself (what is
+    typed into the field is, and the router reads an action with the field it writes into); raise
+    ``Policy.thresholds`` to route every page with a password field locally."""
     from symbiotic_gym.web.observation import ROLE_ALIASES, iter_elements
 
     for e in iter_elements(text, rest_of_line=True):
@@ -238,13 +267,15 @@ def find_ax_secret_fields(text: str) -> Iterator[Finding]:
         if span and span[1] > span[0]:
             yield Finding(kind, span[0], span[1], 0.95, "ax_field_value")
         else:
-            yield Finding(kind, e.name_start + 1, e.name_start + 1 + len(e.name), 0.6, "ax_field")
+            yield Finding(kind, e.name_start + 1, e.name_start + 1 + len(e.name), 0.45, "ax_field")
 
 
 def find_said_passwords(text: str) -> Iterator[Finding]:
     for m in [*SAID_PASSWORD.finditer(text), *NEW_PASSWORD.finditer(text)]:
         v = m.group("v").rstrip(".,;:)")
-        if v.lower() in {"field", "fields", "reset", "change", "changed", "forgot", "required", "confirm", "again"}:
+        if v.lower() in {"field", "fields", "reset", "change", "changed", "forgot", "required", "confirm", "again"} or (
+            m.groupdict().get("link") is None and not re.search(r"\d", v) and v[:1].islower()
+        ):
             continue
         linked = m.groupdict().get("link") is not None or m.re is NEW_PASSWORD
         # "password managers" is not a password; "password is Sunflower!2024" and "password: hunter2" are
@@ -299,6 +330,7 @@ RECOGNIZERS: dict[str, Recognizer] = {
     "ax_secret_field": find_ax_secret_fields,
     "said_password": find_said_passwords,
     "secret": find_secrets,
+    "labelled": find_labelled,
 }
 
 
@@ -343,7 +375,7 @@ GATES: dict[str, Callable[[str, str], bool]] = {
     "ax_secret_field": lambda t, low: (
         "textbox" in t and (any(w in low for w in SECRET_FIELD_WORDS) or "pin" in tokens(t))
     ),
-    "said_password": lambda t, low: any(w in low for w in PASSWORD_WORDS),
+    "said_password": lambda t, low: any(w in low for w in PASSWORD_WORDS) or any(w in low for w in PASSWORD_GATE),
     "secret": lambda t, low: (
         any(h in t for h in SECRET_HINTS) or any(w in low for w in CREDENTIAL_WORDS) or _TOKENISH.search(t) is not None
     ),
@@ -369,6 +401,7 @@ class Detector:
             text = text.replace("\\n", "\n ")
         low = text.lower()
         found = [f for name, rec in self.recognizers.items() if GATES.get(name, _always)(text, low) for f in rec(text)]
+        found = _widen_labelled([f for f in found if not _vetoed(text, f)])
         found.sort(key=lambda f: (-f.score, f.start))
         kept: list[Finding] = []
         for f in found:  # the best-scored finding wins an overlap (a card is not also a phone) ...
@@ -391,6 +424,36 @@ def _shadows(kept: Finding, f: Finding) -> bool:
     """... unless ``f`` mostly lies outside it: an address block that holds a phone number stays an address."""
     overlap = min(kept.end, f.end) - max(kept.start, f.start)
     return overlap > 0 and (f.type == kept.type or overlap * 2 >= f.end - f.start)
+
+
+# the types a label can veto (a number under "IMEI", a date under "Published")
+VETOABLE = frozenset(("payment_card", "phone", "national_id", "us_ssn", "iban", "one_time_code", "date_of_birth"))
+
+
+def _widen_labelled(found: list[Finding]) -> list[Finding]:
+    """A labelled value (the shape its label asks for) covers what a recognizer of its type found over it
+    too ("Fax: 765-024-1209x579": the label's digits and the phone recognizer's extension)."""
+    labelled = [f for f in found if f.recognizer.startswith("label:")]
+    if not labelled:
+        return found
+    out = [f for f in found if not f.recognizer.startswith("label:")]
+    for lab in labelled:
+        start, end = lab.start, lab.end
+        for f in out:
+            if f.type == lab.type and f.start < end and start < f.end:
+                start, end = min(start, f.start), max(end, f.end)
+        out.append(Finding(lab.type, start, end, lab.score, lab.recognizer))
+    return out
+
+
+def _vetoed(text: str, f: Finding) -> bool:
+    """Whether the value's label, or the cue nearest before it on its line, says it is something else."""
+    if f.type not in VETOABLE or f.recognizer.startswith("label:"):
+        return False
+    if read_structure(text).vetoed(f):
+        return True
+    line_start = text.rfind("\n", 0, f.start) + 1
+    return vetoed(nearest_cue(text[max(line_start, f.start - 80) : f.start]), f.type)
 
 
 def _always(text: str, low: str) -> bool:

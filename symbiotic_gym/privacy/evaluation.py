@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,14 +80,32 @@ def _rates(tp: int, fp: int, fn: int) -> dict[str, float]:
     return {"precision": p, "recall": r, "f2": 5 * p * r / (4 * p + r) if p + r else 0.0}
 
 
-def score(samples: Sequence[LabelledText], detector: Detector | None = None, *, keep_errors: int = 0) -> dict[str, Any]:
+def _text_rates(private: int, flagged: int, both: int, n: int) -> dict[str, Any]:
+    return {
+        "n": n,
+        "private": private,
+        "flagged": flagged,
+        "recall": both / private if private else 1.0,
+        "precision": both / flagged if flagged else 1.0,
+    }
+
+
+def score(
+    samples: Sequence[LabelledText],
+    detector: Detector | None = None,
+    *,
+    keep_errors: int = 0,
+    group: Callable[[LabelledText], str] | None = None,
+) -> dict[str, Any]:
     """Per-type span counts and rates, micro totals, text-level rates and (``keep_errors``) examples of
-    misses and false alarms (texts included: only for labelled sets, never for real observations)."""
+    misses and false alarms (texts included: only for labelled sets, never for real observations).
+    ``group``: also text-level rates per group of texts (e.g. per locale), under ``groups``."""
     det = detector or default_detector()
     tp: Counter[str] = Counter()
     fp: Counter[str] = Counter()
     fn: Counter[str] = Counter()
     texts = Counter()
+    groups: dict[str, Counter[str]] = {}
     errors: dict[str, list[dict[str, Any]]] = {"missed": [], "false_alarm": []}
     start = time.perf_counter()
     for sample in samples:
@@ -113,6 +131,9 @@ def score(samples: Sequence[LabelledText], detector: Detector | None = None, *, 
         texts["private"] += private
         texts["flagged"] += flagged
         texts["flagged_private"] += private and flagged
+        if group is not None:
+            g = groups.setdefault(group(sample), Counter())
+            g.update(n=1, private=private, flagged=flagged, both=private and flagged)
     elapsed = time.perf_counter() - start
     types = {}
     for kind in TYPES:
@@ -120,19 +141,17 @@ def score(samples: Sequence[LabelledText], detector: Detector | None = None, *, 
             types[kind] = {"tp": tp[kind], "fp": fp[kind], "fn": fn[kind], **_rates(tp[kind], fp[kind], fn[kind])}
     total = {k: sum(v[k] for v in types.values()) for k in ("tp", "fp", "fn")}
     total.update(_rates(total["tp"], total["fp"], total["fn"]))
-    text_level = {
-        "n": len(samples),
-        "private": texts["private"],
-        "flagged": texts["flagged"],
-        "recall": texts["flagged_private"] / texts["private"] if texts["private"] else 1.0,
-        "precision": texts["flagged_private"] / texts["flagged"] if texts["flagged"] else 1.0,
-    }
+    text_level = _text_rates(texts["private"], texts["flagged"], texts["flagged_private"], len(samples))
     report: dict[str, Any] = {
         "types": types,
         "micro": total,
         "texts": text_level,
         "texts_per_s": len(samples) / elapsed if elapsed else 0.0,
     }
+    if group is not None:
+        report["groups"] = {
+            k: _text_rates(g["private"], g["flagged"], g["both"], g["n"]) for k, g in sorted(groups.items())
+        }
     if keep_errors:
         report["errors"] = errors
     return report

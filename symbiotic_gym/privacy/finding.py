@@ -31,7 +31,7 @@ def last_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     return found
 
 
-TOKEN_PUNCTUATION = "'\"‘’“”.,;:!?()[]{}<>"
+TOKEN_PUNCTUATION = "'\"‘’“”.,;:!?()[]{}<>：，。、（）「」『』【】"
 _PUNCTUATION_TO_SPACE = str.maketrans(TOKEN_PUNCTUATION, " " * len(TOKEN_PUNCTUATION))
 _DELETE_DIGITS = str.maketrans("", "", "0123456789")
 
@@ -39,8 +39,10 @@ _DELETE_DIGITS = str.maketrans("", "", "0123456789")
 @lru_cache(maxsize=16)
 def tokens(text: str) -> frozenset[str]:
     """The lower-cased words of ``text``, split at whitespace and punctuation (``P.O.`` gives ``p`` and ``o``):
-    what the recognizers' cheap gates test keywords against (one split per text, shared by all)."""
-    return frozenset(text.lower().translate(_PUNCTUATION_TO_SPACE).split())
+    what the recognizers' cheap gates test keywords against (one split per text, shared by all). A
+    hyphenated word counts whole and by its parts (``cpr-nummer``: ``cpr-nummer``, ``cpr``, ``nummer``)."""
+    words = text.lower().translate(_PUNCTUATION_TO_SPACE).split()
+    return frozenset([*words, *(p for w in words if "-" in w for p in w.split("-") if p)])
 
 
 # a run of digits with the punctuation phone and card numbers are printed with; at least 6 characters

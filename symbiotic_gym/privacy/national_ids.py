@@ -27,8 +27,8 @@ ID_CUE = re.compile(
 # digits with separators, an optional two-letter prefix and letter suffix (UK NINO "ZZ 91 41 77 T"), the
 # Finnish form with its century sign inside ("231002A5848"), or letters inside digits (Corsican NIR "2B")
 CANDIDATE = re.compile(
-    r"(?<![\w.-])(?:(?:[A-Z]{2} ?)?\d[\d .\-/+]{4,20}\d(?: ?[A-Za-z])?|\d{6}[-+A]\d{3}[\dA-Za-z]"
-    r"|\d+[A-Za-z]{1,2}\d+)(?![\w])"
+    r"(?<![A-Za-z0-9_.-])(?:(?:[A-Z]{2} ?)?\d[\d .\-/+]{4,20}\d(?: ?[A-Za-z])?|\d{6}[-+A]\d{3}[\dA-Za-z]"
+    r"|\d+[A-Za-z]{1,2}\d+)(?![A-Za-z0-9_])"
 )
 CODICE_FISCALE = re.compile(r"(?<![\w])[A-Za-z]{6}\d{2}[A-Za-z]\d{2}[A-Za-z]\d{3}[A-Za-z](?![\w])")
 SSN_LIKE = re.compile(r"^\d{3}[- ]?\d{2}[- ]?\d{4}$")  # the US recognizer's

@@ -25,12 +25,13 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 from symbiotic_gym.privacy.finding import Finding, Recognizer, digit_runs
+from symbiotic_gym.privacy.labels import nearest_cue
 
 # a digit run with phone punctuation; the look-behind keeps versions (1.2.3-456), prices ($1 234) and ids
 # (#000123, SKU-123) out, the look-ahead letters (12ab) and decimals
 CANDIDATE = re.compile(
-    r"(?<![\w+#$€£¥@./\\:-])(?:\+|00)?\s?(?:\(\s?\+?\d{1,5}\s?\)\s?)?\d(?:[ \t]?[-./]?[ \t]?\(?\d{1,6}\)?){1,7}"
-    r"(?:\s?(?:x|ext\.?|extension|#)\s?\d{1,6})?(?![\w@]|[.,]\d)"
+    r"(?<![A-Za-z0-9_+#$€£¥@./\\:-])(?:\+|00)?\s?(?:\(\s?\+?\d{1,5}\s?\)\s?)?\d(?:[ \t]?[-./]?[ \t]?\(?\d{1,6}\)?){1,7}"
+    r"(?:\s?(?:x|ext\.?|extension|#)\s?\d{1,6})?(?![A-Za-z0-9_@]|[.,]\d)"
 )
 # words that say a number is a phone number (before it, or right after: "041 052 4919 office")
 PHONE_WORDS = (
@@ -52,7 +53,7 @@ NOT_PHONE_BEFORE = re.compile(
 )
 # shapes that are something else: dates, times, IPv4, ISO dates, decimals
 NOT_PHONE = re.compile(
-    r"^(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2}|(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2}|\d{1,3}(?:\.\d{1,3}){3}$|"
+    r"^(?:\d{1,2}[./-]\s?\d{1,2}[./-]\s?(?:19|20)\d{2}|(?:19|20)\d{2}[./-]\s?\d{1,2}[./-]\s?\d{1,2}|\d{1,3}(?:\.\d{1,3}){3}$|"
     r"\d+[.,]\d{1,2}$)"
 )
 # regions whose national numbers start with a trunk prefix "0": an uncued 0-number is checked against them
@@ -119,6 +120,9 @@ def make_phone_recognizer(default_regions: Sequence[str] = ("US",)) -> Recognize
             if NOT_PHONE_BEFORE.search(before.rsplit("\n", 1)[-1]):
                 continue
             cued = CUE_BEFORE.search(before) is not None or CUE_AFTER.match(text[m.end() : m.end() + 12]) is not None
+            if not cued and not core.startswith(("+", "00")) and not _valid_in(core, regions):
+                # a phone word of another language right before it ("llamarme al", "電話番号は")
+                cued = nearest_cue(before.rsplit("\n", 1)[-1]) == "phone"
             score = 0.0
             if core.startswith(("+", "00")):
                 score = _international(core)

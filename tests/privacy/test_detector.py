@@ -65,9 +65,11 @@ def test_accessibility_tree_password_fields() -> None:
         "[14] button 'Save'"
     )
     found = default_detector().scan(ax)
-    assert [f.type for f in found] == ["password", "password"]
-    assert ax[found[1].start : found[1].end] == "Maple@Harbor19"
-    assert redact(ax).count("[PASSWORD]") == 2 and "Maple@Harbor19" not in redact(ax)
+    # an empty password field is no private data (0.45, below the default minimum); its value is
+    assert [f.type for f in found] == ["password"]
+    assert ax[found[0].start : found[0].end] == "Maple@Harbor19"
+    assert redact(ax).count("[PASSWORD]") == 1 and "Maple@Harbor19" not in redact(ax)
+    assert [f.type for f in Detector(Policy(min_score=0.4)).scan(ax)] == ["password", "password"]
 
 
 def test_policy_selects_types_and_thresholds() -> None:

@@ -41,7 +41,7 @@ def test_a_saved_set_must_be_well_formed(tmp_path: Path) -> None:
     path.write_text('{"text": "abc", "labels": [["phone", 1, 9]]}\n')
     with pytest.raises(ValueError, match=r"bad.jsonl:1: label phone \[1, 9\) lies outside"):
         read_jsonl(path.read_text().splitlines(), str(path))
-    with pytest.raises(SystemExit, match="not one of synthetic, faker, presidio and not a file"):
+    with pytest.raises(SystemExit, match="not one of synthetic, faker, presidio, web, web-mimesis and not a file"):
         load_set(str(tmp_path / "missing.jsonl"), 10, 0)
 
 
@@ -84,6 +84,8 @@ def test_detector_meets_the_goals_on_presidios_generator() -> None:
     pytest.importorskip("presidio_evaluator")
     report = score(load_set("presidio", 1500, 11))
     assert report["texts"]["recall"] >= 0.97 and report["texts"]["precision"] >= 0.97, report["texts"]
+    # one of Presidio's date-of-birth templates is "It's like that since {{date_of_birth}}": a date after
+    # "since" is no birth date (a member-since date; issue 45), so that type's recall is held lower
     low = {k: round(v["recall"], 3) for k, v in report["types"].items() if v["recall"] < 0.95}
-    assert not low, low
+    assert set(low) <= {"date_of_birth"} and report["types"]["date_of_birth"]["recall"] >= 0.4, low
     assert {"phone", "street_address", "payment_card", "date_of_birth"} <= set(report["types"])
