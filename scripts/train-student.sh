@@ -45,7 +45,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from symbiotic_gym.trajectory import RunDir
+from symbiotic_gym.results.run_dir import RunDir
 
 by_template = defaultdict(list)
 for rec in RunDir(sys.argv[1]).results():
