@@ -90,7 +90,7 @@ def bench_stock(task_id: str, episodes: int, pre_observation_delay: float) -> di
     from browsergym.core.env import BrowserEnv
     from browsergym.utils.obs import flatten_axtree_to_str
 
-    from symbiotic_gym.suites.embedded.task import EmbeddedTask
+    from symbiotic_gym.suites.embedded.browser_task import EmbeddedTask
     from symbiotic_gym.web.browser import patch_playwright_launch
 
     patch_playwright_launch()  # stock BrowserGym cannot find Debian's Chromium on its own (chat window)

@@ -14,7 +14,7 @@ import os
 import threading
 
 from symbiotic_gym.suites.embedded.sites import SITE_NAMES, load_app
-from symbiotic_gym.suites.embedded.tasks import PLACEHOLDERS
+from symbiotic_gym.suites.embedded.task_configs import PLACEHOLDERS
 from symbiotic_gym.suites.embedded.webapp import SiteServer
 from symbiotic_gym.web.browser import map_host
 
