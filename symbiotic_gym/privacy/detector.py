@@ -114,7 +114,7 @@ IBAN = re.compile(r"(?i)(?<![\w])[a-z]{2}\d{2}(?:[ -]?[a-z0-9]{4}){2,7}(?:[ -]?[
 SSN = re.compile(r"(?<![\d-])\d{3}([- ]?)\d{2}\1\d{4}(?![\d-])")
 SSN_CONTEXT = re.compile(r"(?i)\b(?:ssn|ssns|social security|soc\.? sec\.?|ss#|ss no|taxpayer id|itin)\b")
 EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
-# labels of password / one-time-code inputs (the element lines themselves are read by symbiotic_gym.observation)
+# labels of password / one-time-code inputs (the element lines themselves are read by symbiotic_gym.web.observation)
 SECRET_LABEL = re.compile(
     r"(?i)password|passcode|passphrase|pin\b|one[- ]time|otp|verification code|security code|cvc|cvv"
 )
