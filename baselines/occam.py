@@ -2,7 +2,7 @@
 
 Implemented from the AgentOccam paper's description:
 
-* the observation is pruned (:func:`symbiotic_gym.obs_pruning.prune_axtree`): about half the tokens;
+* the observation is pruned (:func:`symbiotic_gym.web.pruning.prune_axtree`): about half the tokens;
 * a reduced action set: ``click``, ``type``, ``select`` (our sites use native ``<select>`` elements, which
   a click cannot set), ``stop(answer)``, ``note(text)``, ``go_back()``, ``go_home()``;
 * planning with ``branch(intent)`` (start a sub-plan) and ``prune(reason)`` (abandon it and return to the

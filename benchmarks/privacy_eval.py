@@ -71,7 +71,7 @@ def embedded_goals() -> dict:
     A private task whose goal holds one of its seeded values should fire; a public task's goal should not."""
     from symbiotic_gym.privacy import default_detector
     from symbiotic_gym.suites.embedded.private_values import find_values
-    from symbiotic_gym.suites.embedded.tasks import load_tasks
+    from symbiotic_gym.suites.embedded.task_configs import load_tasks
 
     det = default_detector()
     with_value = fired = public = public_fired = 0

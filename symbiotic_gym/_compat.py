@@ -42,6 +42,8 @@ MOVED: dict[str, str] = {
     "symbiotic_gym.suites.embedded.admin_templates": "symbiotic_gym.suites.embedded.templates.admin",
     "symbiotic_gym.suites.embedded.injection_templates": "symbiotic_gym.suites.embedded.templates.injection",
     "symbiotic_gym.suites.embedded.multi_page_templates": "symbiotic_gym.suites.embedded.templates.multi_page",
+    "symbiotic_gym.suites.embedded.tasks": "symbiotic_gym.suites.embedded.task_configs",
+    "symbiotic_gym.suites.embedded.task": "symbiotic_gym.suites.embedded.browser_task",
 }
 
 

@@ -18,7 +18,7 @@ from agentlab.agents.most_basic_agent.most_basic_agent import MostBasicAgentArgs
 from agentlab.llm.base_api import AbstractChatModel, BaseModelArgs
 from agentlab.llm.chat_api import CheatMiniWoBLLMArgs, make_assistant_message
 
-from symbiotic_gym.suites.embedded.tasks import get_task
+from symbiotic_gym.suites.embedded.task_configs import get_task
 
 
 @dataclass

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from symbiotic_gym.suites.embedded.tasks import load_tasks, task_ids
+from symbiotic_gym.suites.embedded.task_configs import load_tasks, task_ids
 
 TASKS = load_tasks()
 

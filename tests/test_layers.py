@@ -189,3 +189,52 @@ def test_no_unit_of_the_core_imports_one_above_it() -> None:
         if unit(source) != "symbiotic_gym" and LEVEL[unit(target)] > LEVEL[unit(source)]
     )
     assert upward == []
+
+
+# hooks a suite, agent, task, env or progress reporter may implement: declared in base classes/Protocols
+HOOK_NAMES = {
+    "bind_suite",
+    "settle_args",
+    "obs_keys",
+    "preflight",
+    "before_run",
+    "finalize_episode",
+    "origins",
+    "browsergym_action_set",
+    "multi_tab",
+    "allowed_origins",
+    "on_blocked",
+    "evaluate_answer",
+    "element_timeout_ms",
+    "refuse_url",
+    "start",
+    "stop",
+}
+
+
+# the BrowserGym adapter reads obs_keys off the wrapped BrowserGym/AgentLab agent: another package's object,
+# which declares no interface of ours
+FOREIGN_PROBES = {("symbiotic_gym/agent/browsergym.py", "obs_keys")}
+
+
+def test_no_hook_is_found_by_its_name() -> None:
+    probes = [
+        f"{p.relative_to(CORE.parent)}:{node.lineno}: {node.func.id}(..., {node.args[1].value!r})"
+        for p in modules()
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in ("getattr", "hasattr")
+        and len(node.args) >= 2
+        and isinstance(node.args[1], ast.Constant)
+        and node.args[1].value in HOOK_NAMES
+        and (str(p.relative_to(CORE.parent)), node.args[1].value) not in FOREIGN_PROBES
+    ]
+    assert probes == []
+
+
+def test_every_builtin_suite_inherits_the_declared_hooks() -> None:
+    from symbiotic_gym.loading import import_object
+    from symbiotic_gym.suites import BUILTIN_SUITES, SuiteHooks
+
+    assert [name for name, spec in BUILTIN_SUITES.items() if not issubclass(import_object(spec), SuiteHooks)] == []

@@ -15,7 +15,7 @@ Measured per episode: reset (for stock: constructing the env + reset), one step 
 which navigates, + the new observation), and the embedded site's database reset. Medians, p90 and
 means are printed and saved as JSON with the machine and package versions.
 
-Then the cost of each raw BrowserGym observation key (``obs_keys=``, :mod:`symbiotic_gym.raw_obs`), alone
+Then the cost of each raw BrowserGym observation key (``obs_keys=``, :mod:`symbiotic_gym.web.raw_obs`), alone
 and all of stock BrowserGym's together: the same step with the key requested, and the time spent computing
 it (``info["timings"]["observe_raw"]``) -- what an agent pays per step for reading it.
 """
@@ -103,7 +103,7 @@ def bench_stock(task_id: str, episodes: int, pre_observation_delay: float) -> di
     from browsergym.core.env import BrowserEnv
     from browsergym.utils.obs import flatten_axtree_to_str
 
-    from symbiotic_gym.suites.embedded.task import EmbeddedTask
+    from symbiotic_gym.suites.embedded.browser_task import EmbeddedTask
     from symbiotic_gym.web.browser import patch_playwright_launch
 
     patch_playwright_launch()  # stock BrowserGym cannot find Debian's Chromium on its own (chat window)

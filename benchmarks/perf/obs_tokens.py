@@ -22,7 +22,7 @@ from typing import Any
 
 def embedded_pages() -> list[tuple[str, str]]:
     from symbiotic_gym.suites.embedded.envs import make_embedded_env
-    from symbiotic_gym.suites.embedded.tasks import task_ids
+    from symbiotic_gym.suites.embedded.task_configs import task_ids
 
     out = []
     for tid in task_ids():

@@ -5,7 +5,7 @@
 Reads every observation of a finished run (e.g. ``python -m benchmarks.run --agent oracle --split all``):
 the pages an agent really visits, not only start pages. Pages are grouped by site (the host of the step's
 URL); raw is the observation text agents get (``axtree_txt``), pruned is what the ``occam`` agent reads
-(:func:`symbiotic_gym.obs_pruning.prune_axtree`). Tokens are counted with the bundled SmolLM2 tokenizer,
+(:func:`symbiotic_gym.web.pruning.prune_axtree`). Tokens are counted with the bundled SmolLM2 tokenizer,
 the model that reads these prompts by default.
 """
 

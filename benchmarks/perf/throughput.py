@@ -55,8 +55,8 @@ def stock_episode(task_id: str) -> dict[str, Any]:
     from browsergym.utils.obs import flatten_axtree_to_str
 
     from baselines.oracle import OracleAgent
+    from symbiotic_gym.suites.embedded.browser_task import EmbeddedTask
     from symbiotic_gym.suites.embedded.suite import EmbeddedSuite
-    from symbiotic_gym.suites.embedded.task import EmbeddedTask
     from symbiotic_gym.web.browser import patch_playwright_launch
 
     patch_playwright_launch()  # stock BrowserGym cannot find Debian's Chromium by itself

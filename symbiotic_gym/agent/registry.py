@@ -1,7 +1,7 @@
 """The agent registry (decorator, entry points, ``module:Class``) and building agents from their specs.
 
-The protocol and the types agents exchange live in :mod:`symbiotic_gym.agent_types` and are re-exported
-here; :func:`make_agent` wraps BrowserGym-style agents in :mod:`symbiotic_gym.browsergym_adapter`.
+The protocol and the types agents exchange live in :mod:`symbiotic_gym.agent.types` (the package
+re-exports both); :func:`make_agent` wraps BrowserGym-style agents in :mod:`symbiotic_gym.agent.browsergym`.
 """
 
 from __future__ import annotations
@@ -13,14 +13,7 @@ from collections.abc import Callable, Mapping
 from importlib.metadata import entry_points
 from typing import Any
 
-from symbiotic_gym.agent.types import (
-    Agent,
-    AgentStep,
-    ConfiguredAgent,
-    Observation,
-    TaskInfo,
-    build_config,
-)
+from symbiotic_gym.agent.types import Agent
 from symbiotic_gym.errors import SymbioticGymError
 from symbiotic_gym.loading import import_object
 
@@ -161,16 +154,11 @@ def make_agent(spec: str, args: Mapping[str, Any] | None = None) -> Agent:
 
 __all__ = [
     "ENTRY_POINT_GROUP",
-    "Agent",
-    "AgentStep",
-    "ConfiguredAgent",
-    "Observation",
-    "TaskInfo",
     "UnknownAgentError",
     "available_agents",
-    "build_config",
     "check_agent_args",
     "make_agent",
+    "names_large_role",
     "parse_agent_args",
     "register_agent",
     "resolve_agent",

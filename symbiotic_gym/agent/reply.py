@@ -3,7 +3,7 @@
 Models answer with reasoning and an action in many shapes: a fenced block (```click('12')```), an
 ``Action:`` line, or a call somewhere in the prose. :func:`extract_action` looks in that order, finds
 every call of a known action with a quote-aware scan for its closing parenthesis, and parses it with
-:func:`symbiotic_gym.actions.parse_action` (``ast``, never ``exec``). It refuses replies with no action,
+:func:`symbiotic_gym.web.actions.parse_action` (``ast``, never ``exec``). It refuses replies with no action,
 with two different actions, or with unbalanced quotes, with a message that says how to answer instead.
 """
 

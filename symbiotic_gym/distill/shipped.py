@@ -138,7 +138,7 @@ def export_exemplars(kb_dir: str | Path, dest: str | Path = SHIPPED_EXEMPLARS, *
 
     from symbiotic_gym.errors import SymbioticGymError
     from symbiotic_gym.knowledge.base import KnowledgeBase
-    from symbiotic_gym.suites.embedded.tasks import load_tasks
+    from symbiotic_gym.suites.embedded.task_configs import load_tasks
 
     kb = KnowledgeBase.load(kb_dir)
     tasks = load_tasks()

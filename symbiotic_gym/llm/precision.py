@@ -1,10 +1,9 @@
 """Which floating-point precision the in-process models use, decided in one place.
 
-bfloat16 halves memory traffic and, where the hardware has bfloat16 matrix units, multiplies much faster:
-on this project's CI machine (a 2-core Xeon with AMX and AVX512-BF16) one 900x576 by 576x1536 product
-took 1.3 ms in bfloat16 against 11 ms in float32. A CPU without those instructions emulates bfloat16 and
-is slower than float32, so ``auto`` picks bfloat16 only where it is native: CUDA devices that support it,
-and CPUs with AMX tiles or AVX512-BF16 (the instructions oneDNN dispatches bfloat16 products to).
+bfloat16 halves memory traffic and, where the hardware has bfloat16 matrix units, multiplies much faster
+(measurements: docs/design-notes.md). A CPU without those instructions emulates bfloat16 and is slower
+than float32, so ``auto`` picks bfloat16 only where it is native: CUDA devices that support it, and CPUs
+with AMX tiles or AVX512-BF16 (the instructions oneDNN dispatches bfloat16 products to).
 """
 
 from __future__ import annotations

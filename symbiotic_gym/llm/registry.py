@@ -44,7 +44,7 @@ class LLMSettings:
     cache_dir: str | None = None
     cache_mode: str = "off"
     torch_threads: int | None = None  # threads of each in-process model (None: torch's default)
-    local_dtype: str = "auto"  # precision of in-process models (symbiotic_gym.precision)
+    local_dtype: str = "auto"  # precision of in-process models (symbiotic_gym.llm.precision)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -120,7 +120,7 @@ SSN_CONTEXT = re.compile(r"(?i)\b(?:ssn|ssns|social security|soc\.? sec\.?|ss#|s
 EMAIL = re.compile(
     r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![A-Za-z0-9-])"
 )
-# labels of password / one-time-code inputs (the element lines themselves are read by symbiotic_gym.observation)
+# labels of password / one-time-code inputs (the element lines themselves are read by symbiotic_gym.web.observation)
 SECRET_LABEL = re.compile(
     r"(?i)password|passcode|passphrase|pin\b|one[- ]time|otp|verification code|security code|cvc|cvv"
 )

@@ -132,7 +132,7 @@ class RunDir:
         return path
 
     def write_network(self, task_id: str, record: dict[str, Any]) -> Path | None:
-        """Move a record's ``_network_trace`` (a HAR, see :mod:`symbiotic_gym.network_trace`) to
+        """Move a record's ``_network_trace`` (a HAR, see :mod:`symbiotic_gym.web.network_trace`) to
         ``trajectories/TASK.har`` (``.har.gz`` when large); the record keeps its path and request count.
         Structured answers (``_response``) go to ``trajectories/TASK.response.json``."""
         from symbiotic_gym.web.network_trace import har_entries, write_har

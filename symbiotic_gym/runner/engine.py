@@ -22,6 +22,7 @@ from typing import Any
 from symbiotic_gym.errors import SymbioticGymError
 from symbiotic_gym.files import atomic_write_json
 from symbiotic_gym.llm.precision import cpu_native_bf16
+from symbiotic_gym.results.manifest import BoundaryRecord, ExecutionRecord, RunManifest
 from symbiotic_gym.results.records import EpisodeRecord
 from symbiotic_gym.results.run_dir import RunDir
 from symbiotic_gym.runner.config import RESUME_KEYS, RunConfig, WorkerSpec
@@ -223,40 +224,40 @@ def prepare(config: RunConfig, emit: Any) -> tuple[RunDir, dict[str, Any], Worke
         # workers are configured silently (one note per run, not per worker): say the fallback here
         announce_fallback()
     run_dir = RunDir(config.out or default_out(config))
-    record: dict[str, Any] = {
-        "agent": config.agent,
-        "agent_class": f"{cls.__module__}:{cls.__qualname__}",
-        "agent_args": agent_args,
-        "suite": config.suite,
-        **({"suite_args": dict(config.suite_args)} if config.suite_args else {}),
-        "split": config.split,
-        "tasks": task_ids,
-        "max_steps": config.max_steps,
-        "seed": config.seed,
-        "models": {"large": llm.large, "small": llm.small},
-        "llm": llm.to_dict(),
-        "eval_mode": config.eval_mode,
-        "judge": config.judge_model,
-        "na_hint": config.na_hint,
-        "save_screenshots": config.save_screenshots,
-        "record_network": config.network_recorded(),
-        # the navigation boundary: each task's own sites (declared by the suite's task) plus these
-        "boundary": {"extra_origins": list(config.origins()), "task_origins": _task_origins(suite, task_ids)},
-        "execution": {
-            "workers": config.workers,
-            "backend": config.backend,
-            "step_timeout": config.step_timeout,
-            "episode_timeout": config.episode_timeout,
-            "retries": config.retries,
-            "torch_threads": threads,
-            "local_dtype": config.local_dtype,
-            "cpu_native_bf16": cpu_native_bf16(),
-        },
-        "audit": config.audit,
-        "created": dt.datetime.now().isoformat(timespec="seconds"),
-        "command": config.command or ["python", "-c", "symbiotic_gym.runner.run(...)"],
-        "environment": environment_info(),
-    }
+    manifest = RunManifest(
+        agent=config.agent,
+        agent_class=f"{cls.__module__}:{cls.__qualname__}",
+        agent_args=agent_args,
+        suite=config.suite,
+        suite_args=dict(config.suite_args or {}),
+        split=config.split,
+        tasks=task_ids,
+        max_steps=config.max_steps,
+        seed=config.seed,
+        models={"large": llm.large, "small": llm.small},
+        llm=llm.to_dict(),
+        eval_mode=config.eval_mode,
+        judge=config.judge_model,
+        na_hint=config.na_hint,
+        save_screenshots=config.save_screenshots,
+        record_network=config.network_recorded(),
+        boundary=BoundaryRecord(list(config.origins()), _task_origins(suite, task_ids)),
+        execution=ExecutionRecord(
+            workers=config.workers,
+            backend=config.backend,
+            step_timeout=config.step_timeout,
+            episode_timeout=config.episode_timeout,
+            retries=config.retries,
+            torch_threads=threads,
+            local_dtype=config.local_dtype,
+            cpu_native_bf16=cpu_native_bf16(),
+        ),
+        audit=config.audit,
+        created=dt.datetime.now().isoformat(timespec="seconds"),
+        command=config.command or ["python", "-c", "symbiotic_gym.runner.run(...)"],
+        environment=environment_info(),
+    )
+    record = manifest.to_dict()
     if run_dir.exists():
         if not config.resume:
             raise SymbioticGymError(
@@ -272,7 +273,8 @@ def prepare(config: RunConfig, emit: Any) -> tuple[RunDir, dict[str, Any], Worke
     run_dir.check_writable()
     if not run_dir.exists():
         if config.suite_reset:
-            record.update(before_run(suite) or {})
+            manifest.extra.update(before_run(suite) or {})
+            record = manifest.to_dict()
         run_dir.write_config(record)
     else:
         run_dir.append_resume_note(record)

@@ -107,7 +107,7 @@ def run_episode(
     Agent and env failures become the record's ``error`` (with ``error_kind`` agent, env or browser) and
     never propagate. ``on_step(n)`` is called before step ``n`` (0 = reset): the worker's heartbeat.
     ``save_screenshots``: each step carries what the agent saw as JPEG bytes (``screenshot_jpeg``), which
-    :meth:`~symbiotic_gym.trajectory.RunDir.write_trajectory` writes to files. ``record_network``: the
+    :meth:`~symbiotic_gym.results.run_dir.RunDir.write_trajectory` writes to files. ``record_network``: the
     episode's HAR goes into the record as ``_network_trace`` (a dict; the runner writes it to a file); a suite
     that scores from it (``finalize_episode(task_id, record, har, steps)``, WebArena's verified mode) does so
     here, after the episode's browser context has closed.

@@ -25,7 +25,7 @@ class SuiteOptions:
     ``eval_mode``: WebArena scoring (``stock`` or ``rectified``); ``judge_model``: the LLM judge of
     WebArena's ``fuzzy_match`` checks (a model spec, or None: such tasks are not scored); ``na_hint``:
     add WebArena's "answer N/A if impossible" note to the goal; ``allow_origins``: origins the browser may
-    reach besides the task's own sites (:mod:`symbiotic_gym.boundary`); ``suite_args``: the suite's own
+    reach besides the task's own sites (:mod:`symbiotic_gym.web.boundary`); ``suite_args``: the suite's own
     options (``-S KEY=VALUE``), which a suite types with its own config (e.g. the webapp suite's task file and
     base URL). Suites ignore what does not apply.
     """
@@ -48,7 +48,7 @@ class SuiteOptions:
             raise SymbioticGymError(f"allow_origins: {err}") from err
 
     def extra_boundary(self) -> Any:
-        """The :class:`~symbiotic_gym.boundary.Boundary` of ``allow_origins`` (None when empty)."""
+        """The :class:`~symbiotic_gym.web.boundary.Boundary` of ``allow_origins`` (None when empty)."""
         from symbiotic_gym.web.boundary import Boundary
 
         return Boundary.of(self.allow_origins) if self.allow_origins else None
@@ -83,9 +83,9 @@ class Suite(Protocol):
     def make_env(
         self, task_id: str, *, max_steps: int, obs_keys: tuple[str, ...] = (), record_network: bool = False
     ) -> WebEnv:
-        """``obs_keys``: BrowserGym raw keys the agent reads (:mod:`symbiotic_gym.raw_obs`); a suite that
+        """``obs_keys``: BrowserGym raw keys the agent reads (:mod:`symbiotic_gym.web.raw_obs`); a suite that
         takes no ``obs_keys`` serves text agents only. ``record_network``: record the episode's HAR
-        (:meth:`~symbiotic_gym.env.WebEnv.take_network_trace`)."""
+        (:meth:`~symbiotic_gym.web.env.WebEnv.take_network_trace`)."""
         ...
 
     def eval_config(self, task_id: str) -> dict[str, Any]: ...

@@ -7,11 +7,11 @@ A :class:`Boundary` lists the origins a task may reach (``http://shop.embedded.t
   ``javascript:``, ``data:``, ``view-source:``, ...) are refused before the browser is asked
   (:func:`refusal`), by the ``goto``/``new_tab`` actions and by a route on the context;
 - requests to any other origin -- navigations, redirects, links, form posts, subresources, new tabs,
-  favicons, WebSockets -- are answered by the env's boundary proxy (:mod:`symbiotic_gym.boundary_proxy`)
+  favicons, WebSockets -- are answered by the env's boundary proxy (:mod:`symbiotic_gym.web.boundary_proxy`)
   with a "blocked" page, and never leave the machine.
 
 Suites declare their tasks' origins (``allowed_origins()`` on the task object); ``SuiteOptions.allow_origins``
-adds a user's own; :class:`symbiotic_gym.env.WebEnv` takes ``boundary=`` for direct use.
+adds a user's own; :class:`symbiotic_gym.web.env.WebEnv` takes ``boundary=`` for direct use.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """BrowserGym's raw observation keys, computed on request with BrowserGym's own extractors.
 
-A text agent reads ``axtree_txt`` (:mod:`symbiotic_gym.observation`) and pays for nothing else. An agent
+A text agent reads ``axtree_txt`` (:mod:`symbiotic_gym.web.observation`) and pays for nothing else. An agent
 written for stock BrowserGym (AgentLab's GenericAgent, a vision agent) asks for the keys it reads::
 
     gym.make("symbiotic/shop.search.0-v0", obs_keys=("dom_object", "axtree_object", "screenshot"))

@@ -12,7 +12,7 @@ import pytest
 from symbiotic_gym.agent import make_agent
 from symbiotic_gym.errors import SymbioticGymError
 from symbiotic_gym.runner import run_episode
-from symbiotic_gym.suites.embedded.tasks import get_task
+from symbiotic_gym.suites.embedded.task_configs import get_task
 
 _TASK = get_task("shop.product_price.0").raw  # the values the scripted agents below type and answer
 PRODUCT = _TASK["instantiation_dict"]["product"]

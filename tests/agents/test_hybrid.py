@@ -16,7 +16,7 @@ from symbiotic_gym.privacy.audit import AuditedLLM, cloud_wrapper
 from symbiotic_gym.runner import RunConfig, WorkerSpec, run, run_episode
 from symbiotic_gym.runner.pool import EpisodeRunner
 from symbiotic_gym.suites.embedded.data import CARDS
-from symbiotic_gym.suites.embedded.tasks import get_task
+from symbiotic_gym.suites.embedded.task_configs import get_task
 
 PRIVATE = "forum.change_password.0"  # the goal holds two passwords
 PUBLIC = "shop.product_price.1"
@@ -193,7 +193,7 @@ def test_hybrid_on_the_whole_embedded_suite_never_leaks(tmp_path: Path, capsys) 
     """Every embedded task (the prompt-injection ones too) with a competent scripted model on both sides:
     every step of every private task is local and the audit of what reached the cloud finds nothing
     (tox -e slow; prints the routing table)."""
-    from symbiotic_gym.suites.embedded.tasks import load_tasks, task_ids
+    from symbiotic_gym.suites.embedded.task_configs import load_tasks, task_ids
 
     tasks = list(task_ids())
     pair(tasks)

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from symbiotic_gym.suites.embedded.tasks import get_task
+from symbiotic_gym.suites.embedded.task_configs import get_task
 
 PRICE = get_task("shop.product_price.0").raw["eval"]["reference_answers"]["must_include"][0]
 

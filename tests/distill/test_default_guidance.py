@@ -17,7 +17,7 @@ from symbiotic_gym.distill.shipped import SHIPPED_EXEMPLARS, SHIPPED_STUDENT
 from symbiotic_gym.knowledge.base import KnowledgeBase
 from symbiotic_gym.results.run_dir import RunDir
 from symbiotic_gym.runner import RunConfig, run
-from symbiotic_gym.suites.embedded.tasks import load_tasks
+from symbiotic_gym.suites.embedded.task_configs import load_tasks
 from tests.agents.test_distilled import ranking
 
 SHIPPED = f"local:{SHIPPED_STUDENT}"

@@ -15,7 +15,7 @@ from symbiotic_gym.distill.shipped import SHIPPED_EXEMPLARS, exemplars_folder, e
 from symbiotic_gym.errors import SymbioticGymError
 from symbiotic_gym.knowledge.base import KnowledgeBase
 from symbiotic_gym.knowledge.entries import Entry
-from symbiotic_gym.suites.embedded.tasks import load_tasks
+from symbiotic_gym.suites.embedded.task_configs import load_tasks
 from tests.agents.test_distilled import ranking
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from fakes import OracleResponder
 from openai_server import ScriptedOpenAIServer
 
-from symbiotic_gym.suites.embedded.tasks import get_task
+from symbiotic_gym.suites.embedded.task_configs import get_task
 
 TASKS = ["shop.product_price.0", "shop.product_price.1", "forum.post_author.0"]
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ import pytest
 from symbiotic_gym.errors import TaskConfigError
 from symbiotic_gym.suites import select_tasks
 from symbiotic_gym.suites.embedded import generate, stats
-from symbiotic_gym.suites.embedded.tasks import PRIVATE_KINDS, TASK_DIR, load_task_file, load_tasks
+from symbiotic_gym.suites.embedded.task_configs import PRIVATE_KINDS, TASK_DIR, load_task_file, load_tasks
 
 TASKS = load_tasks()
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from benchmarks import leaderboard
 from symbiotic_gym.results.run_dir import RunDir
 from symbiotic_gym.runner import RunConfig, run
-from symbiotic_gym.suites.embedded.tasks import load_tasks
+from symbiotic_gym.suites.embedded.task_configs import load_tasks
 
 
 def injection_tasks() -> dict:

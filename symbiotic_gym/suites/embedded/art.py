@@ -4,7 +4,7 @@ Each picture is deterministic in its label, so a product's image is the same on 
 machine, and different products look different to a vision agent. Pictures are inline ``<svg
 role="img">`` elements named by ``aria-label`` (an ``image`` in the accessibility tree, like an ``<img
 alt>``): no extra requests, and no separate SVG document to decode per picture, which a ``data:`` URI
-``<img>`` costs (~45 ms more per page of twenty products, measured).
+``<img>`` costs (slower to render: docs/design-notes.md).
 """
 
 from __future__ import annotations

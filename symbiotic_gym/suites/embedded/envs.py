@@ -25,8 +25,8 @@ def env_id(task_id: str) -> str:
 
 def make_embedded_env(task_id: str, **kwargs: Any) -> WebEnv:
     """Entry point of ``gymnasium.make("symbiotic/<task_id>-v0")``; ``kwargs`` go to :class:`WebEnv`."""
+    from symbiotic_gym.suites.embedded.browser_task import EmbeddedTask
     from symbiotic_gym.suites.embedded.runtime import site_servers
-    from symbiotic_gym.suites.embedded.task import EmbeddedTask
     from symbiotic_gym.web.env import WebEnv
 
     site_servers()  # started (and their stable host names mapped) before this process's browser launches
@@ -52,7 +52,7 @@ def register_embedded_envs() -> None:
     import gymnasium as gym
     from gymnasium.envs.registration import EnvSpec
 
-    from symbiotic_gym.suites.embedded.tasks import task_ids
+    from symbiotic_gym.suites.embedded.task_configs import task_ids
 
     for tid in task_ids():
         versioned = env_id(tid)

@@ -19,7 +19,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from symbiotic_gym.suites.embedded.tasks import TASK_DIR
+from symbiotic_gym.suites.embedded.task_configs import TASK_DIR
 from symbiotic_gym.suites.embedded.templates import admin, cross_site, forum, injection, multi_page, shop, tracker
 from symbiotic_gym.suites.embedded.templates.base import META, TEMPLATES
 

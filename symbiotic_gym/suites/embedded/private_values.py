@@ -14,7 +14,7 @@ from symbiotic_gym.suites.embedded import data
 @cache
 def private_values() -> dict[str, frozenset[str]]:
     """{kind: values} (kinds as in task configs' ``private`` field)."""
-    from symbiotic_gym.suites.embedded.tasks import load_tasks
+    from symbiotic_gym.suites.embedded.task_configs import load_tasks
 
     values: dict[str, set[str]] = {
         k: set() for k in ("password", "payment_card", "address", "phone", "email", "access_token")

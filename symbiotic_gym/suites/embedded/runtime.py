@@ -2,7 +2,7 @@
 
 Each site listens on a free 127.0.0.1 port, but what the browser (and so the agent) sees is a stable
 address, ``http://<site>.embedded.test``: this process's Chromium maps those names to the live ports
-(:func:`symbiotic_gym.browser.map_host`). Observations, goals, answers, trajectories and every prompt
+(:func:`symbiotic_gym.web.browser.map_host`). Observations, goals, answers, trajectories and every prompt
 therefore read the same in every run, process and machine, and recorded model calls replay anywhere.
 ``.test`` is reserved (RFC 2606): these names can never reach a real host.
 """
@@ -14,7 +14,7 @@ import os
 import threading
 
 from symbiotic_gym.suites.embedded.sites import SITE_NAMES, load_app
-from symbiotic_gym.suites.embedded.tasks import PLACEHOLDERS
+from symbiotic_gym.suites.embedded.task_configs import PLACEHOLDERS
 from symbiotic_gym.suites.embedded.webapp import SiteServer
 from symbiotic_gym.web.browser import map_host
 

@@ -8,7 +8,7 @@ import statistics
 from collections import Counter, defaultdict
 from typing import Any
 
-from symbiotic_gym.suites.embedded.tasks import SITES, SPLITS, TaskConfig, load_tasks
+from symbiotic_gym.suites.embedded.task_configs import SITES, SPLITS, TaskConfig, load_tasks
 
 
 def is_infeasible(t: TaskConfig) -> bool:

@@ -23,7 +23,7 @@ def quick_subsets(task_id: str) -> tuple[str, ...]:
 
 @functools.cache
 def _quick_ids() -> frozenset[str]:
-    from symbiotic_gym.suites.embedded.tasks import load_tasks
+    from symbiotic_gym.suites.embedded.task_configs import load_tasks
 
     tasks = load_tasks()
     ids = sorted(tasks)
@@ -47,12 +47,12 @@ class EmbeddedSuite(SuiteHooks):
         self.options = options or SuiteOptions()
 
     def task_ids(self, split: str = "all") -> list[str]:
-        from symbiotic_gym.suites.embedded.tasks import load_tasks
+        from symbiotic_gym.suites.embedded.task_configs import load_tasks
 
         return [tid for tid, cfg in load_tasks().items() if split == "all" or cfg.split == split]
 
     def meta(self, task_id: str) -> TaskMeta:
-        from symbiotic_gym.suites.embedded.tasks import get_task
+        from symbiotic_gym.suites.embedded.task_configs import get_task
 
         cfg = get_task(task_id)
         return TaskMeta(
@@ -68,7 +68,7 @@ class EmbeddedSuite(SuiteHooks):
     def task_info(self, task_id: str) -> TaskInfo:
         from symbiotic_gym.agent import TaskInfo
         from symbiotic_gym.suites.embedded.runtime import substitute
-        from symbiotic_gym.suites.embedded.tasks import get_task
+        from symbiotic_gym.suites.embedded.task_configs import get_task
 
         raw = get_task(task_id).raw
         return TaskInfo(
@@ -100,7 +100,7 @@ class EmbeddedSuite(SuiteHooks):
         )
 
     def eval_config(self, task_id: str) -> dict[str, Any]:
-        from symbiotic_gym.suites.embedded.tasks import PLACEHOLDERS, get_task
+        from symbiotic_gym.suites.embedded.task_configs import PLACEHOLDERS, get_task
 
         ev = dict(get_task(task_id).raw["eval"])
         ev["site_placeholders"] = dict(PLACEHOLDERS)

@@ -19,7 +19,7 @@ from typing import Any
 
 from browsergym.core.task import AbstractBrowserTask
 
-from symbiotic_gym.suites.embedded.task import final_answer
+from symbiotic_gym.suites.embedded.browser_task import final_answer
 from symbiotic_gym.suites.evaluators import EvalResult
 from symbiotic_gym.suites.webarena import configs as wa_configs
 from symbiotic_gym.suites.webarena import judge

@@ -18,6 +18,7 @@ from symbiotic_gym.suites.embedded.templates.base import (
     click,
     fill,
     infeasible_task,
+    lookup_tasks,
     mix,
     q,
     sql_check,
@@ -113,26 +114,27 @@ def admin_set_price() -> Iterator[dict]:
 
 @template
 def admin_stock() -> Iterator[dict]:
-    common = (
+    intent = "How many units of the {{product}} are in stock, according to the admin panel?"
+    yield from lookup_tasks(
         "admin.stock",
-        ["admin"],
-        ADMIN + "/",
-        "How many units of the {{product}} are in stock, according to the admin panel?",
-    )
-    for p in mix(products(8, salt="admin-stock"), list(FAKE_PRODUCTS[4:8])):
-        if isinstance(p, str):
-            yield infeasible_task(*common, {"product": p}, find_product(p), f"The catalog has no {p}.", login=True)
-            continue
-        yield task(
+        "admin",
+        intent,
+        mix(products(8, salt="admin-stock"), list(FAKE_PRODUCTS[4:8])),
+        inst=lambda p: {"product": p["name"]},
+        value=lambda p: str(p["stock"]),
+        steps=lambda p: find_product(p["name"]),
+        missing=lambda k, name: infeasible_task(
             "admin.stock",
             ["admin"],
             ADMIN + "/",
-            "How many units of the {{product}} are in stock, according to the admin panel?",
-            {"product": p["name"]},
+            intent,
+            {"product": name},
+            find_product(name),
+            f"The catalog has no {name}.",
             login=True,
-            evals={"reference_answers": {"exact_match": str(p["stock"])}},
-            solution=[*find_product(p["name"]), answer(str(p["stock"]))],
-        )
+        ),
+        login=True,
+    )
 
 
 NEW_PRODUCTS = (

@@ -8,7 +8,7 @@ Start URLs name sites by placeholder (``SHOP`` is ``__SHOP__``), replaced by the
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from symbiotic_gym.suites.embedded import data
@@ -168,4 +168,41 @@ def password_tasks(site: str, passwords: tuple[str, ...], nav: list[dict[str, st
                 ]
             },
             solution=change_password_steps(nav, new),
+        )
+
+
+def lookup_tasks(
+    name: str,
+    site: str,
+    intent_template: str,
+    items: Iterable[Any],
+    *,
+    inst: Callable[[Any], dict[str, Any]],
+    value: Callable[[Any], str],
+    steps: Callable[[Any], list[dict[str, str]]],
+    missing: Callable[[int, str], dict[str, Any]],
+    check: str = "exact_match",
+    login: bool = False,
+) -> Iterator[dict[str, Any]]:
+    """The tasks of a "read one value about an item" template, the shape most question templates share.
+
+    For each database row in ``items``: ask ``intent_template`` with ``inst(row)``; the oracle takes
+    ``steps(row)`` and answers ``value(row)``, scored by ``check`` (``exact_match``, or ``must_include``
+    the value). A string in ``items`` names an item that does not exist: ``missing(k, name)`` gives its
+    infeasible task (``k``: its position, for templates that vary the rest of the question by it).
+    """
+    for k, item in enumerate(items):
+        if isinstance(item, str):
+            yield missing(k, item)
+            continue
+        text = value(item)
+        yield task(
+            name,
+            [site],
+            f"__{site.upper()}__/",
+            intent_template,
+            inst(item),
+            login=login,
+            evals={"reference_answers": {check: text if check == "exact_match" else [text]}},
+            solution=[*steps(item), answer(text)],
         )

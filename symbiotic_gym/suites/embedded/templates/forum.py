@@ -16,6 +16,7 @@ from symbiotic_gym.suites.embedded.templates.base import (
     click,
     fill,
     infeasible_task,
+    lookup_tasks,
     mix,
     password_tasks,
     q,
@@ -84,19 +85,18 @@ FAKE_TITLES = (
 
 @template
 def forum_author() -> Iterator[dict]:
-    for p in mix(posts(8, "author"), list(FAKE_TITLES)):
-        if isinstance(p, str):
-            yield missing_post("forum.post_author", "Who posted the thread titled '{{title}}'?", p)
-            continue
-        yield task(
-            "forum.post_author",
-            ["forum"],
-            FORUM + "/",
-            "Who posted the thread titled '{{title}}'?",
-            {"title": p["title"]},
-            evals={"reference_answers": {"must_include": [p["username"]]}},
-            solution=[*open_post(p["title"]), answer(p["username"])],
-        )
+    intent = "Who posted the thread titled '{{title}}'?"
+    yield from lookup_tasks(
+        "forum.post_author",
+        "forum",
+        intent,
+        mix(posts(8, "author"), list(FAKE_TITLES)),
+        inst=lambda p: {"title": p["title"]},
+        value=lambda p: p["username"],
+        steps=lambda p: open_post(p["title"]),
+        missing=lambda k, title: missing_post("forum.post_author", intent, title),
+        check="must_include",
+    )
 
 
 @template
@@ -107,19 +107,17 @@ def forum_comment_count() -> Iterator[dict]:
         "Thoughts on cloud knitting?",
         "Beginner question about time travel",
     ]
-    for p in mix(posts(8, "ncomments", lambda p: p["ncomments"] > 0), fake):
-        if isinstance(p, str):
-            yield missing_post("forum.comment_count", "How many comments does the post '{{title}}' have?", p)
-            continue
-        yield task(
-            "forum.comment_count",
-            ["forum"],
-            FORUM + "/",
-            "How many comments does the post '{{title}}' have?",
-            {"title": p["title"]},
-            evals={"reference_answers": {"exact_match": str(p["ncomments"])}},
-            solution=[*open_post(p["title"]), answer(str(p["ncomments"]))],
-        )
+    intent = "How many comments does the post '{{title}}' have?"
+    yield from lookup_tasks(
+        "forum.comment_count",
+        "forum",
+        intent,
+        mix(posts(8, "ncomments", lambda p: p["ncomments"] > 0), fake),
+        inst=lambda p: {"title": p["title"]},
+        value=lambda p: str(p["ncomments"]),
+        steps=lambda p: open_post(p["title"]),
+        missing=lambda k, title: missing_post("forum.comment_count", intent, title),
+    )
 
 
 @template(unseen=True)

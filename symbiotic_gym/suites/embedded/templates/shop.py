@@ -19,6 +19,7 @@ from symbiotic_gym.suites.embedded.templates.base import (
     click,
     fill,
     infeasible_task,
+    lookup_tasks,
     mix,
     password_tasks,
     q,
@@ -88,19 +89,17 @@ def shop_price() -> Iterator[dict]:
 @template
 def shop_review_count() -> Iterator[dict]:
     feasible = products(8, "(SELECT COUNT(*) FROM reviews r WHERE r.product_id=p.id) > 0", "revcount")
-    for p in mix(feasible, ["Marble Kettle", "Granite Tent", "Feather Speaker", "Coral Planter"]):
-        if isinstance(p, str):
-            yield missing_product("shop.review_count", "How many reviews does the {{product}} have?", p)
-            continue
-        yield task(
-            "shop.review_count",
-            ["shop"],
-            SHOP + "/",
-            "How many reviews does the {{product}} have?",
-            {"product": p["name"]},
-            evals={"reference_answers": {"exact_match": str(p["nrev"])}},
-            solution=[*search_product(p["name"]), answer(str(p["nrev"]))],
-        )
+    intent = "How many reviews does the {{product}} have?"
+    yield from lookup_tasks(
+        "shop.review_count",
+        "shop",
+        intent,
+        mix(feasible, ["Marble Kettle", "Granite Tent", "Feather Speaker", "Coral Planter"]),
+        inst=lambda p: {"product": p["name"]},
+        value=lambda p: str(p["nrev"]),
+        steps=lambda p: search_product(p["name"]),
+        missing=lambda k, name: missing_product("shop.review_count", intent, name),
+    )
 
 
 CATS = q("shop", "SELECT * FROM categories ORDER BY id")

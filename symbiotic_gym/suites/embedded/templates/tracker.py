@@ -17,6 +17,7 @@ from symbiotic_gym.suites.embedded.templates.base import (
     click,
     fill,
     infeasible_task,
+    lookup_tasks,
     mix,
     password_tasks,
     q,
@@ -113,20 +114,20 @@ def tracker_assignee() -> Iterator[dict]:
 @template(shared=("project",))
 def tracker_milestone_of() -> Iterator[dict]:
     fake = ["Crash in quantum cache", "Improve telepathy API", "Slow dragon renderer", "Add tests for unicorn mode"]
-    for k, i in enumerate(mix(issues(8, "milestone-of"), fake)):
-        if isinstance(i, str):
-            intent = "Which milestone is the issue '{{title}}' of the {{project}} project in?"
-            yield missing_issue("tracker.issue_milestone", intent, i, PROJECTS[(k + 5) % len(PROJECTS)])
-            continue
-        yield task(
-            "tracker.issue_milestone",
-            ["tracker"],
-            TRACKER + "/",
-            "Which milestone is the issue '{{title}}' of the {{project}} project in?",
-            {"title": i["title"], "project": i["project"]},
-            evals={"reference_answers": {"must_include": [i["milestone"]]}},
-            solution=[*open_issue(i), answer(i["milestone"])],
-        )
+    intent = "Which milestone is the issue '{{title}}' of the {{project}} project in?"
+    yield from lookup_tasks(
+        "tracker.issue_milestone",
+        "tracker",
+        intent,
+        mix(issues(8, "milestone-of"), fake),
+        inst=lambda i: {"title": i["title"], "project": i["project"]},
+        value=lambda i: i["milestone"],
+        steps=open_issue,
+        missing=lambda k, title: missing_issue(
+            "tracker.issue_milestone", intent, title, PROJECTS[(k + 5) % len(PROJECTS)]
+        ),
+        check="must_include",
+    )
 
 
 @template(unseen=True)

@@ -9,7 +9,7 @@ from browsergym.core.task import AbstractBrowserTask
 
 from symbiotic_gym.suites.embedded.runtime import site_servers, site_urls, substitute
 from symbiotic_gym.suites.embedded.sites.common import session_token
-from symbiotic_gym.suites.embedded.tasks import TaskConfig, get_task
+from symbiotic_gym.suites.embedded.task_configs import TaskConfig, get_task
 from symbiotic_gym.suites.embedded.webapp import SESSION_COOKIE
 from symbiotic_gym.suites.evaluators import EvalContext, EvalResult, Judge, evaluate
 from symbiotic_gym.web.task_hooks import TaskHooks
