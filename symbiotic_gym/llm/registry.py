@@ -29,6 +29,7 @@ from symbiotic_gym.llm.base import LLM, LLMError, Route, split_spec
 from symbiotic_gym.llm.cache import CACHE_MODES, RecordReplayLLM
 from symbiotic_gym.llm.local import BUNDLED_ALIASES, default_small_spec
 from symbiotic_gym.llm.remote import route_for
+from symbiotic_gym.llm.tokens import counter_for
 from symbiotic_gym.precision import check_dtype
 
 ROLES = ("large", "small")
@@ -75,6 +76,20 @@ def route_of(spec: str) -> Route:
     if is_local_spec(spec):
         return "local"
     return route_for(split_spec(spec)[1])
+
+
+def model_label(spec: str) -> str:
+    """How records, summaries, leaderboards and the LLM cache name a spec's model: the same on every machine.
+
+    A local model: its name and content hash (``local:embedded-student@<hash>``; the bundled base model is
+    ``local:SmolLM2-135M-Instruct``), never its folder's path; a provider model: its name without the
+    ``@http://server`` part; a registered spec: its name.
+    """
+    if spec in _custom or not is_local_spec(spec):
+        return split_spec(spec)[0]
+    from symbiotic_gym.llm.local import local_identity
+
+    return local_identity(spec)
 
 
 def register_llm(name: str, factory: Callable[[], LLM] | LLM, route: Route | None = None) -> None:
@@ -225,8 +240,14 @@ def get_llm(role_or_spec: str) -> LLM:
         if llm is not None:
             return llm
     if _settings.cache_mode != "off" and _settings.cache_dir:
+        local = spec not in _custom and is_local_spec(spec)
         llm = RecordReplayLLM(
-            spec, route_of(spec), lambda s=spec: build_llm(s), _settings.cache_dir, _settings.cache_mode
+            model_label(spec),
+            route_of(spec),
+            lambda s=spec: build_llm(s),
+            _settings.cache_dir,
+            _settings.cache_mode,
+            count_tokens=counter_for(spec, local=local),
         )
     else:
         llm = build_llm(spec)
