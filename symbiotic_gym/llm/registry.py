@@ -92,6 +92,11 @@ def model_label(spec: str) -> str:
     return local_identity(spec)
 
 
+def role_labels() -> dict[str, str]:
+    """The configured roles' models as records name them: ``{"large": label, "small": label}``."""
+    return {"large": model_label(_settings.large), "small": model_label(_settings.small)}
+
+
 def register_llm(name: str, factory: Callable[[], LLM] | LLM, route: Route | None = None) -> None:
     """Make ``name`` a model spec that builds ``factory()`` (tests use this for scripted models).
 
@@ -191,7 +196,7 @@ def announce_fallback() -> None:
     if _settings.fallback_reason and _announce and not _announced:
         _announced = True
         print(
-            f"[symbiotic-gym] NOTE: the large model role runs on the local small model {_settings.large} "
+            f"[symbiotic-gym] NOTE: the large model role runs on the local small model {model_label(_settings.large)} "
             f"({_settings.fallback_reason}). Results are labelled with the model actually used; "
             "set an API key or --large-model to use a cloud model.",
             file=sys.stderr,

@@ -125,7 +125,7 @@ def prepare(config: RunConfig, emit: Any) -> tuple[RunDir, dict[str, Any], Worke
     """Everything before the first episode: suite, tasks, checks, models, run directory, worker spec."""
     from symbiotic_gym.agent import check_agent_args, names_large_role, resolve_agent
     from symbiotic_gym.llm import configure
-    from symbiotic_gym.llm.registry import announce_fallback
+    from symbiotic_gym.llm.registry import announce_fallback, role_labels
     from symbiotic_gym.privacy.audit import AUDIT_FILE
     from symbiotic_gym.runner.environment import environment_info
     from symbiotic_gym.suites import SuiteOptions, before_run, get_suite, preflight, select_tasks
@@ -178,8 +178,9 @@ def prepare(config: RunConfig, emit: Any) -> tuple[RunDir, dict[str, Any], Worke
         "tasks": task_ids,
         "max_steps": config.max_steps,
         "seed": config.seed,
-        "models": {"large": llm.large, "small": llm.small},
-        "llm": llm.to_dict(),
+        # models by name (a local model's with its content hash), never by a path: rows from any checkout pool
+        "models": role_labels(),
+        "llm": {**llm.to_dict(), **role_labels()},
         "eval_mode": config.eval_mode,
         "judge": config.judge_model,
         "na_hint": config.na_hint,

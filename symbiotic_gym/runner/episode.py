@@ -32,7 +32,7 @@ def final_answer_of(obs: dict[str, Any]) -> str | None:
 
 def new_record(agent_name: str, task_id: str, meta: TaskMeta, *, seed: int, eval_mode: str) -> dict[str, Any]:
     """A result record with every field set to its "nothing happened" value."""
-    from symbiotic_gym.llm import settings
+    from symbiotic_gym.llm.registry import role_labels
 
     return {
         "schema_version": SCHEMA_VERSION,
@@ -64,7 +64,7 @@ def new_record(agent_name: str, task_id: str, meta: TaskMeta, *, seed: int, eval
         "blocked_requests": 0,  # refused by the navigation boundary (symbiotic_gym.boundary)
         "blocked_urls": [],  # the first BLOCKED_URLS_KEPT of them, redacted
         "seed": seed,
-        "models": {"large": settings().large, "small": settings().small},
+        "models": role_labels(),  # names (with a local model's content hash), never a machine's paths
         "models_called": {},
         "attempt": 1,
     }

@@ -10,6 +10,7 @@ replay too).
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -78,3 +79,5 @@ def test_record_with_the_local_model_then_replay_strict_in_another_process(tmp_p
         )  # fmt: skip
         assert gate.returncode == 0 and "PASS" in gate.stdout, gate.stdout + gate.stderr
     assert sorted(p.name for p in cache.rglob("*.json")) == stored  # replay wrote nothing
+    config = json.loads((tmp_path / "REP-answers" / "config.json").read_text())
+    assert str(ROOT) not in json.dumps([config["models"], config["llm"]])  # the model is named, not located
