@@ -9,10 +9,13 @@ error returns normally, with ``RunResult.all_errors`` set (the CLI exits 3 for i
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import os
 import time
+import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +25,8 @@ from symbiotic_gym.precision import cpu_native_bf16
 from symbiotic_gym.runner.config import RESUME_KEYS, RunConfig, WorkerSpec
 from symbiotic_gym.runner.records import EpisodeRecord
 from symbiotic_gym.trajectory import RunDir, atomic_write_json
+
+LOG_FILE = "run.log"  # what workers and libraries print (warnings, progress bars), unless --verbose
 
 
 class WorkerStartError(SymbioticGymError):
@@ -244,8 +249,30 @@ def prepare(config: RunConfig, emit: Any) -> tuple[RunDir, dict[str, Any], Worke
         retries=config.retries,
         save_screenshots=config.save_screenshots,
         record_network=config.network_recorded(),
+        log_file=None if config.verbose else str(run_dir.root.resolve() / LOG_FILE),
     )
     return run_dir, record, spec, task_ids
+
+
+@contextlib.contextmanager
+def warnings_to(log_file: str | None) -> Iterator[None]:
+    """Python warnings raised in this process during the run (an in-process agent's libraries: transformers'
+    deprecations, ...) go to ``log_file`` instead of the console; ``None`` leaves them on the console."""
+    if log_file is None:
+        yield
+        return
+    with open(log_file, "a", encoding="utf-8") as log, warnings.catch_warnings():
+        shown = warnings.showwarning
+
+        def to_log(message: Any, category: Any, filename: str, lineno: int, file: Any = None, line: Any = None) -> None:
+            log.write(warnings.formatwarning(message, category, filename, lineno, line))
+            log.flush()
+
+        warnings.showwarning = to_log
+        try:
+            yield
+        finally:
+            warnings.showwarning = shown
 
 
 def make_pool(spec: WorkerSpec, workers: int, backend: str, ray_address: str | None) -> Any:
@@ -295,12 +322,13 @@ def run(config: RunConfig) -> RunResult:
             )
             pool.on_event = progress
             try:
-                for outcome in pool.run(todo):
-                    run_dir.write_network(outcome.task_id, outcome.record)
-                    run_dir.write_trajectory(outcome.task_id, outcome.steps)
-                    run_dir.append_result(outcome.record)
-                    count += 1
-                    progress("episode", {"task_id": outcome.task_id, "record": outcome.record})
+                with warnings_to(spec.log_file):
+                    for outcome in pool.run(todo):
+                        run_dir.write_network(outcome.task_id, outcome.record)
+                        run_dir.write_trajectory(outcome.task_id, outcome.steps)
+                        run_dir.append_result(outcome.record)
+                        count += 1
+                        progress("episode", {"task_id": outcome.task_id, "record": outcome.record})
             except WorkerFatalError as err:
                 raise WorkerStartError(f"a worker could not start: {err}") from err
             except KeyboardInterrupt:
