@@ -131,6 +131,7 @@ class FaultyAgent:
         once_dir: str = ""
         fail_init: bool = False
         crash_init: bool = False
+        noisy: bool = False  # acts like a model library: a FutureWarning and a progress bar on stderr
 
     def __init__(self, **kwargs: Any) -> None:
         self.cfg = FaultyAgent.Config(**kwargs)
@@ -138,6 +139,13 @@ class FaultyAgent:
             raise ValueError("model weights not found at /nowhere")
         if self.cfg.crash_init:
             os.kill(os.getpid(), signal.SIGSEGV)
+        if self.cfg.noisy:
+            import sys
+            import warnings
+
+            warnings.warn("`noisy_library` is deprecated", FutureWarning, stacklevel=1)
+            sys.stderr.write("Converting and de-quantizing GGUF tensors: 100%|##########| 272/272\n")
+            sys.stderr.flush()
         self.task_id = ""
         self.n = 0
 

@@ -1,10 +1,14 @@
 """Record/replay cache for any LLM: CI replays a real model's run exactly, with no key and no network.
 
-Requests are keyed by a stable hash of exactly what the model is asked (:func:`request_key`: the model name
-without its ``@http://server`` address, every message's role and content, n, temperature, max_tokens and
-stop). Identical requests within one episode are told apart by their occurrence number in that episode,
-so a sampled run replays step for step. Nothing that varies between machines enters the key: the embedded
-sites show stable addresses (``http://shop.embedded.test``), never their live ports. Modes:
+Requests are keyed by a stable hash of exactly what the model is asked (:func:`request_key`: the model's
+identity -- a provider model's name without its ``@http://server`` address, a local model's name and content
+hash (:func:`symbiotic_gym.llm.local.local_identity`), never a path -- every message's role and content, n,
+temperature, max_tokens and stop). The prompts themselves are the same in every mode: budgets are counted
+without the model (:mod:`symbiotic_gym.llm.tokens`), so replay-strict, which never builds it, cuts an
+observation where the recording run did. Identical requests within one episode are told apart by their
+occurrence number in that episode, so a sampled run replays step for step. Nothing that varies between
+machines enters the key: the embedded sites show stable addresses (``http://shop.embedded.test``), never
+their live ports. Modes:
 
 * ``off``            no cache;
 * ``record``         always call the model and store its answers (re-records what was there);
@@ -35,6 +39,7 @@ from symbiotic_gym.llm.base import (
     digest_messages,
     request_key,
 )
+from symbiotic_gym.llm.tokens import TokenCounter, estimate_tokens
 
 CACHE_MODES = ("off", "record", "replay", "replay-strict")
 
@@ -74,14 +79,27 @@ def begin_episode(name: str, seed: int = 0) -> None:
 
 
 class RecordReplayLLM:
-    """Wraps a model (built lazily by ``factory``) with a directory of recorded answers."""
+    """Wraps a model (built lazily by ``factory``) with a directory of recorded answers.
+
+    ``model`` names the model in records and in the request keys: give its stable label
+    (:func:`symbiotic_gym.llm.registry.model_label`), never a path. ``count_tokens`` counts prompt tokens
+    without building the model (default: the ~4 characters a token estimate).
+    """
 
     def __init__(
-        self, model: str, route: Route, factory: Callable[[], LLM], cache_dir: str | Path, mode: str = "replay"
+        self,
+        model: str,
+        route: Route,
+        factory: Callable[[], LLM],
+        cache_dir: str | Path,
+        mode: str = "replay",
+        *,
+        count_tokens: TokenCounter = estimate_tokens,
     ) -> None:
         if mode not in CACHE_MODES or mode == "off":
             raise LLMError(f"cache mode must be one of {', '.join(CACHE_MODES[1:])} here, got {mode!r}")
         self.model = model
+        self._count = count_tokens
         self.route: Route = route
         self.mode = mode
         self.dir = Path(cache_dir)
@@ -102,8 +120,8 @@ class RecordReplayLLM:
             return self._inner
 
     def count_tokens(self, text: str) -> int:
-        counter = getattr(self.inner, "count_tokens", None) if self.mode != "replay-strict" else None
-        return int(counter(text)) if counter else max(1, len(text) // 4)
+        """The same count in every mode, and without building the model."""
+        return self._count(text)
 
     def _path(self, key: str) -> Path:
         return self.dir / key[:2] / f"{key}.json"

@@ -147,6 +147,91 @@ def resolve_local_path(spec: str) -> tuple[Path, Path | None]:
     return path, None
 
 
+def _local_paths(spec: str) -> tuple[Path | None, Path | None]:
+    """(base model folder or None for the bundled model, adapter folder or None), without converting the
+    bundled GGUF (which loads its weights): what the cheap questions below need."""
+    name = spec.split(":", 1)[1] if spec.startswith(("local:", "hf:")) else spec
+    if name.lower() in BUNDLED_ALIASES:
+        return None, None
+    path = Path(name).expanduser()
+    if not (path / "adapter_config.json").exists():
+        return path, None
+    base = str(json.loads((path / "adapter_config.json").read_text()).get("base_model_name_or_path") or "local")
+    if base.lower() in BUNDLED_ALIASES or (base.endswith(BUNDLED_NAME) and not Path(base).is_dir()):
+        return None, path
+    return Path(base), path
+
+
+_IDENTITIES: dict[tuple[str, ...], str] = {}
+
+
+def _content_hash(files: list[Path]) -> str:
+    """sha256 over the files' names and bytes (first 12 hex digits), memoised by path, size and mtime."""
+    stats = [(str(f.resolve()), str(f.stat().st_size), str(f.stat().st_mtime_ns)) for f in files]
+    memo_key = tuple(x for st in stats for x in st)
+    if memo_key not in _IDENTITIES:
+        digest = hashlib.sha256()
+        for f in files:
+            digest.update(f.name.encode() + b"\0")
+            with open(f, "rb") as fh:
+                for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                    digest.update(block)
+        _IDENTITIES[memo_key] = digest.hexdigest()[:12]
+    return _IDENTITIES[memo_key]
+
+
+def local_identity(spec: str) -> str:
+    """A local model's stable name, the same on every machine and checkout (never a path): ``local:<name>``
+    for the bundled model, ``local:<folder name>@<content hash>`` for an adapter (hash of its config and
+    weights) or a model folder (hash of its config and weight files). Records, summaries, leaderboards and the
+    LLM cache's keys name the model by it."""
+    base, adapter = _local_paths(spec)
+    if adapter is not None:
+        files = sorted(p for p in adapter.glob("adapter_*") if p.suffix in (".json", ".safetensors", ".bin"))
+        return f"local:{adapter.name}@{_content_hash(files)}"
+    if base is None or base.resolve() == (cache_root() / "models" / BUNDLED_NAME).resolve():
+        return f"local:{BUNDLED_NAME}"
+    if not (base / "config.json").exists():
+        raise LLMError(f"{base} is neither a transformers model folder (config.json) nor a PEFT adapter")
+    weights = sorted(p for p in base.iterdir() if p.suffix in (".safetensors", ".bin"))
+    return f"local:{base.name}@{_content_hash([base / 'config.json', *weights])}"
+
+
+def bundled_tokenizer_dir() -> Path:
+    """A folder holding the bundled model's tokenizer: the converted model's when it exists, else the tokenizer
+    alone, read from the GGUF once (seconds; no weights are loaded)."""
+    converted = cache_root() / "models" / BUNDLED_NAME
+    if (converted / ".complete").exists():
+        return converted
+    target = cache_root() / "models" / f"{BUNDLED_NAME}-tokenizer"
+    if (target / "tokenizer.json").exists():
+        return target
+    with _file_lock(cache_root() / "models" / f".{BUNDLED_NAME}-tokenizer.lock"):
+        if not (target / "tokenizer.json").exists():
+            _offline()
+            from transformers import AutoTokenizer
+
+            gguf = bundled_gguf()
+            tmp = target.with_name(target.name + ".tmp")
+            AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name).save_pretrained(tmp)
+            tmp.rename(target)
+    return target
+
+
+def tokenizer_file(spec: str) -> Path:
+    """The ``tokenizer.json`` a local spec's model reads its prompts with (the adapter's own when it carries
+    one, as :class:`TransformersLLM` loads it), found without loading any weights."""
+    base, adapter = _local_paths(spec)
+    if adapter is not None and (adapter / "tokenizer_config.json").exists():
+        folder = adapter
+    else:
+        folder = bundled_tokenizer_dir() if base is None else base
+    path = folder / "tokenizer.json"
+    if not path.exists():
+        raise LLMError(f"{folder} has no tokenizer.json: cannot count the prompt tokens of {spec!r}")
+    return path
+
+
 def sampling_seed(model_seed: int) -> int:
     """The torch seed of the next sampled call: a function of the model's seed, the episode (its task id and
     the run's seed, set by the harness through ``begin_episode``) and how many sampled calls this episode
@@ -202,8 +287,7 @@ class TransformersLLM:
         self.net = model.to(self.device).eval()
         self.load_s = time.perf_counter() - t0
         self.base_path, self.adapter_path = base, adapter_path
-        bundled = base.name == BUNDLED_NAME and adapter_path is None
-        self.model = f"local:{BUNDLED_NAME}" if bundled else f"local:{adapter_path or base}"
+        self.model = local_identity(str(adapter_path or model_path))
         self.seed = seed
         # stop strings -> transformers' StopStringCriteria, built once: it tabulates the whole vocabulary, which
         # cost 0.1-0.4 s per call when generate() rebuilt it from stop_strings (a 10-token action takes ~1 s)

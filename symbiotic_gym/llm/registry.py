@@ -30,6 +30,7 @@ from symbiotic_gym.llm.cache import CACHE_MODES, RecordReplayLLM
 from symbiotic_gym.llm.local import BUNDLED_ALIASES, default_small_spec
 from symbiotic_gym.llm.precision import check_dtype
 from symbiotic_gym.llm.remote import route_for
+from symbiotic_gym.llm.tokens import counter_for
 
 ROLES = ("large", "small")
 DEFAULT_CLOUD_MODELS = (("ANTHROPIC_API_KEY", "anthropic/claude-sonnet-4-6"), ("OPENAI_API_KEY", "openai/gpt-4o"))
@@ -75,6 +76,25 @@ def route_of(spec: str) -> Route:
     if is_local_spec(spec):
         return "local"
     return route_for(split_spec(spec)[1])
+
+
+def model_label(spec: str) -> str:
+    """How records, summaries, leaderboards and the LLM cache name a spec's model: the same on every machine.
+
+    A local model: its name and content hash (``local:embedded-student@<hash>``; the bundled base model is
+    ``local:SmolLM2-135M-Instruct``), never its folder's path; a provider model: its name without the
+    ``@http://server`` part; a registered spec: its name.
+    """
+    if spec in _custom or not is_local_spec(spec):
+        return split_spec(spec)[0]
+    from symbiotic_gym.llm.local import local_identity
+
+    return local_identity(spec)
+
+
+def role_labels() -> dict[str, str]:
+    """The configured roles' models as records name them: ``{"large": label, "small": label}``."""
+    return {"large": model_label(_settings.large), "small": model_label(_settings.small)}
 
 
 def register_llm(name: str, factory: Callable[[], LLM] | LLM, route: Route | None = None) -> None:
@@ -176,7 +196,7 @@ def announce_fallback() -> None:
     if _settings.fallback_reason and _announce and not _announced:
         _announced = True
         print(
-            f"[symbiotic-gym] NOTE: the large model role runs on the local small model {_settings.large} "
+            f"[symbiotic-gym] NOTE: the large model role runs on the local small model {model_label(_settings.large)} "
             f"({_settings.fallback_reason}). Results are labelled with the model actually used; "
             "set an API key or --large-model to use a cloud model.",
             file=sys.stderr,
@@ -225,8 +245,14 @@ def get_llm(role_or_spec: str) -> LLM:
         if llm is not None:
             return llm
     if _settings.cache_mode != "off" and _settings.cache_dir:
+        local = spec not in _custom and is_local_spec(spec)
         llm = RecordReplayLLM(
-            spec, route_of(spec), lambda s=spec: build_llm(s), _settings.cache_dir, _settings.cache_mode
+            model_label(spec),
+            route_of(spec),
+            lambda s=spec: build_llm(s),
+            _settings.cache_dir,
+            _settings.cache_mode,
+            count_tokens=counter_for(spec, local=local),
         )
     else:
         llm = build_llm(spec)

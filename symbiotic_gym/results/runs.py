@@ -44,11 +44,27 @@ def models_label(run: LoadedRun) -> str:
     called: dict[str, set[str]] = {}
     for r in run.results:
         for route, names in (r.get("models_called") or {}).items():
-            called.setdefault(route, set()).update(names)
+            called.setdefault(route, set()).update(portable_label(n) for n in names)
     if called:
         return "; ".join(f"{route}={', '.join(sorted(called[route]))}" for route in sorted(called))
     models = run.config.get("models") or {}
-    return f"large={models.get('large')}, small={models.get('small')}"
+    return f"large={portable_label(models.get('large'))}, small={portable_label(models.get('small'))}"
+
+
+def portable_label(name: Any) -> str:
+    """A model's name as runs record it now, also for runs recorded when local models were named by their
+    folder's path (``local:/home/x/checkout/.../embedded-student``): the folder's name and content hash when it
+    is still there, else its name, so rows from two checkouts pool."""
+    text = str(name)
+    if not text.startswith("local:") or "/" not in text:
+        return text
+    from symbiotic_gym.llm.base import LLMError
+    from symbiotic_gym.llm.registry import model_label
+
+    try:
+        return model_label(text)
+    except (LLMError, OSError, ValueError):
+        return f"local:{Path(text.split(':', 1)[1]).name}"
 
 
 @dataclass

@@ -188,6 +188,13 @@ class RunConfig:
     show_progress: bool = field(
         default=False, metadata={"help": "draw a progress bar on stderr (off in the API, on in the CLI)"}
     )
+    verbose: bool = field(
+        default=False,
+        metadata={
+            "help": "show what workers and libraries print (warnings, model conversion progress bars) on the "
+            "console; by default it goes to run.log in the run directory"
+        },
+    )
     progress: Callable[[str, dict[str, Any]], None] | None = field(
         default=None,
         metadata={"help": "called with (event, data) as the run goes (see symbiotic_gym.runner.progress)"},
@@ -259,3 +266,4 @@ class WorkerSpec:
     retries: int = 2
     save_screenshots: bool = False
     record_network: bool = False
+    log_file: str | None = None  # where workers' own output goes (run.log); None: the console (--verbose)

@@ -9,12 +9,15 @@ error returns normally, with ``RunResult.all_errors`` set (the CLI exits 3 for i
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import os
 import signal
 import threading
 import time
+import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +30,8 @@ from symbiotic_gym.results.records import EpisodeRecord
 from symbiotic_gym.results.run_dir import RunDir
 from symbiotic_gym.runner.config import RESUME_KEYS, RunConfig, WorkerSpec
 from symbiotic_gym.runner.progress import LiveReporter
+
+LOG_FILE = "run.log"  # what workers and libraries print (warnings, progress bars), unless --verbose
 
 
 class WorkerStartError(SymbioticGymError):
@@ -179,7 +184,7 @@ def prepare(config: RunConfig, emit: Any) -> tuple[RunDir, dict[str, Any], Worke
     """Everything before the first episode: suite, tasks, checks, models, run directory, worker spec."""
     from symbiotic_gym.agent import AgentHooks, check_agent_args, names_large_role, resolve_agent
     from symbiotic_gym.llm import configure
-    from symbiotic_gym.llm.registry import announce_fallback
+    from symbiotic_gym.llm.registry import announce_fallback, role_labels
     from symbiotic_gym.privacy.audit import AUDIT_FILE
     from symbiotic_gym.runner.environment import environment_info
     from symbiotic_gym.suites import SuiteOptions, before_run, get_suite, preflight, select_tasks
@@ -234,8 +239,9 @@ def prepare(config: RunConfig, emit: Any) -> tuple[RunDir, dict[str, Any], Worke
         tasks=task_ids,
         max_steps=config.max_steps,
         seed=config.seed,
-        models={"large": llm.large, "small": llm.small},
-        llm=llm.to_dict(),
+        # models by name (a local model's with its content hash), never by a path: rows from any checkout pool
+        models=role_labels(),
+        llm={**llm.to_dict(), **role_labels()},
         eval_mode=config.eval_mode,
         judge=config.judge_model,
         na_hint=config.na_hint,
@@ -300,8 +306,30 @@ def prepare(config: RunConfig, emit: Any) -> tuple[RunDir, dict[str, Any], Worke
         retries=config.retries,
         save_screenshots=config.save_screenshots,
         record_network=config.network_recorded(),
+        log_file=None if config.verbose else str(run_dir.root.resolve() / LOG_FILE),
     )
     return run_dir, record, spec, task_ids
+
+
+@contextlib.contextmanager
+def warnings_to(log_file: str | None) -> Iterator[None]:
+    """Python warnings raised in this process during the run (an in-process agent's libraries: transformers'
+    deprecations, ...) go to ``log_file`` instead of the console; ``None`` leaves them on the console."""
+    if log_file is None:
+        yield
+        return
+    with open(log_file, "a", encoding="utf-8") as log, warnings.catch_warnings():
+        shown = warnings.showwarning
+
+        def to_log(message: Any, category: Any, filename: str, lineno: int, file: Any = None, line: Any = None) -> None:
+            log.write(warnings.formatwarning(message, category, filename, lineno, line))
+            log.flush()
+
+        warnings.showwarning = to_log
+        try:
+            yield
+        finally:
+            warnings.showwarning = shown
 
 
 def make_pool(spec: WorkerSpec, workers: int, backend: str, ray_address: str | None) -> Any:
@@ -343,7 +371,7 @@ def run(config: RunConfig) -> RunResult:
             where = f"{config.workers} {config.backend} worker(s)" if config.workers else "in-process"
             count = len(finished)
             try:
-                with progress:
+                with progress, warnings_to(spec.log_file):
                     progress(
                         "run_start",
                         {

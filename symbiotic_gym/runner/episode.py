@@ -33,7 +33,7 @@ def final_answer_of(obs: dict[str, Any]) -> str | None:
 def new_record(agent_name: str, task_id: str, meta: TaskMeta, *, seed: int, eval_mode: str) -> dict[str, Any]:
     """A result record with every field set to its "nothing happened" value: an :class:`EpisodeRecord`
     (the one owner of the record's fields) as the JSON object the run directory stores."""
-    from symbiotic_gym.llm import settings
+    from symbiotic_gym.llm.registry import role_labels
 
     return EpisodeRecord(
         task_id=task_id,
@@ -45,7 +45,7 @@ def new_record(agent_name: str, task_id: str, meta: TaskMeta, *, seed: int, eval
         eval_types=list(meta.eval_types),
         eval_mode=eval_mode,
         seed=seed,
-        models={"large": settings().large, "small": settings().small},
+        models=role_labels(),  # names (with a local model's content hash), never a machine's paths
     ).to_dict()
 
 

@@ -89,9 +89,11 @@ class EpisodeRunner:
 
 def failure_record(spec: WorkerSpec, task_id: str, error: str, kind: str) -> dict[str, Any]:
     """The record of an episode whose worker never reported back (killed on timeout, or crashed)."""
+    from symbiotic_gym.llm.registry import model_label
+
     suite = suite_of(spec)
     record = new_record(spec.agent, task_id, suite.meta(task_id), seed=spec.seed, eval_mode=suite.eval_mode)
-    record["models"] = {"large": spec.llm.get("large"), "small": spec.llm.get("small")}
+    record["models"] = {role: model_label(spec.llm[role]) for role in ("large", "small") if spec.llm.get(role)}
     record["error"], record["error_kind"] = error, kind
     return record
 

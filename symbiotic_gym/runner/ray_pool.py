@@ -55,7 +55,9 @@ class EpisodeActorImpl:
         from concurrent.futures import ThreadPoolExecutor
 
         from symbiotic_gym.runner.pool import EpisodeRunner
+        from symbiotic_gym.runner.worker import output_to
 
+        output_to(spec_dict.get("log_file"))
         self.runner = EpisodeRunner(WorkerSpec(**spec_dict))
         # Playwright's sync API belongs to one thread: every episode runs on this one
         self.thread = ThreadPoolExecutor(max_workers=1)
@@ -108,7 +110,9 @@ class RayPool:
     def _init(self) -> None:
         ray = self.ray
         if not ray.is_initialized():
-            kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": True, "configure_logging": False}
+            # actors write their output to the run's log file; with --verbose Ray forwards it to this console
+            verbose = self.spec.log_file is None
+            kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": verbose, "configure_logging": False}
             if self.address:
                 kwargs["address"] = self.address
                 kwargs["runtime_env"] = {"working_dir": str(ROOT), "excludes": ["runs/", ".venv/", ".git/"]}
@@ -132,8 +136,24 @@ class RayPool:
         self.actors.remove(a)
 
     def close(self) -> None:
+        """Stop the actors: idle ones exit on their own (their Chromium closed by their exit handlers), so Ray
+        sees an intended exit instead of a worker killed mid-task (its "A worker died ... OOM killer" notes);
+        an actor still busy or slow to exit is killed with everything under it."""
+        idle = [a for a in self.actors if a.pid is not None and a.run_ref is None]
+        for a in idle:
+            with contextlib.suppress(Exception):
+                a.handle.__ray_terminate__.remote()  # Ray's graceful exit: queued after any running call
+        here = [a.pid for a in idle if a.pid and a.host == socket.gethostname()]
+        if here:
+            with contextlib.suppress(Exception):
+                import psutil
+
+                psutil.wait_procs([psutil.Process(pid) for pid in here if psutil.pid_exists(pid)], timeout=15)
         for a in list(self.actors):
-            self._retire(a)
+            if a in idle and a.pid and a.host == socket.gethostname() and not _alive(a.pid):
+                self.actors.remove(a)  # exited cleanly
+            else:
+                self._retire(a)
         if self._started_ray:
             with contextlib.suppress(Exception):
                 self.ray.shutdown()
@@ -236,6 +256,15 @@ class RayPool:
         record = failure_record(self.spec, task_id, reason, kind)
         record["steps"], record["wall_s"] = step, round(elapsed, 4)
         return Outcome(task_id, record, [])
+
+
+def _alive(pid: int) -> bool:
+    try:
+        import psutil
+
+        return psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except Exception:
+        return False
 
 
 def _cause(err: BaseException) -> str:

@@ -77,3 +77,23 @@ def start_worker(spec: dict[str, Any]) -> tuple[WorkerProcess, Connection]:
     conn = Connection(parent_end.detach())
     conn.send(spec)
     return WorkerProcess(popen), conn
+
+
+def output_to(log_file: str | None) -> None:
+    """Send this worker's own output -- library warnings, model conversion progress bars, Chromium's messages,
+    crash tracebacks -- to the run's log file instead of the console, at the file-descriptor level so that
+    child processes and C extensions follow. ``None`` (``--verbose``) leaves the console."""
+    if log_file is None:
+        return
+    try:
+        fd = os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    except OSError:
+        return  # e.g. a Ray node that does not share the run directory: its output stays where Ray puts it
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
+    with contextlib.suppress(Exception):
+        sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]

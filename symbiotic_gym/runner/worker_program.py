@@ -6,6 +6,8 @@ from __future__ import annotations
 import sys
 from multiprocessing.connection import Connection
 
+from symbiotic_gym.runner.worker import output_to
+
 
 def main(argv: list[str] | None = None) -> None:
     """The worker program: read the spec from the inherited connection, then serve episodes."""
@@ -19,6 +21,7 @@ def main(argv: list[str] | None = None) -> None:
         spec = conn.recv()
     except (EOFError, OSError):
         return  # the parent went away before handing over the spec
+    output_to(spec.get("log_file"))
     worker_main(conn, spec)
 
 

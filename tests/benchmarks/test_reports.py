@@ -86,6 +86,32 @@ def test_leaderboard_names_the_models_a_run_called(tmp_path: Path, capsys) -> No
     assert labels == {"occam": "local=local:Base", "vanilla": "large=openai/gpt-4o, small=local"}
 
 
+def test_rows_name_a_local_model_by_name_and_content_hash_so_checkouts_pool(tmp_path: Path, capsys) -> None:
+    """Runs recorded when local models were named by a path (two checkouts of the same adapter) pool in one row
+    named by the adapter's folder name and content hash; a folder that is gone keeps its name alone."""
+    import shutil
+
+    from symbiotic_gym.llm.local import SHIPPED_STUDENT
+    from symbiotic_gym.llm.registry import model_label
+
+    label = model_label(f"local:{SHIPPED_STUDENT}")
+    assert label.startswith("local:embedded-student@") and "/" not in label
+    copies = []
+    for name in ("checkout-a", "checkout-b"):
+        copy = tmp_path / name / "embedded-student"
+        shutil.copytree(SHIPPED_STUDENT, copy, ignore=shutil.ignore_patterns("exemplars", "*.png"))
+        copies.append(copy)
+    runs = [
+        fake_run(tmp_path / f"run{i}", "distilled", {f"shop.t{i}": True}, tokens_in_local=5,
+                 models_called={"local": [f"local:{copy}"]})
+        for i, copy in enumerate(copies)
+    ] + [fake_run(tmp_path / "gone", "distilled", {"shop.t9": True}, tokens_in_local=5,
+                  models_called={"local": ["local:/no/such/checkout/embedded-student"]})]  # fmt: skip
+    assert leaderboard.main([str(r) for r in runs] + ["--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    assert {(r["models"], r["n"]) for r in rows} == {(f"local={label}", 2), ("local=local:embedded-student", 1)}
+
+
 def test_leaderboard_html_and_plot(tmp_path: Path) -> None:
     a = fake_run(tmp_path / "a", "vanilla", {f"shop.t{i}": i < 3 for i in range(8)})
     out, png = tmp_path / "lb.html", tmp_path / "lb.png"

@@ -5,6 +5,7 @@ from tiny_model import build_tiny_chat_model
 
 from symbiotic_gym.llm import build_llm
 from symbiotic_gym.llm.local import TransformersLLM, resolve_local_path
+from symbiotic_gym.llm.registry import model_label
 
 MSGS = [{"role": "system", "content": "Act."}, {"role": "user", "content": "OBSERVATION [12] link"}]
 
@@ -19,7 +20,8 @@ def test_local_model_generates_with_usage(tiny) -> None:
     assert isinstance(model, TransformersLLM) and model.route == "local"
     (c,) = model.complete(MSGS, max_tokens=8)
     assert isinstance(c.text, str) and c.tokens_in > 5 and 0 < c.tokens_out <= 8
-    assert c.cost == 0.0 and c.route == "local" and c.model == f"local:{tiny}"
+    assert c.cost == 0.0 and c.route == "local" and c.model == model_label(f"local:{tiny}")
+    assert c.model.startswith(f"local:{tiny.name}@") and str(tiny.parent) not in c.model  # a name, not a path
     again = model.complete(MSGS, max_tokens=8)[0]
     assert again.text == c.text  # greedy decoding is deterministic
 
@@ -140,3 +142,18 @@ def test_later_calls_in_a_step_read_only_what_the_first_did_not(tiny) -> None:
     reads.clear()
     model.ranked_completions([*page, {"role": "assistant", "content": "Action:"}], 2, max_tokens=4)
     assert reads[0] == model._encode([*page, {"role": "assistant", "content": "Action:"}], 4, True)[0].shape[1] - 1
+
+
+def test_prompt_tokens_are_counted_alike_whether_or_not_the_model_is_built(tiny, tmp_path) -> None:
+    """replay-strict never builds the model, yet must cut an observation where the recording run did."""
+    from symbiotic_gym.llm import configure, get_llm
+    from symbiotic_gym.llm.tokens import truncate_to_tokens
+
+    text = "\n".join(f"[{i}] link 'Product {i}' ünïcödé $1{i}.99" for i in range(200))
+    built = TransformersLLM(tiny)
+    configure(f"local:{tiny}", f"local:{tiny}", cache_dir=str(tmp_path), cache_mode="replay-strict")
+    strict = get_llm("small")
+    assert strict.count_tokens(text) == built.count_tokens(text)
+    assert truncate_to_tokens(text, 300, strict) == truncate_to_tokens(text, 300, built)
+    assert strict.model == built.model  # named alike in records and in the request keys
+    assert strict._inner is None  # counting built nothing

@@ -50,6 +50,9 @@ def test_run_from_python_returns_typed_results(tmp_path: Path) -> None:
     assert summary["success_rate"] == 1.0 and summary["all_errors"] is False
     config = json.loads((tmp_path / "api" / "config.json").read_text())
     assert config["tasks"] == [e.task_id for e in result.episodes] and config["audit"] is True
+    # models are named (a local adapter by its folder name and content hash), never located
+    assert config["models"]["small"].startswith("local:embedded-student@") and "/" not in json.dumps(config["models"])
+    assert all(e.models == config["models"] for e in result.episodes)
 
     with pytest.raises(SymbioticGymError, match="already holds a run"):
         run(RunConfig(agent="oracle", tasks="shop.*", limit=3, workers=0, out=tmp_path / "api"))

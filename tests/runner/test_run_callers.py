@@ -30,10 +30,12 @@ def child_env() -> dict[str, str]:
 
 
 def run_python(args: list[str], cwd: Path, stdin: str | None = None) -> str:
+    """The program's stdout; its stderr must hold none of the workers' or libraries' output (run.log does)."""
     done = subprocess.run(
         [sys.executable, *args], cwd=cwd, env=child_env(), input=stdin, capture_output=True, text=True, timeout=280
     )
     assert done.returncode == 0, f"exit {done.returncode}\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}"
+    assert "Warning" not in done.stderr and "A worker died" not in done.stderr, done.stderr[-4000:]
     return done.stdout
 
 
