@@ -220,6 +220,23 @@ def test_an_action_on_an_unusable_element_fails_at_once_with_the_reason(
         assert wall < 2.0
 
 
+def test_a_link_wrapped_over_two_lines_is_not_taken_for_covered(server: PageServer) -> None:
+    env = Ours(server, "/wrapped")
+    try:
+        obs = env.reset()
+        bid = bid_of(obs["axtree_txt"], "link", "Alpine Keyboard")
+        centre_hit = env.env.page.evaluate(  # what a check of the bounding box's centre alone would see
+            """bid => { const r = document.querySelector(`[bid="${bid}"]`).getBoundingClientRect();
+            return document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2).tagName; }""",
+            bid,
+        )
+        assert centre_hit == "LI"
+        obs = env.step(f"click('{bid}')")
+        assert obs["last_action_error"] == "" and obs["url"].endswith("/target")
+    finally:
+        env.close()
+
+
 def test_a_hidden_element_fails_at_once(server: PageServer) -> None:
     env = WebEnv(page_task(server, "/disabled"))
     try:
