@@ -25,7 +25,12 @@ PAGES: dict[str, str] = {
     "/tab": "<html><head><title>Opener</title></head><body><a href='/target' target='_blank'>open target</a>"
     "<p>opener page</p></body></html>",
     "/target": "<html><head><title>Target</title></head><body><h1>target page</h1>"
-    "<button>target button</button></body></html>",
+    "<button>target button</button><button onclick='window.close()'>close me</button></body></html>",
+    # a link wrapped over two lines: the centre of its bounding box is between its two boxes
+    "/wrapped": "<html><head><title>Wrapped</title></head><body><ul><li style='width:90px;padding:10px 0'>"
+    "<a href='/target' style='font-size:20px;line-height:3'>Alpine Keyboard</a></li></ul></body></html>",
+    "/popup": "<html><head><title>Popup opener</title></head><body>"
+    "<button onclick=\"window.open('/target', 'pop', 'width=400,height=300')\">open popup</button></body></html>",
     # a file-upload control: the input is hidden, the label styled as a button is what a person clicks
     "/label": "<html><head><title>Upload</title></head><body>"
     "<label for='file' style='display:inline-block;padding:6px;border:1px solid;cursor:pointer'>Upload</label>"

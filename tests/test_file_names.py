@@ -57,3 +57,12 @@ def test_hostile_ids_stay_inside_the_run_directory(tmp_path: Path) -> None:
     assert not (tmp_path / "escape.jsonl").exists() and not Path("/etc/passwd.jsonl").exists()
     names = {p.name for p in (root / "trajectories").iterdir()}
     assert "..%2Fescape.jsonl" not in names and "%2E.%2Fescape.jsonl" in names and "maze%2F%2A.jsonl" in names
+
+
+def test_the_default_run_directory_is_one_name_under_runs() -> None:
+    from symbiotic_gym.runner import RunConfig
+    from symbiotic_gym.runner.engine import default_out
+
+    assert default_out(RunConfig(agent="hybrid", suite="embedded")).name.startswith("hybrid-embedded-")
+    out = default_out(RunConfig(agent="pkg.mod:Agent", suite="../x/*"))
+    assert out.parent == Path("runs") and out.name.startswith("pkg.mod_Agent-%2E.%2Fx%2F%2A-")

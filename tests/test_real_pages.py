@@ -136,6 +136,34 @@ def test_a_new_tab_gives_one_consistent_observation_every_time(make: Any) -> Non
         assert new_tab_active == TAB_TRIES
 
 
+def test_a_popup_and_a_tab_that_closes_itself_keep_the_observation_consistent(server: PageServer) -> None:
+    env = Ours(server, "/popup")
+    try:
+        obs = env.reset()
+        for _ in range(3):
+            obs = env.step(f"click('{bid_of(obs['axtree_txt'], 'button', 'open popup')}')")
+            assert obs["url"].endswith("/target") and obs["open_pages_urls"][obs["active_page_index"]] == obs["url"]
+            assert env.root_url(obs) == obs["url"] and len(obs["open_pages_urls"]) == 2
+            obs = env.step(f"click('{bid_of(obs['axtree_txt'], 'button', 'close me')}')")  # window.close()
+            assert obs["url"].endswith("/popup") and obs["open_pages_urls"] == (obs["url"],)
+            assert env.root_url(obs) == obs["url"] and obs["active_page_index"] == 0
+    finally:
+        env.close()
+
+
+def test_the_raw_browsergym_tree_of_a_page_with_frames_has_our_ids(server: PageServer) -> None:
+    from browsergym.utils.obs import flatten_axtree_to_str
+
+    env = WebEnv(page_task(server, "/frames"), obs_keys=("axtree_object",))
+    try:
+        obs, _ = env.reset(seed=0)
+        raw = flatten_axtree_to_str(obs["axtree_object"])
+        for name in ("top", "inner", "nested"):  # BrowserGym's own merge leaves the cross-origin frame out
+            assert bid_of(raw, "button", name) == bid_of(obs["axtree_txt"], "button", name)
+    finally:
+        env.close()
+
+
 def test_a_label_styled_as_a_button_and_a_canvas_have_ids(make: Any) -> None:
     env = make("/label")
     obs = env.reset()
@@ -190,6 +218,23 @@ def test_an_action_on_an_unusable_element_fails_at_once_with_the_reason(
         action_s = env.info["timings"]["action"]
         assert reason in obs["last_action_error"] and action_s <= 0.3, (action_s, obs["last_action_error"])
         assert wall < 2.0
+
+
+def test_a_link_wrapped_over_two_lines_is_not_taken_for_covered(server: PageServer) -> None:
+    env = Ours(server, "/wrapped")
+    try:
+        obs = env.reset()
+        bid = bid_of(obs["axtree_txt"], "link", "Alpine Keyboard")
+        centre_hit = env.env.page.evaluate(  # what a check of the bounding box's centre alone would see
+            """bid => { const r = document.querySelector(`[bid="${bid}"]`).getBoundingClientRect();
+            return document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2).tagName; }""",
+            bid,
+        )
+        assert centre_hit == "LI"
+        obs = env.step(f"click('{bid}')")
+        assert obs["last_action_error"] == "" and obs["url"].endswith("/target")
+    finally:
+        env.close()
 
 
 def test_a_hidden_element_fails_at_once(server: PageServer) -> None:

@@ -148,8 +148,13 @@ class RunResult:
 
 
 def default_out(config: RunConfig) -> Path:
+    """``runs/<agent>-<suite>-<time>``; the names pass through :func:`~symbiotic_gym.file_names.file_name`,
+    so whatever an agent or suite spec holds, the folder is one name under ``runs/``."""
+    from symbiotic_gym.file_names import file_name
+
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    return Path("runs") / f"{config.agent.replace(':', '_')}-{config.suite.replace(':', '_')}-{stamp}"
+    agent, suite = file_name(config.agent.replace(":", "_")), file_name(config.suite.replace(":", "_"))
+    return Path("runs") / f"{agent}-{suite}-{stamp}"
 
 
 class _Progress:

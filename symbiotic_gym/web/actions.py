@@ -104,21 +104,34 @@ ELEMENT_STATE_JS = """([bid, need]) => {
   if (style.pointerEvents === 'none') return {error: 'inert'};
   if (r.bottom < 0 || r.right < 0 || r.top > innerHeight || r.left > innerWidth) {
     el.scrollIntoView({block: 'center', inline: 'center'});
-    r = el.getBoundingClientRect();
   }
-  const x = r.left + r.width / 2, y = r.top + r.height / 2;
-  if (x < 0 || y < 0 || x > innerWidth || y > innerHeight) return {error: 'offscreen'};
-  let hit = document.elementFromPoint(x, y);
-  while (hit && hit.shadowRoot && hit !== el && !el.contains(hit)) {
-    const inner = hit.shadowRoot.elementFromPoint(x, y);
-    if (!inner || inner === hit) break;
-    hit = inner;
+  // the centre of each box the element draws (a link wrapped over two lines has two; the centre of their
+  // bounding box can fall between them), the first one where the element itself is topmost
+  const boxes = Array.from(el.getClientRects()).filter(b => b.width >= 1 && b.height >= 1);
+  if (boxes.length === 0) boxes.push(el.getBoundingClientRect());
+  let first = null, firstHit = null;
+  for (const b of boxes.slice(0, 8)) {
+    const x = b.left + b.width / 2, y = b.top + b.height / 2;
+    if (x < 0 || y < 0 || x > innerWidth || y > innerHeight) continue;
+    let hit = document.elementFromPoint(x, y);
+    while (hit && hit.shadowRoot && hit !== el && !el.contains(hit)) {
+      const inner = hit.shadowRoot.elementFromPoint(x, y);
+      if (!inner || inner === hit) break;
+      hit = inner;
+    }
+    if (hit === null || hit === el || el.contains(hit) || (hit.control && hit.control === el)) {
+      first = [x, y];
+      break;
+    }
+    if (firstHit === null) firstHit = hit;
   }
-  if (hit !== null && hit !== el && !el.contains(hit) && !(hit.control && hit.control === el)) {
-    const id = hit.id ? ` id="${hit.id}"` : '';
-    const hb = hit.getAttribute('bid');
-    return {error: 'covered', by: `<${hit.tagName.toLowerCase()}${id}>` + (hb ? ` (element '${hb}')` : '')};
+  if (first === null && firstHit === null) return {error: 'offscreen'};
+  if (first === null) {
+    const id = firstHit.id ? ` id="${firstHit.id}"` : '';
+    const hb = firstHit.getAttribute('bid');
+    return {error: 'covered', by: `<${firstHit.tagName.toLowerCase()}${id}>` + (hb ? ` (element '${hb}')` : '')};
   }
+  const [x, y] = first;
   const submitter = el.closest('button, input[type=submit], input[type=image]');
   const submit = !!(submitter && submitter.form && (submitter.type === 'submit' || submitter.type === 'image'));
   return {point: [x, y], submit: submit};

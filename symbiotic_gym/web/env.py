@@ -43,7 +43,9 @@ from symbiotic_gym.web.task_hooks import TaskHooks
 log = logging.getLogger(__name__)
 
 # one animation frame, then the document's load state
-SETTLE_JS = "() => new Promise(resolve => requestAnimationFrame(() => resolve(document.readyState)))"
+# (a page whose script called window.close() answers 'closing': the tab goes away a moment later)
+SETTLE_JS = """() => window.closed ? 'closing'
+  : new Promise(resolve => requestAnimationFrame(() => resolve(document.readyState)))"""
 DEFAULT_VIEWPORT = {"width": 1280, "height": 720}
 
 
@@ -457,13 +459,17 @@ class WebEnv(gym.Env):
         opened becomes the active page here, before the observation (again if one arrives while settling)."""
         for _ in range(3):
             self._adopt_opened()
-            self._settle_page()
+            closed = self._settle_page()
             if self._opening:
                 self._await_opened()
-            if not self._opened:
+            if not self._opened and not closed:
                 return
+        if self.page is None or self.page.is_closed():  # tabs kept closing: observe the last one left
+            pages = self.context.pages
+            self.page = pages[-1] if pages else self.context.new_page()
 
-    def _settle_page(self) -> None:
+    def _settle_page(self) -> bool:
+        """Settle the active page; True when it closed itself (window.close()): settle the one left."""
         pages = self.context.pages
         if not pages:
             self.page = self.context.new_page()
@@ -477,6 +483,14 @@ class WebEnv(gym.Env):
             state = self.page.evaluate(SETTLE_JS)
         except Exception:
             state = None  # the document went away: a navigation is committing
+        if state == "closing" or self.page.is_closed():
+            try:
+                self.page.wait_for_event("close", timeout=self.settle_timeout_ms)
+            except Exception:
+                pass  # closed already
+            self._extractor.forget(self.page)
+            self.page = None
+            return True
         waited = False
         while self._navigations and time.perf_counter() < deadline:
             waited = True
@@ -491,11 +505,12 @@ class WebEnv(gym.Env):
             except Exception:
                 pass  # a page that never finishes loading is observed as it is
         if state == "complete" and not waited:
-            return  # the active page had loaded and rendered a frame, with no navigation in flight
+            return False  # the active page had loaded and rendered a frame, with no navigation in flight
         try:
             self.page.evaluate(SETTLE_JS)
         except Exception:
             pass  # navigation in flight destroyed the context; extraction below retries
+        return False
 
     def _raw_timing(self) -> dict[str, float]:
         return {"observe_raw": self._raw_s} if self.obs_keys else {}

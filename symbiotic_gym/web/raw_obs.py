@@ -105,7 +105,7 @@ def extract_raw(page: Any, keys: tuple[str, ...]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     wanted = set(keys)
     if wanted & _MARKED:
-        page.evaluate(SHARE_COUNTER_JS)
+        _in_every_frame(page, SHARE_COUNTER_JS)  # each frame document has its counters (ours marked them all)
         bgo._pre_extract(page, tags_to_mark="standard_html", lenient=True)
         try:
             dom = bgo.extract_dom_snapshot(page) if wanted & _NEEDS_DOM else None
@@ -126,12 +126,21 @@ def extract_raw(page: Any, keys: tuple[str, ...]) -> dict[str, Any]:
                 out["dom_object"] = dom
         finally:
             bgo._post_extract(page)
-            page.evaluate(TAKE_COUNTER_JS)
+            _in_every_frame(page, TAKE_COUNTER_JS)
     elif "focused_element_bid" in wanted:
         out["focused_element_bid"] = bgo.extract_focused_element_bid(page)
     if "screenshot" in wanted:
         out["screenshot"] = screenshot_without_caret(page)
     return {k: out[k] for k in keys}
+
+
+def _in_every_frame(page: Any, script: str) -> None:
+    page.evaluate(script)
+    for frame in page.frames[1:]:
+        try:
+            frame.evaluate(script)
+        except Exception:
+            pass  # detached meanwhile: BrowserGym skips it too
 
 
 def screenshot_without_caret(page: Any) -> Any:
