@@ -146,8 +146,8 @@ _LATIN_PASSWORD, _CJK_PASSWORD, PASSWORD_GATE = _password_words()
 # "password: x", "password is x", "Passwort ist x", "mot de passe est x", "hasło to x", "パスワードはx"
 SAID_PASSWORD = re.compile(
     rf"(?i)(?:\b(?:{_LATIN_PASSWORD})\b|{_CJK_PASSWORD})(?P<link>\s+(?:is|was|to|from|ist|lautet|war|est|es|era|è|é|"
-    r"er|var|är|jest|to|wynosi|wordt|was)\b|\s*[:=：]|\s*(?:は|是|는|은|为|為))?\s*['\"「]?"
-    r"(?P<v>[^\s'\",;\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af]{4,64})"
+    r"er|var|är|jest|to|wynosi|wordt|was|on)\b|\s*[:=：]|\s*(?:は|是|는|은|为|為|を|改成|改为))?\s*['\"「]?"
+    r"(?P<v>[^\s'\",;\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]{4,64})"
 )
 NEW_PASSWORD = re.compile(r"(?i)\b(?:password|passcode|passphrase)\b[^.\n]{0,40}?\bto\s+['\"]?(?P<v>[^\s'\",;]{4,64})")
 SAID_OTP = re.compile(
