@@ -83,12 +83,12 @@ def _lines(text: str) -> Iterator[tuple[int, int, int, re.Match[str] | None]]:
     observation's line pattern does not read (one that starts with spaces: plain text)."""
     expected = 0
     for m in LINES.finditer(text):
-        if m.start() > expected:  # lines the pattern skipped
-            yield from _plain_lines(text, expected, m.start() - 1)
+        start = m.start()
+        if start > expected:  # lines the pattern skipped
+            yield from _plain_lines(text, expected, start - 1)
         expected = m.end() + 1
-        if m.end() > m.start():
-            depth = len(m.group("indent"))
-            yield m.start() + depth, m.end(), depth, m
+        depth = m.end("indent") - start
+        yield start + depth, expected - 1, depth, m
     if expected < len(text):
         yield from _plain_lines(text, expected, len(text))
 
@@ -170,9 +170,10 @@ def _walk(text: str) -> tuple[tuple[LabelledValue, ...], dict[str, str], tuple[t
     pending_below = -1  # a cell's label waits for a line nested deeper than this (the cell's content)
     label_next = False  # an unnamed LabelText: its text child is the label
     for start, end, depth, m in _lines(text):
-        if m is not None and m.group("role") not in READ_ROLES and text.startswith((" '", ' "'), m.start("rest")):
-            pending, pending_below, label_next = "", -1, False  # a link, a button ... names nothing
-            continue
+        if m is not None and m.group("role") not in READ_ROLES:
+            if text.startswith((" '", ' "'), m.start("rest")):
+                pending, pending_below, label_next = "", -1, False  # a link, a button ... names nothing
+                continue
         label, pending = pending, ""
         if pending_below >= 0 and depth <= pending_below:
             label = ""
@@ -244,9 +245,9 @@ def _walk(text: str) -> tuple[tuple[LabelledValue, ...], dict[str, str], tuple[t
 
 
 def _is_prose(line: str) -> bool:
-    """A sentence: five words or more, or eight CJK characters, and a digit, an "@" or a word of mixed case
-    and symbols in it (a value worth asking a label for)."""
-    long_enough = line.count(" ") >= 4 or len(_CJK_RUN.findall(line)) >= 1
+    """A sentence: five words or more, or four CJK characters in a row, and a digit, an "@" or a word of
+    mixed case and symbols in it (a value worth asking a label for)."""
+    long_enough = line.count(" ") >= 4 or (not line.isascii() and _CJK_RUN.search(line) is not None)
     return long_enough and _PROSE_VALUE.search(line) is not None
 
 
