@@ -381,7 +381,9 @@ GATES: dict[str, Callable[[str, str], bool]] = {
         "textbox" in t and (any(w in low for w in SECRET_FIELD_WORDS) or "pin" in tokens(t))
     ),
     "said_password": lambda t, low: (
-        any(w in low for w in PASSWORD_WORDS) or any(w in low for w in PASSWORD_GATE) or bool(tokens(t) & PASSWORD_TOKENS)
+        any(w in low for w in PASSWORD_WORDS)
+        or any(w in low for w in PASSWORD_GATE)
+        or bool(tokens(t) & PASSWORD_TOKENS)
     ),
     "secret": lambda t, low: (
         any(h in t for h in SECRET_HINTS) or any(w in low for w in CREDENTIAL_WORDS) or _TOKENISH.search(t) is not None

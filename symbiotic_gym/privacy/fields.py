@@ -170,10 +170,9 @@ def _walk(text: str) -> tuple[tuple[LabelledValue, ...], dict[str, str], tuple[t
     pending_below = -1  # a cell's label waits for a line nested deeper than this (the cell's content)
     label_next = False  # an unnamed LabelText: its text child is the label
     for start, end, depth, m in _lines(text):
-        if m is not None and m.group("role") not in READ_ROLES:
-            if text.startswith((" '", ' "'), m.start("rest")):
-                pending, pending_below, label_next = "", -1, False  # a link, a button ... names nothing
-                continue
+        if m is not None and m.group("role") not in READ_ROLES and text.startswith((" '", ' "'), m.start("rest")):
+            pending, pending_below, label_next = "", -1, False  # a link, a button ... names nothing
+            continue
         label, pending = pending, ""
         if pending_below >= 0 and depth <= pending_below:
             label = ""
