@@ -40,6 +40,7 @@ LOCALES: dict[str, tuple[str, str, str]] = {
 # how each language's pages label things: private fields, then look-alike fields, then page chrome
 PAGE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {
+        "lang": ("en",),
         "phone": ("Phone", "Mobile number", "Telephone", "Contact phone"),
         "email": ("Email", "Email address"),
         "street_address": ("Address", "Street address", "Shipping address", "Home address"),
@@ -56,6 +57,7 @@ PAGE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "hello": ("Hi, please update my details:", "Thanks for the quick reply!", "See the details below."),
     },
     "de": {
+        "lang": ("de",),
         "phone": ("Telefon", "Telefonnummer", "Mobilnummer", "Handynummer"),
         "email": ("E-Mail", "E-Mail-Adresse"),
         "street_address": ("Adresse", "Straße und Hausnummer", "Lieferadresse", "Anschrift"),
@@ -72,6 +74,7 @@ PAGE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "hello": ("Hallo, bitte aktualisieren Sie meine Daten:", "Danke für die schnelle Antwort!"),
     },
     "fr": {
+        "lang": ("fr",),
         "phone": ("Téléphone", "Numéro de téléphone", "Portable", "Tél."),
         "email": ("E-mail", "Adresse e-mail", "Courriel"),
         "street_address": ("Adresse", "Adresse de livraison", "Adresse postale"),
@@ -88,6 +91,7 @@ PAGE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "hello": ("Bonjour, merci de mettre à jour mes informations :", "Merci pour votre réponse !"),
     },
     "es": {
+        "lang": ("es",),
         "phone": ("Teléfono", "Número de teléfono", "Móvil"),
         "email": ("Correo electrónico", "Email"),
         "street_address": ("Dirección", "Dirección de envío", "Domicilio"),
@@ -104,6 +108,7 @@ PAGE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "hello": ("Hola, por favor actualicen mis datos:", "¡Gracias por la respuesta!"),
     },
     "it": {
+        "lang": ("it",),
         "phone": ("Telefono", "Numero di telefono", "Cellulare"),
         "email": ("Email", "Indirizzo email"),
         "street_address": ("Indirizzo", "Indirizzo di spedizione", "Residenza"),
@@ -120,6 +125,7 @@ PAGE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "hello": ("Ciao, aggiornate i miei dati per favore:", "Grazie per la risposta!"),
     },
     "nl": {
+        "lang": ("nl",),
         "phone": ("Telefoon", "Telefoonnummer", "Mobiel nummer"),
         "email": ("E-mail", "E-mailadres"),
         "street_address": ("Adres", "Straat en huisnummer", "Bezorgadres"),
@@ -136,6 +142,7 @@ PAGE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "hello": ("Hallo, kunnen jullie mijn gegevens bijwerken:", "Bedankt voor het snelle antwoord!"),
     },
     "pl": {
+        "lang": ("pl",),
         "phone": ("Telefon", "Numer telefonu", "Telefon komórkowy"),
         "email": ("E-mail", "Adres e-mail"),
         "street_address": ("Adres", "Adres dostawy", "Ulica i numer"),
@@ -152,6 +159,7 @@ PAGE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "hello": ("Dzień dobry, proszę o aktualizację moich danych:", "Dziękuję za szybką odpowiedź!"),
     },
     "pt": {
+        "lang": ("pt",),
         "phone": ("Telefone", "Telemóvel", "Celular", "Número de telefone"),
         "email": ("E-mail", "Endereço de e-mail"),
         "street_address": ("Morada", "Endereço", "Endereço de entrega"),
@@ -168,6 +176,7 @@ PAGE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "hello": ("Olá, por favor atualizem os meus dados:", "Obrigado pela resposta rápida!"),
     },
     "sv": {
+        "lang": ("sv",),
         "phone": ("Telefon", "Telefonnummer", "Mobilnummer"),
         "email": ("E-post", "E-postadress"),
         "street_address": ("Adress", "Gatuadress", "Leveransadress"),
@@ -184,6 +193,7 @@ PAGE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "hello": ("Hej, kan ni uppdatera mina uppgifter:", "Tack för snabbt svar!"),
     },
     "da": {
+        "lang": ("da",),
         "phone": ("Telefon", "Telefonnummer", "Mobil", "Tlf."),
         "email": ("E-mail", "E-mailadresse"),
         "street_address": ("Adresse", "Leveringsadresse", "Vej og husnummer"),
@@ -200,6 +210,7 @@ PAGE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "hello": ("Hej, vil I opdatere mine oplysninger:", "Tak for det hurtige svar!"),
     },
     "fi": {
+        "lang": ("fi",),
         "phone": ("Puhelin", "Puhelinnumero", "Matkapuhelin"),
         "email": ("Sähköposti", "Sähköpostiosoite"),
         "street_address": ("Osoite", "Katuosoite", "Toimitusosoite"),
@@ -216,6 +227,7 @@ PAGE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "hello": ("Hei, päivittäkää tietoni:", "Kiitos nopeasta vastauksesta!"),
     },
     "ja": {
+        "lang": ("ja",),
         "phone": ("電話番号", "携帯電話", "連絡先電話番号"),
         "email": ("メールアドレス", "Eメール"),
         "street_address": ("住所", "お届け先住所", "ご住所"),
@@ -232,6 +244,7 @@ PAGE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "hello": ("お世話になっております。登録情報の変更をお願いします：", "ご返信ありがとうございます。"),
     },
     "zh": {
+        "lang": ("zh",),
         "phone": ("手机号码", "联系电话", "电话"),
         "email": ("电子邮箱", "邮箱"),
         "street_address": ("地址", "收货地址", "详细地址"),
@@ -248,6 +261,7 @@ PAGE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "hello": ("您好，请帮我更新以下信息：", "谢谢您的回复！"),
     },
     "ko": {
+        "lang": ("ko",),
         "phone": ("전화번호", "휴대폰 번호", "연락처"),
         "email": ("이메일", "이메일 주소"),
         "street_address": ("주소", "배송지 주소"),
@@ -263,6 +277,24 @@ PAGE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "chrome": ("저장", "취소", "내 계정", "주문 내역", "로그아웃", "도움말", "검색"),
         "hello": ("안녕하세요, 제 정보를 수정해 주세요:", "빠른 답변 감사합니다!"),
     },
+}
+
+# a sentence of a forum or tracker post that names the value in running text: {l} the label, lower case
+SENTENCES: dict[str, tuple[str, ...]] = {
+    "en": ("My {l} is {v}, thanks.", "Please use {v} as my {l} from now on.", "Update my {l} to {v} please."),
+    "de": ("Meine {l} lautet {v}.", "Bitte ändern Sie die {l} auf {v}.", "Hier ist meine {l}: {v}"),
+    "fr": ("Mon {l} est {v}.", "Merci de changer mon {l} en {v}.", "Voici mon {l} {v} pour le dossier."),
+    "es": ("Mi {l} es {v}.", "Por favor cambien mi {l} a {v}.", "Les dejo mi {l} {v} por si acaso."),
+    "it": ("Il mio {l} è {v}.", "Per favore aggiornate il mio {l} con {v}.", "Vi lascio il mio {l} {v}."),
+    "nl": ("Mijn {l} is {v}.", "Graag mijn {l} wijzigen naar {v}.", "Hierbij mijn {l} {v}."),
+    "pl": ("Mój {l} to {v}.", "Proszę zmienić {l} na {v}.", "Podaję {l} {v}."),
+    "pt": ("O meu {l} é {v}.", "Por favor alterem o {l} para {v}.", "Segue o meu {l} {v}."),
+    "sv": ("Mitt {l} är {v}.", "Ändra mitt {l} till {v}, tack.", "Här är mitt {l} {v}."),
+    "da": ("Mit {l} er {v}.", "Ret venligst mit {l} til {v}.", "Her er mit {l} {v}."),
+    "fi": ("{L} on {v}.", "Vaihtakaa {l} {v}, kiitos.", "Tässä {l} {v}."),
+    "ja": ("{l}は{v}です。", "{l}を{v}に変更してください。", "私の{l}：{v}"),
+    "zh": ("我的{l}是{v}。", "请把{l}改成{v}，谢谢。", "{l}{v}"),
+    "ko": ("제 {l}은 {v}입니다.", "{l}을 {v}(으)로 변경해 주세요.", "{l} {v}"),
 }
 
 PRIVATE_TYPES = ("phone", "email", "street_address", "date_of_birth", "national_id", "password", "payment_card", "iban")
@@ -416,11 +448,13 @@ def _requote(head: str, tail: str, value: str) -> tuple[str, str] | None:
     return head[:opening] + '"' + head[opening + 1 :], tail[:closing] + '"' + tail[closing + 1 :]
 
 
-FAMILY_A = ("form_named", "form_label_line", "table", "account", "message", "action")
-FAMILY_B = ("form_star", "cells", "definition", "inline", "chat", "action_line")
+FAMILY_A = ("form_named", "form_label_line", "table", "account", "message", "action", "sentence")
+FAMILY_B = ("form_star", "cells", "definition", "inline", "chat", "action_line", "sentence")
 
 
-def render(context: str, r: random.Random, label: str, v: str, words: dict[str, tuple[str, ...]], values: Values):
+def render(
+    context: str, r: random.Random, label: str, v: str, words: dict[str, tuple[str, ...]], values: Values
+) -> tuple[str, str]:
     """(head, tail) around the value: the text is head + value + tail."""
     n = r.randint(2, 400)
     if context == "form_named":
@@ -451,6 +485,12 @@ def render(context: str, r: random.Random, label: str, v: str, words: dict[str, 
         return f"article ''\n\tparagraph ''\n\t\tStaticText '{r.choice(words['hello'])} {label}: ", "'"
     if context == "chat":
         return f"{r.choice(words['hello'])}\n{label}: ", ""
+    if context == "sentence":
+        frame = r.choice(SENTENCES[words["lang"][0]])
+        head, _, tail = frame.replace("{L}", label).replace("{l}", label.lower()).partition("{v}")
+        if r.random() < 0.5:
+            return f"article ''\n\tparagraph ''\n\t\tStaticText '{head}", f"{tail}'"
+        return head, tail
     if context == "action":
         page = f"[{n}] textbox '{label}'" if r.random() < 0.6 else f"LabelText '{label}'\n[{n}] textbox ''"
         return f"{page}\n{_chrome(r, words)}\nfill('{n}', '", "')"

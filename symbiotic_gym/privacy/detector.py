@@ -138,16 +138,21 @@ def _password_words() -> tuple[str, str, tuple[str, ...]]:
         else:
             body = r"[\s-]?".join(re.escape(w) for w in re.split(r"[\s-]", low.rstrip("*")))
             latin.append(body + (r"\w*" if low.endswith("*") else ""))
-            gate.append(low.rstrip("*").split()[0].split("-")[0])
+            if low.endswith("*"):
+                gate.append(low.rstrip("*"))
     return "|".join(sorted(latin, key=len, reverse=True)), "|".join(cjk), tuple(sorted(set(gate)))
 
 
 _LATIN_PASSWORD, _CJK_PASSWORD, PASSWORD_GATE = _password_words()
+# the whole-word password terms (and the first words of those of several words), tested against a text's words
+PASSWORD_TOKENS = frozenset(
+    re.split(r"[\s-]", t.lower())[0] for t in LEXICON["password"] if not t.endswith("*") and t.isascii()
+) | frozenset(t.lower() for t in LEXICON["password"] if not t.endswith("*") and not t.isascii())
 # "password: x", "password is x", "Passwort ist x", "mot de passe est x", "hasło to x", "パスワードはx"
 SAID_PASSWORD = re.compile(
     rf"(?i)(?:\b(?:{_LATIN_PASSWORD})\b|{_CJK_PASSWORD})(?P<link>\s+(?:is|was|to|from|ist|lautet|war|est|es|era|è|é|"
-    r"er|var|är|jest|to|wynosi|wordt|was)\b|\s*[:=：]|\s*(?:は|是|는|은|为|為))?\s*['\"「]?"
-    r"(?P<v>[^\s'\",;\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af]{4,64})"
+    r"er|var|är|jest|to|wynosi|wordt|was|on)\b|\s*[:=：]|\s*(?:は|是|는|은|为|為|を|改成|改为))?\s*['\"「]?"
+    r"(?P<v>[^\s'\",;\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]{4,64})"
 )
 NEW_PASSWORD = re.compile(r"(?i)\b(?:password|passcode|passphrase)\b[^.\n]{0,40}?\bto\s+['\"]?(?P<v>[^\s'\",;]{4,64})")
 SAID_OTP = re.compile(
@@ -375,7 +380,11 @@ GATES: dict[str, Callable[[str, str], bool]] = {
     "ax_secret_field": lambda t, low: (
         "textbox" in t and (any(w in low for w in SECRET_FIELD_WORDS) or "pin" in tokens(t))
     ),
-    "said_password": lambda t, low: any(w in low for w in PASSWORD_WORDS) or any(w in low for w in PASSWORD_GATE),
+    "said_password": lambda t, low: (
+        any(w in low for w in PASSWORD_WORDS)
+        or any(w in low for w in PASSWORD_GATE)
+        or bool(tokens(t) & PASSWORD_TOKENS)
+    ),
     "secret": lambda t, low: (
         any(h in t for h in SECRET_HINTS) or any(w in low for w in CREDENTIAL_WORDS) or _TOKENISH.search(t) is not None
     ),

@@ -36,7 +36,8 @@ class LabelledValue:
     label: str
     start: int
     end: int
-    source: str  # name | label_line | column_header | inline | action_target
+    source: str  # name | label_line | column_header | inline | said | action_target
+    kind: str | None = None  # what the label says, where it is already known (a cue in running text)
 
 
 # roles whose name is a value shown on the page (a cell, a text run), not an element's label
@@ -52,9 +53,15 @@ _ACTION_START = re.compile(r"(?<![\w.])(?:fill|type|select_option)\s*\(")
 
 
 def _label_like(name: str) -> bool:
-    """Short, with no long number and no colon inside ("Password: x" is a label with its value)."""
+    """Short, with no long number and no colon inside ("Password: x" is a label with its value), and no
+    sentence (a label has at most five words and does not end with a full stop)."""
     stripped = name.rstrip(":： *")
-    return 0 < len(stripped) <= MAX_LABEL and not re.search(r"\d{3}|[:：]", stripped)
+    return (
+        0 < len(stripped) <= MAX_LABEL
+        and stripped.count(" ") <= 4
+        and not (stripped.count(" ") >= 2 and stripped.endswith((".", "!", "?", "。", "！", "？")))
+        and not re.search(r"\d{3}|[:：]", stripped)
+    )
 
 
 # the roles whose names the walk reads (the others only end a pending label)
@@ -76,12 +83,12 @@ def _lines(text: str) -> Iterator[tuple[int, int, int, re.Match[str] | None]]:
     observation's line pattern does not read (one that starts with spaces: plain text)."""
     expected = 0
     for m in LINES.finditer(text):
-        if m.start() > expected:  # lines the pattern skipped
-            yield from _plain_lines(text, expected, m.start() - 1)
+        start = m.start()
+        if start > expected:  # lines the pattern skipped
+            yield from _plain_lines(text, expected, start - 1)
         expected = m.end() + 1
-        if m.end() > m.start():
-            depth = len(m.group("indent"))
-            yield m.start() + depth, m.end(), depth, m
+        depth = m.end("indent") - start
+        yield start + depth, expected - 1, depth, m
     if expected < len(text):
         yield from _plain_lines(text, expected, len(text))
 
@@ -142,17 +149,20 @@ def _inline(text: str, start: int, end: int, source: str) -> Iterator[LabelledVa
 
 def labelled_values(text: str) -> list[LabelledValue]:
     """Every labelled value of an observation, a form, a table or a message, in order."""
-    return list(_walk(text)[0])
+    values, _, prose = _walk(text)
+    return [*values, *(v for s, e in prose for v in _said(text, s, e))]
 
 
 @lru_cache(maxsize=8)
-def _walk(text: str) -> tuple[tuple[LabelledValue, ...], dict[str, str]]:
-    """The labelled values and, for each element id, its label (what an action on it writes into).
+def _walk(text: str) -> tuple[tuple[LabelledValue, ...], dict[str, str], tuple[tuple[int, int], ...]]:
+    """The labelled values, for each element id its label (what an action on it writes into), and the
+    spans of running text (sentences of posts and messages, read by :func:`_said`).
 
     A label line labels the line right after it only: the value (a text run, a cell), or the field (an
     unnamed textbox) -- an unnamed ``LabelText`` labels with its text child."""
     out: list[LabelledValue] = []
     labels: dict[str, str] = {}
+    prose: list[tuple[int, int]] = []
     headers: list[str] = []
     in_header_row = False
     cell = 0
@@ -174,6 +184,8 @@ def _walk(text: str) -> tuple[tuple[LabelledValue, ...], dict[str, str]]:
                 out.append(LabelledValue(label.rstrip(":： *"), start, start + len(stripped), "label_line"))
             if ":" in stripped or "：" in stripped:
                 out.extend(_inline(text, start, end, "inline"))
+            if _is_prose(stripped):
+                prose.append((start, start + len(stripped)))
             if stripped.endswith((":", "：")) and _label_like(stripped[:-1]):
                 pending = stripped[:-1]
             continue
@@ -221,12 +233,70 @@ def _walk(text: str) -> tuple[tuple[LabelledValue, ...], dict[str, str]]:
                 out.append(LabelledValue(label.rstrip(":： *"), ns, ne, "label_line"))
             if ":" in name or "：" in name:
                 out.extend(_inline(text, ns, ne, "inline"))
+            if _is_prose(name):
+                prose.append((ns, ne))
             pending = name  # a label for the next line, if it is one (checked there)
         elif not name:
             pending = label if role in ("generic", "group", "none") else ""
         elif role in ("group", "term"):
             pending = name
-    return tuple(out), labels
+    return tuple(out), labels, tuple(prose)
+
+
+def _is_prose(line: str) -> bool:
+    """A sentence: five words or more, or four CJK characters in a row, and a digit, an "@" or a word of
+    mixed case and symbols in it (a value worth asking a label for)."""
+    long_enough = line.count(" ") >= 4 or (not line.isascii() and _CJK_RUN.search(line) is not None)
+    return long_enough and _PROSE_VALUE.search(line) is not None
+
+
+_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{4}")
+_PROSE_VALUE = re.compile(r"[\d@]|(?=\S*[a-z])(?=\S*[A-Z])\S*[^\w\s]\S*")
+# value candidates in running text: a run of non-space characters with a digit, an "@" or mixed case
+_CANDIDATE = re.compile(
+    r"[+(]?[^\s\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]*?[\d@][^\s\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af]*"
+    r"(?:[ .-]\d[^\s\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af]*)*"
+    r"|(?=\S*[a-z])(?=\S*[A-Z])(?=\S*[^A-Za-z\s])[^\s\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af]{6,}"
+)
+# the words between a label and its value in running text ("Meine Adresse lautet ...", "Mi dirección es ...")
+_CONNECTOR = re.compile(
+    r"(?:\s|[:=：]|\b(?:is|ist|lautet|est|es|è|é|är|er|on|to|jest|wordt|was|war|era|at|in|en|in der|am|the)\b)*",
+    re.IGNORECASE,
+)
+# "Please use X as my password", "X is my new phone number": the label after the value
+_AFTER = re.compile(
+    r"\s*(?:as|is|als|ist|est|es|è|é|är|er|jako|=)?\s*(?:my|mein\w*|mon|ma|mi|mio|mia|meu|minha|mijn|mitt|min|mit|mój|"
+    r"moja|moje)?\s*(?:new|neue\w*|nouveau|nouvelle|nueva|nuevo|nuovo|nuova|nova|novo|nieuwe|nya|ny|nowe|nowy|uusi|"
+    r"confirm|current|old|primary|personal)?\s*",
+    re.IGNORECASE,
+)
+
+
+def _said(text: str, start: int, end: int) -> Iterator[LabelledValue]:
+    """Values named in running text: "Mi teléfono es 612 345 678", "我的电话是131...", "Please use X as my
+    password" -- the nearest label word before the value (a few connecting words apart), or right after it."""
+    from symbiotic_gym.privacy.labels import cues, nearest_cue_at
+
+    for m in _CANDIDATE.finditer(text, start, end):
+        value_start = m.start()
+        found = nearest_cue_at(text[max(start, m.start() - 80) : m.start()], max_gap=40)
+        kind = None
+        if found is not None and (found[1] <= 20 or found[0] == "street_address"):
+            kind = found[0]
+            if kind == "street_address":  # "lautet Kolonie Bartas Grund 155": the street name before its number
+                value_start = m.start() - found[1] + len(_CONNECTOR.match(text, m.start() - found[1]).group())
+        if kind is None:  # "use X as my serial number": the words after it say what it is
+            after = _AFTER.match(text, m.end(), min(end, m.end() + 40))
+            named = cues(text[after.end() : min(end, after.end() + 40)]) if after else []
+            named = [c for c in named if c[0] == 0]  # the label right after the connecting words
+            if named:
+                kind = max(named, key=lambda c: c[1])[2]
+        if kind in VETOES:
+            yield LabelledValue(text[m.start() : m.end()], m.start(), m.end(), "said", kind)
+        elif kind is not None:
+            if kind == "date_of_birth":  # "Oct 10, 1988 as my birthday": the candidate may be its year
+                value_start = max(start, m.start() - 16)
+            yield LabelledValue(text[m.start() : m.end()], value_start, end, "said", kind)
 
 
 def action_values(text: str) -> Iterator[tuple[str, int, int]]:
@@ -294,6 +364,9 @@ def _shape(kind: str, value: str) -> tuple[int, int] | None:
     lead = value.index(stripped[0])
     if kind == "password":
         token = stripped.split()[0]  # "Password: x7#Lm! (changed today)": the first word
+        token = re.split(r"[\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]", token)[0] or token  # "x7#Lm!に変更"
+        if len(stripped.split()) > 1 or token[-1:] in ".,;!?。、":
+            token = token.rstrip(".,;!?。、") or token  # the end of a sentence
         if len(token) > 128 or set(token) <= set("•*·●○"):
             return None  # masked: the field is flagged by the accessibility-tree recognizer
         return lead, lead + len(token)
@@ -309,9 +382,11 @@ def _shape(kind: str, value: str) -> tuple[int, int] | None:
         m = _EMAIL_SPAN.search(value)
         return m.span() if m else None
     if kind == "street_address":
+        if re.match(r"\d{1,3}(?:\.\d{1,3}){3}\b|[0-9a-f]{1,4}(?::[0-9a-f]{0,4}){2,}", stripped):
+            return None  # an IP address
         # a street name and a number ("Hetteikkö 277", "Rua Mestra, 276"), or a CJK address (北海道...3番11号)
         if re.search(r"[^\W\d_]{2}", stripped) and (
-            re.search(r"(?<![\w:])\d{1,5}[A-Za-z]?(?![\w:])", stripped)
+            re.search(r"(?<![A-Za-z0-9_:])\d{1,5}[A-Za-z]?(?![A-Za-z0-9_:])", stripped)
             or re.search(r"[\u3040-\u9fff\uac00-\ud7af]{4}", stripped)
         ):
             return lead, lead + len(stripped)
@@ -351,15 +426,17 @@ class Structure:
 
 @lru_cache(maxsize=8)
 def read_structure(text: str) -> Structure:
-    values, labels = _walk(text)
-    pairs = [(v.label, v.start, v.end, v.source) for v in values]
+    values, labels, prose = _walk(text)
+    pairs = [(v.kind or label_kind(v.label), v.start, v.end, v.source) for v in values]
+    for s, e in prose:
+        pairs.extend((v.kind, v.start, v.end, v.source) for v in _said(text, s, e))
     if "(" in text:
         for bid, s, e in action_values(text):
-            pairs.append((labels.get(bid, ""), s, e, "action_target"))
+            label = labels.get(bid, "")
+            pairs.append((label_kind(label) if label else None, s, e, "action_target"))
     findings: list[Finding] = []
     vetoes: list[tuple[int, int, frozenset[str]]] = []
-    for label, s, e, source in pairs:
-        kind = label_kind(label) if label else None
+    for kind, s, e, source in pairs:
         if kind is None:
             if source == "action_target":
                 findings.extend(_typed_secret(text, s, e))
@@ -371,8 +448,10 @@ def read_structure(text: str) -> Structure:
         if span is not None and label_kind(text[s : s + span[0]]) not in VETOES:  # "EAN 4006381333931"
             if kind == "national_id" and _US_SSN.fullmatch(text[s + span[0] : s + span[1]]):
                 kind = "us_ssn"  # the US recognizer's type for the US number
-            # above every pattern's score: where a label names the value, a card-shaped id is an id
-            findings.append(Finding(kind, s + span[0], s + span[1], 0.97, f"label:{source}"))
+            # a field's label scores above every pattern (a card-shaped number under "IMEI" is an IMEI); a
+            # word in running text ("my number is ...") as a cued pattern does
+            score = 0.9 if source == "said" else 0.97
+            findings.append(Finding(kind, s + span[0], s + span[1], score, f"label:{source}"))
     return Structure(tuple(findings), tuple(vetoes))
 
 

@@ -41,8 +41,9 @@ def tokens(text: str) -> frozenset[str]:
     """The lower-cased words of ``text``, split at whitespace and punctuation (``P.O.`` gives ``p`` and ``o``):
     what the recognizers' cheap gates test keywords against (one split per text, shared by all). A
     hyphenated word counts whole and by its parts (``cpr-nummer``: ``cpr-nummer``, ``cpr``, ``nummer``)."""
-    words = text.lower().translate(_PUNCTUATION_TO_SPACE).split()
-    return frozenset([*words, *(p for w in words if "-" in w for p in w.split("-") if p)])
+    spaced = text.lower().translate(_PUNCTUATION_TO_SPACE)
+    words = frozenset(spaced.split())
+    return words | frozenset(spaced.replace("-", " ").split()) if "-" in spaced else words
 
 
 # a run of digits with the punctuation phone and card numbers are printed with; at least 6 characters

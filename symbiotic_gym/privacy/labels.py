@@ -54,8 +54,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         "電話*", "携帯*", "連絡先", "电话", "電話", "手机", "手機", "联系电话", "联系方式", "전화*", "휴대폰*",
         "핸드폰*", "연락처*", "call me", "llamar*", "llámame", "llamame", "chiamami", "chiamar*", "anrufen", "ruf mich",
         "rufen sie mich", "appelez-moi", "appelle-moi", "m'appeler", "bel me", "ring mig", "ring til mig", "ligue",
-        "ligue-me", "ligar para", "zadzwoń", "zadzwon", "soita", "mi número", "mio numero", "mon numéro", "meu número",
-        "mój numer", "moj numer", "mijn nummer", "min nummer", "meine nummer", "my number",
+        "ligue-me", "ligar para", "zadzwoń", "zadzwon", "soita",
     ),
     "email": (
         "email*", "e-mail*", "e mail*", "email address", "e-mail address", "e-mail-adresse", "emailadresse",
@@ -90,7 +89,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         "ssn", "social security*", "soc. sec.", "soc sec", "ss#", "national id*", "national insurance*", "ni number",
         "nino", "identity number", "identity card*", "id number", "id no", "id no.", "id card*", "personal id*",
         "personal number", "personal identity*", "tax id", "taxpayer id", "tin", "itin", "sin", "social insurance*",
-        "passport*", "driver's licen*", "drivers licen*", "driving licen*",
+        "passport*",
         "steuer-id", "steuerid*", "steuer-identifikationsnummer", "steueridentifikationsnummer", "steuernummer",
         "sozialversicherung*", "versicherungsnummer", "rentenversicherung*", "svnr", "sv-nummer", "personalausweis*",
         "ausweis*", "identifikationsnummer", "reisepass*", "ahv*", "avs", "numéro de sécurité sociale",
@@ -218,7 +217,9 @@ LEXICON: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
-_WORD = re.compile(r"[^\W_]+")
+# words: runs of letters or digits of one script (CJK apart: "我的imei是3582..." holds the word "imei")
+_CJK_RANGE = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_WORD = re.compile(rf"[^\W_{_CJK_RANGE}]+|[{_CJK_RANGE}]+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 MAX_WORDS = 4  # the longest term ("date of birth", "numéro de sécurité sociale")
 
@@ -248,13 +249,17 @@ def _lexicon() -> tuple[
                 cjk.setdefault(term[0].lower(), []).append((term.lower().rstrip("*"), kind))
             elif term.startswith("*"):
                 suffixes.append((key, kind))
-            elif term.endswith("*"):
-                prefixes.setdefault(key[:2], []).append((key, kind))
-            else:
-                whole[key] = kind
+            elif term.endswith("*"):  # by word count too: a prefix ends inside its last word
+                prefixes.setdefault(f"{_words(term)}|{key[:2]}", []).append((key, kind))
+            else:  # by word count too: "s in" is not "sin"
+                whole[f"{_words(term)}|{key}"] = kind
     for group in [*prefixes.values(), *cjk.values()]:
         group.sort(key=lambda p: len(p[0]), reverse=True)
     return whole, prefixes, cjk, tuple(sorted(suffixes, key=lambda p: len(p[0]), reverse=True))
+
+
+def _words(term: str) -> int:
+    return len(_WORD.findall(term.lower()))
 
 
 @lru_cache(maxsize=1)
@@ -271,9 +276,9 @@ def _term_at(keys: list[str]) -> tuple[int, str] | None:
     longest = min(MAX_WORDS, len(keys)) if keys and keys[0] in _first_words() else min(1, len(keys))
     for n in range(longest, 0, -1):
         key = "".join(keys[:n])
-        kind = whole.get(key)
+        kind = whole.get(f"{n}|{key}")
         if kind is None:
-            for prefix, k in prefixes.get(key[:2], ()):
+            for prefix, k in prefixes.get(f"{n}|{key[:2]}", ()):
                 if key.startswith(prefix) and len(prefix) > len(key) - len(keys[n - 1]):
                     kind = k  # the prefix ends inside the last word ("telefon*" in "telefonnummer")
                     break
@@ -287,20 +292,19 @@ def _term_at(keys: list[str]) -> tuple[int, str] | None:
 
 
 def cues(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, kind) of every label term in ``text``, in order (longest term first at each word)."""
+    """(start, end, kind) of every label term in ``text`` by start, the longest at each word; terms may
+    overlap ("mi número de cliente": *mi número* and *número de cliente*)."""
     low = text.lower()
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(low)]
     keys = [w for _, _, w in words]
     out: list[tuple[int, int, str]] = []
     i = 0
     while i < len(words):
-        found = _term_at(keys[i:])
+        found = _term_at(keys[i : i + MAX_WORDS])
         if found is not None:
             n, kind = found
             out.append((words[i][0], words[i + n - 1][1], kind))
-            i += n
-        else:
-            i += 1
+        i += 1
     if _CJK.search(low):
         by_first = _lexicon()[2]
         at = 0
@@ -322,30 +326,43 @@ def label_kind(label: str) -> str | None:
     A private type wins over a veto ("Indirizzo di spedizione", "Rechnungsadresse": addresses, though
     *spedizione* and *Rechnung* also name shipments and invoices), e-mail over the others ("Email
     address"), and otherwise the last term decides."""
-    found = [kind for _, _, kind in cues(label[:120])]
+    found = cues(label[:120])
     if not found:
         return None
-    if "email" in found:
+    kinds = [kind for _, _, kind in found]
+    if "email" in kinds:
         return "email"
-    private = [k for k in found if k not in VETOES]
-    return (private or found)[-1]
+    private = [k for k in kinds if k not in VETOES]
+    return private[-1] if private else _last(found)[2]
+
+
+def _last(found: list[tuple[int, int, str]]) -> tuple[int, int, str]:
+    """The cue that ends last (the longest of those): nearest to what follows."""
+    return max(found, key=lambda c: (c[1], c[1] - c[0]))
 
 
 # a sentence ends between the cue and the value ("Phone: see below. 0418..." is not "no. 0418")
+_ABBREVIATION = re.compile(r"(?i)\b(?:no|nr|n|nº|art|ref|tel|tlf|puh|ca)\.")
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+(?=[^\W\d_])|[。！？]")
 
 
 def nearest_cue(before: str, max_gap: int = 24) -> str | None:
+    found = nearest_cue_at(before, max_gap)
+    return found[0] if found else None
+
+
+def nearest_cue_at(before: str, max_gap: int = 24) -> tuple[str, int] | None:
     """The kind of the cue that ends nearest to the end of ``before`` (the text before a value on its
-    line), if it ends within ``max_gap`` characters of it and no sentence ends in between."""
+    line) and the length of the gap between them, if it ends within ``max_gap`` characters of it and no
+    sentence ends in between."""
     found = cues(before[-80:])
     if not found:
         return None
-    _, end, kind = found[-1]
-    gap = before[-80:][end:]
+    _, end, kind = _last(found)
+    gap = _ABBREVIATION.sub("", before[-80:][end:].removeprefix("."))  # "Tlf. er", "Invoice no. is"
     if len(gap) > max_gap or _SENTENCE_BREAK.search(gap):
         return None
-    return kind
+    return kind, len(gap)
 
 
 def vetoed(kind: str | None, finding_type: str) -> bool:

@@ -120,9 +120,6 @@ def make_phone_recognizer(default_regions: Sequence[str] = ("US",)) -> Recognize
             if NOT_PHONE_BEFORE.search(before.rsplit("\n", 1)[-1]):
                 continue
             cued = CUE_BEFORE.search(before) is not None or CUE_AFTER.match(text[m.end() : m.end() + 12]) is not None
-            if not cued and not core.startswith(("+", "00")) and not _valid_in(core, regions):
-                # a phone word of another language right before it ("llamarme al", "電話番号は")
-                cued = nearest_cue(before.rsplit("\n", 1)[-1]) == "phone"
             score = 0.0
             if core.startswith(("+", "00")):
                 score = _international(core)
@@ -135,6 +132,8 @@ def make_phone_recognizer(default_regions: Sequence[str] = ("US",)) -> Recognize
                 score = 0.7 if groups >= 3 or "(" in core else (0.5 if groups == 2 else 0.4)
             elif digits[0] == "0" and groups >= 2 and 8 <= len(digits) <= 12 and _valid_in(core, TRUNK_REGIONS):
                 score = 0.6
+            if score < 0.5 and not cued and len(digits) >= 7 and nearest_cue(before.rsplit("\n", 1)[-1]) == "phone":
+                score = 0.8  # a phone word of another language right before it ("llamarme al", "電話番号は")
             if score:
                 yield Finding("phone", start, start + len(raw), score, "phonenumbers")
 
