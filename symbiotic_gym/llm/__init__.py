@@ -6,7 +6,8 @@ Importing this package is cheap: litellm, torch and transformers are imported on
 from __future__ import annotations
 
 from symbiotic_gym.llm.base import LLM, Completion, LLMError, Message, UsageMeter, request_key
-from symbiotic_gym.llm.cache import CACHE_MODES, CacheMissError, RecordReplayLLM, begin_episode
+from symbiotic_gym.llm.cache import CACHE_MODES, CacheMissError, RecordReplayLLM
+from symbiotic_gym.llm.episode_scope import begin_episode
 from symbiotic_gym.llm.registry import (
     LLMSettings,
     build_llm,

@@ -39,6 +39,7 @@ from symbiotic_gym.llm.base import (
     digest_messages,
     request_key,
 )
+from symbiotic_gym.llm.episode_scope import SCOPE
 from symbiotic_gym.llm.tokens import TokenCounter, estimate_tokens
 
 CACHE_MODES = ("off", "record", "replay", "replay-strict")
@@ -46,36 +47,6 @@ CACHE_MODES = ("off", "record", "replay", "replay-strict")
 
 class CacheMissError(LLMError):
     """replay-strict found no stored answer for a request."""
-
-
-class _Scope:
-    """The current episode (its name and seed) and occurrence counters per request key; reset at the start of
-    every episode."""
-
-    def __init__(self) -> None:
-        self.name = ""
-        self.seed = 0
-        self.counts: dict[str, int] = {}
-        self.lock = threading.Lock()
-
-    def next_index(self, key: str) -> int:
-        with self.lock:
-            i = self.counts.get(key, 0)
-            self.counts[key] = i + 1
-            return i
-
-    def reset(self, name: str, seed: int = 0) -> None:
-        with self.lock:
-            self.name, self.seed, self.counts = name, seed, {}
-
-
-SCOPE = _Scope()
-
-
-def begin_episode(name: str, seed: int = 0) -> None:
-    """Restart occurrence counting (the harness calls this before each episode, with the run's seed). The
-    episode's name keys the cache; name and seed also seed in-process sampling (llm.local.sampling_seed)."""
-    SCOPE.reset(name, seed)
 
 
 class RecordReplayLLM:

@@ -237,7 +237,7 @@ def sampling_seed(model_seed: int) -> int:
     the run's seed, set by the harness through ``begin_episode``) and how many sampled calls this episode
     has made. A run therefore samples the same whichever worker process runs which task, and in whatever
     order (a per-process counter made a distilled agent's retries depend on the worker's earlier episodes)."""
-    from symbiotic_gym.llm.cache import SCOPE
+    from symbiotic_gym.llm.episode_scope import SCOPE
 
     index = SCOPE.next_index("\0sampled-call")  # a key no request hash can take
     digest = hashlib.sha256(f"{model_seed}|{SCOPE.seed}|{SCOPE.name}|{index}".encode()).digest()

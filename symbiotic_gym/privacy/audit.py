@@ -27,7 +27,7 @@ def request_hash(messages: Sequence[Any]) -> str:
 
 def audit_entry(messages: Sequence[Any], model: str) -> dict[str, Any]:
     from symbiotic_gym.llm.base import content_text, digest_messages, image_urls
-    from symbiotic_gym.llm.cache import SCOPE
+    from symbiotic_gym.llm.episode_scope import SCOPE
     from symbiotic_gym.privacy.detector import default_detector
     from symbiotic_gym.privacy.redact import redact_obj
 
