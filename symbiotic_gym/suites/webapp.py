@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from symbiotic_gym.errors import SymbioticGymError
-from symbiotic_gym.suites.base import SuiteOptions, TaskMeta
+from symbiotic_gym.suites.base import SuiteHooks, SuiteOptions, TaskMeta
 from symbiotic_gym.web.task_hooks import TaskHooks
 
 if TYPE_CHECKING:
@@ -351,7 +351,7 @@ def _cached_file(path: str, mtime: float) -> TaskFile:
     return load_task_file(path)
 
 
-class WebAppSuite:
+class WebAppSuite(SuiteHooks):
     """The tasks of one task file against one web app (see the module doc)."""
 
     name = "webapp"
