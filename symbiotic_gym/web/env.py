@@ -140,8 +140,9 @@ class WebEnv(gym.Env):
 
     def _await_opened(self) -> None:
         """A page said a tab is opening (a target=_blank link, window.open) but Playwright has not announced
-        it yet: wait for it (up to the settle timeout), so that it is active in this step's observation."""
-        deadline = time.perf_counter() + self.settle_timeout_ms / 1000
+        it yet: wait for it (at most 2 s: a tab normally arrives within a few hundred ms, and one the browser
+        then refused to open must not cost the whole settle timeout), so it is active in this observation."""
+        deadline = time.perf_counter() + min(self.settle_timeout_ms, 2000) / 1000
         while self._opening and not self._opened and time.perf_counter() < deadline:
             try:
                 self.page.wait_for_timeout(5)  # lets Playwright deliver the page event
