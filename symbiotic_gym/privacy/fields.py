@@ -48,6 +48,7 @@ FIELD_ROLES = frozenset(("textbox", "searchbox", "textarea", "combobox", "spinbu
 # a label line: short, with no long number in it
 MAX_LABEL = 48
 _VALUE_LIKE = re.compile(r"[\d@]")
+_DIGIT = re.compile(r"\d")
 ACTIONS_WITH_VALUES = ("fill", "type", "select_option")
 _ACTION_START = re.compile(r"(?<![\w.])(?:fill|type|select_option)\s*\(")
 
@@ -236,7 +237,8 @@ def _walk(text: str) -> tuple[tuple[LabelledValue, ...], dict[str, str], tuple[t
                 out.extend(_inline(text, ns, ne, "inline"))
             if _is_prose(name):
                 prose.append((ns, ne))
-            pending = name  # a label for the next line, if it is one (checked there)
+            # a label for the next line, if it is one (checked there); a name with digits is none
+            pending = name if not _DIGIT.search(name, 0, len(name) - 1) else ""
         elif not name:
             pending = label if role in ("generic", "group", "none") else ""
         elif role in ("group", "term"):
