@@ -118,7 +118,8 @@ def _may_be_cued(text: str) -> bool:
     if tokens(text) & words:
         return True
     low = text.lower()
-    return any(stem in low for stem in stems)
+    ascii_only = text.isascii()
+    return any(stem in low for stem in stems if not ascii_only or stem.isascii())
 
 
 def _cue(text: str, start: int) -> str | None:

@@ -381,14 +381,23 @@ GATES: dict[str, Callable[[str, str], bool]] = {
         "textbox" in t and (any(w in low for w in SECRET_FIELD_WORDS) or "pin" in tokens(t))
     ),
     "said_password": lambda t, low: (
-        any(w in low for w in PASSWORD_WORDS)
-        or any(w in low for w in PASSWORD_GATE)
+        any(w in low for w in _PASSWORD_SUBSTRINGS)
         or bool(tokens(t) & PASSWORD_TOKENS)
+        or (not t.isascii() and any(w in low for w in _PASSWORD_CJK))
     ),
     "secret": lambda t, low: (
         any(h in t for h in SECRET_HINTS) or any(w in low for w in CREDENTIAL_WORDS) or _TOKENISH.search(t) is not None
     ),
 }
+
+
+def _fewest(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The words none of which holds another (one substring test stands for all that hold it)."""
+    return tuple(w for w in set(words) if not any(o != w and o in w for o in words))
+
+
+_PASSWORD_SUBSTRINGS = _fewest(tuple(w for w in (*PASSWORD_WORDS, *PASSWORD_GATE) if w.isascii()))
+_PASSWORD_CJK = _fewest(tuple(w for w in PASSWORD_GATE if not w.isascii()))
 _SSN_DASHED = re.compile(r"\d{3}-\d{2}-\d{4}")
 SSN_WORDS = ("ssn", "social security", "soc. sec", "soc sec", "ss#", "ss no", "taxpayer", "itin")
 SECRET_FIELD_WORDS = (

@@ -48,6 +48,7 @@ FIELD_ROLES = frozenset(("textbox", "searchbox", "textarea", "combobox", "spinbu
 # a label line: short, with no long number in it
 MAX_LABEL = 48
 _VALUE_LIKE = re.compile(r"[\d@]")
+_DIGIT = re.compile(r"\d")
 ACTIONS_WITH_VALUES = ("fill", "type", "select_option")
 _ACTION_START = re.compile(r"(?<![\w.])(?:fill|type|select_option)\s*\(")
 
@@ -60,7 +61,7 @@ def _label_like(name: str) -> bool:
         0 < len(stripped) <= MAX_LABEL
         and stripped.count(" ") <= 4
         and not (stripped.count(" ") >= 2 and stripped.endswith((".", "!", "?", "。", "！", "？")))
-        and not re.search(r"\d{3}|[:：]", stripped)
+        and not re.search(r"\d|[:：]", stripped[:-1])  # "Address line 2" is a label, "ZIP Y63 KHA4" is not
     )
 
 
@@ -164,7 +165,7 @@ def _walk(text: str) -> tuple[tuple[LabelledValue, ...], dict[str, str], tuple[t
     labels: dict[str, str] = {}
     prose: list[tuple[int, int]] = []
     headers: list[str] = []
-    in_header_row = False
+    in_header_row = rows = False
     cell = 0
     pending = ""  # a label line waiting for its value
     pending_below = -1  # a cell's label waits for a line nested deeper than this (the cell's content)
@@ -192,16 +193,17 @@ def _walk(text: str) -> tuple[tuple[LabelledValue, ...], dict[str, str], tuple[t
         role, name, bid, ns, ne, rest = line
         if role == "columnheader":
             if not in_header_row:
-                headers, in_header_row = [], True
+                headers, in_header_row, rows = [], True, False
             headers.append(name)
             cell = 0
             continue
         if role == "row":
-            cell, in_header_row = 0, False
+            cell, in_header_row, rows = 0, False, True
             continue
         if role in CELL_ROLES:
             in_header_row = False
-            header = headers[cell % len(headers)] if headers else ""
+            # cells of rows take their column's header; without row lines, the first cells only
+            header = headers[cell % len(headers)] if headers and (rows or cell < len(headers)) else ""
             cell += 1
             if name and header:
                 out.append(LabelledValue(header, ns, ne, "column_header"))
@@ -235,7 +237,8 @@ def _walk(text: str) -> tuple[tuple[LabelledValue, ...], dict[str, str], tuple[t
                 out.extend(_inline(text, ns, ne, "inline"))
             if _is_prose(name):
                 prose.append((ns, ne))
-            pending = name  # a label for the next line, if it is one (checked there)
+            # a label for the next line, if it is one (checked there); a name with digits is none
+            pending = name if not _DIGIT.search(name, 0, len(name) - 1) else ""
         elif not name:
             pending = label if role in ("generic", "group", "none") else ""
         elif role in ("group", "term"):
@@ -265,7 +268,7 @@ _CONNECTOR = re.compile(
 )
 # "Please use X as my password", "X is my new phone number": the label after the value
 _AFTER = re.compile(
-    r"\s*(?:as|is|als|ist|est|es|è|é|är|er|jako|=)?\s*(?:my|mein\w*|mon|ma|mi|mio|mia|meu|minha|mijn|mitt|min|mit|mój|"
+    r"\s*(?P<link>as|is|als|ist|est|es|è|é|är|er|jako|=)\s*(?:my|mein\w*|mon|ma|mi|mio|mia|meu|minha|mijn|mitt|min|mit|mój|"
     r"moja|moje)?\s*(?:new|neue\w*|nouveau|nouvelle|nueva|nuevo|nuovo|nuova|nova|novo|nieuwe|nya|ny|nowe|nowy|uusi|"
     r"confirm|current|old|primary|personal)?\s*",
     re.IGNORECASE,
@@ -287,9 +290,9 @@ def _said(text: str, start: int, end: int) -> Iterator[LabelledValue]:
                 value_start = m.start() - found[1] + len(_CONNECTOR.match(text, m.start() - found[1]).group())
         if kind is None:  # "use X as my serial number": the words after it say what it is
             after = _AFTER.match(text, m.end(), min(end, m.end() + 40))
-            named = cues(text[after.end() : min(end, after.end() + 40)]) if after else []
+            named = cues(text[after.end() : min(end, after.end() + 40)]) if after and after.group("link") else []
             named = [c for c in named if c[0] == 0]  # the label right after the connecting words
-            if named:
+            if named and not text.startswith((":", "："), after.end() + named[0][1]):  # not "X SSN: Y"
                 kind = max(named, key=lambda c: c[1])[2]
         if kind in VETOES:
             yield LabelledValue(text[m.start() : m.end()], m.start(), m.end(), "said", kind)

@@ -343,7 +343,9 @@ def _last(found: list[tuple[int, int, str]]) -> tuple[int, int, str]:
 
 # a sentence ends between the cue and the value ("Phone: see below. 0418..." is not "no. 0418")
 _ABBREVIATION = re.compile(r"(?i)\b(?:no|nr|n|nº|art|ref|tel|tlf|puh|ca)\.")
-_SENTENCE_BREAK = re.compile(r"[.!?]\s+(?=[^\W\d_])|[。！？]")
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+(?=[^\W\d_]|$)|[。！？]")
+# another value between the cue and this one ("Phone: 879.560.2432 Price: $597.58"): the cue is that one's
+_OTHER_VALUE = re.compile(r"\S*[\d@]\S*")
 
 
 def nearest_cue(before: str, max_gap: int = 24) -> str | None:
@@ -360,7 +362,7 @@ def nearest_cue_at(before: str, max_gap: int = 24) -> tuple[str, int] | None:
         return None
     _, end, kind = _last(found)
     gap = _ABBREVIATION.sub("", before[-80:][end:].removeprefix("."))  # "Tlf. er", "Invoice no. is"
-    if len(gap) > max_gap or _SENTENCE_BREAK.search(gap):
+    if len(gap) > max_gap or _SENTENCE_BREAK.search(gap) or _OTHER_VALUE.search(gap):
         return None
     return kind, len(gap)
 
