@@ -15,7 +15,7 @@ from symbiotic_gym.distill.prompt import PromptFormat
 from symbiotic_gym.errors import SymbioticGymError
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "llm"))
-from tiny_model import build_tiny_chat_model  # noqa: E402
+from tiny_model import build_tiny_chat_model
 
 PAGE = (
     "RootWebArea 'Account'\n"
@@ -68,9 +68,13 @@ def _greedy_by_full_passes(llm, messages, continuations) -> int:  # type: ignore
     """The same constrained greedy choice, recomputed without any cache: one whole forward pass per token."""
     import torch
 
-    enc = llm.tokenizer.apply_chat_template(messages, continue_final_message=True, return_tensors="pt", return_dict=True)
+    enc = llm.tokenizer.apply_chat_template(
+        messages, continue_final_message=True, return_tensors="pt", return_dict=True
+    )
     prompt = enc["input_ids"][0].tolist()
-    seqs = [[*llm.tokenizer(c, add_special_tokens=False)["input_ids"], llm.tokenizer.eos_token_id] for c in continuations]
+    seqs = [
+        [*llm.tokenizer(c, add_special_tokens=False)["input_ids"], llm.tokenizer.eos_token_id] for c in continuations
+    ]
     alive, prefix = list(range(len(seqs))), []
     while True:
         nexts = {seqs[i][len(prefix)] for i in alive}
