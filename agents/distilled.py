@@ -170,6 +170,7 @@ class DistilledAgent(LLMAgentBase):
         self.format = (PromptFormat.load(folder) if folder else None) or PromptFormat()
         self.history: list[str] = []
         self._last: tuple[str, str] | None = None  # (action, page) of the previous step
+        self._tried: set[tuple[str, str]] = set()  # decide=choose: (action, page) pairs taken this episode
         self._axtree = ""  # the page of the last observation (grounds named references)
         self._page_index: tuple[str, dict[str, ElementLine]] | None = None  # (page, its elements by id)
         self.kb = (
@@ -191,6 +192,7 @@ class DistilledAgent(LLMAgentBase):
         super().reset(task)
         self.history = []
         self._last = None
+        self._tried = set()
         self._axtree = ""
         self._retried = False  # the last step repeated an action that had failed (the one retry allowed)
         self.guide = None
@@ -295,16 +297,16 @@ class DistilledAgent(LLMAgentBase):
         return AgentStep(grounded.action, rationale, meta)
 
     def _choose(self, obs: Observation) -> AgentStep:
-        """``decide=choose``: the action the model picks among those this page allows (an action repeated on
-        the page it left unchanged is not offered again: it would change nothing)."""
+        """``decide=choose``: the action the model picks among those this page allows. An action already taken
+        on this very page (url and tree) is not offered again: on an unchanged page it changes nothing, and
+        on a page the episode came back to it starts the same loop again (fill A, fill B, fill A ...)."""
         llm = self.llm
         if not isinstance(llm, ChoosesContinuations):
             raise SymbioticGymError(f"distilled: decide=choose needs an in-process model (local:...), not {llm!r}")
         state = self.state(obs)
         page = f"{obs.get('url', '')}\n{self._axtree}"
         candidates = candidate_actions(self._axtree, state.goal, refs=self.format.refs)
-        if self._last is not None and self._last[1] == page and len(candidates) > 1:
-            candidates = [c for c in candidates if c != self._last[0]] or candidates
+        candidates = [c for c in candidates if (c, page) not in self._tried] or candidates
         primer: Message = {"role": "assistant", "content": self.answer_prefix()}
         t0 = time.perf_counter()
         choice = llm.choose([*prompt_messages(state, self.format), primer], [f" {c}" for c in candidates])
@@ -327,6 +329,7 @@ class DistilledAgent(LLMAgentBase):
             "prompt_format": self.format.to_dict(),
         }
         self._last = (text, page)
+        self._tried.add(self._last)
         self.history.append(text)
         grounded = self._ground(extracted)
         if grounded is None:
