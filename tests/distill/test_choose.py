@@ -124,3 +124,30 @@ def test_choose_refuses_guidance_and_unknown_modes() -> None:
         make_agent("distilled", {"model": "local", "decide": "sample"})
     with pytest.raises(SymbioticGymError, match="unguided"):
         make_agent("distilled", {"model": "local", "decide": "choose", "exemplars": "shipped"})
+
+
+def test_skill_examples_come_from_train_pages_only_and_are_candidates(tmp_path: Path) -> None:
+    from symbiotic_gym.distill.dataset import load_examples, save_dataset
+    from symbiotic_gym.distill.skills import SkillConfig, build_skill_dataset
+    from symbiotic_gym.trajectory import RunDir
+
+    run = RunDir(tmp_path / "oracle")
+    run.write_config({"agent": "oracle", "agent_args": {}, "models": {}, "suite": "embedded"})
+    for task_id, split, page in (("shop.a.0", "train", PAGE), ("shop.a.9", "test", PAGE.replace("Home", "Secret"))):
+        goal = "Set the phone to '(628) 555-0110'."
+        run.append_result({"task_id": task_id, "success": True, "split": split, "goal": goal, "error": None})
+        steps = [{"step": 1, "url": "http://shop/", "axtree_txt": page, "action": "fill('9', '(628) 555-0110')"}]
+        run.write_trajectory(task_id, steps)
+    fmt = PromptFormat(output="action", refs="name")
+    ds = build_skill_dataset([tmp_path / "oracle"], fmt, SkillConfig(per_state=6, seed=1))
+    assert ds.card["excluded_tasks"] == ["shop.a.9"] and {ex["task_id"] for ex in ds.train} == {"shop.a.0"}
+    assert "Secret" not in str(ds.train)  # nothing of the held-out task's page
+    # one skill of each kind but "infeasible", which names a link of another train page (there is none)
+    assert ds.card["counts"]["by_skill"] == dict.fromkeys(("click", "navigate", "fill", "select", "answer"), 1)
+    assert ds.card["counts"]["not_candidates"] == {}
+    for ex in ds.train:
+        goal = ex["messages"][1]["content"].split("\n", 1)[0].removeprefix("Task: ")
+        action = ex["messages"][-1]["content"].removeprefix("Action: ")
+        assert action in candidate_actions(PAGE, goal), (ex["skill"], goal, action)
+    save_dataset(ds, tmp_path / "skills", hf=False)
+    assert len(load_examples(tmp_path / "skills")) == 5
