@@ -12,6 +12,7 @@ from the goal (see ``Config.exemplars``). Any other model runs unguided unless `
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -21,6 +22,7 @@ from agents.rag import load_kb
 from symbiotic_gym.agent import AgentStep, Observation, TaskInfo
 from symbiotic_gym.agent.llm_base import LLMAgentBase
 from symbiotic_gym.agent.reply import ExtractedAction, extract_action
+from symbiotic_gym.distill.candidates import candidate_actions
 from symbiotic_gym.distill.exemplar import (
     ExemplarGuide,
     PlanStep,
@@ -35,9 +37,10 @@ from symbiotic_gym.distill.exemplar import (
 from symbiotic_gym.distill.named_refs import KIND_ROLES, Grounded, ground, in_trained_form, resolve
 from symbiotic_gym.distill.prompt import PromptFormat, State, answer_prefix, prompt_messages
 from symbiotic_gym.distill.shipped import SHIPPED_EXEMPLARS_SPEC, exemplars_folder, ships_exemplars
+from symbiotic_gym.errors import SymbioticGymError
 from symbiotic_gym.llm import Message
-from symbiotic_gym.llm.base import UsageMeter
-from symbiotic_gym.llm.local import shipped_student
+from symbiotic_gym.llm.base import Completion, UsageMeter
+from symbiotic_gym.llm.local import ChoosesContinuations, shipped_student
 from symbiotic_gym.llm.registry import spec_for
 from symbiotic_gym.web.actions import REQUIRED, Action, ActionError, param_types, parse_action
 from symbiotic_gym.web.observation import ElementLine, element_index
@@ -51,6 +54,7 @@ def model_folder(spec: str) -> Path | None:
     return None
 
 
+DECIDE_MODES = ("generate", "choose")  # DistilledAgent.Config.decide
 AUTO_EXEMPLARS = "auto"  # the default ``exemplars``: full guidance by the shipped exemplars for the shipped student
 NO_EXEMPLARS = ("", "none")  # ``exemplars`` settings that turn guidance off
 
@@ -71,6 +75,8 @@ def guidance_defaults(args: dict[str, Any]) -> dict[str, Any]:
     if str(out.get("exemplars", AUTO_EXEMPLARS)) != AUTO_EXEMPLARS:
         return out
     out.pop("exemplars", None)
+    if str(out.get("decide", "generate")) == "choose":  # a choice among the page's actions runs unguided
+        return out
     if ships_exemplars() and is_shipped_student(str(out.get("model", DistilledAgent.Config.model))):
         out = {"exemplars": SHIPPED_EXEMPLARS_SPEC, "exemplar_force": True, "exemplar_values": True, **out}
     return out
@@ -82,6 +88,11 @@ class DistilledAgent(LLMAgentBase):
     @dataclass
     class Config:
         model: str = "small"  # a role (small/large) or a spec, e.g. local:runs/train/adapter
+        # how a step's action is decided: "generate" (the model writes it; the guards below and exemplar
+        # guidance apply) or "choose" (the model picks one of the actions this page allows for this goal,
+        # distill.candidates, by constrained decoding, TransformersLLM.choose: every action parses and names
+        # an element of the page; runs unguided, the exemplar and generation guards do not apply)
+        decide: str = "generate"
         temperature: float = 0.0  # > 0 makes exploration runs diverse
         max_tokens: int = 128
         prompt_format: str = ""  # folder with a prompt_format.json (default: the model folder's, else built-in)
@@ -151,10 +162,15 @@ class DistilledAgent(LLMAgentBase):
             config, overrides = None, guidance_defaults({**(config or {}), **overrides})
         super().__init__(config, **overrides)
         c = self.config
+        if c.decide not in DECIDE_MODES:
+            raise SymbioticGymError(f"distilled: decide must be one of {', '.join(DECIDE_MODES)}, got {c.decide!r}")
+        if c.decide == "choose" and c.exemplars not in (*NO_EXEMPLARS, AUTO_EXEMPLARS):
+            raise SymbioticGymError("distilled: decide=choose runs unguided; drop the exemplars argument")
         folder = Path(c.prompt_format) if c.prompt_format else model_folder(spec_for(c.model))
         self.format = (PromptFormat.load(folder) if folder else None) or PromptFormat()
         self.history: list[str] = []
         self._last: tuple[str, str] | None = None  # (action, page) of the previous step
+        self._tried: set[tuple[str, str]] = set()  # decide=choose: (action, page) pairs taken this episode
         self._axtree = ""  # the page of the last observation (grounds named references)
         self._page_index: tuple[str, dict[str, ElementLine]] | None = None  # (page, its elements by id)
         self.kb = (
@@ -176,6 +192,7 @@ class DistilledAgent(LLMAgentBase):
         super().reset(task)
         self.history = []
         self._last = None
+        self._tried = set()
         self._axtree = ""
         self._retried = False  # the last step repeated an action that had failed (the one retry allowed)
         self.guide = None
@@ -204,6 +221,8 @@ class DistilledAgent(LLMAgentBase):
 
     def act(self, obs: Observation) -> AgentStep:
         self._axtree = str(obs.get("axtree_txt", ""))
+        if self.config.decide == "choose":
+            return self._choose(obs)
         messages = self.build_messages(obs)
         meter = UsageMeter()
         extracted, reply, meta = self.decide(messages, meter)
@@ -276,6 +295,47 @@ class DistilledAgent(LLMAgentBase):
             meta["grounding_error"] = grounded.error
             self.pending_error = grounded.error  # shown on the next step, like a browser error
         return AgentStep(grounded.action, rationale, meta)
+
+    def _choose(self, obs: Observation) -> AgentStep:
+        """``decide=choose``: the action the model picks among those this page allows. An action already taken
+        on this very page (url and tree) is not offered again: on an unchanged page it changes nothing, and
+        on a page the episode came back to it starts the same loop again (fill A, fill B, fill A ...)."""
+        llm = self.llm
+        if not isinstance(llm, ChoosesContinuations):
+            raise SymbioticGymError(f"distilled: decide=choose needs an in-process model (local:...), not {llm!r}")
+        state = self.state(obs)
+        page = f"{obs.get('url', '')}\n{self._axtree}"
+        candidates = candidate_actions(self._axtree, state.goal, refs=self.format.refs)
+        candidates = [c for c in candidates if (c, page) not in self._tried] or candidates
+        primer: Message = {"role": "assistant", "content": self.answer_prefix()}
+        t0 = time.perf_counter()
+        choice = llm.choose([*prompt_messages(state, self.format), primer], [f" {c}" for c in candidates])
+        seconds = time.perf_counter() - t0
+        text = candidates[choice.index]
+        extracted = extract_action(text, self.grammar)  # built by the grammar's printer: always parses
+        meter = UsageMeter()
+        meter.add([Completion(text, llm.model, choice.prompt_tokens, 0, seconds)])
+        meta: dict[str, Any] = {
+            "route": llm.route,
+            "model": llm.model,
+            "usage": meter.to_dict(),
+            "raw": text,
+            "choice": {
+                "candidates": len(candidates),
+                "logprob": round(choice.logprob, 4),
+                "forwards": choice.forwards,
+                "seconds": round(seconds, 4),
+            },
+            "prompt_format": self.format.to_dict(),
+        }
+        self._last = (text, page)
+        self._tried.add(self._last)
+        self.history.append(text)
+        grounded = self._ground(extracted)
+        if grounded is None:
+            return AgentStep(text, "", meta)
+        meta["named_action"] = text
+        return AgentStep(grounded.action, "", meta)
 
     def _ends_task(self, extracted: ExtractedAction) -> bool:
         spec = self.grammar.get(extracted.action.name)

@@ -11,6 +11,8 @@
 #    student's 4/22, so the shipped student is the first one);
 # 4b. EXPLORE=1 (with SPECULATIVE=1) only: iteration 2, that student's own exploration added to the speculative
 #    dataset and a third student trained on it (the README's iteration-2 row);
+# SKILLS=1: + skill examples on the oracle's train pages (benchmarks.distill_skills), a student trained on both;
+# DECIDE=choose: evaluate with the student choosing among the page's actions (distilled -A decide=choose);
 # 5. live evaluation on the test split (held-out values) and the unseen-template split, and the table.
 # QUICK=1 evaluates the quick subset (22 tasks of each split) instead of the whole splits.
 # PER_TEMPLATE=8 EPOCHS=1: the "wide" row: 8 episodes per template seen once instead of 4 seen twice (about the
@@ -113,12 +115,30 @@ if [ "${SPECULATIVE:-0}" = 1 ]; then
     TAG="-iter2"
   fi
 fi
+if [ "${SKILLS:-0}" = 1 ]; then
+  # + skill data (issue 43, not yet measured): one-step skill examples on the oracle's train-split page states
+  #     (click the named element, open the named page, fill a field, choose an option, read a labelled value, report
+  #     a missing link) join the oracle data; a student trains on both with the first one's number of optimizer steps
+  if [ ! -f "$RUN/data-skills/train.jsonl" ]; then
+    "$PY" -m benchmarks.distill_skills "$RUN/oracle" --out "$RUN/data-skill-only" --prompt-format "$RUN/data" --no-hf
+    "$PY" -m benchmarks.dataset merge "$RUN/data" "$RUN/data-skill-only" --out "$RUN/data-skills" --no-hf
+  fi
+  steps=$("$PY" -c "import json,sys; print(json.load(open(sys.argv[1]))['steps'])" "$RUN/model/train_stats.json")
+  /usr/bin/time -v "$PY" -m benchmarks.train --data "$RUN/data-skills" --out "$RUN/model-skills" --max-steps "$steps" \
+    "${TRAIN_ARGS[@]}" 2> >(tee "$RUN/train-skills.time" >&2)
+  MODEL="$RUN/model-skills"
+  TAG="$TAG-skills"
+fi
+# DECIDE=choose: the student chooses among the actions each page allows (distilled -A decide=choose, unguided)
+DECIDE=${DECIDE:-generate}
+DECIDE_ARGS=()
+if [ "$DECIDE" != generate ]; then TAG="$TAG-$DECIDE"; DECIDE_ARGS=(-A "decide=$DECIDE"); fi
 TASKS=()
 if [ "${QUICK:-0}" = 1 ]; then TASKS=(--tasks quick); fi
 rows=()
 for split in test unseen; do
-  "$PY" -m benchmarks.run --agent distilled -A "model=local:$MODEL" --suite embedded --split "$split" \
-    "${TASKS[@]}" --max-steps 15 --workers "$WORKERS" --out "$RUN/eval$TAG-$split" --resume
+  "$PY" -m benchmarks.run --agent distilled -A "model=local:$MODEL" "${DECIDE_ARGS[@]}" --suite embedded \
+    --split "$split" "${TASKS[@]}" --max-steps 15 --workers "$WORKERS" --out "$RUN/eval$TAG-$split" --resume
   rows+=("student$TAG, $split=$RUN/eval$TAG-$split")
 done
 "$PY" -m benchmarks.paired_table "${rows[@]}" -o "$RUN/table$TAG.md"

@@ -60,10 +60,10 @@ def resolve(kind: str, name: str, axtree: str) -> ElementLine | None:
     page order, whose name is exactly ``name``, else the first equal ignoring case. (Unlike
     ``observation.find_element``, which the oracle uses with a known role, the roles come from the action and
     there is no prefix match: a model's guess must name the element whole.)"""
-    return _resolve_in(kind, name, parse_elements(axtree))
+    return resolve_among(kind, name, parse_elements(axtree))
 
 
-def _resolve_in(kind: str, name: str, elements: list[ElementLine]) -> ElementLine | None:
+def resolve_among(kind: str, name: str, elements: list[ElementLine]) -> ElementLine | None:
     cands = _candidates(kind, elements)
     for e in cands:
         if e.name == name:
@@ -88,7 +88,7 @@ def to_named(action: str, axtree: str) -> str | None:
     target = next((e for e in elements if e.bid == parsed.bid), None)
     if target is None or not target.name.strip():
         return None
-    found = _resolve_in(parsed.name, target.name, elements)
+    found = resolve_among(parsed.name, target.name, elements)
     if found is None or found.bid != target.bid:
         return None
     return str(Action(parsed.name, (target.name, *parsed.args[1:])))
@@ -118,4 +118,4 @@ def in_trained_form(action: str, axtree: str, refs: str) -> str:
     return to_named(action, axtree) or action
 
 
-__all__ = ["KIND_ROLES", "REF_STYLES", "Grounded", "ground", "in_trained_form", "resolve", "to_named"]
+__all__ = ["KIND_ROLES", "REF_STYLES", "Grounded", "ground", "in_trained_form", "resolve", "resolve_among", "to_named"]

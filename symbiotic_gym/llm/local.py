@@ -18,8 +18,9 @@ import os
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from symbiotic_gym.llm.base import Completion, LLMError, Message, Route, check_messages, has_images
 from symbiotic_gym.llm.precision import resolve_dtype
@@ -244,6 +245,25 @@ def sampling_seed(model_seed: int) -> int:
     return int.from_bytes(digest[:8], "big") >> 1  # torch seeds are < 2**64; keep it positive in int64 too
 
 
+@dataclass(frozen=True)
+class Choice:
+    """The continuation a model chose from a closed set (:meth:`TransformersLLM.choose`): its index, the
+    log-probability of the path it took, how many forward passes the choice cost (the prompt's included) and
+    the prompt's length in tokens."""
+
+    index: int
+    logprob: float
+    forwards: int
+    prompt_tokens: int
+
+
+@runtime_checkable
+class ChoosesContinuations(Protocol):
+    """A model that can pick one of a closed set of continuations of a started answer (in-process models)."""
+
+    def choose(self, messages: Sequence[Message], continuations: Sequence[str]) -> Choice: ...
+
+
 class TransformersLLM:
     """A chat model run in this process with transformers (CPU or CUDA), optionally with a PEFT adapter."""
 
@@ -395,6 +415,52 @@ class TransformersLLM:
             logits = self.net(ids[:, -1:], **{self._cache_arg: cache}, use_cache=True).logits[0, -1].float()
         logp = torch.log_softmax(logits, dim=-1)
         return [(self.tokenizer.decode(f), float(logp[f[0]])) if f else ("", float("-inf")) for f in firsts]
+
+    def choose(self, messages: Sequence[Message], continuations: Sequence[str]) -> Choice:
+        """The continuation of ``messages`` (usually ending with a started answer, ``Action:``) the model
+        decodes greedily when it may write nothing but one of ``continuations`` followed by its end-of-turn
+        token: constrained decoding over the continuations' token trie.
+
+        Why a trie walk and not scoring every candidate whole: a page offers hundreds of candidates (every
+        field times every span of the goal), and scoring each needs its own copy of the prompt's key/value
+        cache (about 45 MB per candidate for a 1,000-token prompt here) or a tree attention mask. The walk
+        reads the prompt once and then one forward pass per point where the candidates part (tokens every
+        remaining candidate shares are fed together), so a step costs about the same with 10 candidates or
+        1,000, and the choice is exactly what greedy free generation would write had it been kept to the set.
+        """
+        import torch
+
+        if not continuations:
+            raise LLMError("choose() needs at least one continuation")
+        msgs = check_messages(messages)
+        prefill = msgs[-1]["role"] == "assistant"
+        ids, _ = self._encode(msgs, 64, prefill)
+        ids = ids.to(self.device)
+        end = int(self.tokenizer.eos_token_id)
+        # the trie: token -> child node; a node's "leaf" is the index of the continuation that ends there
+        root: dict[Any, Any] = {}
+        for index, text in enumerate(continuations):
+            node = root
+            for token in [*self.tokenizer(text, add_special_tokens=False)["input_ids"], end]:
+                node = node.setdefault(token, {})
+            node.setdefault("leaf", index)
+        node, pending, total, forwards = root, [int(ids[0, -1])], 0.0, 1
+        with self._lock, torch.inference_mode():
+            cache = self._prompt_cache(ids)
+            while "leaf" not in node:
+                if len(node) == 1:  # one way on: no choice to make, feed it with the next read
+                    token = next(iter(node))
+                    pending.append(token)
+                    node = node[token]
+                    continue
+                step = torch.tensor([pending], device=self.device)
+                logits = self.net(step, **{self._cache_arg: cache}, use_cache=True, logits_to_keep=1).logits
+                logp = torch.log_softmax(logits[0, -1].float(), dim=-1)
+                forwards += 1
+                token = max(node, key=lambda t: float(logp[t]))
+                total += float(logp[token])
+                pending, node = [token], node[token]
+        return Choice(index=int(node["leaf"]), logprob=total, forwards=forwards, prompt_tokens=int(ids.shape[1]))
 
     def ranked_completions(self, messages: Sequence[Message], k: int, *, max_tokens: int = 64) -> list[Completion]:
         """The ``k`` likeliest one-line replies by beam search, likeliest first (a reply ends at a line break or

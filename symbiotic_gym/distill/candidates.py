@@ -1,0 +1,125 @@
+"""The actions a page allows: the closed set a small model chooses from (``distilled -A decide=choose``).
+
+A 135M model that writes its action freely spends itself on syntax and invents elements the page does not
+have (``fill('Search', ...)`` on a page without a search box). Here every step is a choice among actions
+built from the current observation and the goal, each written the way the student was trained to write it
+(named element references, :mod:`symbiotic_gym.distill.named_refs`; the action's text is
+:class:`symbiotic_gym.actions.Action`'s, the grammar's one printer):
+
+* ``click`` on each named interactive element; ``check``/``uncheck`` on each check box or radio button;
+* ``fill`` of each text field with each span of the goal (quoted text, every run of up to
+  :data:`MAX_SPAN_WORDS` words); ``select_option`` of each list with its options and the goal's spans;
+* ``send_msg_to_user`` with ``Done``, each text of the page (whole, after a ``label:``, and each number or
+  price in it), each span of the goal and the small counts 0..:data:`MAX_COUNT`;
+* ``report_infeasible`` naming a span of the goal; ``goto`` each URL of the goal; ``go_back``; ``scroll``.
+
+Every candidate parses with the grammar, and every element it names resolves on this page to the element it
+was built from (:func:`symbiotic_gym.distill.named_refs.resolve`), so the chosen action always runs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from symbiotic_gym.distill.named_refs import KIND_ROLES, resolve_among
+from symbiotic_gym.web.actions import Action
+from symbiotic_gym.web.observation import INTERACTIVE, ElementLine, parse_axtree_text, parse_elements
+
+MAX_SPAN_WORDS = 8  # the longest run of goal words offered as a value (product names, titles)
+MAX_TEXT_CHARS = 80  # page texts longer than this are offered only through their numbers and labels
+MAX_COUNT = 20  # answers 0..MAX_COUNT are always offered (a count need not be written on the page)
+SCROLLS = ((0, 500), (0, -500))
+DONE = "Done"
+
+_QUOTED = re.compile(r"'([^']+)'|\"([^\"]+)\"")
+_URL = re.compile(r"https?://[^\s'\"]+")
+_NUMBER = re.compile(r"[$€£]?-?\d[\d,]*(?:\.\d+)?%?")
+_EDGE = ".,;:!?"  # stripped from the ends of a run of words ("order #83." -> "order #83")
+
+
+def goal_spans(goal: str) -> list[str]:
+    """Values a goal gives: its quoted texts, then every run of 1..MAX_SPAN_WORDS words (trailing sentence
+    punctuation stripped; a word's own symbols kept: 'Sunflower!2024', '(628) 555-0110', 'emma.lopez')."""
+    spans = [m.group(1) or m.group(2) for m in _QUOTED.finditer(goal)]
+    words = goal.split()
+    for i in range(len(words)):
+        for j in range(i + 1, min(len(words), i + MAX_SPAN_WORDS) + 1):
+            run = " ".join(words[i:j])
+            spans.append(run)
+            spans.append(run.strip(_EDGE).strip("'\""))
+            if run.endswith((".", "?", ",", "!")) and j == len(words):
+                spans.append(run[:-1])  # a final word's own '!' or '.' may belong to the value: keep both
+    return _unique(spans)
+
+
+def page_texts(axtree: str) -> list[str]:
+    """Answers the page shows: each node's text (whole when short), the part after a ``label:``, and each
+    number, price or percentage in it."""
+    out: list[str] = []
+    stack = list(parse_axtree_text(axtree))
+    while stack:
+        node = stack.pop(0)
+        stack[:0] = node.children
+        text = " ".join(node.name.split())
+        if not text:
+            continue
+        if len(text) <= MAX_TEXT_CHARS:
+            out.append(text)
+        if ":" in text:
+            after = text.split(":", 1)[1].strip()
+            if after and len(after) <= MAX_TEXT_CHARS:
+                out.append(after)
+        out.extend(m.group(0) for m in _NUMBER.finditer(text))
+    return _unique(out)
+
+
+def candidate_actions(axtree: str, goal: str, *, refs: str = "name") -> list[str]:
+    """Every action this page allows for this goal, as the student writes them (see the module doc), in a
+    fixed order without repeats; ``refs`` (a prompt format's) says whether elements are named or given by id."""
+    elements = parse_elements(axtree)
+    spans = goal_spans(goal)
+    out: list[str] = []
+    out.extend(_element_actions(elements, spans, by_id=refs == "bid"))
+    answers = [DONE, *page_texts(axtree), *spans, *(str(n) for n in range(MAX_COUNT + 1))]
+    out.extend(str(Action("send_msg_to_user", (a,))) for a in _unique(answers))
+    out.extend(str(Action("report_infeasible", (f"There is no {s}.",))) for s in spans)
+    out.extend(str(Action("goto", (u.rstrip(_EDGE),))) for u in _URL.findall(goal))
+    out.append(str(Action("go_back", ())))
+    out.extend(str(Action("scroll", xy)) for xy in SCROLLS)
+    return _unique(out)
+
+
+def _element_actions(elements: list[ElementLine], spans: list[str], *, by_id: bool) -> Iterator[str]:
+    options = _unique(e.name for e in elements if e.role == "option")
+    for e in elements:
+        name = e.name.strip()
+        if not name or name != e.name:
+            continue  # a nameless element cannot be named; a padded name is not written back the same
+        kinds = [k for k in ("fill", "select_option", "check", "uncheck") if e.role in KIND_ROLES[k]]
+        if e.role in INTERACTIVE:
+            kinds.insert(0, "click")
+        for kind in kinds:
+            if not by_id:
+                found = resolve_among(kind, name, elements)
+                if found is None or found.bid != e.bid:
+                    continue  # the name leads to another element first: not this one's action
+            ref = e.bid if by_id else name
+            shown = e.prop("value")
+            if kind == "fill":  # not the value the field already shows: that would change nothing
+                yield from (str(Action(kind, (ref, v))) for v in spans if v != shown)
+            elif kind == "select_option":
+                yield from (str(Action(kind, (ref, v))) for v in _unique([*options, *spans]) if v != shown)
+            elif kind in ("check", "uncheck"):
+                checked = e.prop("checked") == ""  # a bare flag when checked
+                if checked != (kind == "check"):
+                    yield str(Action(kind, (ref,)))
+            else:
+                yield str(Action(kind, (ref,)))
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return [s for s in dict.fromkeys(x for x in items if x and x.strip())]
+
+
+__all__ = ["candidate_actions", "goal_spans", "page_texts"]

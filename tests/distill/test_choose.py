@@ -1,0 +1,153 @@
+"""decide=choose: the page's candidate actions, the model's constrained choice among them, and the agent."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from symbiotic_gym.agent import TaskInfo, make_agent
+from symbiotic_gym.distill.candidates import candidate_actions, goal_spans
+from symbiotic_gym.distill.named_refs import ground
+from symbiotic_gym.distill.prompt import PromptFormat
+from symbiotic_gym.errors import SymbioticGymError
+from symbiotic_gym.web.actions import parse_action
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "llm"))
+from tiny_model import build_tiny_chat_model
+
+PAGE = (
+    "RootWebArea 'Account'\n"
+    "\t[3] link 'Home'\n"
+    "\t[8] link 'Orders'\n"
+    "\t[9] textbox 'Phone', value='(602) 555-0146'\n"
+    "\t[11] combobox 'Status', value='Pending'\n"
+    "\t\t[12] option 'Pending', selected\n"
+    "\t\t[13] option 'Shipped'\n"
+    "\t[14] checkbox 'Newsletter', checked\n"
+    "\t[20] link 'Edit'\n"
+    "\t[21] link 'Edit'\n"
+    "\tStaticText 'Total: $41.50'\n"
+    "\t[30] button 'Save changes'\n"
+)
+GOAL = "Change the phone number on my account to (628) 555-0110."
+
+
+def test_every_candidate_parses_and_names_an_element_of_the_page() -> None:
+    candidates = candidate_actions(PAGE, GOAL)
+    for text in candidates:
+        action = parse_action(text)
+        assert str(action) == text
+        assert not ground(action, PAGE).error, text
+    assert "fill('Phone', '(628) 555-0110')" in candidates  # the goal's value whole, brackets kept
+    assert "click('Save changes')" in candidates and "select_option('Status', 'Shipped')" in candidates
+    assert "send_msg_to_user('$41.50')" in candidates and "send_msg_to_user('Done')" in candidates
+    assert "uncheck('Newsletter')" in candidates and "check('Newsletter')" not in candidates  # it is checked
+    assert "select_option('Status', 'Pending')" not in candidates  # what it shows: would change nothing
+    assert sum(c.startswith("click('Edit'") for c in candidates) == 1  # the second 'Edit' cannot be named
+    assert len(candidates) == len(set(candidates))
+    by_id = candidate_actions(PAGE, GOAL, refs="bid")
+    assert "fill('9', '(628) 555-0110')" in by_id and "click('21')" in by_id
+
+
+def test_goal_spans_keep_values_whole() -> None:
+    spans = goal_spans("Reply to the post 'Best resources' with the comment 'Following this thread.'.")
+    assert "Best resources" in spans and "Following this thread." in spans
+    assert "Sunflower!2024" in goal_spans("Change my password from Sunflower!2024 to Maple@Harbor19.")
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = build_tiny_chat_model(tmp_path_factory.mktemp("tiny") / "model", max_positions=2048)
+    PromptFormat(output="action", refs="name", max_obs_chars=600).save(folder)
+    return folder
+
+
+def _greedy_by_full_passes(llm, messages, continuations) -> int:  # type: ignore[no-untyped-def]
+    """The same constrained greedy choice, recomputed without any cache: one whole forward pass per token."""
+    import torch
+
+    enc = llm.tokenizer.apply_chat_template(
+        messages, continue_final_message=True, return_tensors="pt", return_dict=True
+    )
+    prompt = enc["input_ids"][0].tolist()
+    seqs = [
+        [*llm.tokenizer(c, add_special_tokens=False)["input_ids"], llm.tokenizer.eos_token_id] for c in continuations
+    ]
+    alive, prefix = list(range(len(seqs))), []
+    while True:
+        nexts = {seqs[i][len(prefix)] for i in alive}
+        if len(nexts) > 1:
+            with torch.inference_mode():
+                logits = llm.net(torch.tensor([prompt + prefix])).logits[0, -1]
+            token = max(nexts, key=lambda t: float(logits[t]))
+        else:
+            token = nexts.pop()
+        prefix.append(token)
+        alive = [i for i in alive if seqs[i][len(prefix) - 1] == token]
+        done = [i for i in alive if len(seqs[i]) == len(prefix)]
+        if done:
+            return done[0]
+
+
+def test_the_choice_is_the_greedy_constrained_decoding_of_the_whole_prompt(tiny: Path) -> None:
+    from symbiotic_gym.llm.local import TransformersLLM
+
+    llm = TransformersLLM(tiny, dtype="float32")
+    messages = [{"role": "user", "content": f"Task: {GOAL}\n{PAGE}"}, {"role": "assistant", "content": "Action:"}]
+    continuations = [f" {c}" for c in candidate_actions(PAGE, GOAL)]
+    choice = llm.choose(messages, continuations)
+    assert choice.index == _greedy_by_full_passes(llm, messages, continuations)
+    assert choice.forwards >= 2 and choice.logprob <= 0
+    assert llm.choose(messages, [" go_back()"]).index == 0
+    with pytest.raises(Exception, match="at least one"):
+        llm.choose(messages, [])
+
+
+def test_the_agent_acts_only_by_actions_of_the_page_and_not_twice_on_an_unchanged_page(tiny: Path) -> None:
+    agent = make_agent("distilled", {"model": f"local:{tiny}", "decide": "choose"})
+    agent.reset(TaskInfo("t", GOAL))
+    obs = {"goal": GOAL, "url": "http://shop.embedded.test/account", "axtree_txt": PAGE}
+    first = agent.act(obs)
+    action = parse_action(first.action)
+    if action.bid is not None:
+        assert f"[{action.bid}] " in PAGE  # the id of an element the page has
+    assert first.meta["choice"]["candidates"] == len(candidate_actions(PAGE, GOAL))
+    second = agent.act(obs)  # the page did not change: the same action is not offered again
+    assert second.meta["raw"] != first.meta["raw"]
+    assert agent.history == [first.meta["raw"], second.meta["raw"]]
+
+
+def test_choose_refuses_guidance_and_unknown_modes() -> None:
+    with pytest.raises(SymbioticGymError, match="decide must be one of"):
+        make_agent("distilled", {"model": "local", "decide": "sample"})
+    with pytest.raises(SymbioticGymError, match="unguided"):
+        make_agent("distilled", {"model": "local", "decide": "choose", "exemplars": "shipped"})
+
+
+def test_skill_examples_come_from_train_pages_only_and_are_candidates(tmp_path: Path) -> None:
+    from symbiotic_gym.distill.dataset import load_examples, save_dataset
+    from symbiotic_gym.distill.skills import SkillConfig, build_skill_dataset
+    from symbiotic_gym.results.run_dir import RunDir
+
+    run = RunDir(tmp_path / "oracle")
+    run.write_config({"agent": "oracle", "agent_args": {}, "models": {}, "suite": "embedded"})
+    for task_id, split, page in (("shop.a.0", "train", PAGE), ("shop.a.9", "test", PAGE.replace("Home", "Secret"))):
+        goal = "Set the phone to '(628) 555-0110'."
+        run.append_result({"task_id": task_id, "success": True, "split": split, "goal": goal, "error": None})
+        steps = [{"step": 1, "url": "http://shop/", "axtree_txt": page, "action": "fill('9', '(628) 555-0110')"}]
+        run.write_trajectory(task_id, steps)
+    fmt = PromptFormat(output="action", refs="name")
+    ds = build_skill_dataset([tmp_path / "oracle"], fmt, SkillConfig(per_state=6, seed=1))
+    assert ds.card["excluded_tasks"] == ["shop.a.9"] and {ex["task_id"] for ex in ds.train} == {"shop.a.0"}
+    assert "Secret" not in str(ds.train)  # nothing of the held-out task's page
+    # one skill of each kind but "infeasible", which names a link of another train page (there is none)
+    assert ds.card["counts"]["by_skill"] == dict.fromkeys(("click", "navigate", "fill", "select", "answer"), 1)
+    assert ds.card["counts"]["not_candidates"] == {}
+    for ex in ds.train:
+        goal = ex["messages"][1]["content"].split("\n", 1)[0].removeprefix("Task: ")
+        action = ex["messages"][-1]["content"].removeprefix("Action: ")
+        assert action in candidate_actions(PAGE, goal), (ex["skill"], goal, action)
+    save_dataset(ds, tmp_path / "skills", hf=False)
+    assert len(load_examples(tmp_path / "skills")) == 5
