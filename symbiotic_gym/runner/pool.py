@@ -7,6 +7,10 @@ step or episode runs past its timeout (the worker and every process under it, Ch
 starts a new one. A worker that dies (segfault, out of memory, killed browser) turns its episode into an
 error record, which is retried up to ``retries`` times; an episode that times out or whose agent raised is
 recorded once. Every task therefore ends with exactly one record, and the run always finishes.
+
+That loop (:class:`WorkerPool`) is one for every backend: a :class:`Backend` only starts, feeds, polls and
+stops its kind of worker -- local processes here (:class:`ProcessBackend`), Ray actors in
+:mod:`symbiotic_gym.runner.ray_pool`.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from multiprocessing.connection import Connection, wait
-from typing import Any
+from typing import Any, Protocol
 
 from symbiotic_gym.runner.config import WorkerSpec
 from symbiotic_gym.runner.episode import RETRYABLE_ERRORS, new_record
@@ -165,7 +169,7 @@ def worker_main(conn: Connection, spec_dict: dict[str, Any]) -> None:
         conn.send(("done", outcome.task_id, outcome.record, outcome.steps))
 
 
-# --- parent side -------------------------------------------------------------------------------------
+# --- parent side: one loop for every backend ----------------------------------------------------------
 
 
 class WorkerFatalError(RuntimeError):
@@ -192,54 +196,70 @@ def kill_tree(pid: int) -> None:
 
 
 @dataclass
-class _Worker:
-    proc: WorkerProcess
-    conn: Connection
+class Slot:
+    """One worker as the loop sees it, whatever runs it: the backend's handle, and the episode it runs."""
+
+    handle: Any
     started: float
     ready: bool = False
+    pid: int | None = None
     task_id: str | None = None
     episode_start: float = 0.0
-    last_beat: float = 0.0
+    last_beat: float = 0.0  # when the episode last showed progress (the backend keeps it current)
     step: int = 0
 
 
-class ProcessPool:
-    """``workers`` worker processes running the tasks of one run; ``run`` yields one Outcome per task."""
+@dataclass
+class Ended:
+    """What :meth:`Backend.poll` reports of a slot: its episode's outcome, or that the worker died (``died``,
+    with why) or could not start (``fatal``). A worker that became ready or showed progress is reported by
+    updating its slot (``ready``, ``pid``, ``step``, ``last_beat``), not here."""
 
-    def __init__(self, spec: WorkerSpec, workers: int = 1, *, poll_s: float = 0.25) -> None:
+    slot: Slot
+    outcome: Outcome | None = None
+    died: str | None = None
+    fatal: str | None = None
+
+
+class Backend(Protocol):
+    """How one kind of worker starts, takes an episode, reports back and stops; :class:`WorkerPool` runs the
+    loop (queue, retries, deadlines, replacing dead or hung workers) the same for all of them."""
+
+    name: str  # "worker" or "Ray actor", for messages
+
+    def start(self) -> Slot: ...
+
+    def assign(self, slot: Slot, task_id: str) -> None: ...
+
+    def poll(self, slots: list[Slot], timeout: float) -> list[Ended]:
+        """Wait up to ``timeout`` for news, update the slots, and return the slots whose episode or life ended."""
+        ...
+
+    def retire(self, slot: Slot) -> None:
+        """Kill a worker and everything under it (it is hung, dead or no longer needed)."""
+        ...
+
+    def close(self, slots: list[Slot]) -> None:
+        """Stop every worker at the end of the run (gracefully where the backend can)."""
+        ...
+
+
+class WorkerPool:
+    """``workers`` workers of a :class:`Backend` running the tasks of one run; ``run`` yields one Outcome per
+    task. The one loop: keep the workers started, hand each idle one the next task, enforce the startup, step
+    and episode deadlines, replace a worker that died or overran (its episode becomes an error record), and
+    retry what :class:`RetryPolicy` says."""
+
+    def __init__(self, spec: WorkerSpec, backend: Backend, workers: int = 1, *, poll_s: float = 0.25) -> None:
         if workers < 1:
-            raise ValueError("ProcessPool needs at least one worker")
+            raise ValueError("a worker pool needs at least one worker")
         self.spec = spec
+        self.backend = backend
         self.n_workers = workers
         self.poll_s = poll_s
-        self.workers: list[_Worker] = []
+        self.slots: list[Slot] = []
         self.restarts = 0
         self.on_event: Callable[[str, dict[str, Any]], None] | None = None
-
-    def _spawn(self) -> _Worker:
-        proc, conn = start_worker(asdict(self.spec))
-        return _Worker(proc=proc, conn=conn, started=time.monotonic())
-
-    def _retire(self, w: _Worker) -> None:
-        kill_tree(w.proc.pid)
-        with contextlib.suppress(Exception):
-            w.proc.join(timeout=5)
-        with contextlib.suppress(Exception):
-            w.conn.close()
-        self.workers.remove(w)
-
-    def close(self) -> None:
-        for w in list(self.workers):
-            with contextlib.suppress(Exception):
-                w.conn.send(None)
-        deadline = time.monotonic() + 10
-        for w in list(self.workers):
-            w.proc.join(timeout=max(0.1, deadline - time.monotonic()))
-            if w.proc.is_alive():
-                kill_tree(w.proc.pid)
-            with contextlib.suppress(Exception):
-                w.conn.close()
-        self.workers.clear()
 
     def _emit(self, kind: str, **data: Any) -> None:
         if self.on_event:
@@ -251,14 +271,13 @@ class ProcessPool:
         pending = len(task_ids)
         try:
             while pending:
-                while len(self.workers) < min(self.n_workers, pending):
-                    self.workers.append(self._spawn())
+                while len(self.slots) < min(self.n_workers, pending):
+                    self.slots.append(self.backend.start())
                 self._assign(queue, policy)
-                # a worker that dies closes its end of the connection, which wakes this wait too
-                ready = wait([w.conn for w in self.workers], self.poll_s)
                 finished = []
-                for w in list(self.workers):
-                    outcome = self._service(w, ready)
+                ended = self.backend.poll(list(self.slots), self.poll_s)
+                outcomes = [self._settle(e) for e in ended] + [self._check_deadlines(s) for s in list(self.slots)]
+                for outcome in outcomes:
                     if outcome is None:
                         continue
                     if policy.settle(outcome):
@@ -273,72 +292,61 @@ class ProcessPool:
         finally:
             self.close()
 
-    def _assign(self, queue: deque[str], policy: RetryPolicy) -> None:
-        for w in self.workers:
-            if w.ready and w.task_id is None and queue:
-                w.task_id = queue.popleft()
-                policy.start(w.task_id)
-                w.episode_start = w.last_beat = time.monotonic()
-                w.step = 0
-                w.conn.send(w.task_id)
-                self._emit("start", task_id=w.task_id, pid=w.proc.pid)
+    def close(self) -> None:
+        slots, self.slots = self.slots, []
+        self.backend.close(slots)
 
-    def _service(self, w: _Worker, ready: list[Any]) -> Outcome | None:
-        """Read a worker's messages and enforce its deadlines; an Outcome when its episode ended."""
-        if w.conn in ready:
-            try:
-                while w.conn.poll():
-                    msg = w.conn.recv()
-                    if msg[0] == "ready":
-                        w.ready = True
-                    elif msg[0] == "fatal":
-                        self._retire(w)
-                        raise WorkerFatalError(msg[1])
-                    elif msg[0] == "step":
-                        w.step, w.last_beat = msg[2], time.monotonic()
-                    elif msg[0] == "done":
-                        w.task_id = None
-                        return Outcome(msg[1], msg[2], msg[3])
-                    elif msg[0] == "error":
-                        w.task_id = None
-                        return Outcome(msg[1], failure_record(self.spec, msg[1], msg[2], "harness"), [])
-            except (EOFError, OSError):
-                pass  # the worker died; its exit is handled below
-        now = time.monotonic()
-        if not w.proc.is_alive():
-            if not w.ready:  # it died while starting: a new one would too
-                reason = self._death_reason(w)
-                self._retire(w)
-                raise WorkerFatalError(f"{reason} before it was ready")
-            return self._replace(w, "worker", self._death_reason(w))
-        if w.task_id is None:
-            if not w.ready and now - w.started > STARTUP_TIMEOUT_S:
-                self._retire(w)
-                raise WorkerFatalError(f"a worker did not start within {STARTUP_TIMEOUT_S:.0f} s")
+    def _assign(self, queue: deque[str], policy: RetryPolicy) -> None:
+        for slot in self.slots:
+            if slot.ready and slot.task_id is None and queue:
+                slot.task_id = queue.popleft()
+                policy.start(slot.task_id)
+                slot.episode_start = slot.last_beat = time.monotonic()
+                slot.step = 0
+                self.backend.assign(slot, slot.task_id)
+                self._emit("start", task_id=slot.task_id, pid=slot.pid)
+
+    def _settle(self, ended: Ended) -> Outcome | None:
+        slot = ended.slot
+        if ended.fatal is not None:
+            self._retire(slot)
+            raise WorkerFatalError(ended.fatal)
+        if ended.died is not None:
+            if not slot.ready:  # it died while starting: a new one would too
+                self._retire(slot)
+                raise WorkerFatalError(f"{ended.died} before it was ready")
+            return self._replace(slot, "worker", ended.died)
+        slot.task_id = None
+        return ended.outcome
+
+    def _check_deadlines(self, slot: Slot) -> Outcome | None:
+        if slot not in self.slots:
+            return None  # replaced while its news was settled
+        now, spec = time.monotonic(), self.spec
+        if not slot.ready:
+            if now - slot.started > STARTUP_TIMEOUT_S:
+                self._retire(slot)
+                raise WorkerFatalError(f"a {self.backend.name} did not start within {STARTUP_TIMEOUT_S:.0f} s")
             return None
-        spec = self.spec
-        if spec.step_timeout and now - w.last_beat > spec.step_timeout:
-            what = "reset" if w.step == 0 else f"step {w.step}"
-            return self._replace(w, "timeout", f"{what} exceeded the step timeout of {spec.step_timeout:g} s")
-        if spec.episode_timeout and now - w.episode_start > spec.episode_timeout:
-            return self._replace(w, "timeout", f"episode exceeded the episode timeout of {spec.episode_timeout:g} s")
+        if slot.task_id is None:
+            return None
+        if spec.step_timeout and now - slot.last_beat > spec.step_timeout:
+            what = "reset" if slot.step == 0 else f"step {slot.step}"
+            return self._replace(slot, "timeout", f"{what} exceeded the step timeout of {spec.step_timeout:g} s")
+        if spec.episode_timeout and now - slot.episode_start > spec.episode_timeout:
+            return self._replace(slot, "timeout", f"episode exceeded the episode timeout of {spec.episode_timeout:g} s")
         return None
 
-    def _death_reason(self, w: _Worker) -> str:
-        w.proc.join(timeout=1)
-        code = w.proc.exitcode
-        if code is not None and code < 0:
-            try:
-                name = signal.Signals(-code).name
-            except ValueError:
-                name = str(-code)
-            return f"worker process died from signal {name}"
-        return f"worker process exited with code {code}"
+    def _retire(self, slot: Slot) -> None:
+        if slot in self.slots:
+            self.slots.remove(slot)
+        self.backend.retire(slot)
 
-    def _replace(self, w: _Worker, kind: str, reason: str) -> Outcome | None:
-        """Kill a worker (and its Chromium), start a fresh one, and turn its episode into an error record."""
-        task_id, step, elapsed = w.task_id, w.step, time.monotonic() - w.episode_start
-        self._retire(w)
+    def _replace(self, slot: Slot, kind: str, reason: str) -> Outcome | None:
+        """Kill a worker (and its Chromium), let the loop start a fresh one, and turn its episode into an
+        error record."""
+        task_id, step, elapsed = slot.task_id, slot.step, time.monotonic() - slot.episode_start
+        self._retire(slot)
         self.restarts += 1
         self._emit("restart", task_id=task_id, reason=reason)
         if task_id is None:
@@ -347,6 +355,99 @@ class ProcessPool:
         record["steps"] = step
         record["wall_s"] = round(elapsed, 4)
         return Outcome(task_id, record, [])
+
+
+@dataclass
+class _Process:
+    proc: WorkerProcess
+    conn: Connection
+
+
+class ProcessBackend:
+    """Workers as local processes (:mod:`symbiotic_gym.runner.worker`) that push their news down a pipe: ready,
+    a heartbeat before every step, the episode's outcome."""
+
+    name = "worker"
+
+    def __init__(self, spec: WorkerSpec) -> None:
+        self.spec = spec
+
+    def start(self) -> Slot:
+        proc, conn = start_worker(asdict(self.spec))
+        return Slot(handle=_Process(proc, conn), started=time.monotonic(), pid=proc.pid)
+
+    def assign(self, slot: Slot, task_id: str) -> None:
+        slot.handle.conn.send(task_id)
+
+    def poll(self, slots: list[Slot], timeout: float) -> list[Ended]:
+        # a worker that dies closes its end of the connection, which wakes this wait too
+        readable = wait([s.handle.conn for s in slots], timeout)
+        ended = []
+        for slot in slots:
+            news = self._read(slot) if slot.handle.conn in readable else None
+            if news is None and not slot.handle.proc.is_alive():
+                news = Ended(slot, died=self._death_reason(slot))
+            if news is not None:
+                ended.append(news)
+        return ended
+
+    def _read(self, slot: Slot) -> Ended | None:
+        conn = slot.handle.conn
+        try:
+            while conn.poll():
+                msg = conn.recv()
+                if msg[0] == "ready":
+                    slot.ready = True
+                elif msg[0] == "fatal":
+                    return Ended(slot, fatal=msg[1])
+                elif msg[0] == "step":
+                    slot.step, slot.last_beat = msg[2], time.monotonic()
+                elif msg[0] == "done":
+                    return Ended(slot, outcome=Outcome(msg[1], msg[2], msg[3]))
+                elif msg[0] == "error":  # a bug outside the episode's own error handling
+                    record = failure_record(self.spec, msg[1], msg[2], "harness")
+                    return Ended(slot, outcome=Outcome(msg[1], record, []))
+        except (EOFError, OSError):
+            pass  # the worker died; poll() sees its exit
+        return None
+
+    def _death_reason(self, slot: Slot) -> str:
+        proc = slot.handle.proc
+        proc.join(timeout=1)
+        code = proc.exitcode
+        if code is not None and code < 0:
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = str(-code)
+            return f"worker process died from signal {name}"
+        return f"worker process exited with code {code}"
+
+    def retire(self, slot: Slot) -> None:
+        kill_tree(slot.handle.proc.pid)
+        with contextlib.suppress(Exception):
+            slot.handle.proc.join(timeout=5)
+        with contextlib.suppress(Exception):
+            slot.handle.conn.close()
+
+    def close(self, slots: list[Slot]) -> None:
+        for slot in slots:
+            with contextlib.suppress(Exception):
+                slot.handle.conn.send(None)  # "no more tasks": the worker closes its browser and exits
+        deadline = time.monotonic() + 10
+        for slot in slots:
+            slot.handle.proc.join(timeout=max(0.1, deadline - time.monotonic()))
+            if slot.handle.proc.is_alive():
+                kill_tree(slot.handle.proc.pid)
+            with contextlib.suppress(Exception):
+                slot.handle.conn.close()
+
+
+class ProcessPool(WorkerPool):
+    """``workers`` local worker processes running the tasks of one run; ``run`` yields one Outcome per task."""
+
+    def __init__(self, spec: WorkerSpec, workers: int = 1, *, poll_s: float = 0.25) -> None:
+        super().__init__(spec, ProcessBackend(spec), workers, poll_s=poll_s)
 
 
 class InlinePool:

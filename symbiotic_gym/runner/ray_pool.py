@@ -15,22 +15,13 @@ import os
 import socket
 import sys
 import time
-from collections import deque
-from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from symbiotic_gym.errors import SymbioticGymError
 from symbiotic_gym.runner.config import WorkerSpec
-from symbiotic_gym.runner.pool import (
-    STARTUP_TIMEOUT_S,
-    Outcome,
-    RetryPolicy,
-    WorkerFatalError,
-    failure_record,
-    kill_tree,
-)
+from symbiotic_gym.runner.pool import Ended, Outcome, Slot, WorkerPool, kill_tree
 
 ROOT = Path(__file__).resolve().parents[2]  # the project folder (agents/, baselines/ beside the package)
 
@@ -83,27 +74,21 @@ class EpisodeActorImpl:
 class _Actor:
     handle: Any
     where_ref: Any
-    started: float
-    pid: int | None = None
     host: str | None = None
-    task_id: str | None = None
     run_ref: Any = None
-    episode_start: float = 0.0
-    step: int = 0
 
 
-class RayPool:
-    """``workers`` Ray actors running the tasks of one run; ``run`` yields one Outcome per task."""
+class RayBackend:
+    """Workers as Ray actors: ready when the actor says where it runs, its outcome when its ``run`` call
+    returns, its heartbeat pulled (measured on the actor's clock) while a step timeout is set."""
 
-    def __init__(self, spec: WorkerSpec, workers: int = 1, *, address: str | None = None, poll_s: float = 0.5) -> None:
+    name = "Ray actor"
+
+    def __init__(self, spec: WorkerSpec, workers: int, address: str | None) -> None:
         self.ray = import_ray()
         self.spec = spec
-        self.n_workers = max(1, workers)
+        self.n_workers = workers
         self.address = address
-        self.poll_s = poll_s
-        self.actors: list[_Actor] = []
-        self.restarts = 0
-        self.on_event: Callable[[str, dict[str, Any]], None] | None = None
         self._started_ray = False
         self._actor_cls: Any = None
 
@@ -124,138 +109,101 @@ class RayPool:
             self._started_ray = True
         self._actor_cls = ray.remote(num_cpus=1, max_concurrency=2, max_restarts=0)(EpisodeActorImpl)
 
-    def _spawn(self) -> _Actor:
+    def start(self) -> Slot:
+        if self._actor_cls is None:
+            self._init()
         handle = self._actor_cls.remote(asdict(self.spec))
-        return _Actor(handle=handle, where_ref=handle.where.remote(), started=time.monotonic())
+        return Slot(handle=_Actor(handle, handle.where.remote()), started=time.monotonic())
 
-    def _retire(self, a: _Actor) -> None:
-        if a.pid and a.host == socket.gethostname():
-            kill_tree(a.pid)  # the actor's Chromium too; ray.kill alone would orphan it
+    def assign(self, slot: Slot, task_id: str) -> None:
+        slot.handle.run_ref = slot.handle.handle.run.remote(task_id)
+
+    def poll(self, slots: list[Slot], timeout: float) -> list[Ended]:
+        ray = self.ray
+        ended: list[Ended] = []
+        for slot in slots:
+            if not slot.ready:
+                news = self._check_started(slot)
+                if news is not None:
+                    ended.append(news)
+        refs = [s.handle.run_ref for s in slots if s.handle.run_ref is not None]
+        done: list[Any] = []
+        if refs:
+            done, _ = ray.wait(refs, num_returns=len(refs), timeout=timeout)
+        else:
+            time.sleep(timeout)
+        for slot in slots:
+            actor = slot.handle
+            if actor.run_ref is None:
+                continue
+            if actor.run_ref in done:
+                try:
+                    tid, record, steps = ray.get(actor.run_ref)
+                except Exception as err:  # the actor died mid-episode (crash, OOM, killed browser taking it down)
+                    ended.append(Ended(slot, died=f"Ray actor died: {_cause(err)}"))
+                    continue
+                actor.run_ref = None
+                ended.append(Ended(slot, outcome=Outcome(tid, record, steps)))
+            elif self.spec.step_timeout:
+                self._pull_heartbeat(slot)
+        return ended
+
+    def _check_started(self, slot: Slot) -> Ended | None:
+        ready, _ = self.ray.wait([slot.handle.where_ref], timeout=0)
+        if not ready:
+            return None
+        try:
+            slot.pid, slot.handle.host = self.ray.get(slot.handle.where_ref)
+        except Exception as err:  # the actor's constructor failed: the agent or model is broken
+            return Ended(slot, fatal=_cause(err))
+        slot.ready = True
+        return None
+
+    def _pull_heartbeat(self, slot: Slot) -> None:
+        try:
+            tid, step, idle = self.ray.get(slot.handle.handle.progress.remote(), timeout=10)
+        except Exception:
+            return  # an unresponsive actor is caught by the episode timeout or its death
+        if tid == slot.task_id:  # else the episode has not sent its first heartbeat yet
+            slot.step, slot.last_beat = step, time.monotonic() - idle
+
+    def retire(self, slot: Slot) -> None:
+        actor = slot.handle
+        if slot.pid and actor.host == socket.gethostname():
+            kill_tree(slot.pid)  # the actor's Chromium too; ray.kill alone would orphan it
         with contextlib.suppress(Exception):
-            self.ray.kill(a.handle, no_restart=True)
-        self.actors.remove(a)
+            self.ray.kill(actor.handle, no_restart=True)
 
-    def close(self) -> None:
+    def close(self, slots: list[Slot]) -> None:
         """Stop the actors: idle ones exit on their own (their Chromium closed by their exit handlers), so Ray
         sees an intended exit instead of a worker killed mid-task (its "A worker died ... OOM killer" notes);
         an actor still busy or slow to exit is killed with everything under it."""
-        idle = [a for a in self.actors if a.pid is not None and a.run_ref is None]
-        for a in idle:
+        idle = [s for s in slots if s.ready and s.handle.run_ref is None]
+        for slot in idle:
             with contextlib.suppress(Exception):
-                a.handle.__ray_terminate__.remote()  # Ray's graceful exit: queued after any running call
-        here = [a.pid for a in idle if a.pid and a.host == socket.gethostname()]
+                slot.handle.handle.__ray_terminate__.remote()  # Ray's graceful exit: queued after any running call
+        here = [s.pid for s in idle if s.pid and s.handle.host == socket.gethostname()]
         if here:
             with contextlib.suppress(Exception):
                 import psutil
 
                 psutil.wait_procs([psutil.Process(pid) for pid in here if psutil.pid_exists(pid)], timeout=15)
-        for a in list(self.actors):
-            if a in idle and a.pid and a.host == socket.gethostname() and not _alive(a.pid):
-                self.actors.remove(a)  # exited cleanly
-            else:
-                self._retire(a)
+        for slot in slots:
+            exited = slot in idle and slot.pid and slot.handle.host == socket.gethostname() and not _alive(slot.pid)
+            if not exited:
+                self.retire(slot)
         if self._started_ray:
             with contextlib.suppress(Exception):
                 self.ray.shutdown()
             self._started_ray = False
 
-    def _emit(self, kind: str, **data: Any) -> None:
-        if self.on_event:
-            self.on_event(kind, data)
 
-    def run(self, task_ids: list[str]) -> Iterator[Outcome]:
-        ray = self.ray
-        self._init()
-        queue: deque[str] = deque(task_ids)
-        policy = RetryPolicy(self.spec.retries)
-        pending = len(task_ids)
-        try:
-            while pending:
-                while len(self.actors) < min(self.n_workers, pending):
-                    self.actors.append(self._spawn())
-                self._check_started()
-                for a in self.actors:
-                    if a.pid is not None and a.task_id is None and queue:
-                        a.task_id = queue.popleft()
-                        policy.start(a.task_id)
-                        a.run_ref = a.handle.run.remote(a.task_id)
-                        a.episode_start, a.step = time.monotonic(), 0
-                        self._emit("start", task_id=a.task_id, pid=a.pid)
-                refs = [a.run_ref for a in self.actors if a.run_ref is not None]
-                done: list[Any] = []
-                if refs:
-                    done, _ = ray.wait(refs, num_returns=len(refs), timeout=self.poll_s)
-                else:
-                    time.sleep(self.poll_s)
-                for a in list(self.actors):
-                    outcome = self._collect(a, done) if a.run_ref is not None else None
-                    if outcome is None and a.run_ref is not None:
-                        outcome = self._check_deadlines(a)
-                    if outcome is None:
-                        continue
-                    if policy.settle(outcome):
-                        pending -= 1
-                        yield outcome
-                    else:
-                        queue.appendleft(outcome.task_id)
-                        self._emit("retry", task_id=outcome.task_id, error=outcome.record["error"])
-        finally:
-            self.close()
+class RayPool(WorkerPool):
+    """``workers`` Ray actors running the tasks of one run; ``run`` yields one Outcome per task."""
 
-    def _check_started(self) -> None:
-        ray = self.ray
-        for a in list(self.actors):
-            if a.pid is not None:
-                continue
-            ready, _ = ray.wait([a.where_ref], timeout=0)
-            if ready:
-                try:
-                    a.pid, a.host = ray.get(a.where_ref)
-                except Exception as err:  # the actor's constructor failed: the agent or model is broken
-                    self._retire(a)
-                    raise WorkerFatalError(_cause(err)) from err
-            elif time.monotonic() - a.started > STARTUP_TIMEOUT_S:
-                self._retire(a)
-                raise WorkerFatalError(f"a Ray actor did not start within {STARTUP_TIMEOUT_S:.0f} s")
-
-    def _collect(self, a: _Actor, done: list[Any]) -> Outcome | None:
-        if a.run_ref not in done:
-            return None
-        ray = self.ray
-        try:
-            tid, record, steps = ray.get(a.run_ref)
-        except Exception as err:  # the actor died mid-episode (crash, OOM, killed browser taking it down)
-            return self._replace(a, "worker", f"Ray actor died: {_cause(err)}")
-        a.task_id, a.run_ref = None, None
-        return Outcome(tid, record, steps)
-
-    def _check_deadlines(self, a: _Actor) -> Outcome | None:
-        spec, ray = self.spec, self.ray
-        now = time.monotonic()
-        if spec.episode_timeout and now - a.episode_start > spec.episode_timeout:
-            return self._replace(a, "timeout", f"episode exceeded the episode timeout of {spec.episode_timeout:g} s")
-        if spec.step_timeout:
-            try:
-                tid, step, idle = ray.get(a.handle.progress.remote(), timeout=10)
-            except Exception:
-                return None  # an unresponsive actor is caught by the episode timeout or its death
-            if tid == a.task_id:
-                a.step = step
-            else:  # the episode has not sent its first heartbeat yet
-                idle = now - a.episode_start
-            if idle > spec.step_timeout:
-                what = "reset" if a.step == 0 else f"step {a.step}"
-                return self._replace(a, "timeout", f"{what} exceeded the step timeout of {spec.step_timeout:g} s")
-        return None
-
-    def _replace(self, a: _Actor, kind: str, reason: str) -> Outcome:
-        task_id, step, elapsed = a.task_id or "", a.step, time.monotonic() - a.episode_start
-        self._retire(a)
-        self.restarts += 1
-        self._emit("restart", task_id=task_id, reason=reason)
-        record = failure_record(self.spec, task_id, reason, kind)
-        record["steps"], record["wall_s"] = step, round(elapsed, 4)
-        return Outcome(task_id, record, [])
+    def __init__(self, spec: WorkerSpec, workers: int = 1, *, address: str | None = None, poll_s: float = 0.5) -> None:
+        n = max(1, workers)
+        super().__init__(spec, RayBackend(spec, n, address), n, poll_s=poll_s)
 
 
 def _alive(pid: int) -> bool:

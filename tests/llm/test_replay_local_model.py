@@ -46,7 +46,8 @@ def calls(out: Path) -> list[dict]:
     return [s["meta"] for r in run.results() for s in run.trajectory(r["task_id"])]
 
 
-@pytest.mark.slow  # records with the real model: ~1.5 min on a quiet 2-core machine, ~4.5 min under load
+@pytest.mark.slow  # records with the real model: ~4.5 min on a loaded 2-core machine
+@pytest.mark.timeout(1500)
 def test_record_with_the_local_model_then_replay_strict_in_another_process(tmp_path: Path) -> None:
     pytest.importorskip("transformers", reason="the local extra is not installed")
     from symbiotic_gym.llm.local import bundled_gguf
