@@ -13,6 +13,7 @@ from benchmarks import train as train_cli
 from benchmarks.run import main as run_main
 from symbiotic_gym.agent import make_agent
 from symbiotic_gym.errors import SymbioticGymError
+from symbiotic_gym.llm.registry import model_label
 from symbiotic_gym.runner import run_episode
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "llm"))
@@ -98,7 +99,10 @@ def test_full_training_lowers_the_loss_and_the_model_reloads_and_acts(setup: dic
     assert agent.format.max_obs_chars == 300 and agent.answer_prefix() == "Rationale:"  # the training prompt format
     record, steps = run_episode(agent, "distilled", "shop.product_price.0", max_steps=2, seed=0)
     assert record["error"] is None and len(steps) == 2  # a tiny model's babble costs steps, never the episode
-    assert steps[0]["meta"]["model"] == f"local:{out}"
+    # the step names the model by its portable label (folder name + content hash), never by the machine's path
+    label = steps[0]["meta"]["model"]
+    assert label == model_label(f"local:{out}") and label.startswith(f"local:{out.name}@")
+    assert str(out.parent) not in label
 
 
 def test_lora_adapter_resumes_from_its_checkpoint(setup: dict[str, Path]) -> None:
