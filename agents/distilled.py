@@ -600,6 +600,9 @@ class DistilledAgent(LLMAgentBase):
         """An executed action as this agent's history shows it (named when the model names elements)."""
         return in_trained_form(action, axtree, self.format.refs)
 
+    def prompt_texts(self) -> list[str]:
+        return [*super().prompt_texts(), *self.history]
+
     def note_step(self, action: str, rationale: str, obs: Observation | None = None) -> None:
         """Another agent took this step on ``obs`` (the page this agent has not seen, when given)."""
         page = str(obs.get("axtree_txt", "")) if obs is not None else self._axtree

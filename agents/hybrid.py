@@ -31,13 +31,13 @@ cloud; ``python -m benchmarks.privacy_audit`` checks it.
 from __future__ import annotations
 
 import copy
-import functools
-import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from symbiotic_gym.agent import AgentStep, ConfiguredAgent, Observation, TaskInfo, make_agent, resolve_agent
+from symbiotic_gym.agent.llm_base import LLMAgentBase
+from symbiotic_gym.agent.types import AgentHooks
 from symbiotic_gym.errors import SymbioticGymError
 from symbiotic_gym.privacy import Detector, Policy, default_detector
 from symbiotic_gym.privacy.fields import action_with_target
@@ -108,14 +108,14 @@ class HybridAgent(ConfiguredAgent):
             return out
         for side in ("small", "large"):
             spec = str(out.get(f"{side}_agent", getattr(defaults, f"{side}_agent")))
-            settle = getattr(resolve_agent(spec), "settle_args", None)
-            if not callable(settle):
-                continue
+            agent_cls = resolve_agent(spec)
+            if not (isinstance(agent_cls, type) and issubclass(agent_cls, AgentHooks)):
+                continue  # an agent without the declared hooks settles nothing
             key = f"{side}_args"
             more = _side_args(str(out.get(key, "")), key)
             model = str(out.get(side, getattr(defaults, side)))
             base = _side_config(spec, model, float(out.get("temperature", defaults.temperature)), {})
-            settled = settle({**base, **more})
+            settled = agent_cls.settle_args({**base, **more})
             own = {k: v for k, v in settled.items() if k in more or base.get(k, object()) != v}
             if own != more:
                 out[key] = json.dumps(own, sort_keys=True)
@@ -168,14 +168,8 @@ class HybridAgent(ConfiguredAgent):
     def outgoing_texts(self, obs: Observation) -> list[str]:
         """Everything a cloud prompt built from this observation could carry."""
         texts = [str(obs.get(k) or "") for k in ("goal", "url", "axtree_txt", "last_action_error")]
-        agent = self.large_side
-        task = getattr(agent, "task", None)
-        if task is not None:
-            texts.append(task.intent)
-        for item in getattr(agent, "history", []) or []:
-            texts.append(str(item if isinstance(item, str) else vars(item) if hasattr(item, "__dict__") else item))
-        texts += [str(n) for n in getattr(agent, "notes", []) or []]
-        texts.append(str(getattr(agent, "pending_error", "") or ""))
+        if isinstance(self.large_side, LLMAgentBase):  # a prompting agent declares what else its prompt carries
+            texts += [t for t in self.large_side.prompt_texts() if t]
         return texts
 
     def _cloud_step(self, obs: Observation) -> AgentStep:
@@ -184,7 +178,7 @@ class HybridAgent(ConfiguredAgent):
         return self.large_side.act(obs)
 
     def _local_step(self, obs: Observation) -> AgentStep:
-        if self.small_side is self.large_side and hasattr(self.small_side, "use_model"):
+        if self.small_side is self.large_side and isinstance(self.small_side, LLMAgentBase):
             self.small_side.use_model(self.config.small)
         return self.small_side.act(obs)
 
@@ -221,13 +215,8 @@ class HybridAgent(ConfiguredAgent):
         ``note_step`` takes ``obs``: a student that names elements writes the action by name)."""
         if other is self.large_side and other is self.small_side:
             return
-        note = getattr(other, "note_step", None)
-        if not callable(note):
-            return
-        if _takes_obs(getattr(note, "__func__", note)):
-            note(step.action, step.rationale, obs=obs)
-        else:
-            note(step.action, step.rationale)
+        if isinstance(other, LLMAgentBase):  # the base declares note_step; other agents keep their own history
+            other.note_step(step.action, step.rationale, obs=obs)
 
     def _record(
         self, step: AgentStep, decided: str, found: list[str], *, reason: str, discarded: list[str]
@@ -244,9 +233,3 @@ class HybridAgent(ConfiguredAgent):
             "discarded_cloud_action_types": discarded,
         }
         return AgentStep(step.action, step.rationale, meta)
-
-
-@functools.cache
-def _takes_obs(note: Any) -> bool:
-    """Whether a side's ``note_step`` accepts the page (asked once per class, not per step)."""
-    return "obs" in inspect.signature(note).parameters

@@ -202,9 +202,12 @@ class OccamAgent(LLMAgentBase):
             return f"goto({(self.task.start_url if self.task else 'about:blank')!r})"
         raise ValueError(f"not a browser action: {name}")
 
-    def note_step(self, action: str, rationale: str) -> None:
+    def note_step(self, action: str, rationale: str, obs: Observation | None = None) -> None:
         self.history.append(HistoryEntry(self.current, action, " ".join(rationale.split())[:200], []))
         self.pending_error = ""
+
+    def prompt_texts(self) -> list[str]:
+        return [*super().prompt_texts(), *(str(vars(h)) for h in self.history), *self.notes]
 
     def act(self, obs: Observation) -> AgentStep:
         pruned = prune_axtree(str(obs.get("axtree_txt", "")))

@@ -103,9 +103,12 @@ class VanillaAgent(LLMAgentBase):
         )
         return [{"role": "system", "content": self.system}, {"role": "user", "content": user}]
 
-    def note_step(self, action: str, rationale: str) -> None:
+    def note_step(self, action: str, rationale: str, obs: Observation | None = None) -> None:
         self.history.append(action)
         self.pending_error = ""
+
+    def prompt_texts(self) -> list[str]:
+        return [*super().prompt_texts(), *self.history]
 
     def act(self, obs: Observation) -> AgentStep:
         extracted, reply, meta = self.decide(self.build_messages(obs))

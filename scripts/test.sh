@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/python -m ruff check .
 set +e
-.venv/bin/python -m pytest -q --durations=25 "$@"  # the slowest tests, for keeping the suite short
+# two test processes (TEST_WORKERS=1: one): most tests wait on Chromium, so one process used ~0.7 of a core;
+# a file's tests stay in one process (--dist loadfile), so a module's shared browser or batch is built once
+.venv/bin/python -m pytest -q -n "${TEST_WORKERS:-2}" --dist loadfile --durations=25 "$@"  # the slowest tests
 rc=$?
 set -e
 if [ "$rc" -eq 5 ]; then echo "pytest collected no tests: treating as a failure"; exit 1; fi

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from symbiotic_gym.agent import AgentStep, ConfiguredAgent, TaskInfo
+from symbiotic_gym.agent import AgentStep, ConfiguredAgent, Observation, TaskInfo
 from symbiotic_gym.agent.reply import ExtractedAction, extract_action
 from symbiotic_gym.llm import LLM, Message, UsageMeter, get_llm
 from symbiotic_gym.llm.tokens import truncate_to_tokens
@@ -56,9 +56,16 @@ class LLMAgentBase(ConfiguredAgent):
             self.config = replace(self.config, model=model)
             self._llm = None
 
-    def note_step(self, action: str, rationale: str) -> None:
-        """Another agent decided this step (the hybrid router's other side): keep it in this agent's history,
-        so its next prompt shows the whole episode. Agents with a history override this."""
+    def note_step(self, action: str, rationale: str, obs: Observation | None = None) -> None:
+        """Another agent decided this step on ``obs`` (the hybrid router's other side): keep it in this agent's
+        history, so its next prompt shows the whole episode. Agents with a history override this."""
+
+    def prompt_texts(self) -> list[str]:
+        """What this agent's next prompt carries besides the observation (the task, its history, an error it
+        has not shown yet): the hybrid router scans these before a cloud call. Agents with more state (notes,
+        plans) add theirs."""
+        texts = [self.task.intent] if self.task is not None else []
+        return [*texts, self.pending_error]
 
     def reset(self, task: TaskInfo) -> None:
         self.task = task

@@ -36,6 +36,7 @@ _QUOTED = re.compile(r"'([^']+)'|\"([^\"]+)\"")
 _URL = re.compile(r"https?://[^\s'\"]+")
 _NUMBER = re.compile(r"[$€£]?-?\d[\d,]*(?:\.\d+)?%?")
 _EDGE = ".,;:!?"  # stripped from the ends of a run of words ("order #83." -> "order #83")
+_MARKS = "#$€£"  # a number's mark, also dropped from a one-word value ("#83" -> "83")
 
 
 def goal_spans(goal: str) -> list[str]:
@@ -47,7 +48,10 @@ def goal_spans(goal: str) -> list[str]:
         for j in range(i + 1, min(len(words), i + MAX_SPAN_WORDS) + 1):
             run = " ".join(words[i:j])
             spans.append(run)
-            spans.append(run.strip(_EDGE).strip("'\""))
+            bare = run.strip(_EDGE).strip("'\"")
+            spans.append(bare)
+            if j == i + 1 and bare[:1] in _MARKS and len(bare) > 1:
+                spans.append(bare[1:])  # a number's mark is not part of what a field takes: '#39' -> 39, $99.99
             if run.endswith((".", "?", ",", "!")) and j == len(words):
                 spans.append(run[:-1])  # a final word's own '!' or '.' may belong to the value: keep both
     return _unique(spans)

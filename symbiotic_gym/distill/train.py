@@ -42,6 +42,11 @@ class TrainConfig:
     out: str = _f("", "output folder (model or adapter, tokenizer, config, data card, loss plot)")
     base_model: str = _f("local", "local (bundled SmolLM2-135M-Instruct) or a transformers model folder")
     method: str = _f("lora", "lora or full")
+    init_adapter: str = _f(
+        "",
+        "warm start: continue training this LoRA adapter folder (e.g. the shipped student) instead of a new one; "
+        "its rank, alpha and layers must match --lora-r, --lora-alpha and --lora-layers",
+    )
     kinds: tuple[str, ...] = _f((), "train on these example kinds only (default: all in the dataset)")
     epochs: float = _f(1.0, "passes over the data")
     max_steps: int = _f(-1, "> 0: stop after this many optimizer steps (overrides epochs)")
@@ -254,7 +259,9 @@ def train(cfg: TrainConfig) -> dict[str, Any]:
         raise SymbioticGymError(f"the tokenizer of {base} has no chat template; distillation needs a chat model")
     model = AutoModelForCausalLM.from_pretrained(base, dtype=torch.bfloat16 if bf16 else torch.float32)
     peft_config = None
-    if cfg.method == "lora":
+    if cfg.init_adapter:
+        model = _warm_start(cfg, model)  # already a trainable PeftModel: no new adapter on top of it
+    elif cfg.method == "lora":
         from peft import LoraConfig
 
         peft_config = LoraConfig(
@@ -324,6 +331,29 @@ def train(cfg: TrainConfig) -> dict[str, Any]:
     }
     (out / STATS_FILE).write_text(json.dumps(stats, indent=2) + "\n")
     return stats
+
+
+def _warm_start(cfg: TrainConfig, model: Any) -> Any:
+    """The base with ``cfg.init_adapter`` loaded trainable, after checking that it is the adapter the config
+    describes (a warm-started adapter stays shippable on the same base, at the same size)."""
+    from peft import PeftModel
+
+    if cfg.method != "lora":
+        raise SymbioticGymError("--init-adapter continues a LoRA adapter: it needs --lora, not --full")
+    folder = Path(cfg.init_adapter.removeprefix("local:"))
+    conf_file = folder / "adapter_config.json"
+    if not conf_file.exists():
+        raise SymbioticGymError(f"--init-adapter {cfg.init_adapter}: {conf_file} is missing (not a LoRA adapter)")
+    conf = json.loads(conf_file.read_text())
+    layers = conf.get("layers_to_transform") or []
+    want = {"r": cfg.lora_r, "lora_alpha": cfg.lora_alpha, "layers": cfg.lora_layers}
+    have = {"r": conf.get("r"), "lora_alpha": conf.get("lora_alpha"), "layers": len(layers)}
+    if want != have:
+        raise SymbioticGymError(
+            f"--init-adapter {cfg.init_adapter} has r={have['r']}, alpha={have['lora_alpha']} on {have['layers']} "
+            f"layers; pass --lora-r {have['r']} --lora-alpha {have['lora_alpha']} --lora-layers {have['layers']}"
+        )
+    return PeftModel.from_pretrained(model, str(folder), is_trainable=True)
 
 
 def _mean(xs: list[float]) -> float | None:
