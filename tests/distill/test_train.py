@@ -279,6 +279,31 @@ def test_lora_on_the_top_layers_only_adapts_those_layers(setup: dict[str, Path],
     assert train_cli.main([*args[:-4], "--lora-layers", "3", "--out", str(tmp_path / "bad")]) == 2
 
 
+def test_a_warm_start_continues_the_given_adapter(setup: dict[str, Path], tmp_path: Path) -> None:
+    """--init-adapter trains the given adapter on (same layers and rank, same size), not a new one beside it;
+    an adapter that the flags do not describe is refused with the flags to use."""
+    from safetensors.torch import load_file
+
+    first, warm = tmp_path / "first", tmp_path / "warm"
+    args = ["--data", str(setup["data"]), "--base-model", str(setup["base"]), "--lora", "--lora-layers", "1",
+            "--lora-r", "4", "--lora-alpha", "8", "--max-steps", "2", "--max-length", "1024",
+            "--kinds", "rationale_action"]  # fmt: skip
+    assert train_cli.main([*args, "--out", str(first)]) == 0
+    assert train_cli.main([*args, "--out", str(warm), "--init-adapter", str(first)]) == 0
+    before, after = (
+        load_file(str(first / "adapter_model.safetensors")),
+        load_file(str(warm / "adapter_model.safetensors")),
+    )
+    assert before.keys() == after.keys() and all(before[k].shape == after[k].shape for k in before)
+    # a new adapter starts with B = 0; a warm start keeps the first one's trained B (and moves it on)
+    b_keys = [k for k in before if "lora_B" in k]
+    assert any(float(before[k].abs().sum()) > 0 for k in b_keys)
+    assert any(float((after[k] - before[k]).abs().sum()) > 0 for k in b_keys)
+    assert json.loads((warm / "train_config.json").read_text())["init_adapter"] == str(first)
+    bad = [*args[:-6], "--lora-r", "8", "--max-steps", "1", "--max-length", "1024", "--kinds", "rationale_action"]
+    assert train_cli.main([*bad, "--out", str(tmp_path / "bad"), "--init-adapter", str(first)]) == 2
+
+
 @pytest.mark.slow
 def test_train_speed_times_ours_and_trl_defaults_in_their_own_processes(setup: dict[str, Path], tmp_path: Path) -> None:
     from benchmarks.perf import train_speed
