@@ -43,7 +43,7 @@ from symbiotic_gym.llm.base import Completion, UsageMeter
 from symbiotic_gym.llm.local import ChoosesContinuations, shipped_student
 from symbiotic_gym.llm.registry import spec_for
 from symbiotic_gym.web.actions import REQUIRED, Action, ActionError, param_types, parse_action
-from symbiotic_gym.web.observation import ElementLine, element_index
+from symbiotic_gym.web.observation import ElementLine, element_index, without_state
 
 
 def model_folder(spec: str) -> Path | None:
@@ -299,12 +299,14 @@ class DistilledAgent(LLMAgentBase):
     def _choose(self, obs: Observation) -> AgentStep:
         """``decide=choose``: the action the model picks among those this page allows. An action already taken
         on this very page (url and tree) is not offered again: on an unchanged page it changes nothing, and
-        on a page the episode came back to it starts the same loop again (fill A, fill B, fill A ...)."""
+        on a page the episode came back to it starts the same loop again (fill A, fill B, fill A ...). The page
+        is compared without its input state (values, focus, checked): a fill changes the field's value, which
+        must not make the same page new again."""
         llm = self.llm
         if not isinstance(llm, ChoosesContinuations):
             raise SymbioticGymError(f"distilled: decide=choose needs an in-process model (local:...), not {llm!r}")
         state = self.state(obs)
-        page = f"{obs.get('url', '')}\n{self._axtree}"
+        page = f"{obs.get('url', '')}\n{without_state(self._axtree)}"
         candidates = candidate_actions(self._axtree, state.goal, refs=self.format.refs)
         candidates = [c for c in candidates if (c, page) not in self._tried] or candidates
         primer: Message = {"role": "assistant", "content": self.answer_prefix()}

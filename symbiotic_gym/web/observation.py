@@ -297,6 +297,15 @@ def strip_bids(text: str) -> str:
     return _BID_PREFIX.sub("", text)
 
 
+_STATE_PROP = re.compile(rf", (?:value|focused|checked|selected|expanded)(?:=(?:{STRING}|[^,\n]*))?")
+
+
+def without_state(text: str) -> str:
+    """The tree without what typing, clicking and choosing change in place (field values, focus, checked,
+    selected and expanded flags): two observations of the same page in another input state read the same."""
+    return _STATE_PROP.sub("", text)
+
+
 def element_line(text: str, bid: str) -> str:
     """The line of the observation that holds element ``bid`` (stripped), or ``""``."""
     e = element_index(text).get(bid)

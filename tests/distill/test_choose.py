@@ -117,6 +117,10 @@ def test_the_agent_acts_only_by_actions_of_the_page_and_not_twice_on_an_unchange
     second = agent.act(obs)  # the page did not change: the same action is not offered again
     assert second.meta["raw"] != first.meta["raw"]
     assert agent.history == [first.meta["raw"], second.meta["raw"]]
+    # a fill changes the field's value and focus, not the page: neither earlier action comes back
+    typed = {**obs, "axtree_txt": PAGE.replace("value='(602) 555-0146'", "value='x', focused")}
+    third = agent.act(typed)
+    assert third.meta["raw"] not in (first.meta["raw"], second.meta["raw"])
 
 
 def test_choose_refuses_guidance_and_unknown_modes() -> None:
