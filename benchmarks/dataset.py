@@ -35,7 +35,9 @@ def _task_list(text: str) -> tuple[str, ...]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from symbiotic_gym.web.pruning import REST_STYLES
+    from symbiotic_gym.config_flags import add_dataclass_flags
+    from symbiotic_gym.distill.dataset import DatasetConfig
+    from symbiotic_gym.distill.prompt import ACT_KINDS, PromptFormat
 
     p = argparse.ArgumentParser(
         prog="python -m benchmarks.dataset",
@@ -56,8 +58,6 @@ def build_parser() -> argparse.ArgumentParser:
             "(default: rationale_action)"
         ),
     )
-    b.add_argument("--keep", choices=("success", "all"), default="success", help="which episodes (default: success)")
-    b.add_argument("--min-reward", type=float, default=None, help="with --keep all: minimum evaluator score")
     b.add_argument(
         "--exclude-splits", type=_csv, default=("test", "unseen"), help="task splits never used (default: test,unseen)"
     )
@@ -68,38 +68,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="IDS|@FILE",
         help="task ids never used, comma-separated or one per line in @FILE (e.g. an acceptance-rate task set)",
     )
-    b.add_argument("--val-fraction", type=float, default=0.0, help="share of tasks (by id hash) for validation")
-    b.add_argument("--keep-failed-actions", action="store_true", help="keep steps whose action failed")
-    b.add_argument("--max-per-template", type=int, default=0, help="at most N episodes of each task template (0: all)")
-    b.add_argument("--summary-every", type=int, default=1, help="one summary example per N steps")
     b.add_argument(
         "--output",
-        choices=("rationale_action", "action"),
+        choices=ACT_KINDS,
         default=None,
         help="what the trained agent will produce (default: rationale_action if that kind is built)",
     )
-    b.add_argument("--max-obs-chars", type=int, default=4000, help="observation budget in the prompt")
-    b.add_argument("--max-obs-lines", type=int, default=200)
-    b.add_argument(
-        "--layout",
-        choices=("compact", "full"),
-        default="compact",
-        help="prompt layout: compact (no action manual, flat observation) or full (version 1)",
-    )
-    b.add_argument(
-        "--rest",
-        choices=REST_STYLES,
-        default="tree",
-        help="compact layout: the page around main as pruned lines (tree) or one line per menu section (index)",
-    )
-    b.add_argument("--rest-share", type=float, default=1 / 3, help="share of the budget kept for the page around main")
-    b.add_argument("--history", type=int, default=8, help="previous actions shown in the prompt")
-    b.add_argument(
-        "--refs",
-        choices=("bid", "name"),
-        default="bid",
-        help="how target actions point at elements: by id (click('12')) or by name (click('Settings'); the "
-        "prompt then shows the page without ids and the distilled agent grounds the name)",
+    # the other flags are the configs' own fields (symbiotic_gym.config_flags): one owner for name, type and help
+    b.set_defaults(
+        dataset_fields=add_dataclass_flags(b, DatasetConfig),
+        prompt_fields=add_dataclass_flags(b, PromptFormat, skip=("version", "output")),
     )
     b.add_argument("--no-hf", action="store_true", help="JSONL only (no datasets save_to_disk)")
     m = sub.add_parser("merge", help="dataset folders (one prompt format) -> one, each example once")
@@ -120,31 +98,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from symbiotic_gym.config_flags import dataclass_values
     from symbiotic_gym.distill.dataset import DatasetConfig, build_dataset, save_dataset
     from symbiotic_gym.distill.prompt import PromptFormat
 
     output = args.output or ("rationale_action" if "rationale_action" in args.kinds else "action")
-    fmt = PromptFormat(
-        output=output,
-        max_obs_chars=args.max_obs_chars,
-        max_obs_lines=args.max_obs_lines,
-        history=args.history,
-        layout=args.layout,
-        rest=args.rest,
-        rest_share=args.rest_share,
-        refs=args.refs,
-    )
+    fmt = PromptFormat(output=output, **dataclass_values(args, args.prompt_fields))
     cfg = DatasetConfig(
         kinds=args.kinds,
-        keep=args.keep,
-        min_reward=args.min_reward,
         exclude_splits=args.exclude_splits,
         exclude_tasks=args.exclude_tasks,
-        val_fraction=args.val_fraction,
-        keep_failed_actions=args.keep_failed_actions,
-        summary_every=args.summary_every,
-        max_per_template=args.max_per_template,
         prompt=fmt,
+        **dataclass_values(args, args.dataset_fields),
     )
     ds = build_dataset(args.runs, cfg)
     out = save_dataset(ds, args.out, hf=not args.no_hf)

@@ -44,21 +44,27 @@ class DatasetConfig:
     """What goes into a dataset (saved in its data card)."""
 
     kinds: tuple[str, ...] = ("rationale_action",)
-    keep: str = "success"  # success: successful episodes only; all: every finished episode
-    min_reward: float | None = None  # with keep=all: only episodes scoring at least this
+    keep: str = field(
+        default="success",
+        metadata={"help": "which episodes: success (successful only) or all (every finished one)",
+                  "choices": ("success", "all")},
+    )  # fmt: skip
+    min_reward: float | None = field(default=None, metadata={"help": "with --keep all: minimum evaluator score"})
     exclude_splits: tuple[str, ...] = ("test", "unseen")  # held-out values and never-seen templates
     # task ids never used either, whatever their split: e.g. the train tasks a speculative acceptance rate is
     # measured on, which a later student must not have trained on
     exclude_tasks: tuple[str, ...] = ()
-    val_fraction: float = 0.0
-    keep_failed_actions: bool = False  # steps whose action raised a browser error
-    keep_waits: bool = False  # noop() steps (the oracle waiting for a page)
+    val_fraction: float = field(default=0.0, metadata={"help": "share of tasks (by id hash) for validation"})
+    keep_failed_actions: bool = field(default=False, metadata={"help": "keep steps whose action failed"})
+    keep_waits: bool = field(default=False, metadata={"help": "keep noop() steps (the oracle waiting for a page)"})
     # agents whose every executed action is teacher-approved: their episodes are kept whatever the outcome
     labelled_agents: tuple[str, ...] = ("speculative",)
-    # > 0: at most this many episodes of each task template (the first by task id); near-copies of a template
-    # cost training time on a CPU budget and add little once its flow is learned
-    max_per_template: int = 0
-    summary_every: int = 1  # one summary example per this many steps (the auxiliary task is cheap to over-sample)
+    # near-copies of a template cost training time on a CPU budget and add little once its flow is learned
+    max_per_template: int = field(
+        default=0, metadata={"help": "at most N episodes of each task template, the first by task id (0: all)"}
+    )
+    # the auxiliary task is cheap to over-sample
+    summary_every: int = field(default=1, metadata={"help": "one summary example per N steps"})
     prompt: PromptFormat = field(default_factory=PromptFormat)
 
     def __post_init__(self) -> None:

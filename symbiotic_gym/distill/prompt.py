@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -68,21 +68,39 @@ class PromptFormat:
     """How a state becomes a prompt. Saved as ``prompt_format.json``; change ``version`` with the layout."""
 
     version: int = 2
-    output: str = "rationale_action"  # what the agent asks for: action or rationale_action
-    max_obs_chars: int = 4000  # pruned accessibility tree, cut to this many characters
-    max_obs_lines: int = 200
-    history: int = 8  # previous actions shown
+    output: str = field(
+        default="rationale_action",
+        metadata={"help": "what the trained agent produces", "choices": ACT_KINDS},
+    )
+    max_obs_chars: int = field(default=4000, metadata={"help": "observation budget in the prompt, in characters"})
+    max_obs_lines: int = field(default=200, metadata={"help": "observation budget in the prompt, in lines"})
+    history: int = field(default=8, metadata={"help": "previous actions shown in the prompt"})
     # compact: short system line, no action manual, the page's main content first, flat lines without
     # quotes (about 25% fewer tokens for the same lines); full: version 1 (the manual, the indented tree)
-    layout: str = "compact"
-    # compact layout only: how the page around ``main`` is written (obs_pruning.prune_main_first): "tree"
-    # (version 2's pruned lines) or "index" (one line per menu section, interactive elements only), and
-    # the share of ``max_obs_chars`` it keeps
-    rest: str = "tree"
-    rest_share: float = 1 / 3
-    # how the student's actions point at elements (distill.named_refs): "bid" (click('12'), the page shows
-    # ids) or "name" (click('Settings'): the page is shown without ids and the agent grounds the name)
-    refs: str = "bid"
+    layout: str = field(
+        default="compact",
+        metadata={
+            "help": "prompt layout: compact (no action manual, flat observation) or full (version 1)",
+            "choices": LAYOUTS,
+        },
+    )
+    # compact layout only: how the page around ``main`` is written (web.pruning.prune_main_first)
+    rest: str = field(
+        default="tree",
+        metadata={
+            "help": "compact layout: the page around main as pruned lines (tree) or one line per menu section (index)",
+            "choices": REST_STYLES,
+        },
+    )
+    rest_share: float = field(default=1 / 3, metadata={"help": "share of the budget kept for the page around main"})
+    refs: str = field(
+        default="bid",
+        metadata={
+            "help": "how target actions point at elements: by id (click('12')) or by name (click('Settings'); the "
+            "prompt then shows the page without ids and the distilled agent grounds the name)",
+            "choices": REF_STYLES,
+        },
+    )
 
     def __post_init__(self) -> None:
         if self.output not in ACT_KINDS:
