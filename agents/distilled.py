@@ -39,8 +39,8 @@ from symbiotic_gym.distill.prompt import PromptFormat, State, answer_prefix, pro
 from symbiotic_gym.distill.shipped import SHIPPED_EXEMPLARS_SPEC, exemplars_folder, ships_exemplars
 from symbiotic_gym.errors import SymbioticGymError
 from symbiotic_gym.llm import Message
-from symbiotic_gym.llm.base import Completion, UsageMeter
-from symbiotic_gym.llm.local import ChoosesContinuations, shipped_student
+from symbiotic_gym.llm.base import ChoosesContinuations, Completion, UsageMeter
+from symbiotic_gym.llm.local import shipped_student
 from symbiotic_gym.llm.registry import spec_for
 from symbiotic_gym.web.actions import REQUIRED, Action, ActionError, param_types, parse_action
 from symbiotic_gym.web.observation import ElementLine, element_index, without_state

@@ -41,6 +41,25 @@ class Completion:
         return cls(**known)
 
 
+@dataclass(frozen=True)
+class Choice:
+    """The continuation a model chose from a closed set (:meth:`TransformersLLM.choose`): its index, the
+    log-probability of the path it took, how many forward passes the choice cost (the prompt's included) and
+    the prompt's length in tokens."""
+
+    index: int
+    logprob: float
+    forwards: int
+    prompt_tokens: int
+
+
+@runtime_checkable
+class ChoosesContinuations(Protocol):
+    """A model that can pick one of a closed set of continuations of a started answer (in-process models)."""
+
+    def choose(self, messages: Sequence[Message], continuations: Sequence[str]) -> Choice: ...
+
+
 @runtime_checkable
 class LLM(Protocol):
     """Anything with a model name, a route and ``complete``; backends, caches and test doubles alike."""

@@ -15,6 +15,9 @@ their live ports. Modes:
 * ``replay``         serve stored answers; on a miss call the model and store the answer;
 * ``replay-strict``  serve stored answers; a miss raises :class:`CacheMissError` and no model is ever built.
 
+A model's choice among continuations (``choose``, the distilled agent's ``decide=choose``) is recorded and
+replayed the same way, keyed by the messages and the whole list of continuations.
+
 Replayed completions keep the usage and cost recorded with them (what the run cost when it was recorded)
 and are marked ``cached=True``.
 """
@@ -30,6 +33,8 @@ from typing import Any
 from symbiotic_gym.files import atomic_write_json
 from symbiotic_gym.llm.base import (
     LLM,
+    Choice,
+    ChoosesContinuations,
     Completion,
     LLMError,
     Message,
@@ -144,3 +149,38 @@ class RecordReplayLLM:
                 entries.extend([record] * (index + 1 - len(entries)))
             atomic_write_json(self._path(key), stored)
         return answers
+
+    def choose(self, messages: Sequence[Message], continuations: Sequence[str]) -> Choice:
+        """The recorded choice among ``continuations`` (see the module doc); the wrapped model must be one
+        that chooses (an in-process model) when the answer is not stored."""
+        msgs = check_messages(messages)
+        key = request_key(self.model, msgs, choose=list(continuations))
+        index = SCOPE.next_index(key)
+        stored = self._load(key)
+        entries: list[dict[str, Any]] = stored["entries"] if stored else []
+        if self.mode != "record" and index < len(entries):
+            self.hits += 1
+            return Choice(**entries[index])
+        if self.mode == "replay-strict":
+            self.misses += 1
+            raise CacheMissError(
+                f"replay-strict: no recorded choice for model {self.model!r} (request {key[:12]}, occurrence "
+                f"{index}) in {self.dir}. Record it first with --llm-cache-mode record."
+            )
+        self.misses += 1
+        inner = self.inner
+        if not isinstance(inner, ChoosesContinuations):
+            raise LLMError(f"{self.model!r} cannot choose among continuations (only in-process models can)")
+        choice = inner.choose(msgs, continuations)
+        with self._lock:
+            request = {"messages": digest_messages(msgs), "continuations": len(continuations)}
+            stored = self._load(key) or {"key": key, "model": self.model, "request": request}
+            entries = stored.setdefault("entries", [])
+            record = {"index": choice.index, "logprob": choice.logprob, "forwards": choice.forwards,
+                      "prompt_tokens": choice.prompt_tokens}  # fmt: skip
+            if index < len(entries):
+                entries[index] = record
+            else:
+                entries.extend([record] * (index + 1 - len(entries)))
+            atomic_write_json(self._path(key), stored)
+        return choice

@@ -18,11 +18,18 @@ import os
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
-from symbiotic_gym.llm.base import Completion, LLMError, Message, Route, check_messages, has_images
+from symbiotic_gym.llm.base import (
+    Choice,
+    Completion,
+    LLMError,
+    Message,
+    Route,
+    check_messages,
+    has_images,
+)
 from symbiotic_gym.llm.precision import resolve_dtype
 
 BUNDLED_NAME = "SmolLM2-135M-Instruct"
@@ -243,25 +250,6 @@ def sampling_seed(model_seed: int) -> int:
     index = SCOPE.next_index("\0sampled-call")  # a key no request hash can take
     digest = hashlib.sha256(f"{model_seed}|{SCOPE.seed}|{SCOPE.name}|{index}".encode()).digest()
     return int.from_bytes(digest[:8], "big") >> 1  # torch seeds are < 2**64; keep it positive in int64 too
-
-
-@dataclass(frozen=True)
-class Choice:
-    """The continuation a model chose from a closed set (:meth:`TransformersLLM.choose`): its index, the
-    log-probability of the path it took, how many forward passes the choice cost (the prompt's included) and
-    the prompt's length in tokens."""
-
-    index: int
-    logprob: float
-    forwards: int
-    prompt_tokens: int
-
-
-@runtime_checkable
-class ChoosesContinuations(Protocol):
-    """A model that can pick one of a closed set of continuations of a started answer (in-process models)."""
-
-    def choose(self, messages: Sequence[Message], continuations: Sequence[str]) -> Choice: ...
 
 
 class TransformersLLM:

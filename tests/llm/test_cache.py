@@ -64,3 +64,30 @@ def test_corrupt_entry_names_the_file(tmp_path) -> None:
     strict = RecordReplayLLM("m", "local", _never, tmp_path, "replay-strict")
     with pytest.raises(Exception, match="Corrupt LLM cache entry"):
         strict.complete(MSGS)
+
+
+class _Chooser(ScriptedLLM):
+    """A scripted model that chooses the continuation its script names (test double)."""
+
+    def choose(self, messages, continuations):  # type: ignore[no-untyped-def]
+        from symbiotic_gym.llm.base import Choice
+
+        text = self.complete(messages)[0].text
+        return Choice(index=list(continuations).index(text), logprob=-0.5, forwards=3, prompt_tokens=7)
+
+
+def test_a_choice_records_and_replays_strictly_per_occurrence(tmp_path) -> None:
+    """decide=choose through the cache: the recorded index comes back without building the model, keyed by the
+    continuations too; a model that cannot choose is named."""
+    options = [" click('Save')", " go_back()"]
+    rec = RecordReplayLLM("m", "local", lambda: _Chooser([" go_back()", " click('Save')"]), tmp_path, "record")
+    begin_episode("t")
+    assert [rec.choose(MSGS, options).index for _ in range(2)] == [1, 0]
+    strict = RecordReplayLLM("m", "local", _never, tmp_path, "replay-strict")
+    begin_episode("t")
+    assert [strict.choose(MSGS, options).index for _ in range(2)] == [1, 0]
+    with pytest.raises(CacheMissError, match="no recorded choice"):
+        strict.choose(MSGS, [*options, " scroll(0, 500)"])  # another set of continuations: another request
+    plain = RecordReplayLLM("m", "cloud", lambda: ScriptedLLM(["x"]), tmp_path / "plain", "record")
+    with pytest.raises(Exception, match="cannot choose"):
+        plain.choose(MSGS, options)
