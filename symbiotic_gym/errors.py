@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class SymbioticGymError(Exception):
     """Base class of every error raised on purpose by symbiotic-gym."""
@@ -27,6 +29,15 @@ class TaskConfigError(SymbioticGymError):
 class UnknownTaskError(SymbioticGymError, KeyError):
     def __str__(self) -> str:  # KeyError would quote the message
         return str(self.args[0])
+
+
+def did_you_mean(word: str, known: Iterable[str], n: int = 1) -> str:
+    """The hint every "unknown name" error ends with: `` Did you mean 'x'?`` (or ``'x' or 'y'``) for the closest
+    known names, or nothing when none is close."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(known), n=n)
+    return f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
 
 
 def reject_unknown_fields(cls: type, data: object, source: str) -> None:

@@ -7,14 +7,13 @@ re-exports both); :func:`make_agent` wraps BrowserGym-style agents in :mod:`symb
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import typing
 from collections.abc import Callable, Mapping
 from importlib.metadata import entry_points
 from typing import Any
 
 from symbiotic_gym.agent.types import Agent
-from symbiotic_gym.errors import SymbioticGymError
+from symbiotic_gym.errors import SymbioticGymError, did_you_mean
 from symbiotic_gym.loading import import_object
 
 ENTRY_POINT_GROUP = "symbiotic_gym.agents"
@@ -66,8 +65,7 @@ def resolve_agent(spec: str) -> Callable[..., Agent]:
             raise UnknownAgentError(f"Cannot load agent {spec!r}: {err}") from err
     _load_entry_points()
     if spec not in _REGISTRY:
-        close = difflib.get_close_matches(spec, list(_REGISTRY), n=3)
-        hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        hint = did_you_mean(spec, _REGISTRY, n=3)
         raise UnknownAgentError(f"Unknown agent {spec!r}. Available: {', '.join(sorted(_REGISTRY))}.{hint}")
     target = _REGISTRY[spec]
     if isinstance(target, str):
@@ -110,8 +108,7 @@ def check_agent_args(cls: Any, args: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in args.items():
         if fields and key not in fields:
-            close = difflib.get_close_matches(key, list(fields), n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(key, fields)
             raise SymbioticGymError(
                 f"Unknown argument {key!r} for agent {cls.__name__}. Known: {', '.join(fields)}.{hint}"
             )

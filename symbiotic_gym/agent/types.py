@@ -8,12 +8,11 @@ depends on nothing else of ours but the errors, so the registry, the adapters an
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 
-from symbiotic_gym.errors import SymbioticGymError
+from symbiotic_gym.errors import SymbioticGymError, did_you_mean
 
 C = TypeVar("C")
 Observation = dict[str, Any]
@@ -85,8 +84,7 @@ def build_config(
     base.update(overrides or {})
     unknown = [k for k in base if k not in names]
     if unknown:
-        close = difflib.get_close_matches(unknown[0], names, n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(unknown[0], names)
         raise SymbioticGymError(
             f"Unknown argument {unknown[0]!r} for {config_cls.__qualname__}. Known: {', '.join(names)}.{hint}"
         )

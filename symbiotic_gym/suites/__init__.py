@@ -10,11 +10,10 @@ argument.
 
 from __future__ import annotations
 
-import difflib
 import inspect
 from typing import Any
 
-from symbiotic_gym.errors import SymbioticGymError
+from symbiotic_gym.errors import SymbioticGymError, did_you_mean
 from symbiotic_gym.loading import import_object
 from symbiotic_gym.suites.base import (
     EVAL_MODES,
@@ -80,8 +79,7 @@ def get_suite(name: str, options: SuiteOptions | None = None) -> Suite:
     elif ":" in name:
         target, where = name, name
     else:
-        close = difflib.get_close_matches(name, list(_SUITES), n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(name, _SUITES)
         raise SymbioticGymError(
             f"Unknown suite {name!r}. Available: {', '.join(sorted(_SUITES))}, or package.module:attribute.{hint}"
         )

@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from symbiotic_gym.errors import SymbioticGymError
+from symbiotic_gym.errors import SymbioticGymError, did_you_mean
 from symbiotic_gym.suites.base import SuiteHooks, SuiteOptions, TaskMeta
 from symbiotic_gym.web.task_hooks import TaskHooks
 
@@ -141,10 +141,8 @@ class MiniwobSuite(SuiteHooks):
     def _cls(self, task_id: str) -> Any:
         classes = task_classes()
         if task_id not in classes:
-            import difflib
 
-            close = difflib.get_close_matches(task_id, list(classes), n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(task_id, classes)
             raise SymbioticGymError(f"Unknown MiniWoB task {task_id!r}.{hint}")
         return classes[task_id]
 

@@ -30,7 +30,6 @@ See docs/webapp-suite.md for a worked example.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import fnmatch
 import json
 import re
@@ -41,7 +40,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from symbiotic_gym.errors import SymbioticGymError
+from symbiotic_gym.errors import SymbioticGymError, did_you_mean
 from symbiotic_gym.suites.base import SuiteHooks, SuiteOptions, TaskMeta
 from symbiotic_gym.web.task_hooks import TaskHooks
 
@@ -71,8 +70,7 @@ class WebAppConfig:
         values: dict[str, Any] = {}
         for key, value in args.items():
             if key not in fields:
-                close = difflib.get_close_matches(key, list(fields), n=1)
-                hint = f" Did you mean {close[0]!r}?" if close else ""
+                hint = did_you_mean(key, fields)
                 raise SymbioticGymError(f"Unknown webapp suite option {key!r}. Known: {', '.join(fields)}.{hint}")
             kind = hints[key]
             try:
@@ -105,8 +103,7 @@ class SuccessRule:
             raise SymbioticGymError(f"{where}: success must be a mapping with any of {', '.join(RULE_KEYS)}")
         unknown = [k for k in data if k not in RULE_KEYS]
         if unknown:
-            close = difflib.get_close_matches(unknown[0], RULE_KEYS, n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(unknown[0], RULE_KEYS)
             raise SymbioticGymError(
                 f"{where}: unknown success rule {unknown[0]!r}. Known: {', '.join(RULE_KEYS)}.{hint}"
             )
@@ -212,8 +209,7 @@ def parse_task(data: Any, where: str) -> WebAppTask:
         raise SymbioticGymError(f"{where}: a task must be a mapping with {', '.join(TASK_KEYS)}")
     unknown = [k for k in data if k not in TASK_KEYS]
     if unknown:
-        close = difflib.get_close_matches(unknown[0], TASK_KEYS, n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(unknown[0], TASK_KEYS)
         raise SymbioticGymError(f"{where}: unknown key {unknown[0]!r}. Known: {', '.join(TASK_KEYS)}.{hint}")
     for key in ("id", "start", "goal"):
         if not isinstance(data.get(key), str) or not data[key].strip():
@@ -384,8 +380,7 @@ class WebAppSuite(SuiteHooks):
 
     def _task(self, task_id: str) -> WebAppTask:
         if task_id not in self._tasks:
-            close = difflib.get_close_matches(task_id, list(self._tasks), n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(task_id, self._tasks)
             raise SymbioticGymError(f"Unknown task {task_id!r} in {self.config.tasks}.{hint}")
         return self._tasks[task_id]
 

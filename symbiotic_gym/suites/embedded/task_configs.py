@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from symbiotic_gym.errors import TaskConfigError, UnknownTaskError
+from symbiotic_gym.errors import TaskConfigError, UnknownTaskError, did_you_mean
 
 TASK_DIR = Path(__file__).with_name("tasks")
 SITES = ("shop", "forum", "tracker", "admin")
@@ -171,9 +171,7 @@ def load_tasks(task_dir: Path = TASK_DIR) -> dict[str, TaskConfig]:
 def get_task(task_id: str) -> TaskConfig:
     tasks = load_tasks()
     if task_id not in tasks:
-        import difflib
 
-        close = difflib.get_close_matches(task_id, tasks, n=3)
-        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        hint = did_you_mean(task_id, tasks, n=3)
         raise UnknownTaskError(f"Unknown embedded task {task_id!r}.{hint}")
     return tasks[task_id]
