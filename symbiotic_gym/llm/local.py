@@ -427,9 +427,11 @@ class TransformersLLM:
         end = int(self.tokenizer.eos_token_id)
         # the trie: token -> child node; a node's "leaf" is the index of the continuation that ends there
         root: dict[Any, Any] = {}
-        for index, text in enumerate(continuations):
+        # one batched call of the fast tokenizer: a page's ~2,000 candidates one by one cost ~0.3 s a step
+        encoded = self.tokenizer(list(continuations), add_special_tokens=False)["input_ids"]
+        for index, token_ids in enumerate(encoded):
             node = root
-            for token in [*self.tokenizer(text, add_special_tokens=False)["input_ids"], end]:
+            for token in [*token_ids, end]:
                 node = node.setdefault(token, {})
             node.setdefault("leaf", index)
         node, pending, total, forwards = root, [int(ids[0, -1])], 0.0, 1
