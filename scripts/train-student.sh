@@ -11,7 +11,8 @@
 #    student's 4/22, so the shipped student is the first one);
 # 4b. EXPLORE=1 (with SPECULATIVE=1) only: iteration 2, that student's own exploration added to the speculative
 #    dataset and a third student trained on it (the README's iteration-2 row);
-# SKILLS=1: + skill examples on the oracle's train pages (benchmarks.distill_skills), a student trained on both;
+# SKILLS=1: + skill examples on the oracle's train pages (benchmarks.distill_skills), a student trained on both
+#     (WARM=1: the first student trained on, not a new one);
 # DECIDE=choose: evaluate with the student choosing among the page's actions (distilled -A decide=choose);
 # 5. live evaluation on the test split (held-out values) and the unseen-template split, and the table.
 # QUICK=1 evaluates the quick subset (22 tasks of each split) instead of the whole splits.
@@ -124,8 +125,12 @@ if [ "${SKILLS:-0}" = 1 ]; then
     "$PY" -m benchmarks.dataset merge "$RUN/data" "$RUN/data-skill-only" --out "$RUN/data-skills" --no-hf
   fi
   steps=$("$PY" -c "import json,sys; print(json.load(open(sys.argv[1]))['steps'])" "$RUN/model/train_stats.json")
-  /usr/bin/time -v "$PY" -m benchmarks.train --data "$RUN/data-skills" --out "$RUN/model-skills" --max-steps "$steps" \
-    "${TRAIN_ARGS[@]}" 2> >(tee "$RUN/train-skills.time" >&2)
+  SKILL_ARGS=(--max-steps "$steps")
+  # WARM=1: continue the first student instead (--init-adapter, 30 steps at half its learning rate; the same
+  #     adapter size, so the result ships as it is)
+  if [ "${WARM:-0}" = 1 ]; then SKILL_ARGS=(--init-adapter "$RUN/model" --max-steps 30); fi
+  /usr/bin/time -v "$PY" -m benchmarks.train --data "$RUN/data-skills" --out "$RUN/model-skills" "${TRAIN_ARGS[@]}" \
+    "${SKILL_ARGS[@]}" $([ "${WARM:-0}" = 1 ] && echo --lr 3e-4) 2> >(tee "$RUN/train-skills.time" >&2)
   MODEL="$RUN/model-skills"
   TAG="$TAG-skills"
 fi
