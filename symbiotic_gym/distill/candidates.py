@@ -4,7 +4,7 @@ A 135M model that writes its action freely spends itself on syntax and invents e
 have (``fill('Search', ...)`` on a page without a search box). Here every step is a choice among actions
 built from the current observation and the goal, each written the way the student was trained to write it
 (named element references, :mod:`symbiotic_gym.distill.named_refs`; the action's text is
-:class:`symbiotic_gym.actions.Action`'s, the grammar's one printer):
+:class:`symbiotic_gym.web.actions.Action`'s, the grammar's one printer):
 
 * ``click`` on each named interactive element; ``check``/``uncheck`` on each check box or radio button;
 * ``fill`` of each text field with each span of the goal (quoted text, every run of up to

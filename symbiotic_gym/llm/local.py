@@ -277,7 +277,7 @@ class TransformersLLM:
         base, found_adapter = resolve_local_path(str(model_path))
         adapter_path = Path(adapter) if adapter else found_adapter
         self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
-        # auto: bfloat16 where the device multiplies it natively (symbiotic_gym.precision), else float32
+        # auto: bfloat16 where the device multiplies it natively (symbiotic_gym.llm.precision), else float32
         self.dtype = resolve_dtype(dtype, self.device)
         torch_dtype = getattr(torch, self.dtype)
         t0 = time.perf_counter()

@@ -11,8 +11,8 @@ A value on a web page is rarely next to a word that names it. Its label may be
   same step's observation, see :func:`action_with_target`) is ``textbox 'Passwort'``.
 
 :func:`labelled_values` finds these (label, value span) pairs; the lines are read with the observation
-format's own reader (:mod:`symbiotic_gym.observation`: its line, name and property patterns) and actions
-with the action grammar's parser (:func:`symbiotic_gym.actions.parse_action`).
+format's own reader (:mod:`symbiotic_gym.web.observation`: its line, name and property patterns) and actions
+with the action grammar's parser (:func:`symbiotic_gym.web.actions.parse_action`).
 :func:`find_labelled` turns them into findings: a value under a label that names a private type counts
 when it has that type's rough shape (a phone label needs 6-15 digits, an id label 4+ digits, a password
 label any word), whatever its check digits say -- the field says what it is, and people mistype.
@@ -69,7 +69,7 @@ def _label_like(name: str) -> bool:
 READ_ROLES = TEXT_ROLES | CELL_ROLES | FIELD_ROLES | {"columnheader", "row", "LabelText", "group", "generic", "none"}
 
 
-# the observation reader's line and name patterns (symbiotic_gym.observation), compiled to run over a
+# the observation reader's line and name patterns (symbiotic_gym.web.observation), compiled to run over a
 # whole text: every line in one scan, a name read where its line's rest starts
 LINES = re.compile(LINE.pattern, re.M)
 NAME_AT = re.compile(NAME.pattern.removeprefix("^"))

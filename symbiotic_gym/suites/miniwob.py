@@ -141,7 +141,6 @@ class MiniwobSuite(SuiteHooks):
     def _cls(self, task_id: str) -> Any:
         classes = task_classes()
         if task_id not in classes:
-
             hint = did_you_mean(task_id, classes)
             raise SymbioticGymError(f"Unknown MiniWoB task {task_id!r}.{hint}")
         return classes[task_id]

@@ -8,8 +8,8 @@ with ``proxy={"server": ..., "bypass": "<-loopback>"}`` (``<-loopback>`` removes
 bypass of 127.0.0.1/localhost, so a loopback address outside the boundary is refused too).
 
 Allowed requests are forwarded (stable host names such as ``shop.embedded.test`` are resolved through
-:func:`symbiotic_gym.browser.map_host`'s table, others by the system resolver); refused ones are answered
-``403`` with a short page and the :data:`~symbiotic_gym.boundary.BLOCK_HEADER` header, and recorded
+:func:`symbiotic_gym.web.browser.map_host`'s table, others by the system resolver); refused ones are answered
+``403`` with a short page and the :data:`~symbiotic_gym.web.boundary.BLOCK_HEADER` header, and recorded
 (:meth:`BoundaryProxy.take_blocked`). ``CONNECT`` (HTTPS, WebSockets over TLS) is tunnelled only to
 allowed origins.
 """
@@ -45,7 +45,7 @@ class QuietHTTPServer(http.server.ThreadingHTTPServer):
     ``socketserver`` prints a traceback for any exception a handler raises; the browser closes connections
     with requests in flight whenever an env closes or a page navigates away, so the proxy and the embedded
     sites printed ``BrokenPipeError`` / ``ConnectionResetError`` tracebacks for nothing. Those are dropped;
-    anything else goes to the ``symbiotic_gym.boundary_proxy`` logger (with its traceback), not to stderr.
+    anything else goes to the ``symbiotic_gym.web.boundary_proxy`` logger (with its traceback), not to stderr.
     """
 
     daemon_threads = True

@@ -3,20 +3,20 @@
 Compared with stock ``browsergym.core.env.BrowserEnv`` it keeps the same task interface
 (``AbstractBrowserTask.setup/validate/teardown``), action strings and observation keys, but:
 
-* reuses this process's Chromium (:func:`symbiotic_gym.browser.shared_browser`) with a fresh
+* reuses this process's Chromium (:func:`symbiotic_gym.web.browser.shared_browser`) with a fresh
   ``BrowserContext`` per episode, instead of launching two browsers (task + chat window) per reset;
 * keeps the chat in memory instead of in a second browser;
 * waits for the page to settle (load state + one animation frame) instead of fixed sleeps;
-* parses actions with :mod:`symbiotic_gym.actions` (no ``exec``); any bad action becomes
+* parses actions with :mod:`symbiotic_gym.web.actions` (no ``exec``); any bad action becomes
   ``last_action_error`` in the next observation;
 * returns text observations (``axtree_txt``) and per-phase timings in ``info["timings"]``; BrowserGym's
   raw keys (``dom_object``, ``axtree_object``, ``extra_element_properties``, ``screenshot``,
-  ``focused_element_bid``, ``pruned_html``) only when asked for with ``obs_keys=`` (:mod:`symbiotic_gym.raw_obs`),
+  ``focused_element_bid``, ``pruned_html``) only when asked for with ``obs_keys=`` (:mod:`symbiotic_gym.web.raw_obs`),
   so a text agent pays for none of them;
 * records the episode's network traffic as a HAR when asked (``record_network=True``,
-  :mod:`symbiotic_gym.network_trace`): available from :meth:`WebEnv.take_network_trace` once the episode's
+  :mod:`symbiotic_gym.web.network_trace`): available from :meth:`WebEnv.take_network_trace` once the episode's
   context has closed (``close()`` or the next ``reset()``);
-* keeps the episode inside its navigation boundary (:mod:`symbiotic_gym.boundary`): the task's declared
+* keeps the episode inside its navigation boundary (:mod:`symbiotic_gym.web.boundary`): the task's declared
   origins (``task.allowed_origins()``) plus ``boundary=``; the context's requests go through the env's
   boundary proxy, refused schemes (``file:``, ``chrome:`` ...) are refused by the actions and a route, and
   refused requests are listed in ``info["blocked_requests"]``.

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # iframes get letter ids ('a' ... 'z', 'aA' ...) as in BrowserGym, whose marking script descends into a frame
-# only through a letter id (symbiotic_gym.raw_obs hands it window.__sgFrameId). The argument is the frame's
+# only through a letter id (symbiotic_gym.web.raw_obs hands it window.__sgFrameId). The argument is the frame's
 # own id ('' for the page): an element inside frame 'a' is 'a0', 'a1' ..., a frame inside it 'ab', as BrowserGym
 # numbers them, so an id names its frame. The marking also lists what the accessibility tree leaves out or
 # folds away but an agent can act on (see KEEP_JS_DOC below); the same walk, so one evaluation per frame.

@@ -171,7 +171,6 @@ def load_tasks(task_dir: Path = TASK_DIR) -> dict[str, TaskConfig]:
 def get_task(task_id: str) -> TaskConfig:
     tasks = load_tasks()
     if task_id not in tasks:
-
         hint = did_you_mean(task_id, tasks, n=3)
         raise UnknownTaskError(f"Unknown embedded task {task_id!r}.{hint}")
     return tasks[task_id]
