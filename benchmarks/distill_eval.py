@@ -62,12 +62,8 @@ def main(argv: list[str] | None = None) -> int:
 
     configure(announce=False, local_dtype=args.dtype)
     decides = args.decide + ["generate"] * (len(args.model) - len(args.decide))
-    names = (
-        args.name
-        + [spec if d == "generate" else f"{spec} ({d})" for spec, d in zip(args.model, decides, strict=False)][
-            len(args.name) :
-        ]
-    )
+    defaults = [spec if d == "generate" else f"{spec} ({d})" for spec, d in zip(args.model, decides, strict=False)]
+    names = args.name + defaults[len(args.name) :]
     try:
         steps = reference_steps(args.reference, limit=args.limit)
         if not steps:

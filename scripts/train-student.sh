@@ -128,9 +128,9 @@ if [ "${SKILLS:-0}" = 1 ]; then
   SKILL_ARGS=(--max-steps "$steps")
   # WARM=1: continue the first student instead (--init-adapter, 30 steps at half its learning rate; the same
   #     adapter size, so the result ships as it is)
-  if [ "${WARM:-0}" = 1 ]; then SKILL_ARGS=(--init-adapter "$RUN/model" --max-steps 30); fi
+  if [ "${WARM:-0}" = 1 ]; then SKILL_ARGS=(--init-adapter "$RUN/model" --max-steps 30 --lr 3e-4); fi
   /usr/bin/time -v "$PY" -m benchmarks.train --data "$RUN/data-skills" --out "$RUN/model-skills" "${TRAIN_ARGS[@]}" \
-    "${SKILL_ARGS[@]}" $([ "${WARM:-0}" = 1 ] && echo --lr 3e-4) 2> >(tee "$RUN/train-skills.time" >&2)
+    "${SKILL_ARGS[@]}" 2> >(tee "$RUN/train-skills.time" >&2)
   MODEL="$RUN/model-skills"
   TAG="$TAG-skills"
 fi

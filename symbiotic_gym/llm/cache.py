@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +112,29 @@ class RecordReplayLLM:
         except (OSError, json.JSONDecodeError) as err:
             raise LLMError(f"Corrupt LLM cache entry {path}: {err}. Delete it and record again.") from err
 
+    def _recorded(self, key: str, index: int) -> Any:
+        """The answer stored for this request's ``index``-th occurrence (None in record mode or when missing;
+        a hit is counted)."""
+        if self.mode == "record":
+            return None
+        stored = self._load(key)
+        entries = stored["entries"] if stored else []
+        if index >= len(entries):
+            return None
+        self.hits += 1
+        return entries[index]
+
+    def _store(self, key: str, index: int, request: dict[str, Any], record: Any) -> None:
+        """Save ``record`` as the answer to the request's ``index``-th occurrence (earlier gaps filled with it)."""
+        with self._lock:
+            stored = self._load(key) or {"key": key, "model": self.model, "request": request}
+            entries = stored.setdefault("entries", [])
+            if index < len(entries):
+                entries[index] = record
+            else:
+                entries.extend([record] * (index + 1 - len(entries)))
+            atomic_write_json(self._path(key), stored)
+
     def complete(
         self,
         messages: Sequence[Message],
@@ -124,11 +148,9 @@ class RecordReplayLLM:
         params = {"n": n, "temperature": temperature, "max_tokens": max_tokens, "stop": list(stop or [])}
         key = request_key(self.model, msgs, **params)
         index = SCOPE.next_index(key)
-        stored = self._load(key)
-        entries: list[list[dict[str, Any]]] = stored["entries"] if stored else []
-        if self.mode != "record" and index < len(entries):
-            self.hits += 1
-            return [Completion.from_dict({**c, "cached": True}) for c in entries[index]]
+        found = self._recorded(key, index)
+        if found is not None:
+            return [Completion.from_dict({**c, "cached": True}) for c in found]
         if self.mode == "replay-strict":
             self.misses += 1
             last = content_text(msgs[-1]["content"])[-300:]
@@ -138,16 +160,7 @@ class RecordReplayLLM:
             )
         self.misses += 1
         answers = self.inner.complete(msgs, n=n, temperature=temperature, max_tokens=max_tokens, stop=stop)
-        with self._lock:
-            request = {"messages": digest_messages(msgs), **params}
-            stored = self._load(key) or {"key": key, "model": self.model, "request": request}
-            entries = stored.setdefault("entries", [])
-            record = [c.to_dict() for c in answers]
-            if index < len(entries):
-                entries[index] = record
-            else:
-                entries.extend([record] * (index + 1 - len(entries)))
-            atomic_write_json(self._path(key), stored)
+        self._store(key, index, {"messages": digest_messages(msgs), **params}, [c.to_dict() for c in answers])
         return answers
 
     def choose(self, messages: Sequence[Message], continuations: Sequence[str]) -> Choice:
@@ -156,11 +169,9 @@ class RecordReplayLLM:
         msgs = check_messages(messages)
         key = request_key(self.model, msgs, choose=list(continuations))
         index = SCOPE.next_index(key)
-        stored = self._load(key)
-        entries: list[dict[str, Any]] = stored["entries"] if stored else []
-        if self.mode != "record" and index < len(entries):
-            self.hits += 1
-            return Choice(**entries[index])
+        found = self._recorded(key, index)
+        if found is not None:
+            return Choice(**found)
         if self.mode == "replay-strict":
             self.misses += 1
             raise CacheMissError(
@@ -172,15 +183,6 @@ class RecordReplayLLM:
         if not isinstance(inner, ChoosesContinuations):
             raise LLMError(f"{self.model!r} cannot choose among continuations (only in-process models can)")
         choice = inner.choose(msgs, continuations)
-        with self._lock:
-            request = {"messages": digest_messages(msgs), "continuations": len(continuations)}
-            stored = self._load(key) or {"key": key, "model": self.model, "request": request}
-            entries = stored.setdefault("entries", [])
-            record = {"index": choice.index, "logprob": choice.logprob, "forwards": choice.forwards,
-                      "prompt_tokens": choice.prompt_tokens}  # fmt: skip
-            if index < len(entries):
-                entries[index] = record
-            else:
-                entries.extend([record] * (index + 1 - len(entries)))
-            atomic_write_json(self._path(key), stored)
+        request = {"messages": digest_messages(msgs), "continuations": len(continuations)}
+        self._store(key, index, request, asdict(choice))
         return choice
