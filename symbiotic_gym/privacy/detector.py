@@ -365,13 +365,13 @@ PASSWORD_WORDS = (
     "2fa",
     " pin",
 )
-_TOKENISH = re.compile(r"[_-][A-Za-z0-9]{20}")
 
 # gates see (text, text.lower()); substring tests are far cheaper than regular expressions in Python
 GATES: dict[str, Callable[[str, str], bool]] = {
     "payment_card": lambda t, low: any(n >= 12 for _, _, n in digit_runs(t)),
     "iban": lambda t, low: any(n >= 8 for _, _, n in digit_runs(t)),
-    "us_ssn": lambda t, low: _SSN_DASHED.search(t) is not None or any(w in low for w in SSN_WORDS),
+    # the SSN recognizer reads only digit runs of 9 digits or more (a dashed number or one after its words)
+    "us_ssn": lambda t, low: any(n >= 9 for _, _, n in digit_runs(t)),
     "national_id": lambda t, low: digit_runs(t) != () or any(len(w) == 16 for w in tokens(t)),
     "email": lambda t, low: "@" in t,
     "phone": lambda t, low: digit_runs(t) != (),
@@ -386,7 +386,11 @@ GATES: dict[str, Callable[[str, str], bool]] = {
         or (not t.isascii() and any(w in low for w in _PASSWORD_CJK))
     ),
     "secret": lambda t, low: (
-        any(h in t for h in SECRET_HINTS) or any(w in low for w in CREDENTIAL_WORDS) or _TOKENISH.search(t) is not None
+        # a prefixed token ("sgp_" + 20 characters) is one word of 21 characters or more: a test of the words
+        # already split costs far less than a pattern over the whole text
+        any(len(w) > 20 for w in tokens(t))
+        or any(h in t for h in SECRET_HINTS)
+        or any(w in low for w in CREDENTIAL_WORDS)
     ),
 }
 
@@ -398,8 +402,6 @@ def _fewest(words: tuple[str, ...]) -> tuple[str, ...]:
 
 _PASSWORD_SUBSTRINGS = _fewest(tuple(w for w in (*PASSWORD_WORDS, *PASSWORD_GATE) if w.isascii()))
 _PASSWORD_CJK = _fewest(tuple(w for w in PASSWORD_GATE if not w.isascii()))
-_SSN_DASHED = re.compile(r"\d{3}-\d{2}-\d{4}")
-SSN_WORDS = ("ssn", "social security", "soc. sec", "soc sec", "ss#", "ss no", "taxpayer", "itin")
 SECRET_FIELD_WORDS = (
     "password", "passcode", "passphrase", "one-time", "one time", "otp", "verification", "security code", "cvc", "cvv",
 )  # fmt: skip
