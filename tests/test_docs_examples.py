@@ -73,8 +73,14 @@ def examples(page: Path) -> list[Example]:
             above = lines[i - 1] if i > 0 else ""
             mk = MARKER.search(above)
             found.append(
-                Example(page, i + 1, lang, "\n".join(lines[i + 1 : end]) + "\n",
-                        mk.group(1) if mk else "", mk.group(2) if mk else "")
+                Example(
+                    page,
+                    i + 1,
+                    lang,
+                    "\n".join(lines[i + 1 : end]) + "\n",
+                    mk.group(1) if mk else "",
+                    mk.group(2) if mk else "",
+                )
             )
         i = end + 1
     return found
@@ -170,7 +176,10 @@ def test_docs_site_builds_strictly(tmp_path: Path) -> None:
     """`mkdocs build --strict`: a broken link or anchor, or a page missing from the nav, fails."""
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(tmp_path / "site")],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 

@@ -60,6 +60,11 @@ class LLMAgentBase(ConfiguredAgent):
         """Another agent decided this step on ``obs`` (the hybrid router's other side): keep it in this agent's
         history, so its next prompt shows the whole episode. Agents with a history override this."""
 
+    def history_entry(self, action: str, axtree: str) -> str:
+        """An executed action as this agent's history shows it, given the page it ran on (this base keeps it
+        as written; an agent that names elements instead of ids rewrites it)."""
+        return action
+
     def prompt_texts(self) -> list[str]:
         """What this agent's next prompt carries besides the observation (the task, its history, an error it
         has not shown yet): the hybrid router scans these before a cloud call. Agents with more state (notes,

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from symbiotic_gym.agent import TaskInfo
+from symbiotic_gym.agent.llm_base import LLMAgentBase
 from symbiotic_gym.distill.dataset import WAIT_ACTIONS
 from symbiotic_gym.distill.matching import match_candidate
 from symbiotic_gym.results.run_dir import RunDir
@@ -47,8 +48,9 @@ def next_action_accuracy(make_agent: Callable[[], Any], steps: list[dict[str, An
     t0 = time.perf_counter()
     for s in steps:
         agent.reset(TaskInfo(task_id=s["task_id"], intent=s["goal"]))
-        entry = getattr(agent, "history_entry", None)  # the agent's own form of an executed action
-        agent.history = [entry(a, page) if callable(entry) else a for a, page in s["history"]]
+        # the agent's own form of an executed action
+        entry = agent.history_entry if isinstance(agent, LLMAgentBase) else (lambda action, _page: action)
+        agent.history = [entry(a, page) for a, page in s["history"]]
         obs = {"goal": s["goal"], "url": s["url"], "axtree_txt": s["axtree_txt"], "last_action_error": ""}
         pred = agent.act(obs)
         try:

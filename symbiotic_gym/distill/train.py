@@ -390,7 +390,7 @@ def _train_lean(
     cuda: bool,
     grad_ckpt: bool,
 ) -> dict[str, Any]:
-    from symbiotic_gym.distill.lean import run_lean, tokenize_rows
+    from symbiotic_gym.distill.completion_trainer import run_lean, tokenize_rows
 
     train_ex, dropped = tokenize_rows(train_rows, tokenizer, cfg.max_length)
     if not train_ex:

@@ -16,7 +16,10 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from symbiotic_gym.llm.base import LLM
 
 AUDIT_FILE = "cloud_requests.jsonl"
 
@@ -61,11 +64,11 @@ def append_entry(path: str | Path, entry: dict[str, Any]) -> None:
 class AuditedLLM:
     """Wraps a cloud model: logs each request before delegating to it."""
 
-    def __init__(self, inner: Any, path: str | Path) -> None:
+    def __init__(self, inner: LLM, path: str | Path) -> None:
         self.inner = inner
         self.path = Path(path)
-        self.model = getattr(inner, "model", "?")
-        self.route = getattr(inner, "route", "cloud")
+        self.model = inner.model
+        self.route = "cloud"  # only cloud-routed models are wrapped (llm.registry)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
@@ -78,7 +81,7 @@ class AuditedLLM:
 def cloud_wrapper(path: str | Path) -> Callable[[Any], Any]:
     """The LLM layer's cloud hook that logs every request to ``path``."""
 
-    def wrap(llm: Any) -> Any:
+    def wrap(llm: LLM) -> AuditedLLM:
         return AuditedLLM(llm, path)
 
     return wrap

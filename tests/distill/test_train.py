@@ -194,7 +194,7 @@ def test_the_lean_loss_is_the_completion_only_loss_of_the_full_logits(setup: dic
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from symbiotic_gym.distill.lean import Tokenized, _collate, completion_loss, token_batches
+    from symbiotic_gym.distill.completion_trainer import Tokenized, _collate, completion_loss, token_batches
 
     model = AutoModelForCausalLM.from_pretrained(setup["base"], dtype=torch.float32)
     tok = AutoTokenizer.from_pretrained(setup["base"])
@@ -230,7 +230,7 @@ def test_later_epochs_start_at_the_first_trained_layer_with_the_same_loss_and_gr
     from peft import LoraConfig, get_peft_model
     from transformers import AutoModelForCausalLM
 
-    from symbiotic_gym.distill.lean import FrozenPrefix, Tokenized, _collate, completion_loss
+    from symbiotic_gym.distill.completion_trainer import FrozenPrefix, Tokenized, _collate, completion_loss
     from symbiotic_gym.distill.train import lora_targets
 
     torch.manual_seed(0)
@@ -321,7 +321,7 @@ def test_the_action_line_is_found_in_each_tokenized_target(setup: dict[str, Path
     """A multitask target's extra lines start after the action line; other targets have none."""
     from transformers import AutoTokenizer
 
-    from symbiotic_gym.distill.lean import tokenize_rows
+    from symbiotic_gym.distill.completion_trainer import tokenize_rows
 
     tok = AutoTokenizer.from_pretrained(setup["base"])
     prompt = [{"role": "user", "content": "Task: change the e-mail\nAction?"}]

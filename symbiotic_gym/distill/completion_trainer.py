@@ -1,4 +1,5 @@
-"""A lean supervised-training loop for small students on CPU: logits and loss only where the loss is.
+"""The `lean` training engine: a supervised loop for small students on CPU that computes logits and loss only
+where the loss is (the completion tokens).
 
 Why our own loop next to TRL's ``SFTTrainer`` (still available as ``engine="trl"``): a causal-LM forward
 pass in ``transformers`` computes the 49k-vocabulary logits at *every* position, prompt included, and TRL
