@@ -419,12 +419,6 @@ class WebEnv(gym.Env):
                 self.task = None
         if self.context is not None:
             try:
-                if self.record_network:
-                    # pages first: closing a page ends its requests still in flight (an answer right after
-                    # a reset leaves some), and the HAR export that context.close runs waits for every
-                    # request it records to finish; one hung there for good in a test run
-                    for page in list(self.context.pages):
-                        page.close()
                 self.context.close()
             except Exception:
                 pass  # the browser may already be gone (crash); nothing left to close
