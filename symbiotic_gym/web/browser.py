@@ -109,7 +109,33 @@ def patch_playwright_launch() -> None:
             return original(self, *args, **kwargs)
 
         BrowserType.launch = launch  # type: ignore[method-assign]
+        _name_pseudo_file_frames()
         _PATCHED = True
+
+
+def _name_pseudo_file_frames() -> None:
+    """Tell :mod:`inspect` which module runs each ``<...>`` code file on this process's stacks.
+
+    Playwright 1.44 (pinned by browsergym-core) calls ``inspect.stack()`` on every sync call. For a frame
+    whose code file is not a file (``<frozen runpy>`` under ``python -m``, ``<string>`` under ``python -c``
+    and in spawned workers) ``inspect.getmodule`` finds no cached answer and scans all of ``sys.modules``,
+    twice per frame: 18.6 against 1.1 ms a call with ~3,900 modules loaded (torch, transformers). Naming the
+    module in inspect's own file-to-module cache answers it at once, and changes nothing else: a ``<...>``
+    name has no source lines either way, so the frame's ``code_context`` stays None. Replacing
+    ``inspect.stack`` for Playwright instead was tried and left a ``BrowserContext.close`` hanging
+    (docs/results-log.md, "Test run times").
+    """
+    import inspect
+    import sys
+
+    for top in sys._current_frames().values():
+        frame: Any = top
+        while frame is not None:
+            filename = frame.f_code.co_filename
+            module = frame.f_globals.get("__name__")
+            if filename.startswith("<") and filename.endswith(">") and module in sys.modules:
+                inspect.modulesbyfile.setdefault(filename, module)
+            frame = frame.f_back
 
 
 class _Shared:
