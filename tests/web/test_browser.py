@@ -69,3 +69,26 @@ def test_browser_is_reused_and_no_chromium_survives_a_killed_worker() -> None:
     while time.time() < deadline and any(_alive(p) for p in spawned):
         time.sleep(0.2)
     assert not [p for p in spawned if _alive(p)], "Chromium or the driver outlived the killed worker"
+
+
+def test_pseudo_file_frames_are_named_without_changing_what_inspect_stack_returns(monkeypatch) -> None:
+    """Playwright captures inspect.stack() on every call; a ``<...>`` frame (``python -m``'s runpy, ``python -c``)
+    must not send inspect.getmodule through all of sys.modules, and the captured stack must read the same."""
+    import inspect
+
+    monkeypatch.setattr(inspect, "modulesbyfile", dict(inspect.modulesbyfile))
+    captured: list[list[tuple[str, int, str, object]]] = []
+
+    def capture() -> None:
+        rows = [(f.filename, f.lineno, f.function, f.code_context) for f in inspect.stack()]
+        captured.append(rows)
+        if len(captured) == 1:
+            browser._name_pseudo_file_frames()
+
+    code = compile("capture()\ncapture()\n", "<symbiotic-test-frame>", "exec")
+    exec(code, {"__name__": __name__, "capture": capture})
+    assert inspect.modulesbyfile["<symbiotic-test-frame>"] == __name__
+    first, second = captured
+    assert [r[0] for r in first] == [r[0] for r in second]
+    pseudo = [r for r in second if r[0] == "<symbiotic-test-frame>"]
+    assert pseudo and all(r[3] is None for r in pseudo)  # no source lines either way
