@@ -263,8 +263,8 @@ def find_ax_secret_fields(text: str) -> Iterator[Finding]:
     ``Policy.thresholds`` to route every page with a password field locally."""
     from symbiotic_gym.web.observation import ROLE_ALIASES, iter_elements
 
-    for e in iter_elements(text, rest_of_line=True):
-        if e.role not in ROLE_ALIASES["textbox"] or not SECRET_LABEL.search(e.name):
+    for e in iter_elements(text, rest_of_line=True, roles=ROLE_ALIASES["textbox"]):
+        if not SECRET_LABEL.search(e.name):
             continue
         label = e.name.lower()
         kind = "one_time_code" if re.search(r"one[- ]time|otp|verification|security code", label) else "password"

@@ -41,9 +41,10 @@ def tokens(text: str) -> frozenset[str]:
     """The lower-cased words of ``text``, split at whitespace and punctuation (``P.O.`` gives ``p`` and ``o``):
     what the recognizers' cheap gates test keywords against (one split per text, shared by all). A
     hyphenated word counts whole and by its parts (``cpr-nummer``: ``cpr-nummer``, ``cpr``, ``nummer``)."""
-    spaced = text.lower().translate(_PUNCTUATION_TO_SPACE)
-    words = frozenset(spaced.split())
-    return words | frozenset(spaced.replace("-", " ").split()) if "-" in spaced else words
+    words = frozenset(text.lower().translate(_PUNCTUATION_TO_SPACE).split())
+    # the parts of the hyphenated words only (splitting the whole text again at "-" cost as much as the first split)
+    parts = [p for w in words if "-" in w for p in w.split("-") if p]
+    return words | frozenset(parts) if parts else words
 
 
 # a run of digits with the punctuation phone and card numbers are printed with; at least 6 characters

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -236,13 +236,18 @@ def unquote(text: str) -> str:
     return text
 
 
-def iter_elements(text: str, *, rest_of_line: bool = False) -> Iterator[ElementLine]:
+def iter_elements(
+    text: str, *, rest_of_line: bool = False, roles: Collection[str] | None = None
+) -> Iterator[ElementLine]:
     """Every element with a bid in an observation (or any text quoting one), in order.
 
     With ``rest_of_line`` an element's props are everything after its name up to the end of the line, read
-    leniently (the privacy detector scans text an LLM or a user may have reformatted).
+    leniently (the privacy detector scans text an LLM or a user may have reformatted). With ``roles`` only
+    the elements of those roles (the others' names are never unquoted).
     """
     for m in ELEMENT.finditer(text):
+        if roles is not None and m.group("role") not in roles:
+            continue
         props, props_start = m.group("props"), m.start("props")
         if rest_of_line:
             line_end = text.find("\n", m.end("name"))
