@@ -4,7 +4,8 @@
   other system Chromium/Chrome binaries, then Playwright's own download; if none exists it raises with the
   exact install command.
 * :func:`patch_playwright_launch` makes *every* ``chromium.launch`` in this process (BrowserGym's task
-  browser and its chat window included) use that binary and our offline-safe flags.
+  browser and its chat window included) use that binary and our offline-safe flags, and names the module
+  of each ``<...>`` frame for :mod:`inspect` so Playwright's per-call stack capture stays cheap.
 * :func:`shared_browser` returns this process's browser, launched once and reused across episodes; each
   episode gets a fresh ``BrowserContext``. It is closed at interpreter exit. If the Python process is
   killed, Playwright's driver sees its pipe close and kills the browser, so no Chromium is left behind.
@@ -86,7 +87,8 @@ _PATCHED = False
 
 
 def patch_playwright_launch() -> None:
-    """Make every Playwright ``chromium.launch`` in this process use :func:`find_chromium` (idempotent)."""
+    """Make every Playwright ``chromium.launch`` in this process use :func:`find_chromium`, and make the stack
+    capture of Playwright's sync calls cheap in this process (:func:`_name_pseudo_file_frames`). Idempotent."""
     global _PATCHED
     with _PATCH_LOCK:
         if _PATCHED:
