@@ -39,7 +39,7 @@ from symbiotic_gym.distill.prompt import PromptFormat, State, answer_prefix, pro
 from symbiotic_gym.distill.shipped import SHIPPED_EXEMPLARS_SPEC, exemplars_folder, ships_exemplars
 from symbiotic_gym.errors import SymbioticGymError
 from symbiotic_gym.llm import Message
-from symbiotic_gym.llm.base import ChoosesContinuations, Completion, UsageMeter
+from symbiotic_gym.llm.base import ChoosesContinuations, Completion, RanksCompletions, ScoresFirstTokens, UsageMeter
 from symbiotic_gym.llm.local import shipped_student
 from symbiotic_gym.llm.registry import spec_for
 from symbiotic_gym.web.actions import REQUIRED, Action, ActionError, param_types, parse_action
@@ -348,9 +348,9 @@ class DistilledAgent(LLMAgentBase):
         actions ending the task. Needs a model that scores next tokens (in-process ones)."""
         import math
 
-        score = getattr(self.llm, "first_token_logprobs", None)
-        if score is None:
+        if not isinstance(self.llm, ScoresFirstTokens):
             raise TypeError(f"{self.llm!r} cannot score next tokens")
+        score = self.llm.first_token_logprobs
         names = list(self.grammar)
         scored = score([*messages, {"role": "assistant", "content": self.answer_prefix()}], [f" {n}(" for n in names])
         mass: dict[str, float] = {}
@@ -368,7 +368,7 @@ class DistilledAgent(LLMAgentBase):
         if self.config.skip_noops and self._changes_nothing(extracted, grounded):
             return "changes nothing on this page"
         if self._ends_task(extracted) and self.config.stop_gate > 0:
-            if getattr(self.llm, "first_token_logprobs", None) is None:
+            if not isinstance(self.llm, ScoresFirstTokens):
                 return ""
             confidence = self.stop_confidence(messages)
             meta["stop_confidence"] = round(confidence, 4)
@@ -419,9 +419,9 @@ class DistilledAgent(LLMAgentBase):
         """The model's likeliest other answer that is usable here (``current`` when it has none, or cannot
         rank its answers). With ``want``, the likeliest usable one that ``want`` accepts; if none does, the
         likeliest usable one when ``current`` itself is ``unusable``, else ``current``."""
-        rank = getattr(self.llm, "ranked_completions", None)
-        if rank is None or self.config.alternatives < 1:
+        if not isinstance(self.llm, RanksCompletions) or self.config.alternatives < 1:
             return current
+        rank = self.llm.ranked_completions
         first = current[0]
         primer: Message = {"role": "assistant", "content": self.answer_prefix()}
         beams = self.config.alternatives + 1  # the likeliest is usually the first answer again
@@ -562,9 +562,9 @@ class DistilledAgent(LLMAgentBase):
         """The model's likeliest answer (by beam search over the answer alone) that the page shows, of this
         ``shape``; with ``or_any``, when none does, its likeliest answer of the shape (else any) that is not
         a report ('Done')."""
-        rank = getattr(self.llm, "ranked_completions", None)
-        if rank is None:
+        if not isinstance(self.llm, RanksCompletions):
             return None
+        rank = self.llm.ranked_completions
         opening = "send_msg_to_user('"
         primer: Message = {"role": "assistant", "content": f"{self.answer_prefix()} {opening}"}
         completions = rank([*messages, primer], max(2, self.config.alternatives + 1), max_tokens=32)

@@ -37,7 +37,7 @@ from typing import Any
 
 from symbiotic_gym.agent import AgentStep, ConfiguredAgent, Observation, TaskInfo, make_agent, resolve_agent
 from symbiotic_gym.agent.llm_base import LLMAgentBase
-from symbiotic_gym.agent.types import AgentHooks
+from symbiotic_gym.agent.types import AgentHooks, config_field_names
 from symbiotic_gym.errors import SymbioticGymError
 from symbiotic_gym.privacy import Detector, Policy, default_detector
 from symbiotic_gym.privacy.fields import action_with_target
@@ -65,10 +65,7 @@ def _side_args(extra: str, field_name: str) -> dict[str, Any]:
 
 def _side_config(spec: str, model: str, temperature: float, more: dict[str, Any]) -> dict[str, Any]:
     """One side's arguments: its model and temperature when its Config has those fields, then ``more``."""
-    from dataclasses import fields, is_dataclass
-
-    config = getattr(resolve_agent(spec), "Config", None)
-    names = {f.name for f in fields(config)} if config is not None and is_dataclass(config) else set()
+    names = config_field_names(resolve_agent(spec))
     args = {k: v for k, v in (("model", model), ("temperature", temperature)) if k in names}
     return {**args, **more}
 

@@ -18,20 +18,32 @@ Teachers:
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from baselines.oracle import OracleAgent
 from symbiotic_gym.agent import AgentStep, ConfiguredAgent, Observation, TaskInfo, make_agent, resolve_agent
 from symbiotic_gym.agent.reply import extract_action
+from symbiotic_gym.agent.types import config_field_names
 from symbiotic_gym.distill.matching import match_candidate
 from symbiotic_gym.distill.prompt import PromptFormat, State, prompt_messages
 from symbiotic_gym.errors import SymbioticGymError
 from symbiotic_gym.llm import UsageMeter, get_llm
 from symbiotic_gym.web.actions import ActionError
 from symbiotic_gym.web.observation import ROLE_ALIASES, parse_elements
+
+
+@runtime_checkable
+class TrainedStudent(Protocol):
+    """A student with a trained prompt format that keeps its own action history (the ``distilled`` agent): a
+    model teacher is prompted in the student's format, and an action the teacher overrules is replaced in the
+    student's history by the one executed. Any other agent can be a student; it is prompted in the default
+    format and its history is its own business."""
+
+    format: PromptFormat
+
+    def replace_last_action(self, action: str) -> None: ...
 
 
 @dataclass
@@ -167,17 +179,14 @@ class SpeculativeAgent(ConfiguredAgent):
         c = self.config
         if c.k < 1:
             raise SymbioticGymError(f"speculative: k must be >= 1, got {c.k}")
-        student_config = getattr(resolve_agent(c.student), "Config", None)
-        known = (
-            {f.name for f in dataclasses.fields(student_config)} if dataclasses.is_dataclass(student_config) else set()
-        )
+        known = config_field_names(resolve_agent(c.student))
         student_args = {"model": c.student_model} if "model" in known else {}
         if "exemplars" in known:  # the student proposes on its own: what it would do, never an exemplar's step
             student_args["exemplars"] = "none"
         if c.student_prompt_format and "prompt_format" in known:
             student_args["prompt_format"] = c.student_prompt_format
         self.student = make_agent(c.student, student_args)
-        fmt = getattr(self.student, "format", None) or PromptFormat()
+        fmt = self.student.format if isinstance(self.student, TrainedStudent) else PromptFormat()
         self.teacher: OracleTeacher | ModelTeacher = (
             OracleTeacher()
             if c.teacher == "oracle"
@@ -203,7 +212,7 @@ class SpeculativeAgent(ConfiguredAgent):
             action, rationale = cands[0].action, cands[0].rationale
         else:
             action, rationale = proposed.action, proposed.rationale
-        if action != proposed.action and hasattr(self.student, "replace_last_action"):
+        if action != proposed.action and isinstance(self.student, TrainedStudent):
             self.student.replace_last_action(action)
         if isinstance(self.teacher, ModelTeacher):
             self.teacher.executed(action)

@@ -9,11 +9,9 @@ packages and the task pages. Exit 0 when nothing blocks a run, 1 otherwise. The 
 from __future__ import annotations
 
 import argparse
-import inspect
 import json
 import os
 import sys
-from typing import Any
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,10 +50,7 @@ def checks_for(
         ids = select_tasks(s, "all", tasks) if tasks else None
     except SymbioticGymError as err:
         return [Check("suite and task selection", False, str(err))]
-    hook: Any = getattr(s, "preflight", None)
-    if callable(hook) and "logins" in inspect.signature(hook).parameters:
-        return list(hook(ids, logins=logins))
-    return preflight(s, ids)
+    return preflight(s, ids, logins=logins)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -145,13 +145,27 @@ def offline_defaults() -> None:
                 os.environ["TIKTOKEN_CACHE_DIR"] = folder
 
 
+@runtime_checkable
+class BrowserGymAgent(Protocol):
+    """BrowserGym's agent interface (``browsergym.experiments.Agent``), as third-party agents implement it
+    without inheriting anything of ours: ``get_action(obs) -> (action, info)``. BrowserGym's optional parts
+    (``obs_preprocessor``, ``reset``, AgentLab's ``obs_keys``) are looked up on the object where used: they
+    belong to those libraries, which declare no type for them."""
+
+    def get_action(self, obs: Any) -> Any: ...
+
+
+@runtime_checkable
+class AgentLabArgs(Protocol):
+    """AgentLab's ``AgentArgs``: an object that builds the agent with ``make_agent()`` (``set_benchmark`` is
+    optional)."""
+
+    def make_agent(self) -> Any: ...
+
+
 def is_agent_args(obj: Any) -> bool:
     """An AgentLab ``AgentArgs`` (an object that builds the agent with ``make_agent()``)."""
-    return (
-        not isinstance(obj, type)
-        and callable(getattr(obj, "make_agent", None))
-        and not callable(getattr(obj, "get_action", None))
-    )
+    return not isinstance(obj, type) and isinstance(obj, AgentLabArgs) and not isinstance(obj, BrowserGymAgent)
 
 
 def _info_fields(info: Any) -> tuple[str, dict[str, Any]]:
@@ -208,7 +222,7 @@ class BrowserGymAdapter(ConfiguredAgent):
         self._suite_name: str | None = None
         if is_agent_args(agent):
             self.agent_args = copy.deepcopy(agent)  # set_benchmark changes its flags: not the caller's object
-        elif callable(getattr(agent, "get_action", None)):
+        elif isinstance(agent, BrowserGymAgent):
             self.inner = agent
         else:
             raise SymbioticGymError(f"{type(agent).__name__} has no get_action(obs) method (nor make_agent())")

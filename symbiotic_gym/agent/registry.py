@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from importlib.metadata import entry_points
 from typing import Any
 
-from symbiotic_gym.agent.types import Agent
+from symbiotic_gym.agent.types import Agent, config_class
 from symbiotic_gym.errors import SymbioticGymError, did_you_mean
 from symbiotic_gym.loading import import_object
 
@@ -102,7 +102,7 @@ def parse_agent_args(cls: Any, pairs: list[str]) -> dict[str, Any]:
 def check_agent_args(cls: Any, args: Mapping[str, Any]) -> dict[str, Any]:
     """Validate keyword arguments for ``cls`` against its ``Config``: unknown keys are refused with the
     closest name, and string values are typed from the field's annotation (other values pass as given)."""
-    config_cls = getattr(cls, "Config", None)
+    config_cls = config_class(cls)
     fields = {f.name: f for f in dataclasses.fields(config_cls)} if config_cls else {}
     hints = typing.get_type_hints(config_cls) if config_cls else {}
     out: dict[str, Any] = {}
@@ -121,9 +121,9 @@ def check_agent_args(cls: Any, args: Mapping[str, Any]) -> dict[str, Any]:
 
 def names_large_role(cls: Any, args: Mapping[str, Any]) -> bool:
     """Whether an agent's settings (its ``Config`` defaults, then ``args``) name the ``large`` model role."""
-    config = getattr(cls, "Config", None)
+    config = config_class(cls)
     values: dict[str, Any] = {}
-    if dataclasses.is_dataclass(config):
+    if config is not None:
         values = {f.name: f.default for f in dataclasses.fields(config) if f.default is not dataclasses.MISSING}
     values.update(args)
     return any(value == "large" for value in values.values())
@@ -131,17 +131,15 @@ def names_large_role(cls: Any, args: Mapping[str, Any]) -> bool:
 
 def make_agent(spec: str, args: Mapping[str, Any] | None = None) -> Agent:
     """Build an agent; objects with BrowserGym's ``get_action`` and no ``act`` are wrapped by the adapter."""
-    from symbiotic_gym.agent.browsergym import BrowserGymAdapter, is_agent_args
+    from symbiotic_gym.agent.browsergym import BrowserGymAdapter, BrowserGymAgent, is_agent_args
 
     cls = resolve_agent(spec)
     if is_agent_args(cls):  # an AgentLab AgentArgs object, e.g. agentlab.agents.generic_agent:AGENT_4o_MINI
         return BrowserGymAdapter(agent=cls, **dict(args or {}))
     agent = cls(**dict(args or {}))
-    if is_agent_args(agent) or (
-        not callable(getattr(agent, "act", None)) and callable(getattr(agent, "get_action", None))
-    ):
+    if is_agent_args(agent) or (not isinstance(agent, Agent) and isinstance(agent, BrowserGymAgent)):
         return BrowserGymAdapter(agent=agent)
-    if not callable(getattr(agent, "act", None)) or not callable(getattr(agent, "reset", None)):
+    if not isinstance(agent, Agent):
         raise UnknownAgentError(
             f"{spec!r} built a {type(agent).__name__}, which has neither act(obs)/reset(task) "
             "nor BrowserGym's get_action(obs)"

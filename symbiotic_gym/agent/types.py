@@ -101,3 +101,18 @@ class ConfiguredAgent(AgentHooks):
 
     def __init__(self, config: Any = None, /, **overrides: Any) -> None:
         self.config = build_config(type(self).Config, config, overrides)
+
+
+def config_class(agent_cls: Any) -> type | None:
+    """The ``Config`` dataclass an agent class declares: every :class:`ConfiguredAgent` has one, and a plain
+    agent class may follow the same convention; None when there is none (its arguments then pass as given).
+    The one place that looks for it: argument checking, the large-role test and the agents that configure
+    another agent (speculative's student, hybrid's sides) all ask here."""
+    config = getattr(agent_cls, "Config", None)  # a convention, not a hook: a plain class need not inherit
+    return config if isinstance(config, type) and dataclasses.is_dataclass(config) else None
+
+
+def config_field_names(agent_cls: Any) -> set[str]:
+    """The argument names an agent class's ``Config`` declares (empty: no ``Config``)."""
+    config = config_class(agent_cls)
+    return {f.name for f in dataclasses.fields(config)} if config is not None else set()

@@ -61,6 +61,31 @@ class ChoosesContinuations(Protocol):
 
 
 @runtime_checkable
+class ScoresFirstTokens(Protocol):
+    """A model that scores how a started answer may go on, one forward pass (in-process models): for each
+    candidate continuation, its first token and that token's log-probability."""
+
+    def first_token_logprobs(
+        self, messages: Sequence[Message], candidates: Sequence[str]
+    ) -> list[tuple[str, float]]: ...
+
+
+@runtime_checkable
+class RanksCompletions(Protocol):
+    """A model that lists its ``k`` likeliest one-line replies, likeliest first (in-process models, by beam
+    search)."""
+
+    def ranked_completions(self, messages: Sequence[Message], k: int, *, max_tokens: int = 64) -> list[Completion]: ...
+
+
+@runtime_checkable
+class DeclaresVision(Protocol):
+    """A model that says whether it takes images (a registered model may; ``sees_images`` asks it)."""
+
+    vision: bool | None
+
+
+@runtime_checkable
 class LLM(Protocol):
     """Anything with a model name, a route and ``complete``; backends, caches and test doubles alike."""
 

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from symbiotic_gym.llm.base import LLM, LLMError, Route, split_spec
+from symbiotic_gym.llm.base import LLM, DeclaresVision, LLMError, Route, split_spec
 from symbiotic_gym.llm.cache import CACHE_MODES, RecordReplayLLM
 from symbiotic_gym.llm.local import BUNDLED_ALIASES, default_small_spec
 from symbiotic_gym.llm.precision import check_dtype
@@ -102,10 +102,10 @@ def register_llm(name: str, factory: Callable[[], LLM] | LLM, route: Route | Non
 
     ``route`` says where the model runs; an instance's own ``route`` is used when not given, else local.
     """
-    is_instance = hasattr(factory, "complete")
+    instance = factory if isinstance(factory, LLM) else None
     with _lock:
-        _custom[name] = (lambda f=factory: f) if is_instance else factory
-        _custom_routes[name] = route or getattr(factory, "route", None) or "local"
+        _custom[name] = (lambda f=instance: f) if instance is not None else factory
+        _custom_routes[name] = route or (instance.route if instance is not None else None) or "local"
         _instances.pop(name, None)
 
 
@@ -220,7 +220,8 @@ def sees_images(role_or_spec: str) -> bool | None:
     answer for models in its cost map, None when unknown (a self-hosted server: it is tried)."""
     spec = spec_for(role_or_spec)
     if spec in _custom:
-        return getattr(_custom[spec](), "vision", None)
+        model = _custom[spec]()
+        return model.vision if isinstance(model, DeclaresVision) else None
     if is_local_spec(spec):
         return False
     from symbiotic_gym.llm.remote import import_litellm

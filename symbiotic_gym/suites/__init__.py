@@ -103,9 +103,10 @@ def select_tasks(
     return filter_ids(s.task_ids(split), pattern, limit, what=s.name, split=split, meta=s.meta)
 
 
-def preflight(suite: Suite, task_ids: list[str] | None = None) -> list[Any]:
-    """The suite's pre-flight checks (its ``preflight`` hook, or the default ones)."""
-    return list(suite_hooks(suite).preflight(task_ids))
+def preflight(suite: Suite, task_ids: list[str] | None = None, *, logins: bool = True) -> list[Any]:
+    """The suite's pre-flight checks (its ``preflight`` hook, or the default ones); ``logins=False``: none
+    that signs in to a site."""
+    return list(suite_hooks(suite).preflight(task_ids, logins=logins))
 
 
 def before_run(suite: Suite) -> dict[str, Any] | None:

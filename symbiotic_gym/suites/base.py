@@ -97,9 +97,11 @@ class SuiteHooks:
     """What a suite may add to :class:`Suite`, with do-nothing defaults. The harness calls these on suites
     that inherit this class (every built-in suite does) and uses the defaults for any other suite.
 
-    ``preflight(task_ids)`` returns :class:`~symbiotic_gym.suites.checks.Check` results; a failed blocking
-    check stops a run before its first episode. ``before_run()`` runs once before a new run's first
-    episode (WebArena resets its instance there) and returns what to record in ``config.json`` (or None).
+    ``preflight(task_ids, logins=...)`` returns :class:`~symbiotic_gym.suites.checks.Check` results; a failed
+    blocking check stops a run before its first episode (``logins=False``: no check signs in to a site, for
+    ``benchmarks.doctor --no-logins``; suites without logins ignore it). ``before_run()`` runs once before a
+    new run's first episode (WebArena resets its instance there) and returns what to record in ``config.json``
+    (or None).
     ``finalize_episode(task_id, record, har, steps)`` scores an episode after its browser context closed
     (WebArena-Verified scores from the network trace), updating ``record`` in place. ``origins(task_id)``
     lists the origins a task's browser may reach, for ``config.json`` (None: each task declares its own,
@@ -110,7 +112,7 @@ class SuiteHooks:
     browsergym_action_set: str = "webarena"
     multi_tab: bool = True
 
-    def preflight(self, task_ids: list[str] | None = None) -> list[Any]:
+    def preflight(self, task_ids: list[str] | None = None, *, logins: bool = True) -> list[Any]:
         from symbiotic_gym.suites.checks import chromium_check
 
         return [chromium_check()]

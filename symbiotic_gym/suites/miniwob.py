@@ -183,7 +183,7 @@ class MiniwobSuite(SuiteHooks):
     def site_urls(self) -> dict[str, str]:
         return {"miniwob": os.environ.get("MINIWOB_URL", "")}
 
-    def preflight(self, task_ids: list[str] | None = None) -> list[Any]:
+    def preflight(self, task_ids: list[str] | None = None, *, logins: bool = True) -> list[Any]:
         """The task pages and BrowserGym's MiniWoB task classes."""
         from symbiotic_gym.suites.checks import Check
 

@@ -429,7 +429,7 @@ class WebAppSuite(SuiteHooks):
     def site_urls(self) -> dict[str, str]:
         return {SITE: self.base_url}
 
-    def preflight(self, task_ids: list[str] | None = None) -> list[Any]:
+    def preflight(self, task_ids: list[str] | None = None, *, logins: bool = True) -> list[Any]:
         """Chromium, and the app answering at its base URL."""
         import urllib.request
 
