@@ -21,7 +21,7 @@ from symbiotic_gym.agent import AgentStep, Observation, TaskInfo
 from symbiotic_gym.agent.llm_base import LLMAgentBase, LLMAgentConfig
 from symbiotic_gym.llm import Message, UsageMeter
 from symbiotic_gym.web.actions import REQUIRED, ActionSpec, describe_actions
-from symbiotic_gym.web.pruning import prune_axtree
+from symbiotic_gym.web.pruning import lines_with_ids, prune_axtree
 
 S = str
 OCCAM_GRAMMAR: dict[str, ActionSpec] = {
@@ -170,8 +170,7 @@ class OccamAgent(LLMAgentBase):
         if not m:
             return []
         ids = [x.strip().strip("[]'\"") for x in m.group(1).split(",") if x.strip()]
-        lines = pruned.splitlines()
-        return [ln for i in ids[:8] for ln in lines if f"[{i}]" in ln][:8]
+        return lines_with_ids(pruned, ids[:8])[:8]
 
     def _plan_action(self, name: str, arg: str) -> None:
         if name == "branch":

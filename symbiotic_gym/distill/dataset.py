@@ -28,12 +28,12 @@ from symbiotic_gym.distill.prompt import (
     action_target,
     multitask_target,
     prompt_messages,
-    shows_element,
     summary_target,
 )
 from symbiotic_gym.errors import SymbioticGymError
 from symbiotic_gym.files import atomic_write_json, atomic_write_text
 from symbiotic_gym.results.run_dir import RunDir
+from symbiotic_gym.web.pruning import shows_element
 
 CARD_FILE = "data_card.json"
 WAIT_ACTIONS = ("noop(",)

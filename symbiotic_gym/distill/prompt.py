@@ -21,7 +21,6 @@ Three target kinds (the multi-task learning of AgentSymbiotic):
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -30,7 +29,7 @@ from typing import Any
 from symbiotic_gym.distill.named_refs import REF_STYLES
 from symbiotic_gym.errors import SymbioticGymError, reject_unknown_fields
 from symbiotic_gym.web.observation import strip_bids
-from symbiotic_gym.web.pruning import REST_STYLES, prune_axtree, prune_main_first
+from symbiotic_gym.web.pruning import REST_STYLES, compact_lines, prune_axtree, prune_main_first
 
 PROMPT_FILE = "prompt_format.json"
 TARGET_KINDS = ("action", "rationale_action", "summary", "multitask")
@@ -163,30 +162,6 @@ def observation_text(axtree: str, fmt: PromptFormat) -> str:
         axtree, max_lines=fmt.max_obs_lines, max_chars=fmt.max_obs_chars, rest=fmt.rest, rest_share=fmt.rest_share
     )
     return compact_lines(strip_bids(pruned) if fmt.refs == "name" else pruned)
-
-
-def shows_element(prompt_text: str, ref: str, refs: str = "bid") -> bool:
-    """Whether a prompt built here shows the element an action points at: ``[bid] role ...`` with ids, the
-    element's name after its role (``link Settings``) with named references."""
-    if refs == "name":  # the name as a whole item: after a role or separator, before a separator or line end
-        return re.search(rf"(?:^|[\s;:|]){re.escape(ref)}(?:$|[\s;:,|])", prompt_text, re.M) is not None
-    return f"[{ref}] " in prompt_text
-
-
-def compact_lines(pruned: str) -> str:
-    """The pruned tree as flat lines: no indentation, names unquoted (``[12] link Cart``).
-
-    Action arguments are unaffected: the student still writes ``click('12')`` and ``fill('5', 'text')``.
-    """
-    out = []
-    for line in pruned.splitlines():
-        text = line.strip()
-        if text:
-            out.append(_QUOTED.sub(lambda m: m.group(1), text))
-    return "\n".join(out)
-
-
-_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
 
 
 def state_text(state: State, fmt: PromptFormat) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -415,6 +415,15 @@ def _fmt(value: Any) -> str:
     return repr(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
 
 
+def node_line(role: str, name: str, *, bid: str | None = None, props: Iterable[str] = ()) -> str:
+    """One line of the observation text, without its indentation: ``[bid] role 'name', prop, key=value``
+    (``bid`` only on marked elements). The one writer of the format that :data:`ELEMENT` and :data:`LINE`
+    read: the environment's tree (:func:`flatten_axtree`) and the pruned tree
+    (:mod:`symbiotic_gym.web.pruning`) both write their lines here."""
+    head = f"[{bid}] {role} {_fmt(name)}" if bid is not None else f"{role} {_fmt(name)}"
+    return head + "".join(", " + p for p in props)
+
+
 def flatten_axtree(
     nodes: list[dict[str, Any]],
     bids: dict[int, str],
@@ -436,8 +445,7 @@ def flatten_axtree(
     shown: set[str] = set()
 
     def emit(depth: int, bid: str | None, role: str, name: str, extras: list[str]) -> None:
-        head = f"[{bid}] {role} {_fmt(name)}" if bid is not None else f"{role} {_fmt(name)}"
-        lines.append("\t" * depth + head + ("".join(", " + e for e in extras)))
+        lines.append("\t" * depth + node_line(role, name, bid=bid, props=extras))
         if bid is not None and role != "StaticText":
             elements[bid] = Element(bid=bid, role=role, name=name)
             shown.add(bid)

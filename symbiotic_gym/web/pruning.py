@@ -10,11 +10,19 @@ The rules, after AgentOccam's observation refinement:
   (a label next to its field, a link's own caption) is dropped;
 * tables become one ``| cell | cell |`` line per row, with interactive cells kept as ``[bid] role 'name'``;
 * noisy properties (``focused``) are dropped, repeated lines collapsed, and the result capped.
+
+Lines are written by :func:`symbiotic_gym.web.observation.node_line`, the observation text's one writer.
+This module also owns the two shorter dialects the distilled student reads: the chrome as an index
+(``prune_main_first(rest="index")``) and the compact text (:func:`compact_lines`), with their reader
+(:func:`shows_element`, :func:`lines_with_ids`).
 """
 
 from __future__ import annotations
 
-from symbiotic_gym.web.observation import AXNode, parse_axtree_text
+import re
+from collections.abc import Iterable
+
+from symbiotic_gym.web.observation import AXNode, node_line, parse_axtree_text
 from symbiotic_gym.web.observation import unquote as _unquote
 
 INTERACTIVE_ROLES = frozenset(
@@ -107,7 +115,7 @@ TEXT_ROLES = frozenset({"StaticText", "text"})
 def _text_of(node: AXNode) -> str:
     """Everything a cell or item says, interactive parts kept addressable."""
     if node.role in INTERACTIVE_ROLES and node.bid:
-        return f"[{node.bid}] {node.role} {node.name!r}"
+        return node_line(node.role, node.name, bid=node.bid)
     parts = [node.name] if node.name and node.role not in CONTAINER_ROLES | {"cell", "gridcell", "columnheader"} else []
     inner = [_text_of(c) for c in node.children]
     if node.name and not any(node.name in t for t in inner) and not parts:
@@ -126,13 +134,8 @@ def _row_line(row: AXNode) -> str:
     return "| " + " | ".join(_text_of(c) or " " for c in cells) + " |"
 
 
-def _props(node: AXNode) -> str:
-    out = []
-    for key, value in node.props:
-        if key in DROPPED_PROPS:
-            continue
-        out.append(key if value is None else f"{key}={value}")
-    return "".join(", " + p for p in out)
+def _props(node: AXNode) -> list[str]:
+    return [key if value is None else f"{key}={value}" for key, value in node.props if key not in DROPPED_PROPS]
 
 
 class _Pruner:
@@ -168,17 +171,17 @@ class _Pruner:
     def visit(self, node: AXNode, depth: int, context: str) -> None:
         role = node.role
         if role == "RootWebArea":
-            self.emit(depth, f"RootWebArea {node.name!r}")
+            self.emit(depth, node_line("RootWebArea", node.name))
             self.visit_children(node.children, depth + 1, node.name)
             return
         if role in ("table", "grid", "treegrid"):
             if node.name:
-                self.emit(depth, f"table {node.name!r}")
+                self.emit(depth, node_line("table", node.name))
             for row in _rows(node):
                 self.emit(depth + 1 if node.name else depth, _row_line(row))
             return
         if role in INTERACTIVE_ROLES and node.bid:
-            self.emit(depth, f"[{node.bid}] {role} {node.name!r}{_props(node)}")
+            self.emit(depth, node_line(role, node.name, bid=node.bid, props=_props(node)))
             if node.children:
                 value = next((v for k, v in node.props if k == "value" and v), "")
                 self.visit_children(node.children, depth + 1, node.name + " " + _unquote(value) if value else node.name)
@@ -192,7 +195,7 @@ class _Pruner:
                     self.emit(depth, line)
                 return
             if node.name and role in KEEP_NAMED:
-                self.emit(depth, f"{role} {node.name!r}")
+                self.emit(depth, node_line(role, node.name))
                 self.visit_children(node.children, depth + 1, node.name)
             elif node.name and not node.children:
                 self.emit(depth, node.name)
@@ -201,7 +204,7 @@ class _Pruner:
             return
         # headings, images with alt text, static roles with a name, anything unknown
         if node.name:
-            self.emit(depth, f"{role} {node.name!r}{_props(node)}")
+            self.emit(depth, node_line(role, node.name, props=_props(node)))
         elif node.children:
             self.emit(depth, role)
         self.visit_children(node.children, depth + 1, node.name)
@@ -305,7 +308,7 @@ def _index_of(nodes: list[AXNode]) -> list[str]:
             section = node.name.strip()
         if node.role in INTERACTIVE_ROLES and node.bid:
             role = "" if node.role == "link" else f"{node.role} "
-            items.append(f"[{node.bid}] {role}{node.name.strip()}{_props(node)}")
+            items.append(f"[{node.bid}] {role}{node.name.strip()}" + "".join(", " + p for p in _props(node)))
         for child in node.children:
             walk(child)
 
@@ -344,3 +347,37 @@ def prune_main_first(
     if hidden:
         out.append(f"[... {hidden} more lines not shown ...]")
     return "\n".join(out)
+
+
+# --- the compact dialect: the pruned tree as flat lines, names unquoted, as the distilled student reads it ------
+
+
+def compact_lines(pruned: str) -> str:
+    """The pruned tree as flat lines: no indentation, names unquoted (``[12] link Cart``).
+
+    Action arguments are unaffected: the student still writes ``click('12')`` and ``fill('5', 'text')``.
+    """
+    out = []
+    for line in pruned.splitlines():
+        text = line.strip()
+        if text:
+            out.append(_QUOTED.sub(lambda m: m.group(1), text))
+    return "\n".join(out)
+
+
+_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
+
+
+def shows_element(text: str, ref: str, refs: str = "bid") -> bool:
+    """Whether pruned or compact text shows the element an action points at: ``[bid] role ...`` with ids,
+    the element's name as a whole item (after a role or separator, before a separator or line end:
+    ``link Settings``, ``MENU: Orders; Settings``) with named references."""
+    if refs == "name":
+        return re.search(rf"(?:^|[\s;:|]){re.escape(ref)}(?:$|[\s;:,|])", text, re.M) is not None
+    return f"[{ref}] " in text
+
+
+def lines_with_ids(text: str, bids: Iterable[str]) -> list[str]:
+    """The lines of pruned text that show each of ``bids`` (``[bid]``), in the order of ``bids``."""
+    lines = text.splitlines()
+    return [line for bid in bids for line in lines if f"[{bid}]" in line]
