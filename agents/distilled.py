@@ -39,7 +39,14 @@ from symbiotic_gym.distill.prompt import PromptFormat, State, answer_prefix, pro
 from symbiotic_gym.distill.shipped import SHIPPED_EXEMPLARS_SPEC, exemplars_folder, ships_exemplars
 from symbiotic_gym.errors import SymbioticGymError
 from symbiotic_gym.llm import Message
-from symbiotic_gym.llm.base import ChoosesContinuations, Completion, RanksCompletions, ScoresFirstTokens, UsageMeter
+from symbiotic_gym.llm.base import (
+    CHOICE_SEARCHES,
+    ChoosesContinuations,
+    Completion,
+    RanksCompletions,
+    ScoresFirstTokens,
+    UsageMeter,
+)
 from symbiotic_gym.llm.local import shipped_student
 from symbiotic_gym.llm.registry import spec_for
 from symbiotic_gym.web.actions import REQUIRED, Action, ActionError, param_types, parse_action
@@ -93,6 +100,11 @@ class DistilledAgent(LLMAgentBase):
         # distill.candidates, by constrained decoding, TransformersLLM.choose: every action parses and names
         # an element of the page; runs unguided, the exemplar and generation guards do not apply)
         decide: str = "generate"
+        # decide=choose: how the model picks, "greedy" (the likeliest token at each point where the page's
+        # actions part: the decoding the student would do if kept to the set) or "best" (the action likeliest as
+        # a whole; TransformersLLM.choose). Greedy stays the default so recorded choose rows reproduce; on every
+        # held-out oracle step, best was right more often (docs/student-choose.md, "Greedy or best")
+        choice: str = "greedy"
         temperature: float = 0.0  # > 0 makes exploration runs diverse
         max_tokens: int = 128
         prompt_format: str = ""  # folder with a prompt_format.json (default: the model folder's, else built-in)
@@ -164,6 +176,8 @@ class DistilledAgent(LLMAgentBase):
         c = self.config
         if c.decide not in DECIDE_MODES:
             raise SymbioticGymError(f"distilled: decide must be one of {', '.join(DECIDE_MODES)}, got {c.decide!r}")
+        if c.choice not in CHOICE_SEARCHES:
+            raise SymbioticGymError(f"distilled: choice must be one of {', '.join(CHOICE_SEARCHES)}, got {c.choice!r}")
         if c.decide == "choose" and c.exemplars not in (*NO_EXEMPLARS, AUTO_EXEMPLARS):
             raise SymbioticGymError("distilled: decide=choose runs unguided; drop the exemplars argument")
         folder = Path(c.prompt_format) if c.prompt_format else model_folder(spec_for(c.model))
@@ -311,7 +325,9 @@ class DistilledAgent(LLMAgentBase):
         candidates = [c for c in candidates if (c, page) not in self._tried] or candidates
         primer: Message = {"role": "assistant", "content": self.answer_prefix()}
         t0 = time.perf_counter()
-        choice = llm.choose([*prompt_messages(state, self.format), primer], [f" {c}" for c in candidates])
+        choice = llm.choose(
+            [*prompt_messages(state, self.format), primer], [f" {c}" for c in candidates], search=self.config.choice
+        )
         seconds = time.perf_counter() - t0
         text = candidates[choice.index]
         extracted = extract_action(text, self.grammar)  # built by the grammar's printer: always parses

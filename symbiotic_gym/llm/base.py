@@ -53,11 +53,19 @@ class Choice:
     prompt_tokens: int
 
 
+# how a model picks among continuations: "greedy", the constrained greedy decoding (the likeliest token at each
+# point where the continuations part), or "best", the continuation likeliest as a whole
+CHOICE_SEARCHES = ("greedy", "best")
+
+
 @runtime_checkable
 class ChoosesContinuations(Protocol):
-    """A model that can pick one of a closed set of continuations of a started answer (in-process models)."""
+    """A model that can pick one of a closed set of continuations of a started answer (in-process models);
+    ``search`` is one of :data:`CHOICE_SEARCHES`."""
 
-    def choose(self, messages: Sequence[Message], continuations: Sequence[str]) -> Choice: ...
+    def choose(
+        self, messages: Sequence[Message], continuations: Sequence[str], *, search: str = "greedy"
+    ) -> Choice: ...
 
 
 @runtime_checkable

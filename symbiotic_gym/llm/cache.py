@@ -163,11 +163,14 @@ class RecordReplayLLM:
         self._store(key, index, {"messages": digest_messages(msgs), **params}, [c.to_dict() for c in answers])
         return answers
 
-    def choose(self, messages: Sequence[Message], continuations: Sequence[str]) -> Choice:
+    def choose(self, messages: Sequence[Message], continuations: Sequence[str], *, search: str = "greedy") -> Choice:
         """The recorded choice among ``continuations`` (see the module doc); the wrapped model must be one
-        that chooses (an in-process model) when the answer is not stored."""
+        that chooses (an in-process model) when the answer is not stored. The search is part of the request
+        when it is not the default, so caches recorded with greedy choices keep their keys."""
         msgs = check_messages(messages)
-        key = request_key(self.model, msgs, choose=list(continuations))
+        key = request_key(
+            self.model, msgs, choose=list(continuations), **({"search": search} if search != "greedy" else {})
+        )
         index = SCOPE.next_index(key)
         found = self._recorded(key, index)
         if found is not None:
@@ -182,7 +185,7 @@ class RecordReplayLLM:
         inner = self.inner
         if not isinstance(inner, ChoosesContinuations):
             raise LLMError(f"{self.model!r} cannot choose among continuations (only in-process models can)")
-        choice = inner.choose(msgs, continuations)
+        choice = inner.choose(msgs, continuations, search=search)
         request = {"messages": digest_messages(msgs), "continuations": len(continuations)}
         self._store(key, index, request, asdict(choice))
         return choice

@@ -105,6 +105,40 @@ def test_the_choice_is_the_greedy_constrained_decoding_of_the_whole_prompt(tiny:
         llm.choose(messages, [])
 
 
+def _scores_by_full_passes(llm, messages, continuations) -> list[float]:  # type: ignore[no-untyped-def]
+    """Each continuation's log-probability as a whole, scored on its own with one whole forward pass, no cache."""
+    import torch
+
+    enc = llm.tokenizer.apply_chat_template(
+        messages, continue_final_message=True, return_tensors="pt", return_dict=True
+    )
+    prompt = enc["input_ids"][0].tolist()
+    scores = []
+    for c in continuations:
+        seq = [*llm.tokenizer(c, add_special_tokens=False)["input_ids"], llm.tokenizer.eos_token_id]
+        with torch.inference_mode():
+            logp = torch.log_softmax(llm.net(torch.tensor([prompt + seq])).logits[0].float(), dim=-1)
+        scores.append(sum(float(logp[len(prompt) - 1 + j, t]) for j, t in enumerate(seq)))
+    return scores
+
+
+def test_the_best_choice_is_the_continuation_likeliest_as_a_whole(tiny: Path) -> None:
+    from symbiotic_gym.llm.local import TransformersLLM
+
+    llm = TransformersLLM(tiny, dtype="float32")
+    messages = [{"role": "user", "content": f"Task: {GOAL}\n{PAGE}"}, {"role": "assistant", "content": "Action:"}]
+    continuations = [f" {c}" for c in candidate_actions(PAGE, GOAL)][::7]  # every kind, few enough to score each
+    best = llm.choose(messages, continuations, search="best")
+    scores = _scores_by_full_passes(llm, messages, continuations)
+    assert best.index == max(range(len(scores)), key=lambda i: scores[i])
+    assert best.logprob == pytest.approx(scores[best.index], abs=1e-3)  # the whole continuation's
+    greedy = llm.choose(messages, continuations)
+    assert scores[greedy.index] <= scores[best.index]
+    assert llm.choose(messages, [" go_back()"], search="best").index == 0
+    with pytest.raises(Exception, match="search must be one of"):
+        llm.choose(messages, continuations, search="beam")
+
+
 def test_the_agent_acts_only_by_actions_of_the_page_and_not_twice_on_an_unchanged_page(tiny: Path) -> None:
     agent = make_agent("distilled", {"model": f"local:{tiny}", "decide": "choose"})
     agent.reset(TaskInfo("t", GOAL))

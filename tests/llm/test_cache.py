@@ -69,7 +69,7 @@ def test_corrupt_entry_names_the_file(tmp_path) -> None:
 class _Chooser(ScriptedLLM):
     """A scripted model that chooses the continuation its script names (test double)."""
 
-    def choose(self, messages, continuations):  # type: ignore[no-untyped-def]
+    def choose(self, messages, continuations, *, search="greedy"):  # type: ignore[no-untyped-def]
         from symbiotic_gym.llm.base import Choice
 
         text = self.complete(messages)[0].text
