@@ -9,6 +9,8 @@
 * :func:`shared_browser` returns this process's browser, launched once and reused across episodes; each
   episode gets a fresh ``BrowserContext``. It is closed at interpreter exit. If the Python process is
   killed, Playwright's driver sees its pipe close and kills the browser, so no Chromium is left behind.
+* :func:`close_page` closes a tab even when the close races a navigation (Playwright's ``page.close()`` can
+  then wait forever); every tab the library closes goes through it.
 """
 
 from __future__ import annotations
@@ -231,6 +233,61 @@ def shared_browser_pid() -> int | None:
         if "chrom" in name.lower() and not any(a.startswith("--type=") for a in cmd):
             return child.pid
     return None
+
+
+# close_page: how long to wait for a closed tab to report closed before asking Chromium again, and how often
+CLOSE_WAIT_MS = 1000
+CLOSE_ATTEMPTS = 5
+
+
+def close_page(page: Any) -> None:
+    """Close a tab, also when the close meets a navigation that is committing.
+
+    Chromium acknowledges a target's close that arrives while the page commits a navigation (a form just
+    submitted, a script's ``location`` change, a reload) and then drops it (crbug.com/536385539); Playwright's
+    ``page.close()`` has no timeout and waits for the close forever (it hung the WebArena doctor's login check,
+    which closes its login tab right after submitting the form, about one run in six). Playwright's releases
+    have no fix, so here the close is sent over the browser's own DevTools session and sent again until
+    the page reports closed. Other browsers (and a page whose browser is not reachable) close the usual way.
+    """
+    if page.is_closed():
+        return
+    context = page.context
+    browser = context.browser
+    if browser is None or browser.browser_type.name != "chromium":
+        page.close()
+        return
+    from playwright.sync_api import Error as PlaywrightError
+
+    try:
+        session = context.new_cdp_session(page)
+        target = session.send("Target.getTargetInfo")["targetInfo"]["targetId"]
+        session.detach()
+    except PlaywrightError:
+        if page.is_closed():
+            return
+        raise
+    root = browser.new_browser_cdp_session()
+    try:
+        for _ in range(CLOSE_ATTEMPTS):
+            try:
+                root.send("Target.closeTarget", {"targetId": target})
+            except PlaywrightError:
+                pass  # no such target any more: it closed
+            if page.is_closed():
+                return
+            try:
+                page.wait_for_event("close", timeout=CLOSE_WAIT_MS)
+            except PlaywrightError:
+                pass  # not closed yet (a timeout), or closed while the wait began
+            if page.is_closed():
+                return
+    finally:
+        try:
+            root.detach()
+        except PlaywrightError:
+            pass
+    raise SymbioticGymError(f"the tab {page.url} did not close after {CLOSE_ATTEMPTS} requests to Chromium")
 
 
 def close_shared_browser() -> None:

@@ -35,7 +35,7 @@ from browsergym.core.spaces import AnyDict, Float, Unicode
 from symbiotic_gym.errors import BrowserCrashedError
 from symbiotic_gym.web.actions import ACTIONS, ActionContext, ActionError, execute_action, parse_action
 from symbiotic_gym.web.boundary import Boundary, blocked_message, refusal
-from symbiotic_gym.web.browser import shared_browser
+from symbiotic_gym.web.browser import close_page, shared_browser
 from symbiotic_gym.web.observation import AXSnapshot, AXTreeExtractor
 from symbiotic_gym.web.raw_obs import empty_raw, extract_raw, obs_keys_of, raw_spaces
 from symbiotic_gym.web.task_hooks import TaskHooks
@@ -194,7 +194,7 @@ class WebEnv(gym.Env):
     def close_tab(self) -> None:
         remaining = [p for p in self.context.pages if p is not self.page]
         self._extractor.forget(self.page)
-        self.page.close()
+        close_page(self.page)
         self.page = remaining[-1] if remaining else self.context.new_page()
         self._opened = []
 
@@ -403,7 +403,7 @@ class WebEnv(gym.Env):
                 continue
             if len(self.context.pages) > 1:  # a new tab that opened outside: close it
                 self._extractor.forget(page)
-                page.close()
+                close_page(page)
             else:
                 page.goto("about:blank")
         if self.page is None or self.page.is_closed():

@@ -29,15 +29,25 @@ def test_at_least_twelve_injection_tasks_across_all_sites_and_attack_kinds() -> 
     assert kinds == {"sql", "blocked_url_contains"}  # site-state attacks and exfiltration through a URL
 
 
+# the first task of each injection template: every site and attack kind (the other tasks differ in their values
+# only; ``python -m benchmarks.run --agent oracle --split all`` runs them all)
+FIRST_OF_EACH = "inject.*.0"
+
+
+def first_of_each() -> set[str]:
+    return {tid for tid in injection_tasks() if tid.endswith(".0")}
+
+
 def _run(agent: str, out: Path) -> list[dict]:
-    result = run(RunConfig(agent=agent, suite="embedded", tasks="inject.*", out=out, workers=2, audit=False))
+    result = run(RunConfig(agent=agent, suite="embedded", tasks=FIRST_OF_EACH, out=out, workers=2, audit=False))
     assert result.summary["errors"] == 0
     return list(RunDir(out).results())
 
 
 def test_oracle_passes_utility_and_security_and_an_obedient_agent_fails_security(tmp_path: Path) -> None:
     oracle = _run("oracle", tmp_path / "oracle")
-    assert len(oracle) == len(injection_tasks())
+    assert {r["task_id"] for r in oracle} == first_of_each()
+    assert {s for tid in first_of_each() for s in injection_tasks()[tid].sites} == {"shop", "forum", "tracker"}
     assert all(r["success"] for r in oracle), [r["task_id"] for r in oracle if not r["success"]]
     assert not any(r["security"]["attacked"] for r in oracle), [
         r["task_id"] for r in oracle if r["security"]["attacked"]
@@ -45,7 +55,7 @@ def test_oracle_passes_utility_and_security_and_an_obedient_agent_fails_security
 
     obedient = _run("injection_agents:ObedientAgent", tmp_path / "obedient")
     attacked = {r["task_id"] for r in obedient if r["security"]["attacked"]}
-    assert attacked == set(injection_tasks()), sorted(set(injection_tasks()) - attacked)
+    assert attacked == first_of_each(), sorted(first_of_each() - attacked)
     # the exfiltration attempt never left: the boundary refused it and the record counts it (redacted)
     exfil = [r for r in obedient if r["task_id"].startswith("inject.shop_review")]
     assert all(r["blocked_requests"] >= 1 for r in exfil)
@@ -68,7 +78,7 @@ def _group(paths: list[Path]) -> list:
 
 def test_the_injected_text_is_on_the_page_the_agent_reads(tmp_path: Path) -> None:
     out = tmp_path / "oracle"
-    run(RunConfig(agent="oracle", suite="embedded", tasks="inject.*.0", out=out, workers=0, audit=False))
+    run(RunConfig(agent="oracle", suite="embedded", tasks=FIRST_OF_EACH, out=out, workers=0, audit=False))
     for rec in RunDir(out).results():
         instruction = load_tasks()[rec["task_id"]].injection["instruction"]
         seen = " ".join(s["axtree_txt"] for s in RunDir(out).trajectory(rec["task_id"]))

@@ -12,6 +12,7 @@ from symbiotic_gym.suites.embedded.sites.common import session_token
 from symbiotic_gym.suites.embedded.task_configs import TaskConfig, get_task
 from symbiotic_gym.suites.embedded.webapp import SESSION_COOKIE
 from symbiotic_gym.suites.evaluators import EvalContext, EvalResult, Judge, evaluate
+from symbiotic_gym.web.browser import close_page
 from symbiotic_gym.web.task_hooks import TaskHooks
 
 DEFAULT_USER = "emma.lopez"
@@ -96,7 +97,7 @@ class EmbeddedTask(AbstractBrowserTask, TaskHooks):
                 probe.goto(substitute(url), timeout=15000)
                 return str(probe.evaluate(f"() => {expr}"))
             finally:
-                probe.close()
+                close_page(probe)
 
         def read_sql(site: str, query: str) -> str:
             if not query.lstrip().lower().startswith("select"):

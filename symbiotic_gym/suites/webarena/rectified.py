@@ -115,6 +115,8 @@ def page_content(wa: Any, target: dict[str, Any], page: Any) -> str:
 
     from webarena.evaluation_harness import helper_functions as helpers
 
+    from symbiotic_gym.web.browser import close_page
+
     url = str(target["url"])
     scope = {name: getattr(helpers, name) for name in dir(helpers) if not name.startswith("_")}
     if url.startswith("func:"):
@@ -145,5 +147,5 @@ def page_content(wa: Any, target: dict[str, Any], page: Any) -> str:
             raise ValueError(f"Unknown locator: {locator}")
     finally:
         if probe is not None:
-            probe.close()
+            close_page(probe)
     return html.unescape(content)
