@@ -227,6 +227,7 @@ class WebEnv(gym.Env):
         self.context.route("file://**", lambda route: route.abort("accessdenied"))
         self._http_errors = []
         self.page = self.context.new_page()
+        self._extractor.open(self.page)
         self._opened = []
         t2 = time.perf_counter()
         goal, task_info = self.task.setup(page=self.page)

@@ -538,6 +538,12 @@ class AXTreeExtractor:
             self._sessions[key] = cdp
         return cdp
 
+    def open(self, page: Any) -> None:
+        """Start reading ``page`` before it loads anything: its CDP session is opened and its domains enabled
+        on the blank page (cheap), so Chromium keeps the accessibility tree as the page is built instead of
+        building it all at the first observation."""
+        self._session(page)
+
     def _frame_session(self, page: Any, frame: Any) -> Any:
         """The CDP session of an out-of-process (cross-site) frame; None for a frame its parent's session
         already holds (Playwright refuses those)."""
