@@ -19,7 +19,10 @@ import argparse
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from symbiotic_gym.suites.evaluators import EvalResult
 
 RESCORABLE = {"string_match", "url_match"}
 
@@ -56,10 +59,20 @@ def to_placeholders(url: str, site_urls: dict[str, str], placeholders: dict[str,
     return url
 
 
-def rescore_episode(record: dict[str, Any], steps: list[dict[str, Any]], eval_cfg: dict[str, Any]) -> tuple[str, Any]:
-    """("ok" | "mismatch" | "skipped", detail)."""
+def score_offline(eval_cfg: dict[str, Any], *, intent: str, answer: str, final_url: str) -> EvalResult:
+    """The suite's evaluators on an answer and a final URL alone; an evaluator that asks for
+    a page or a site's database raises, since there is no live site."""
     from symbiotic_gym.suites.evaluators import EvalContext, evaluate
 
+    def no_live_site(*_: Any) -> str:
+        raise RuntimeError("rescoring has no live site")
+
+    ctx = EvalContext(intent=intent, answer=answer, final_url=final_url, read_page=no_live_site, read_sql=no_live_site)
+    return evaluate(eval_cfg, ctx)
+
+
+def rescore_episode(record: dict[str, Any], steps: list[dict[str, Any]], eval_cfg: dict[str, Any]) -> tuple[str, Any]:
+    """("ok" | "mismatch" | "skipped", detail)."""
     types = set(eval_cfg.get("eval_types") or [])
     if record.get("error"):
         return "skipped", "the episode ended in an error"
@@ -70,18 +83,7 @@ def rescore_episode(record: dict[str, Any], steps: list[dict[str, Any]], eval_cf
         return "skipped", "the trajectory does not end with an answer"
     placeholders = eval_cfg.get("site_placeholders") or {}
     final_url = to_placeholders(steps[-1].get("url_after") or "", record.get("site_urls") or {}, placeholders)
-
-    def no_live_site(*_: Any) -> str:
-        raise RuntimeError("rescoring has no live site")
-
-    ctx = EvalContext(
-        intent=record.get("goal") or "",
-        answer=answer,
-        final_url=final_url,
-        read_page=no_live_site,
-        read_sql=no_live_site,
-    )
-    result = evaluate(eval_cfg, ctx)
+    result = score_offline(eval_cfg, intent=record.get("goal") or "", answer=answer, final_url=final_url)
     if result.status == "needs_judge":
         return "skipped", "fuzzy_match needs a judge"
     stored = (record.get("eval_status"), float(record.get("reward") or 0.0))

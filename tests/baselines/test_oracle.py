@@ -20,9 +20,10 @@ from embedded_sample import FIRST_OF_EACH_TEMPLATE, SAMPLE, TASKS, params
 from oracle_variants import STOP_ANSWER, WRONG_ANSWER, StopAtOnce, WrongOutcome
 
 from baselines.oracle import OracleAgent
+from benchmarks.rescore import score_offline
 from symbiotic_gym.results.run_dir import RunDir
 from symbiotic_gym.runner import RunConfig, run, run_episode
-from symbiotic_gym.suites.evaluators import EvalContext, EvalResult, evaluate
+from symbiotic_gym.suites.evaluators import EvalResult
 
 Episode = tuple[dict[str, Any], list[dict[str, Any]]]  # (record, steps), as run_episode returns them
 
@@ -33,15 +34,9 @@ def answer_only(task_id: str) -> bool:
 
 
 def score_answer(task_id: str, answer: str) -> EvalResult:
-    """The suite's evaluator on an answer, as an episode that ends with it would be scored."""
-
-    def no_live_site(*_: Any) -> str:
-        raise AssertionError(f"{task_id} is scored on the answer alone, yet its evaluator read the site")
-
-    ctx = EvalContext(
-        intent=TASKS[task_id].intent, answer=answer, final_url="", read_page=no_live_site, read_sql=no_live_site
-    )
-    return evaluate(TASKS[task_id].raw["eval"], ctx)
+    """The suite's evaluator on an answer, as an episode that ends with it would be scored (an evaluator that
+    reads the site raises: there is none)."""
+    return score_offline(TASKS[task_id].raw["eval"], intent=TASKS[task_id].intent, answer=answer, final_url="")
 
 
 LIVE_NEGATIVES = {tid for tid in FIRST_OF_EACH_TEMPLATE if not answer_only(tid)}
