@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from symbiotic_gym.privacy.finding import Finding, tokens
+from symbiotic_gym.privacy.finding import Finding, Substrings, lowered, non_ascii, tokens
 
 # USPS Publication 28 primary street suffixes and common abbreviations, plus British forms
 STRONG_TYPES = (
@@ -180,9 +180,12 @@ EN_CORE = re.compile(
 # a street named without a house number: "Gorski Hollow Street", "Costanera 9293 street" (capitalised name,
 # a full street word: only the unambiguous ones; "Wall Street" is a street too, and a false alarm costs a
 # local step)
+NAMED_TYPES = (
+    "Street", "street", "Avenue", "avenue", "Road", "road", "Boulevard", "Lane", "Drive", "Strasse", "Straße", "Calle",
+)  # fmt: skip
 NAMED_STREET = re.compile(
     rf"(?<![\w.])(?P<name>(?:[^\W\d_a-z][\w'’-]*\s+){{1,3}}(?:{NUM}\.?\s+)?)"
-    r"(?P<type>Street|street|Avenue|avenue|Road|road|Boulevard|Lane|Drive|Strasse|Straße|Calle)(?![\w])"
+    rf"(?P<type>{'|'.join(NAMED_TYPES)})(?![\w])"
 )
 ORDINAL_STREET = re.compile(
     rf"(?i)(?<![\w.,/-])\d{{1,4}}(?:st|nd|rd|th)\s+(?:{STRONG_TYPES})\b(?:\s+(?:north|south|east|west|[nsew]{{1,2}})\b)?"
@@ -305,12 +308,16 @@ def _words_of(alternation: str) -> frozenset[str]:
     return frozenset(w.replace("\\.", "").replace("?", "").lower() for w in alternation.split("|"))
 
 
+# NAMED_STREET's street words as they read in the lower-cased text: without one, it has nothing to find
+NAMED_TYPE_WORDS = Substrings(t.lower() for t in NAMED_TYPES)
 # keyword gates: each pattern runs only where one of its words occurs (as a whole token of the text, or
 # for compound street names as the ending of one), and only in a window around it
 TYPE_WORDS = _words_of(STRONG_TYPES) | _words_of(WEAK_TYPES) | {w + "s" for w in _words_of(WEAK_TYPES)}
 PREFIX_WORDS = _words_of(PREFIX_TYPES)
 SUFFIXES = tuple(sorted(_words_of(SUFFIX_TYPES), key=len, reverse=True))
 SUFFIX_WORDS = _words_of(SUFFIX_TYPES)
+# the same endings by their last character: a word can only end with those that end with its last character
+SUFFIXES_BY_LAST = {last: tuple(s for s in SUFFIXES if s[-1] == last) for last in {s[-1] for s in SUFFIXES}}
 PO_WORDS = frozenset(("box", "postbox", "postboks", "postfach", "postbus", "apartado", "casella", "caixa", "boîte"))
 MILITARY_WORDS = frozenset(("apo", "fpo", "dpo", "psc", "cmr", "uss", "usns", "usnv", "uscgc"))
 UNIT_WORDS = frozenset(
@@ -378,6 +385,8 @@ CUE_WORDS = frozenset(
     ]
 )
 CUE_PHRASES = (" is on ", " is at ", " are on ", " are at ", " was on ", " was at ", "it's in ")
+# the word each phrase ends with: a text without one of them as a word holds none of the phrases
+CUE_PHRASE_ENDS = frozenset(("on", "at", "in"))
 
 
 def _windows(low: str, words: Iterable[str], before: int, after: int) -> list[tuple[int, int]]:
@@ -403,9 +412,9 @@ def _scan(pattern: re.Pattern[str], text: str, windows: list[tuple[int, int]]) -
 
 
 def _cores(text: str) -> Iterator[tuple[int, int, float]]:
-    low = text.lower()
+    low = lowered(text)
     words = tokens(text)
-    if _CJK_CHARS.search(text):
+    if _CJK_CHARS.search("".join(non_ascii(text))):  # the text's characters outside ASCII hold a CJK one
         for m in CJK_ADDRESS.finditer(text):
             yield m.start(), m.end(), 0.85
     if words & LABEL_WORDS:
@@ -433,7 +442,7 @@ def _cores(text: str) -> Iterator[tuple[int, int, float]]:
                 yield m.start(), m.end(), 0.85
         for m in _scan(ORDINAL_STREET, text, windows):
             yield m.start(), m.end(), 0.8
-        for m in _scan(NAMED_STREET, text, windows):
+        for m in _scan(NAMED_STREET, text, windows) if NAMED_TYPE_WORDS.any_in(text, low) else ():
             name = m.group("name")
             if _words_ok(name, "X") and (m.group("type")[0].isupper() or re.search(r"\d", name)):
                 yield m.start(), m.end(), 0.6
@@ -458,7 +467,7 @@ def _cores(text: str) -> Iterator[tuple[int, int, float]]:
                     continue
             if _words_ok(name, ptype.lower()):
                 yield m.start(), m.end(), 0.85
-    suffixed = [w for w in words if len(w) > 3 and w.endswith(SUFFIXES) and not w[0].isdigit()]
+    suffixed = [w for w in words if len(w) > 3 and w.endswith(SUFFIXES_BY_LAST.get(w[-1], ())) and not w[0].isdigit()]
     suffixed += words & SUFFIX_WORDS
     if suffixed:
         for m in _scan(SUFFIX_CORE, text, _windows(low, suffixed, 60, 16)):
@@ -475,7 +484,7 @@ def _cores(text: str) -> Iterator[tuple[int, int, float]]:
         for m in _scan(MILITARY, text, _windows(low, (words & MILITARY_WORDS) | {"unit"} & words, 4, 40)):
             yield m.start(), m.end(), 0.85
     cues = words & CUE_WORDS
-    phrases = [p for p in CUE_PHRASES if p in low]
+    phrases = [p for p in CUE_PHRASES if p in low] if not words.isdisjoint(CUE_PHRASE_ENDS) else []
     if cues or phrases:
         for c in _scan(ADDRESS_CUE, text, _windows(low, [*cues, *phrases], 8, 80)):
             rest = text[c.end() : c.end() + 80]

@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from symbiotic_gym.privacy.finding import Finding
+from symbiotic_gym.privacy.finding import Finding, Substrings, matches_at, tokens
 
 # the languages whose month names a date may use (CLDR, through Babel)
 MONTH_LOCALES = ("en", "de", "fr", "es", "it", "nl", "pl", "pt", "sv", "da", "nb", "fi", "cs", "ro", "hu", "ca", "gl")
@@ -62,6 +62,14 @@ def date_pattern() -> re.Pattern[str]:
     )
 
 
+@lru_cache(maxsize=1)
+def date_starts() -> re.Pattern[str]:
+    """Where a match of :func:`date_pattern` can begin: every form starts with a digit or with a month name
+    (after no letter), so at a digit or at the first letter of a month name that starts a word."""
+    first = "|".join(sorted({re.escape(n[0]) for n in month_names()}))
+    return re.compile(rf"(?i)\d|(?<![^\W\d_])(?:{first})")
+
+
 YEAR_ANCHOR = re.compile(YEAR)  # digits around it are checked in _dates (faster than look-arounds)
 
 
@@ -79,7 +87,10 @@ def _dates(text: str) -> Iterator[re.Match[str]]:
         if not (before in ("/", ".", "-", " ", ",", "\u00a0") or after in ("-", "/", ".", "年", "년", " ")):
             continue
         pattern = pattern or date_pattern()
-        for m in pattern.finditer(text, max(0, y.start() - 32, last_end), min(len(text), y.end() + 16)):
+        # the date pattern's matches in the window, from the positions where one can begin up to the year (a
+        # match that begins after it cannot hold it): the same matches, for a fraction of a scan of the window
+        starts = (s.start() for s in date_starts().finditer(text, max(0, y.start() - 32, last_end), y.start() + 1))
+        for m in matches_at(pattern, text, starts, min(len(text), y.end() + 16)):
             if m.start() <= y.start() < m.end():
                 last_end = m.end()
                 yield m
@@ -111,15 +122,18 @@ def birth_terms() -> tuple[frozenset[str], tuple[str, ...]]:
     return frozenset(words), tuple(sorted(stems))
 
 
-def _may_be_cued(text: str) -> bool:
-    from symbiotic_gym.privacy.finding import tokens
+@lru_cache(maxsize=1)
+def _stems() -> tuple[Substrings, Substrings]:
+    """The stems of :func:`birth_terms` to look for in ASCII text (the ASCII ones) and in any other text."""
+    stems = birth_terms()[1]
+    return Substrings(s for s in stems if s.isascii()), Substrings(stems)
 
-    words, stems = birth_terms()
-    if tokens(text) & words:
+
+def _may_be_cued(text: str) -> bool:
+    if tokens(text) & birth_terms()[0]:
         return True
-    low = text.lower()
-    ascii_only = text.isascii()
-    return any(stem in low for stem in stems if not ascii_only or stem.isascii())
+    ascii_stems, all_stems = _stems()
+    return (ascii_stems if text.isascii() else all_stems).any_in(text)
 
 
 def _cue(text: str, start: int) -> str | None:

@@ -20,7 +20,24 @@ from dataclasses import dataclass, field
 from symbiotic_gym.privacy.addresses import find_streets
 from symbiotic_gym.privacy.dates import find_dobs
 from symbiotic_gym.privacy.fields import find_labelled, read_structure
-from symbiotic_gym.privacy.finding import Finding, Recognizer, digit_runs, last_match, tokens
+from symbiotic_gym.privacy.finding import (
+    NON_DIGITS,
+    Finding,
+    Recognizer,
+    Substrings,
+    digit_runs,
+    last_match,
+    leading_word,
+    long_tokens,
+    longest_token,
+    lower_holds_ascii_matches,
+    lowered,
+    most_digits,
+    token_lengths,
+    token_text,
+    tokens,
+    word_matches,
+)
 from symbiotic_gym.privacy.labels import LEXICON, nearest_cue, vetoed
 from symbiotic_gym.privacy.national_ids import ID_CUE, find_national_ids
 from symbiotic_gym.privacy.phones import find_phones
@@ -115,6 +132,8 @@ NOT_CARD_BEFORE = re.compile(r"(?i)\b(?:isbn|ean|upc|gtin|barcode|sku|order|invo
 IBAN = re.compile(r"(?i)(?<![\w])[a-z]{2}\d{2}(?:[ -]?[a-z0-9]{4}){2,7}(?:[ -]?[a-z0-9]{1,4})?(?![\w])")
 SSN = re.compile(r"(?<![\d-])\d{3}([- ]?)\d{2}\1\d{4}(?![\d-])")
 SSN_CONTEXT = re.compile(r"(?i)\b(?:ssn|ssns|social security|soc\.? sec\.?|ss#|ss no|taxpayer id|itin)\b")
+# what every SSN_CONTEXT term holds: in a text without one of these there is no cue to look for
+SSN_CUE_WORDS = Substrings(("ssn", "soc", "ss#", "ss no", "taxpayer id", "itin"))
 # bounded by what cannot be part of an address rather than by \b: an address touching CJK text
 # (an address written right after a Chinese word) has no word boundary at either end
 EMAIL = re.compile(
@@ -154,10 +173,14 @@ SAID_PASSWORD = re.compile(
     r"er|var|är|jest|to|wynosi|wordt|was|on)\b|\s*[:=：]|\s*(?:は|是|는|은|为|為|を|改成|改为))?\s*['\"「]?"
     r"(?P<v>[^\s'\",;\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]{4,64})"
 )
-NEW_PASSWORD = re.compile(r"(?i)\b(?:password|passcode|passphrase)\b[^.\n]{0,40}?\bto\s+['\"]?(?P<v>[^\s'\",;]{4,64})")
-SAID_OTP = re.compile(
-    r"(?i)\b(?:one[- ]time (?:code|password)|otp|verification code|2fa code)\b\D{0,20}(?P<v>\d{4,8})\b"
+# the word each SAID_PASSWORD match begins with: the first word of a password term
+PASSWORD_STARTS = Substrings(sorted({re.split(r"[\s-]", t.lower().rstrip("*"))[0] for t in LEXICON["password"]}))
+NEW_PASSWORD_WORDS = ("password", "passcode", "passphrase")
+NEW_PASSWORD = re.compile(
+    rf"(?i)\b(?:{'|'.join(NEW_PASSWORD_WORDS)})\b[^.\n]{{0,40}}?\bto\s+['\"]?(?P<v>[^\s'\",;]{{4,64}})"
 )
+OTP_TERMS = ("one[- ]time (?:code|password)", "otp", "verification code", "2fa code")
+SAID_OTP = re.compile(rf"(?i)\b(?:{'|'.join(OTP_TERMS)})\b\D{{0,20}}(?P<v>\d{{4,8}})\b")
 SECRET_PATTERNS = (
     (
         "private_key",
@@ -175,10 +198,14 @@ SECRET_PATTERNS = (
 )
 # vendor-style tokens with a short prefix (sgp_..., pat-..., tok_...): kept when random-looking
 PREFIXED_TOKEN = re.compile(r"\b[a-z]{2,6}[_-][A-Za-z0-9]{20,}\b")
+CREDENTIAL_TERMS = ("token", "api[ _-]?key", "secret", "access[ _-]?key", "client[ _-]?secret", "auth(?:orization)?")
 CREDENTIAL_CONTEXT = re.compile(
-    r"(?i)\b(?:token|api[ _-]?key|secret|access[ _-]?key|client[ _-]?secret|auth(?:orization)?)\b[\s\S]{0,40}?"
+    rf"(?i)\b(?:{'|'.join(CREDENTIAL_TERMS)})\b[\s\S]{{0,40}}?"
     r"[:=' ]\s*['\"]?(?P<v>[A-Za-z0-9_+/=.-]{20,})"
 )
+# the separator of a PREFIXED_TOKEN match and the 20 letters or digits after it, as they read in the text's
+# lower-cased words (the match has no space or punctuation in it: it lies inside one, of 23 characters or more)
+PREFIXED_TOKEN_TAIL = re.compile(r"[_-][a-z0-9]{20}")
 WORD_CHARS = re.compile(r"[A-Za-z]")
 
 
@@ -192,7 +219,7 @@ def _in_runs(pattern: re.Pattern[str], text: str, min_digits: int, before: int =
 def find_cards(text: str) -> Iterator[Finding]:
     for m in _in_runs(CARD, text, 12):
         raw = m.group()
-        digits = re.sub(r"\D", "", raw)
+        digits = NON_DIGITS.sub("", raw)
         if not (12 <= len(digits) <= 19) or len(set(digits)) < 3 or not luhn_ok(digits):
             continue
         seps = set(re.findall(r"[ .-]", raw))
@@ -215,7 +242,15 @@ def find_cards(text: str) -> Iterator[Finding]:
         yield Finding("payment_card", m.start(), m.end(), score, "luhn")
 
 
+# the first four characters of every IBAN (two letters, two check digits) as they read in the lower-cased text
+IBAN_HEAD = re.compile(r"[a-z]{2}\d\d")
+
+
 def find_ibans(text: str) -> Iterator[Finding]:
+    # those four characters lie inside one of the text's words (no space or punctuation in them): where no word
+    # holds them, no window below holds an IBAN, and one scan of the words spares a scan of each window
+    if lower_holds_ascii_matches(text) and not IBAN_HEAD.search(token_text(text)):
+        return
     seen = -1
     for start, end, n in digit_runs(text):
         if end <= seen or n < 8:  # every country's IBAN holds a run of at least 8 digits
@@ -239,16 +274,21 @@ def _iban_prefix(m: re.Match[str]) -> Iterator[Finding]:
 
 
 def find_ssns(text: str) -> Iterator[Finding]:
-    for m in _in_runs(SSN, text, 9):
-        digits = re.sub(r"\D", "", m.group())
-        before = text[max(0, m.start() - 45) : m.start()]
-        cue = last_match(SSN_CONTEXT, before)
-        # undashed (123456789, 123 45 6789): only right after the words that name it, no other number between
-        named = cue is not None and (m.group(1) == "-" or not re.search(r"\d", before[cue.end() :]))
-        if named and digits != "000000000":
-            yield Finding("us_ssn", m.start(), m.end(), 0.95, "ssn_context")
-        elif m.group(1) == "-" and ssn_ok(m.group()):
-            yield Finding("us_ssn", m.start(), m.end(), 0.75, "ssn_rules")
+    # whether the text may hold a cue (SSN_CUE_WORDS); without one only a dashed number can count (below), so
+    # only the digit runs with a dash in them are read
+    cues = not lower_holds_ascii_matches(text) or SSN_CUE_WORDS.any_in(text)
+    for start, end, n in digit_runs(text):
+        if n < 9 or not (cues or text.find("-", start, end) != -1):
+            continue
+        for m in SSN.finditer(text, start, end):
+            before = text[max(0, m.start() - 45) : m.start()]
+            cue = last_match(SSN_CONTEXT, before) if cues else None
+            # undashed (123456789, 123 45 6789): only right after the words that name it, no other number between
+            named = cue is not None and (m.group(1) == "-" or not re.search(r"\d", before[cue.end() :]))
+            if named and NON_DIGITS.sub("", m.group()) != "000000000":
+                yield Finding("us_ssn", m.start(), m.end(), 0.95, "ssn_context")
+            elif m.group(1) == "-" and ssn_ok(m.group()):
+                yield Finding("us_ssn", m.start(), m.end(), 0.75, "ssn_rules")
 
 
 def find_emails(text: str) -> Iterator[Finding]:
@@ -276,7 +316,8 @@ def find_ax_secret_fields(text: str) -> Iterator[Finding]:
 
 
 def find_said_passwords(text: str) -> Iterator[Finding]:
-    for m in [*SAID_PASSWORD.finditer(text), *NEW_PASSWORD.finditer(text)]:
+    said = word_matches(SAID_PASSWORD, text, PASSWORD_STARTS)
+    for m in [*said, *word_matches(NEW_PASSWORD, text, _NEW_PASSWORD_STARTS)]:
         v = m.group("v").rstrip(".,;:)")
         if v.lower() in {"field", "fields", "reset", "change", "changed", "forgot", "required", "confirm", "again"} or (
             m.groupdict().get("link") is None and not re.search(r"\d", v) and v[:1].islower()
@@ -286,7 +327,7 @@ def find_said_passwords(text: str) -> Iterator[Finding]:
         # "password managers" is not a password; "password is Sunflower!2024" and "password: hunter2" are
         if re.search(r"[\d\W]", v) or (linked and len(v) >= 6):
             yield Finding("password", m.start("v"), m.start("v") + len(v), 0.85, "said_password")
-    for m in SAID_OTP.finditer(text):
+    for m in word_matches(SAID_OTP, text, _OTP_STARTS):
         yield Finding("one_time_code", m.start("v"), m.end("v"), 0.85, "said_otp")
 
 
@@ -310,12 +351,14 @@ def find_secrets(text: str) -> Iterator[Finding]:
             continue
         for m in pattern.finditer(text):
             yield Finding("secret", m.start(), m.end(), 0.95, name)
-    for m in PREFIXED_TOKEN.finditer(text):
+    # each pattern would scan the whole text: the first only where a word holds the tail of a prefixed token,
+    # the second only where a credential word begins (see word_matches); neither can drop a match
+    for m in PREFIXED_TOKEN.finditer(text) if any(PREFIXED_TOKEN_TAIL.search(w) for w in long_tokens(text)) else ():
         body = m.group()[m.group().index("_" if "_" in m.group()[:7] else "-") + 1 :]
         # hex tokens (24 random hex digits) have an entropy near 3.5 bits; words and ids stay far below 3
         if entropy(body) >= 3.0 and re.search(r"\d", body) and re.search(r"[A-Za-z]", body):
             yield Finding("secret", m.start(), m.end(), 0.85, "prefixed_token")
-    for m in CREDENTIAL_CONTEXT.finditer(text):
+    for m in word_matches(CREDENTIAL_CONTEXT, text, _CREDENTIAL_STARTS):
         v = m.group("v")
         if re.search(r"/[a-z]{3,}", v):  # a URL path (".../settings/tokens"), not a credential
             continue
@@ -368,29 +411,28 @@ PASSWORD_WORDS = (
 
 # gates see (text, text.lower()); substring tests are far cheaper than regular expressions in Python
 GATES: dict[str, Callable[[str, str], bool]] = {
-    "payment_card": lambda t, low: any(n >= 12 for _, _, n in digit_runs(t)),
-    "iban": lambda t, low: any(n >= 8 for _, _, n in digit_runs(t)),
+    "payment_card": lambda t, low: most_digits(t) >= 12,
+    "iban": lambda t, low: most_digits(t) >= 8,
     # the SSN recognizer reads only digit runs of 9 digits or more (a dashed number or one after its words)
-    "us_ssn": lambda t, low: any(n >= 9 for _, _, n in digit_runs(t)),
-    "national_id": lambda t, low: digit_runs(t) != () or any(len(w) == 16 for w in tokens(t)),
+    "us_ssn": lambda t, low: most_digits(t) >= 9,
+    "national_id": lambda t, low: digit_runs(t) != () or 16 in token_lengths(t),
     "email": lambda t, low: "@" in t,
     "phone": lambda t, low: digit_runs(t) != (),
     "street_address": lambda t, low: True,  # gated word by word inside (symbiotic_gym.privacy.addresses)
     "date_of_birth": lambda t, low: _YEARISH.search(t) is not None,
-    "ax_secret_field": lambda t, low: (
-        "textbox" in t and (any(w in low for w in SECRET_FIELD_WORDS) or "pin" in tokens(t))
-    ),
+    "ax_secret_field": lambda t, low: "textbox" in t and (SECRET_FIELD_WORDS.any_in(t, low) or "pin" in tokens(t)),
     "said_password": lambda t, low: (
-        any(w in low for w in _PASSWORD_SUBSTRINGS)
+        _PASSWORD_SUBSTRINGS.any_in(t, low)
         or bool(tokens(t) & PASSWORD_TOKENS)
-        or (not t.isascii() and any(w in low for w in _PASSWORD_CJK))
+        or (not t.isascii() and _PASSWORD_CJK.any_in(t, low))
     ),
     "secret": lambda t, low: (
         # a prefixed token ("sgp_" + 20 characters) is one word of 21 characters or more: a test of the words
         # already split costs far less than a pattern over the whole text
-        any(len(w) > 20 for w in tokens(t))
-        or any(h in t for h in SECRET_HINTS)
-        or any(w in low for w in CREDENTIAL_WORDS)
+        longest_token(t) > 20
+        # a hint is in the text only if its lower-case form is in the lower-cased text: that test first (cheaper)
+        or (_SECRET_HINTS_LOWER.any_in(t, low) and any(h in t for h in SECRET_HINTS))
+        or _CREDENTIAL_WORDS.any_in(t, low)
     ),
 }
 
@@ -400,11 +442,17 @@ def _fewest(words: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(w for w in set(words) if not any(o != w and o in w for o in words))
 
 
-_PASSWORD_SUBSTRINGS = _fewest(tuple(w for w in (*PASSWORD_WORDS, *PASSWORD_GATE) if w.isascii()))
-_PASSWORD_CJK = _fewest(tuple(w for w in PASSWORD_GATE if not w.isascii()))
-SECRET_FIELD_WORDS = (
+_PASSWORD_SUBSTRINGS = Substrings(_fewest(tuple(w for w in (*PASSWORD_WORDS, *PASSWORD_GATE) if w.isascii())))
+_PASSWORD_CJK = Substrings(_fewest(tuple(w for w in PASSWORD_GATE if not w.isascii())))
+_SECRET_HINTS_LOWER = Substrings(h.lower() for h in SECRET_HINTS)
+# the first words of the terms the patterns of said passwords, one-time codes and credentials begin with
+_NEW_PASSWORD_STARTS = Substrings(NEW_PASSWORD_WORDS)
+_OTP_STARTS = Substrings(map(leading_word, OTP_TERMS))
+_CREDENTIAL_STARTS = Substrings(map(leading_word, CREDENTIAL_TERMS))
+_CREDENTIAL_WORDS = Substrings(CREDENTIAL_WORDS)
+SECRET_FIELD_WORDS = Substrings((
     "password", "passcode", "passphrase", "one-time", "one time", "otp", "verification", "security code", "cvc", "cvv",
-)  # fmt: skip
+))  # fmt: skip
 _YEARISH = re.compile(r"(?:1[89]|20)\d\d")
 
 
@@ -419,7 +467,7 @@ class Detector:
         if "\\n" in text:
             # escaped line breaks (JSON in a page or a prompt) read as line breaks; same length, same spans
             text = text.replace("\\n", "\n ")
-        low = text.lower()
+        low = lowered(text)
         found = [f for name, rec in self.recognizers.items() if GATES.get(name, _always)(text, low) for f in rec(text)]
         found = _widen_labelled([f for f in found if not _vetoed(text, f)])
         found.sort(key=lambda f: (-f.score, f.start))

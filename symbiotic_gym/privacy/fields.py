@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
-from symbiotic_gym.privacy.finding import Finding
+from symbiotic_gym.privacy.finding import Finding, Substrings, word_matches
 from symbiotic_gym.privacy.labels import VETOES, label_kind
 from symbiotic_gym.web.observation import LINE, LOOSE_PROP, NAME, element_index, unquote
 
@@ -50,7 +50,8 @@ MAX_LABEL = 48
 _VALUE_LIKE = re.compile(r"[\d@]")
 _DIGIT = re.compile(r"\d")
 ACTIONS_WITH_VALUES = ("fill", "type", "select_option")
-_ACTION_START = re.compile(r"(?<![\w.])(?:fill|type|select_option)\s*\(")
+_ACTION_START = re.compile(rf"(?<![\w.])(?:{'|'.join(ACTIONS_WITH_VALUES)})\s*\(")
+_ACTION_NAMES = Substrings(ACTIONS_WITH_VALUES)  # what a match of _ACTION_START begins with
 
 
 def _label_like(name: str) -> bool:
@@ -306,7 +307,7 @@ def action_values(text: str) -> Iterator[tuple[str, int, int]]:
     """(target element id, value start, value end) of each fill / type / select_option call in ``text``."""
     from symbiotic_gym.web.actions import ActionError, parse_action
 
-    for m in _ACTION_START.finditer(text):
+    for m in word_matches(_ACTION_START, text, _ACTION_NAMES):
         line_end = text.find("\n", m.end())
         line_end = len(text) if line_end == -1 else line_end
         close = text.find(")", m.end(), line_end)

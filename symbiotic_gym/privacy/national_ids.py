@@ -15,15 +15,27 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from symbiotic_gym.privacy.finding import Finding, digit_runs, last_match, tokens
-
-ID_CUE = re.compile(
-    r"(?i)\b(?:ssn|social security|soc\.? sec\.?|national insurance|ni number|nino|national id(?:entity)?|"
-    r"id(?:entity)? (?:card )?number|personal (?:id|number|identity code)|personnummer|henkilötunnus|hetu|"
-    r"cpf|pesel|bsn|burgerservicenummer|nir|sécurité sociale|securite sociale|codice fiscale|steuer-?id|"
-    r"sozialversicherungsnummer|versicherungsnummer|ahv|avs|dni|nie|cpr|fødselsnummer|personnummer|sin|"
-    r"social insurance|tax id|tin|itin)\b[^\n\d]{0,30}$"
+from symbiotic_gym.privacy.finding import (
+    Finding,
+    Substrings,
+    digit_runs,
+    last_match,
+    leading_word,
+    long_tokens,
+    token_lengths,
+    tokens,
+    word_matches,
 )
+
+# the words that name such a number (pattern terms)
+ID_TERMS = (
+    "ssn", "social security", r"soc\.? sec\.?", "national insurance", "ni number", "nino", "national id(?:entity)?",
+    "id(?:entity)? (?:card )?number", "personal (?:id|number|identity code)", "personnummer", "henkilötunnus", "hetu",
+    "cpf", "pesel", "bsn", "burgerservicenummer", "nir", "sécurité sociale", "securite sociale", "codice fiscale",
+    "steuer-?id", "sozialversicherungsnummer", "versicherungsnummer", "ahv", "avs", "dni", "nie", "cpr",
+    "fødselsnummer", "personnummer", "sin", "social insurance", "tax id", "tin", "itin",
+)  # fmt: skip
+ID_CUE = re.compile(rf"(?i)\b(?:{'|'.join(ID_TERMS)})\b[^\n\d]{{0,30}}$")
 # digits with separators, an optional two-letter prefix and letter suffix (UK NINO "ZZ 91 41 77 T"), the
 # Finnish form with its century sign inside ("231002A5848"), or letters inside digits (Corsican NIR "2B")
 CANDIDATE = re.compile(
@@ -31,6 +43,8 @@ CANDIDATE = re.compile(
     r"|\d+[A-Za-z]{1,2}\d+)(?![A-Za-z0-9_])"
 )
 CODICE_FISCALE = re.compile(r"(?<![\w])[A-Za-z]{6}\d{2}[A-Za-z]\d{2}[A-Za-z]\d{3}[A-Za-z](?![\w])")
+# the same 16 characters as they read in the text's lower-cased words (they lie inside one, of 16 or more)
+CODICE_FISCALE_WORD = re.compile(r"[a-z]{6}\d{2}[a-z]\d{2}[a-z]\d{3}[a-z]")
 SSN_LIKE = re.compile(r"^\d{3}[- ]?\d{2}[- ]?\d{4}$")  # the US recognizer's
 
 
@@ -92,20 +106,24 @@ ID_TOKENS = frozenset(
     ]
 )
 ID_WORDS = re.compile(ID_CUE.pattern.replace(r"\b[^\n\d]{0,30}$", r"\b"))
+ID_STARTS = Substrings(map(leading_word, ID_TERMS))  # what a match of ID_WORDS begins with
 # what a digit run must look like to be worth validating without a cue
 STRONG_SHAPE = re.compile(
     r"\d{15}|\d \d{2} \d{2} \d{2} \d{3} \d{3} \d{2}|756\.\d{4}\.\d{4}\.\d{2}|\d{3}\.\d{3}\.\d{3}-\d{2}|\d{6}-\d{4}"
 )
+STRONG_SHAPE_LENGTH = 11  # the shortest of those shapes (\d{6}-\d{4}): a shorter run cannot be one
 
 
 def find_national_ids(text: str) -> Iterator[Finding]:
     words = tokens(text)
-    cue_ends = [m.end() for m in ID_WORDS.finditer(text)] if words & ID_TOKENS else []
+    cue_ends = [m.end() for m in word_matches(ID_WORDS, text, ID_STARTS)] if words & ID_TOKENS else []
     seen: set[tuple[int, int]] = set()
     for start, end, _ in digit_runs(text):
-        cued = any(0 <= start - c <= 60 and "\n" not in text[c:start] for c in cue_ends)
-        run = text[start:end].strip(" .-/")
-        if not cued and not (STRONG_SHAPE.fullmatch(run) or text[end : end + 1] in ("-", "+", "A")):
+        cued = bool(cue_ends) and any(0 <= start - c <= 60 and "\n" not in text[c:start] for c in cue_ends)
+        if not cued and not (
+            text[end : end + 1] in ("-", "+", "A")
+            or (end - start >= STRONG_SHAPE_LENGTH and STRONG_SHAPE.fullmatch(text[start:end].strip(" .-/")))
+        ):
             continue
         window_end = min(len(text), end + 24)
         for m in CANDIDATE.finditer(text, max(0, start - 7), window_end):
@@ -122,7 +140,8 @@ def find_national_ids(text: str) -> Iterator[Finding]:
                 yield Finding("national_id", m.start(), m.start() + len(value), 0.9, "id_context")
             elif _strong(value):
                 yield Finding("national_id", m.start(), m.start() + len(value), 0.7, "stdnum")
-    if any(len(w) == 16 for w in words):
+    # a codice fiscale is a word of 16 characters: the text is scanned only where one of its long words holds one
+    if 16 in token_lengths(text) and any(CODICE_FISCALE_WORD.search(w) for w in long_tokens(text)):
         from stdnum.it import codicefiscale
 
         for m in CODICE_FISCALE.finditer(text):

@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
-from symbiotic_gym.privacy.finding import Finding, Recognizer, digit_runs
+from symbiotic_gym.privacy.finding import NON_DIGITS, Finding, Recognizer, digit_runs
 from symbiotic_gym.privacy.labels import nearest_cue
 
 # a digit run with phone punctuation; the look-behind keeps versions (1.2.3-456), prices ($1 234) and ids
@@ -56,6 +56,9 @@ NOT_PHONE = re.compile(
     r"^(?:\d{1,2}[./-]\s?\d{1,2}[./-]\s?(?:19|20)\d{2}|(?:19|20)\d{2}[./-]\s?\d{1,2}[./-]\s?\d{1,2}|\d{1,3}(?:\.\d{1,3}){3}$|"
     r"\d+[.,]\d{1,2}$)"
 )
+# an extension at the end of a number ("... x204", "... ext. 12"), and the digit groups of what is left
+EXTENSION = re.compile(r"\s?(?:x|ext\.?|extension|#)\s?\d+$")
+DIGIT_GROUP = re.compile(r"\d+")
 # regions whose national numbers start with a trunk prefix "0": an uncued 0-number is checked against them
 TRUNK_REGIONS = (
     "GB", "DE", "AT", "CH", "FR", "BE", "NL", "LU", "IT", "IE", "SE", "FI", "NZ", "AU", "BR", "AR", "TR", "ZA",
@@ -107,15 +110,19 @@ def make_phone_recognizer(default_regions: Sequence[str] = ("US",)) -> Recognize
 
     def find_phones(text: str) -> Iterator[Finding]:
         for m in _candidates(text):
+            if m.end() - m.start() < 6:
+                continue  # fewer than 6 characters: fewer than the 6 digits checked below
             raw = m.group().strip()
             start = m.start() + (len(m.group()) - len(m.group().lstrip()))
-            core = re.split(r"\s?(?:x|ext\.?|extension|#)\s?\d+$", raw)[0]
-            digits = re.sub(r"\D", "", core)
-            if len(digits) < 6 or len(digits) > 15 or len(set(digits)) < 3 or NOT_PHONE.match(core):
+            core = EXTENSION.split(raw)[0] if "x" in raw or "#" in raw else raw  # an extension has one of them
+            if NOT_PHONE.match(core):
+                continue
+            digits = NON_DIGITS.sub("", core)
+            if len(digits) < 6 or len(digits) > 15 or len(set(digits)) < 3:
                 continue
             if text.startswith(":", m.end()) and text[m.end() + 1 : m.end() + 2].isdigit():
                 continue  # "2024-07-15 14:13": a timestamp
-            groups = len(re.findall(r"\d+", core))
+            groups = len(DIGIT_GROUP.findall(core))
             before = text[max(0, start - 40) : start]
             if NOT_PHONE_BEFORE.search(before.rsplit("\n", 1)[-1]):
                 continue
