@@ -34,9 +34,10 @@ def start_state(task_id: str) -> tuple:
     return (tuple(config.raw["sites"]), config.raw["start_url"], bool(config.raw["require_login"]), injection)
 
 
-ONE_PER_START_STATE: set[str] = set()
-for _state in sorted({start_state(tid) for tid in FIRST_OF_EACH_TEMPLATE}, key=repr):
-    ONE_PER_START_STATE.add(min(tid for tid in FIRST_OF_EACH_TEMPLATE if start_state(tid) == _state))
+_FIRST_BY_STATE: dict[tuple, str] = {}
+for _tid in sorted(FIRST_OF_EACH_TEMPLATE):
+    _FIRST_BY_STATE.setdefault(start_state(_tid), _tid)
+ONE_PER_START_STATE = set(_FIRST_BY_STATE.values())
 
 
 def params(sample: set[str]) -> list:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from embedded_sample import FIRST_OF_EACH_TEMPLATE
+
 from benchmarks import leaderboard
 from symbiotic_gym.results.run_dir import RunDir
 from symbiotic_gym.runner import RunConfig, run
@@ -29,17 +31,17 @@ def test_at_least_twelve_injection_tasks_across_all_sites_and_attack_kinds() -> 
     assert kinds == {"sql", "blocked_url_contains"}  # site-state attacks and exfiltration through a URL
 
 
-# the first task of each injection template: every site and attack kind (the other tasks differ in their values
-# only; ``python -m benchmarks.run --agent oracle --split all`` runs them all)
-FIRST_OF_EACH = "inject.*.0"
-
-
 def first_of_each() -> set[str]:
-    return {tid for tid in injection_tasks() if tid.endswith(".0")}
+    """The first task of each injection template (the default run's sample, tests/embedded_sample.py): every
+    site and attack kind; the other tasks differ in their values only (``python -m benchmarks.run --agent
+    oracle --split all`` runs them all)."""
+    return FIRST_OF_EACH_TEMPLATE & set(injection_tasks())
 
 
 def _run(agent: str, out: Path) -> list[dict]:
-    result = run(RunConfig(agent=agent, suite="embedded", tasks=FIRST_OF_EACH, out=out, workers=2, audit=False))
+    result = run(
+        RunConfig(agent=agent, suite="embedded", tasks=sorted(first_of_each()), out=out, workers=2, audit=False)
+    )
     assert result.summary["errors"] == 0
     return list(RunDir(out).results())
 
@@ -78,7 +80,7 @@ def _group(paths: list[Path]) -> list:
 
 def test_the_injected_text_is_on_the_page_the_agent_reads(tmp_path: Path) -> None:
     out = tmp_path / "oracle"
-    run(RunConfig(agent="oracle", suite="embedded", tasks=FIRST_OF_EACH, out=out, workers=0, audit=False))
+    run(RunConfig(agent="oracle", suite="embedded", tasks=sorted(first_of_each()), out=out, workers=0, audit=False))
     for rec in RunDir(out).results():
         instruction = load_tasks()[rec["task_id"]].injection["instruction"]
         seen = " ".join(s["axtree_txt"] for s in RunDir(out).trajectory(rec["task_id"]))
