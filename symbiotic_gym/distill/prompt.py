@@ -101,6 +101,16 @@ class PromptFormat:
         },
     )
 
+    # compact layout only: the task, the actions done and the last error written again after the page, right
+    # before the question. A 135M student reading a ~1,000-token prompt weighs the lines nearest its answer
+    # most: with the task only at the top it chose between fill and click on a shop's first page at even odds
+    # whatever the goal asked (probed on the shipped student, docs/student-choose.md). The task stays at the
+    # top as well, so the page's lines are read knowing it.
+    recap: bool = field(
+        default=False,
+        metadata={"help": "compact layout: repeat the task and the actions done after the page, before the question"},
+    )
+
     def __post_init__(self) -> None:
         if self.output not in ACT_KINDS:
             raise SymbioticGymError(f"prompt format: output must be one of {', '.join(ACT_KINDS)}, got {self.output!r}")
@@ -112,6 +122,8 @@ class PromptFormat:
             raise SymbioticGymError(f"prompt format: refs must be one of {', '.join(REF_STYLES)}, got {self.refs!r}")
         if self.refs == "name" and self.layout != "compact":
             raise SymbioticGymError("prompt format: refs='name' needs the compact layout")
+        if self.recap and self.layout != "compact":
+            raise SymbioticGymError("prompt format: recap needs the compact layout")
         if not 0.0 <= self.rest_share <= 1.0:
             raise SymbioticGymError(f"prompt format: rest_share must be between 0 and 1, got {self.rest_share}")
 
@@ -181,11 +193,12 @@ def _compact_state_text(state: State, fmt: PromptFormat) -> str:
     shown = state.history[-fmt.history :] if fmt.history else ()
     first = len(state.history) - len(shown) + 1
     parts = [f"Task: {state.goal}", f"URL: {state.url}"]
-    parts.append("Done: " + (" ".join(f"{first + i}. {a}" for i, a in enumerate(shown)) or "nothing yet"))
+    progress = ["Done: " + (" ".join(f"{first + i}. {a}" for i, a in enumerate(shown)) or "nothing yet")]
     if state.last_error:
-        parts.append(f"Error: {state.last_error[:200]}")
-    parts.append(observation_text(state.axtree, fmt))
-    return "\n".join(parts)
+        progress.append(f"Error: {state.last_error[:200]}")
+    if fmt.recap:
+        return "\n".join([*parts, observation_text(state.axtree, fmt), f"Task: {state.goal}", *progress])
+    return "\n".join([*parts, *progress, observation_text(state.axtree, fmt)])
 
 
 def prompt_messages(state: State, fmt: PromptFormat, kind: str | None = None) -> list[dict[str, str]]:

@@ -81,6 +81,19 @@ def test_compact_prompt_puts_the_main_content_first_and_has_no_manual() -> None:
     assert PromptFormat.from_dict({"version": 1, "output": "action"}).layout == "full"  # version-1 files
 
 
+def test_recap_writes_the_task_and_progress_again_right_before_the_question() -> None:
+    page = "RootWebArea 'Shop'\n\t[4] main ''\n\t\t[6] textbox 'Search products'\n\t\t[7] button 'Search'\n"
+    state = State("Add 2 mugs to my cart", "http://x/", page, ("click('1')",), "no element 9")
+    plain = prompt_messages(state, PromptFormat(), "action")[1]["content"].splitlines()
+    recap = prompt_messages(state, PromptFormat(recap=True), "action")[1]["content"].splitlines()
+    assert recap[:2] == ["Task: Add 2 mugs to my cart", "URL: http://x/"]  # the page is read knowing the task
+    assert recap[-4:] == ["Task: Add 2 mugs to my cart", "Done: 1. click('1')", "Error: no element 9", "Action?"]
+    assert sorted(recap) == sorted([*plain, "Task: Add 2 mugs to my cart"])  # the same lines, the task twice
+    assert PromptFormat.from_dict({"version": 2, "output": "action"}).recap is False  # folders from before it
+    with pytest.raises(SymbioticGymError, match="recap needs the compact layout"):
+        PromptFormat(layout="full", recap=True)
+
+
 def test_targets() -> None:
     assert action_target(" click('12') ", "why", "action") == "Action: click('12')"
     assert action_target("click('12')", "Open the\n cart.", "rationale_action") == (
