@@ -14,6 +14,7 @@
 # SKILLS=1: + skill examples on the oracle's train pages (benchmarks.distill_skills), a student trained on both
 #     (WARM=1: the first student trained on, not a new one);
 # DECIDE=choose: evaluate with the student choosing among the page's actions (distilled -A decide=choose);
+# RECAP=1: the prompt writes the task and the actions done again after the page (--recap), for every student;
 # 5. live evaluation on the test split (held-out values) and the unseen-template split, and the table.
 # QUICK=1 evaluates the quick subset (22 tasks of each split) instead of the whole splits.
 # PER_TEMPLATE=8 EPOCHS=1: the "wide" row: 8 episodes per template seen once instead of 4 seen twice (about the
@@ -36,6 +37,9 @@ fi
 # KINDS=multitask: the multi-task row (the action line, then the oracle's plan as rationale and the page summary
 #     as extra targets on the same prompt; live, the student still writes the action line only)
 DATA_ARGS=(--kinds "${KINDS:-action}" --max-obs-chars 2400 --max-obs-lines 150 --rest index --rest-share 0.5 --refs name --no-hf)
+# RECAP=1: the task and the actions done written again after the page, right before the question (the recap row
+#     of docs/student-choose.md: more held-out steps right with decide=choose; not yet the shipped student)
+if [ "${RECAP:-0}" = 1 ]; then DATA_ARGS+=(--recap); fi
 TRAIN_ARGS=(--grad-accum 8 --lr 6e-4 --lora-layers 10 --lora-r 32 --lora-alpha 64 --logging-steps 5 --save-steps 20)
 # a multitask target's ~150 rationale and summary tokens weigh 0.1 each against the ~15 of its action line
 if [ "${KINDS:-action}" = multitask ]; then TRAIN_ARGS+=(--aux-weight 0.1); fi
