@@ -192,12 +192,13 @@ def state_text(state: State, fmt: PromptFormat) -> str:
 def _compact_state_text(state: State, fmt: PromptFormat) -> str:
     shown = state.history[-fmt.history :] if fmt.history else ()
     first = len(state.history) - len(shown) + 1
-    parts = [f"Task: {state.goal}", f"URL: {state.url}"]
+    task = f"Task: {state.goal}"
+    parts = [task, f"URL: {state.url}"]
     progress = ["Done: " + (" ".join(f"{first + i}. {a}" for i, a in enumerate(shown)) or "nothing yet")]
     if state.last_error:
         progress.append(f"Error: {state.last_error[:200]}")
     if fmt.recap:
-        return "\n".join([*parts, observation_text(state.axtree, fmt), f"Task: {state.goal}", *progress])
+        return "\n".join([*parts, observation_text(state.axtree, fmt), task, *progress])
     return "\n".join([*parts, *progress, observation_text(state.axtree, fmt)])
 
 
