@@ -14,6 +14,15 @@ Teachers:
   answer in any letter case), so the loop runs without an API key;
 * a model role or spec (``large``, ``anthropic/...``) -- one call asking for K ranked candidates
   (``candidates=ranked``), or K samples at ``teacher_temperature`` (``candidates=sample``).
+
+Detours (``detours=true``, oracle teacher only): a refused student action that only navigates (a click on a
+link) is executed anyway, once per step of the plan, and the teacher labels the page it led to with the way
+back (``go_back()``) and, once back, the plan's step again. Without detours every state the student is
+trained on lies on the teacher's own path, so the data never shows a state after a mistake; with them the
+student's own mistakes are relabelled by the teacher (DAgger's recovery states), which is what a student
+that compounds its errors live lacks. Only navigations are let through: they are undone by going back,
+whereas a wrong button may change the site's data for good. The decision is recorded as ``detour``, with
+the teacher's action as ``label`` (not executed).
 """
 
 from __future__ import annotations
@@ -30,7 +39,7 @@ from symbiotic_gym.distill.matching import match_candidate
 from symbiotic_gym.distill.prompt import PromptFormat, State, prompt_messages
 from symbiotic_gym.errors import SymbioticGymError
 from symbiotic_gym.llm import UsageMeter, get_llm
-from symbiotic_gym.web.actions import ActionError
+from symbiotic_gym.web.actions import ActionError, parse_action
 from symbiotic_gym.web.observation import ROLE_ALIASES, parse_elements
 
 
@@ -59,18 +68,44 @@ class Proposal:
     route: str = "local"
 
 
+RETURN = "This page is off the plan: go back to the page where the plan continues."
+FILLS = ("fill", "select", "check", "press")
+
+
 class OracleTeacher:
-    """Candidates from the reference solution; the oracle advances as the executed action is always one."""
+    """Candidates from the reference solution. The oracle advances when it proposes, as the executed action is
+    one of its candidates -- except after :meth:`detour`, which puts the plan back where it was and proposes
+    the way back until the page the detour left is shown again."""
 
     calls_model = False
 
-    def __init__(self) -> None:
+    def __init__(self, detours: bool = False) -> None:
         self.oracle = OracleAgent()
+        self.detours = detours
+        self._reset_path()
+
+    def _reset_path(self) -> None:
+        self.return_url: str | None = None  # set while on a detour: the page to go back to
+        self.detoured_at: set[int] = set()  # plan steps that already had their detour
+        self.before = (0, 0)  # the oracle's (index, misses) before its last proposal
+        self.url = ""  # the page of the last proposal made on the plan
+        self.typed_here = False  # a value was entered on this page: going back could lose it
 
     def reset(self, task: TaskInfo) -> None:
         self.oracle.reset(task)
+        self._reset_path()
 
     def propose(self, obs: Observation, k: int) -> Proposal:
+        url = str(obs.get("url", ""))
+        if self.return_url is not None:
+            if url != self.return_url:
+                return Proposal([Candidate("go_back()", RETURN)])
+            self.return_url = None
+        if url != self.url:
+            self.typed_here = False
+        elif self.before[0] < self.oracle.index and self.oracle.steps[self.before[0]].get("action") in FILLS:
+            self.typed_here = True
+        self.before, self.url = (self.oracle.index, self.oracle.misses), url
         best = self.oracle.act(obs)
         cands = [Candidate(best.action, best.rationale)]
         ref = best.meta.get("ref_step") or {}
@@ -87,6 +122,27 @@ class OracleTeacher:
                 cands += [Candidate(c.action.replace("fill(", "type(", 1), c.rationale) for c in list(cands)]
         unique = list({c.action: c for c in cands}.values())
         return Proposal(unique[: max(k, 1) * 4])  # equivalents of the best action are not extra guesses
+
+    def may_detour(self, action: str, axtree: str) -> bool:
+        """Whether a refused student action may run anyway: detours are on, this plan step has not had one, no
+        value was typed on this page yet, and the action is a click on a link (undone by going back)."""
+        if not self.detours or self.return_url is not None or self.typed_here or self.before[0] in self.detoured_at:
+            return False
+        try:
+            parsed = parse_action(action)
+        except ActionError:
+            return False
+        if parsed.name != "click" or parsed.bid is None:
+            return False
+        element = next((e for e in parse_elements(axtree) if e.bid == parsed.bid), None)
+        return element is not None and element.role == "link"
+
+    def detour(self) -> None:
+        """The student's action runs instead of the plan's: the plan stays where it was, and the teacher
+        proposes the way back until this page is shown again."""
+        self.oracle.index, self.oracle.misses = self.before
+        self.detoured_at.add(self.before[0])
+        self.return_url = self.url
 
 
 RANKED = (
@@ -173,6 +229,8 @@ class SpeculativeAgent(ConfiguredAgent):
         candidates: str = "ranked"  # with a model teacher: ranked (one call) or sample (k samples)
         teacher_temperature: float = 0.7
         student_prompt_format: str = ""  # folder with a prompt_format.json for a distilled student
+        student_decide: str = ""  # a distilled student's decide (generate, choose); empty: its default
+        detours: bool = False  # oracle teacher: run a refused link click once per plan step, label the way back
 
     def __init__(self, config: Any = None, /, **overrides: Any) -> None:
         super().__init__(config, **overrides)
@@ -183,12 +241,16 @@ class SpeculativeAgent(ConfiguredAgent):
         student_args = {"model": c.student_model} if "model" in known else {}
         if "exemplars" in known:  # the student proposes on its own: what it would do, never an exemplar's step
             student_args["exemplars"] = "none"
+        if c.student_decide and "decide" in known:
+            student_args["decide"] = c.student_decide
         if c.student_prompt_format and "prompt_format" in known:
             student_args["prompt_format"] = c.student_prompt_format
         self.student = make_agent(c.student, student_args)
         fmt = self.student.format if isinstance(self.student, TrainedStudent) else PromptFormat()
+        if c.detours and c.teacher != "oracle":
+            raise SymbioticGymError("speculative: detours need the oracle teacher (it knows the way back)")
         self.teacher: OracleTeacher | ModelTeacher = (
-            OracleTeacher()
+            OracleTeacher(c.detours)
             if c.teacher == "oracle"
             else ModelTeacher(c.teacher, c.candidates, c.teacher_temperature, fmt)
         )
@@ -206,6 +268,13 @@ class SpeculativeAgent(ConfiguredAgent):
         else:
             idx = match_candidate(proposed.action, [c.action for c in cands], str(obs.get("axtree_txt", "")))
             decision = "accepted" if idx is not None else "rejected"
+        if (
+            decision == "rejected"
+            and isinstance(self.teacher, OracleTeacher)
+            and self.teacher.may_detour(proposed.action, str(obs.get("axtree_txt", "")))
+        ):
+            decision = "detour"  # the student's mistake runs; the teacher's action is the label of this page
+            self.teacher.detour()
         if decision == "accepted" and idx is not None:
             action, rationale = proposed.action, cands[idx].rationale or proposed.rationale
         elif decision == "rejected":
@@ -226,7 +295,8 @@ class SpeculativeAgent(ConfiguredAgent):
                 "candidates": [c.action for c in cands],
                 "matched": idx,
                 "decision": decision,
-                "label": action,
+                "label": cands[0].action if decision == "detour" else action,
+                "label_rationale": cands[0].rationale if decision == "detour" else rationale,
                 "teacher_calls": int(proposal.usage.get("calls", 0)),
                 "student_usage": student_usage,
                 "teacher_usage": proposal.usage,

@@ -150,6 +150,12 @@ def examples_from_episode(
         )
         named = to_named(action, state.axtree) if cfg.prompt.refs == "name" else action
         history.append(named or action)
+        spec = (step.get("meta") or {}).get("speculative")
+        rationale = str(step.get("rationale", ""))
+        if isinstance(spec, dict) and spec.get("decision") == "detour":
+            # the student's mistake ran (it stays in the history); the target is the teacher's label of this page
+            action, rationale, failed = str(spec.get("label", "")), str(spec.get("label_rationale", "")), False
+            named = to_named(action, state.axtree) if cfg.prompt.refs == "name" else action
         if (failed and not cfg.keep_failed_actions) or (action.startswith(WAIT_ACTIONS) and not cfg.keep_waits):
             continue
         if named is None:  # its name leads to another element first: a target the student could not ground
@@ -157,7 +163,6 @@ def examples_from_episode(
                 skipped_steps["not nameable"] += 1
             continue
         meta = {**source, "task_id": rec["task_id"], "step": int(step.get("step", i + 1))}
-        spec = (step.get("meta") or {}).get("speculative")
         if isinstance(spec, dict):
             meta["decision"] = spec.get("decision", "")
             if meta["decision"] == "no_candidates":  # the teacher gave nothing: the action is unlabelled
@@ -168,9 +173,9 @@ def examples_from_episode(
                     continue
                 target = summary_target(state.axtree, state.url)
             elif kind == "multitask":
-                target = multitask_target(named, str(step.get("rationale", "")), state.axtree, state.url)
+                target = multitask_target(named, rationale, state.axtree, state.url)
             else:
-                target = action_target(named, str(step.get("rationale", "")), kind)
+                target = action_target(named, rationale, kind)
             messages = [*prompt_messages(state, cfg.prompt, kind), {"role": "assistant", "content": target}]
             out.append({"id": _example_id(messages), "kind": kind, "messages": messages, **meta})
     return out

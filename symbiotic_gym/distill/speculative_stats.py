@@ -10,6 +10,8 @@ from typing import Any
 from symbiotic_gym.results.run_dir import RunDir
 from symbiotic_gym.results.stats import mcnemar_exact, rate_summary
 
+JUDGED = ("accepted", "rejected", "detour")  # a detour is a refused action that ran anyway (agents.speculative)
+
 
 def speculative_stats(root: str | Path) -> dict[str, Any]:
     """Counts over every step that recorded a speculative decision (empty counts: not a speculative run)."""
@@ -30,12 +32,12 @@ def speculative_stats(root: str | Path) -> dict[str, Any]:
                 usage = spec.get(f"{who}_usage") or {}
                 tokens[f"{who}_in"] += int(usage.get("tokens_in", 0))
                 tokens[f"{who}_out"] += int(usage.get("tokens_out", 0))
-            if spec.get("decision") in ("accepted", "rejected"):
+            if spec.get("decision") in JUDGED:
                 tot += 1
                 acc += spec.get("decision") == "accepted"
         if tot:
             per_task[rec["task_id"]] = acc / tot
-    judged = decisions["accepted"] + decisions["rejected"]
+    judged = sum(decisions[d] for d in JUDGED)
     return {
         "steps": sum(decisions.values()),
         "decisions": dict(decisions),
@@ -54,7 +56,7 @@ def _decisions_by_state(root: str | Path) -> dict[tuple[str, int, str], bool]:
     for rec in run.results():
         for n, step in enumerate(run.trajectory(rec["task_id"])):
             spec = (step.get("meta") or {}).get("speculative")
-            if isinstance(spec, dict) and spec.get("decision") in ("accepted", "rejected"):
+            if isinstance(spec, dict) and spec.get("decision") in JUDGED:
                 page = f"{step.get('url', '')}\n{step.get('axtree_txt', '')}".encode()
                 out[(rec["task_id"], n, hashlib.sha1(page).hexdigest())] = spec["decision"] == "accepted"
     return out

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
 from fakes import ScriptedLLM
 
 from benchmarks import dataset as dataset_cli
 from benchmarks.run import main as run_main
 from symbiotic_gym import llm
 from symbiotic_gym.agent import make_agent
+from symbiotic_gym.errors import SymbioticGymError
+from symbiotic_gym.results.run_dir import RunDir
 from symbiotic_gym.runner import run_episode
 
 TASK = "shop.product_price.0"
@@ -87,3 +91,34 @@ def test_speculative_run_feeds_a_dataset(tmp_path: Path, capsys) -> None:
     out = capsys.readouterr().out
     assert "acceptance" in out and "teacher calls 0" in out
     assert dataset_cli.main(["build", str(run), "--out", str(tmp_path / "data"), "--kinds", "action", "--no-hf"]) == 0
+
+
+def test_detours_run_a_wrong_link_click_and_label_the_way_back(tmp_path: Path) -> None:
+    run = tmp_path / "detours"
+    args = ["--agent", "speculative", "-A", "student=random", "-A", "detours=true", "--tasks", TASK]
+    assert run_main([*args, "--workers", "0", "--max-steps", "30", "--out", str(run), "--quiet"]) == 0
+    steps = RunDir(run).trajectory(TASK)
+    spec = [s["meta"]["speculative"] for s in steps]
+    assert RunDir(run).results()[0]["success"]  # the teacher still finishes the task after every detour
+    detours = [i for i, s in enumerate(spec) if s["decision"] == "detour"]
+    assert detours
+    for i in detours:
+        assert steps[i]["action"] == spec[i]["student_action"] != spec[i]["label"]  # the mistake ran
+        assert steps[i + 1]["url"] != steps[i]["url"] and spec[i + 1]["label"] == "go_back()"
+        assert steps[i + 2]["url"] == steps[i]["url"] and spec[i + 2]["label"] == spec[i]["label"]
+    assert len({spec[i]["label"] for i in detours}) == len(detours)  # one detour per step of the plan
+
+    data = tmp_path / "data"
+    assert dataset_cli.main(["build", str(run), "--out", str(data), "--kinds", "action", "--no-hf"]) == 0
+    rows = [json.loads(line) for f in ("train.jsonl", "validation.jsonl") for line in (data / f).open()]
+    first = next(r for r in rows if r["step"] == detours[0] + 1)
+    assert first["decision"] == "detour"
+    target = first["messages"][-1]["content"]
+    assert "click" not in target.split("Action:")[-1]  # the teacher's label, not the student's click
+    back = next(r for r in rows if r["step"] == detours[0] + 2)
+    assert "go_back()" in back["messages"][-1]["content"]
+
+
+def test_detours_need_the_oracle_teacher() -> None:
+    with pytest.raises(SymbioticGymError, match="detours need the oracle teacher"):
+        make_agent("speculative", {"student": "random", "teacher": "large", "detours": True})
