@@ -16,6 +16,10 @@
 # DECIDE=choose: evaluate with the student choosing among the page's actions (distilled -A decide=choose);
 # RECAP=1: the prompt writes the task and the actions done again after the page (--recap), for every student;
 # 5. live evaluation on the test split (held-out values) and the unseen-template split, and the table.
+# DETOURS=1 (with SPECULATIVE=1): the student proposes by choosing (decide=choose) and a refused link click runs
+#     anyway, once per plan step, the teacher labelling the way back (agents.speculative, detours); it speculates
+#     on the 5th and 6th tasks of each template, and the second student's data takes 6 episodes per template
+#     (the speculated two first). Not with EXPLORE=1, whose acceptance tasks are the 6th.
 # QUICK=1 evaluates the quick subset (22 tasks of each split) instead of the whole splits.
 # PER_TEMPLATE=8 EPOCHS=1: the "wide" row: 8 episodes per template seen once instead of 4 seen twice (about the
 #     same tokens and optimizer steps); the 6th task of each template stays out (the acceptance tasks). Not with
@@ -28,6 +32,10 @@ PY=${PYTHON:-.venv/bin/python}
 WORKERS=${WORKERS:-2}
 PER_TEMPLATE=${PER_TEMPLATE:-4}
 EPOCHS=${EPOCHS:-2}
+if [ "${DETOURS:-0}" = 1 ] && [ "${EXPLORE:-0}" = 1 ]; then
+  echo "DETOURS=1 speculates on the 6th task of each template, where EXPLORE=1 measures acceptance: use one" >&2
+  exit 2
+fi
 if [ "$PER_TEMPLATE" -gt 4 ] && [ "${SPECULATIVE:-0}" = 1 ]; then
   echo "PER_TEMPLATE=$PER_TEMPLATE puts the 5th task of each template, where SPECULATIVE=1 speculates, in the" \
     "first student's data: use one or the other" >&2
@@ -81,13 +89,19 @@ if [ "${SPECULATIVE:-0}" = 1 ]; then
   #     tasks it was not trained on); the oracle teacher keeps it when it is among its candidates, else executes
   #     and records its own action. A second student trains on the oracle data plus those episodes, with the
   #     first one's number of optimizer steps (the same training budget per student).
+  SPEC_ARGS=(--tasks "@$RUN/spec-tasks.txt")
+  SPEC_PER_TEMPLATE=5
+  if [ "${DETOURS:-0}" = 1 ]; then
+    cat "$RUN/spec-tasks.txt" "$RUN/accept-tasks.txt" >"$RUN/detour-tasks.txt"
+    SPEC_ARGS=(--tasks "@$RUN/detour-tasks.txt" -A detours=true -A student_decide=choose --max-steps 30)
+    SPEC_PER_TEMPLATE=6
+  fi
   "$PY" -m benchmarks.run --agent speculative -A teacher=oracle -A "student_model=local:$RUN/model" \
-    --suite embedded --split train --tasks "@$RUN/spec-tasks.txt" --workers "$WORKERS" --out "$RUN/spec" --resume \
-    --quiet
+    --suite embedded --split train "${SPEC_ARGS[@]}" --workers "$WORKERS" --out "$RUN/spec" --resume --quiet
   "$PY" -m benchmarks.dataset stats "$RUN/spec" | tee "$RUN/spec-stats.txt"
   if [ ! -f "$RUN/data-spec/train.jsonl" ]; then
     "$PY" -m benchmarks.dataset build "$RUN/spec" "$RUN/oracle" --out "$RUN/data-spec" "${DATA_ARGS[@]}" \
-      --max-per-template 5
+      --max-per-template "$SPEC_PER_TEMPLATE"
   fi
   steps=$("$PY" -c "import json,sys; print(json.load(open(sys.argv[1]))['steps'])" "$RUN/model/train_stats.json")
   /usr/bin/time -v "$PY" -m benchmarks.train --data "$RUN/data-spec" --out "$RUN/model-spec" --max-steps "$steps" \
