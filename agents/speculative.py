@@ -40,7 +40,7 @@ from symbiotic_gym.distill.prompt import PromptFormat, State, prompt_messages
 from symbiotic_gym.errors import SymbioticGymError
 from symbiotic_gym.llm import UsageMeter, get_llm
 from symbiotic_gym.web.actions import ActionError, parse_action
-from symbiotic_gym.web.observation import ROLE_ALIASES, parse_elements
+from symbiotic_gym.web.observation import ROLE_ALIASES, element_index, parse_elements
 
 
 @runtime_checkable
@@ -134,7 +134,7 @@ class OracleTeacher:
             return False
         if parsed.name != "click" or parsed.bid is None:
             return False
-        element = next((e for e in parse_elements(axtree) if e.bid == parsed.bid), None)
+        element = element_index(axtree).get(parsed.bid)
         return element is not None and element.role == "link"
 
     def detour(self) -> None:
