@@ -48,7 +48,7 @@ from symbiotic_gym.llm.base import (
     UsageMeter,
 )
 from symbiotic_gym.llm.local import shipped_student
-from symbiotic_gym.llm.registry import spec_for
+from symbiotic_gym.llm.registry import runs_in_process, spec_for
 from symbiotic_gym.web.actions import REQUIRED, Action, ActionError, param_types, parse_action
 from symbiotic_gym.web.observation import ElementLine, element_index, without_state
 
@@ -61,7 +61,7 @@ def model_folder(spec: str) -> Path | None:
     return None
 
 
-DECIDE_MODES = ("generate", "choose")  # DistilledAgent.Config.decide
+DECIDE_MODES = ("auto", "generate", "choose")  # DistilledAgent.Config.decide
 AUTO_EXEMPLARS = "auto"  # the default ``exemplars``: full guidance by the shipped exemplars for the shipped student
 NO_EXEMPLARS = ("", "none")  # ``exemplars`` settings that turn guidance off
 
@@ -79,10 +79,11 @@ def guidance_defaults(args: dict[str, Any]) -> dict[str, Any]:
     unless ``args`` sets it); for any other model no guidance (the key is dropped). The runner records the
     settled arguments, so a guided and an unguided run never share a leaderboard label."""
     out = dict(args)
+    out.setdefault("decide", DistilledAgent.Config.decide)  # recorded: a row says how its steps were decided
     if str(out.get("exemplars", AUTO_EXEMPLARS)) != AUTO_EXEMPLARS:
         return out
     out.pop("exemplars", None)
-    if str(out.get("decide", "generate")) == "choose":  # a choice among the page's actions runs unguided
+    if str(out["decide"]) == "choose":  # a choice among the page's actions runs unguided
         return out
     if ships_exemplars() and is_shipped_student(str(out.get("model", DistilledAgent.Config.model))):
         out = {"exemplars": SHIPPED_EXEMPLARS_SPEC, "exemplar_force": True, "exemplar_values": True, **out}
@@ -96,10 +97,15 @@ class DistilledAgent(LLMAgentBase):
     class Config:
         model: str = "small"  # a role (small/large) or a spec, e.g. local:runs/train/adapter
         # how a step's action is decided: "generate" (the model writes it; the guards below and exemplar
-        # guidance apply) or "choose" (the model picks one of the actions this page allows for this goal,
+        # guidance apply), "choose" (the model picks one of the actions this page allows for this goal,
         # distill.candidates, by constrained decoding, TransformersLLM.choose: every action parses and names
-        # an element of the page; runs unguided, the exemplar and generation guards do not apply)
-        decide: str = "generate"
+        # an element of the page; runs unguided, the exemplar and generation guards do not apply) or "auto" (the
+        # default): per task, "generate" where an exemplar guides it, "choose" elsewhere when the model runs in
+        # process (only those can choose), "generate" for a served model. A 135M student that writes its action
+        # freely wastes itself on syntax and invents elements (MiniWoB++ seed 0: 10/125 generating, below the
+        # random agent's 16/125; 19/125 choosing, docs/student-choose.md); the exemplar plan is written for
+        # generation (it forces the plan's step and lets the model write the value)
+        decide: str = "auto"
         # decide=choose: how the model picks, "greedy" (the likeliest token at each point where the page's
         # actions part: the decoding the student would do if kept to the set) or "best" (the action likeliest as
         # a whole; TransformersLLM.choose). Greedy stays the default so recorded choose rows reproduce; on the
@@ -192,6 +198,7 @@ class DistilledAgent(LLMAgentBase):
             load_kb(str(exemplars_folder(c.exemplars))) if c.exemplars not in (*NO_EXEMPLARS, AUTO_EXEMPLARS) else None
         )
         self.guide: ExemplarGuide | None = None
+        self.deciding = "choose" if c.decide == "choose" else "generate"  # this task's way (decide=auto: reset)
 
     def answer_prefix(self) -> str:
         """The trained format's first word (observation budgets come from the prompt format too)."""
@@ -221,6 +228,14 @@ class DistilledAgent(LLMAgentBase):
                 values=self.config.exemplar_values,
                 sites=task.sites,
             )
+        self.deciding = self._deciding()
+
+    def _deciding(self) -> str:
+        """How this task's steps are decided (Config.decide; "auto" settled now that the guide is known)."""
+        decide = self.config.decide
+        if decide != "auto":
+            return decide
+        return "choose" if self.guide is None and runs_in_process(spec_for(self.config.model)) else "generate"
 
     def state(self, obs: Observation) -> State:
         return State(
@@ -236,7 +251,7 @@ class DistilledAgent(LLMAgentBase):
 
     def act(self, obs: Observation) -> AgentStep:
         self._axtree = str(obs.get("axtree_txt", ""))
-        if self.config.decide == "choose":
+        if self.deciding == "choose":
             return self._choose(obs)
         messages = self.build_messages(obs)
         meter = UsageMeter()

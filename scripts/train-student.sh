@@ -13,7 +13,7 @@
 #    dataset and a third student trained on it (the README's iteration-2 row);
 # SKILLS=1: + skill examples on the oracle's train pages (benchmarks.distill_skills), a student trained on both
 #     (WARM=1: the first student trained on, not a new one);
-# DECIDE=choose: evaluate with the student choosing among the page's actions (distilled -A decide=choose);
+# DECIDE=generate: evaluate with the student writing its actions (before decide=auto, the default, chose);
 # RECAP=1: the prompt writes the task and the actions done again after the page (--recap), for every student;
 # 5. live evaluation on the test split (held-out values) and the unseen-template split, and the table.
 # DETOURS=1 (with SPECULATIVE=1): the student proposes by choosing (decide=choose) and a refused link click runs
@@ -89,7 +89,7 @@ if [ "${SPECULATIVE:-0}" = 1 ]; then
   #     tasks it was not trained on); the oracle teacher keeps it when it is among its candidates, else executes
   #     and records its own action. A second student trains on the oracle data plus those episodes, with the
   #     first one's number of optimizer steps (the same training budget per student).
-  SPEC_ARGS=(--tasks "@$RUN/spec-tasks.txt")
+  SPEC_ARGS=(--tasks "@$RUN/spec-tasks.txt" -A student_decide=generate)  # the student writes its proposals
   SPEC_PER_TEMPLATE=5
   if [ "${DETOURS:-0}" = 1 ]; then
     cat "$RUN/spec-tasks.txt" "$RUN/accept-tasks.txt" >"$RUN/detour-tasks.txt"
@@ -152,10 +152,12 @@ if [ "${SKILLS:-0}" = 1 ]; then
   MODEL="$RUN/model-skills"
   TAG="$TAG-skills"
 fi
-# DECIDE=choose: the student chooses among the actions each page allows (distilled -A decide=choose, unguided)
-DECIDE=${DECIDE:-generate}
+# the evaluation is unguided: the student chooses among the actions each page allows (distilled's default,
+#     decide=auto, for a model that no exemplar guides); DECIDE=generate: it writes its actions (the rows
+#     recorded before decide=auto was the default)
+DECIDE=${DECIDE:-auto}
 DECIDE_ARGS=()
-if [ "$DECIDE" != generate ]; then TAG="$TAG-$DECIDE"; DECIDE_ARGS=(-A "decide=$DECIDE"); fi
+if [ "$DECIDE" != auto ]; then TAG="$TAG-$DECIDE"; DECIDE_ARGS=(-A "decide=$DECIDE"); fi
 TASKS=()
 if [ "${QUICK:-0}" = 1 ]; then TASKS=(--tasks quick); fi
 rows=()

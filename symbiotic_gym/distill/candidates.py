@@ -57,6 +57,19 @@ def goal_spans(goal: str) -> list[str]:
     return _unique(spans)
 
 
+def goal_url(found: str) -> str:
+    """A URL as a goal's sentence holds it, without the sentence's punctuation around it: trailing ``.,;:!?``
+    and a closing bracket the URL did not open ("... on the tracker (http://tracker.embedded.test).")."""
+    url = found
+    while True:
+        url = url.rstrip(_EDGE)
+        closer = url[-1:]
+        opener = {")": "(", "]": "["}.get(closer)
+        if opener is None or url.count(opener) >= url.count(closer):
+            return url
+        url = url[:-1]
+
+
 def page_texts(axtree: str) -> list[str]:
     """Answers the page shows: each node's text (whole when short), the part after a ``label:``, and each
     number, price or percentage in it."""
@@ -88,7 +101,7 @@ def candidate_actions(axtree: str, goal: str, *, refs: str = "name") -> list[str
     answers = [DONE, *page_texts(axtree), *spans, *(str(n) for n in range(MAX_COUNT + 1))]
     out.extend(str(Action("send_msg_to_user", (a,))) for a in _unique(answers))
     out.extend(str(Action("report_infeasible", (f"There is no {s}.",))) for s in spans)
-    out.extend(str(Action("goto", (u.rstrip(_EDGE),))) for u in _URL.findall(goal))
+    out.extend(str(Action("goto", (goal_url(u),))) for u in _URL.findall(goal))
     out.append(str(Action("go_back", ())))
     out.extend(str(Action("scroll", xy)) for xy in SCROLLS)
     return _unique(out)
@@ -126,4 +139,4 @@ def _unique(items: Iterable[str]) -> list[str]:
     return [s for s in dict.fromkeys(x for x in items if x and x.strip())]
 
 
-__all__ = ["candidate_actions", "goal_spans", "page_texts"]
+__all__ = ["candidate_actions", "goal_spans", "goal_url", "page_texts"]

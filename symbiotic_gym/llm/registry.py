@@ -69,6 +69,12 @@ def is_local_spec(spec: str) -> bool:
     return spec.lower() in BUNDLED_ALIASES or spec.startswith(("local:", "hf:"))
 
 
+def runs_in_process(spec: str) -> bool:
+    """Whether a spec's model is built in this process (TransformersLLM, which can choose among continuations):
+    a bundled alias, ``local:`` or ``hf:``, unless a model registered under that name takes it."""
+    return spec not in _custom and is_local_spec(spec)
+
+
 def route_of(spec: str) -> Route:
     """Where a spec's model runs, known without building it (a cache in replay-strict never builds it)."""
     if spec in _custom:

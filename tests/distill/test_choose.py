@@ -157,6 +157,42 @@ def test_the_agent_acts_only_by_actions_of_the_page_and_not_twice_on_an_unchange
     assert third.meta["raw"] not in (first.meta["raw"], second.meta["raw"])
 
 
+def test_a_goal_url_is_offered_without_the_sentence_around_it() -> None:
+    from symbiotic_gym.distill.candidates import goal_url
+
+    goal = "Post it on the forum (http://forum.embedded.test). Then see http://shop.embedded.test/a_(b)."
+    gotos = [c for c in candidate_actions(PAGE, goal) if c.startswith("goto(")]
+    assert gotos == ["goto('http://forum.embedded.test')", "goto('http://shop.embedded.test/a_(b)')"]
+    assert goal_url("http://x.test/[1]];") == "http://x.test/[1]"
+
+
+def test_auto_chooses_where_no_exemplar_guides_and_an_in_process_model_runs(tiny: Path, tmp_path: Path) -> None:
+    """decide=auto, the default: an unguided task with an in-process model is a choice among the page's
+    actions; a model served or registered under the spec (which cannot choose) generates."""
+    from agents.distilled import DistilledAgent
+    from symbiotic_gym import llm
+
+    assert DistilledAgent.settle_args({"model": f"local:{tiny}"})["decide"] == "auto"  # recorded in the row
+    agent = make_agent("distilled", {"model": f"local:{tiny}"})
+    agent.reset(TaskInfo("t", GOAL))
+    assert agent.deciding == "choose"
+    obs = {"goal": GOAL, "url": "http://shop.embedded.test/account", "axtree_txt": PAGE}
+    assert "choice" in agent.act(obs).meta
+    assert make_agent("distilled", {"model": f"local:{tiny}", "decide": "generate"}).deciding == "generate"
+
+    class Served:
+        model, route = "served", "local"
+
+        def complete(self, messages, **kwargs):  # never called here
+            raise AssertionError
+
+    spec = f"local:{tmp_path / 'served'}"
+    llm.register_llm(spec, Served(), route="local")  # the conftest fixture forgets it after the test
+    served = make_agent("distilled", {"model": spec})
+    served.reset(TaskInfo("t", GOAL))
+    assert served.deciding == "generate"
+
+
 def test_choose_refuses_guidance_and_unknown_modes() -> None:
     with pytest.raises(SymbioticGymError, match="decide must be one of"):
         make_agent("distilled", {"model": "local", "decide": "sample"})

@@ -22,14 +22,18 @@ from tests.agents.test_distilled import ranking
 
 SHIPPED = f"local:{SHIPPED_STUDENT}"
 FULL = {"exemplars": "shipped", "exemplar_force": True, "exemplar_values": True}
+AUTO = {"decide": "auto"}  # recorded too: how the steps were decided (choose where no exemplar guides)
 
 
 def test_the_shipped_student_is_guided_by_default_and_any_other_model_is_not(tmp_path: Path) -> None:
-    assert guidance_defaults({"model": SHIPPED}) == {"model": SHIPPED, **FULL}
-    assert guidance_defaults({"model": "local"}) == {"model": "local"}  # the untrained base: the floor row
-    assert guidance_defaults({"model": SHIPPED, "exemplars": "none"}) == {"model": SHIPPED, "exemplars": "none"}
+    assert guidance_defaults({"model": SHIPPED}) == {"model": SHIPPED, **FULL, **AUTO}
+    assert guidance_defaults({"model": "local"}) == {"model": "local", **AUTO}  # the untrained base: the floor row
+    none = {"model": SHIPPED, "exemplars": "none"}
+    assert guidance_defaults(none) == {**none, **AUTO}
     assert guidance_defaults({"model": SHIPPED, "exemplar_values": False})["exemplar_values"] is False
-    assert guidance_defaults({"model": SHIPPED, "exemplars": "runs/kb"}) == {"model": SHIPPED, "exemplars": "runs/kb"}
+    kb = {"model": SHIPPED, "exemplars": "runs/kb"}
+    assert guidance_defaults(kb) == {**kb, **AUTO}
+    assert guidance_defaults({"model": SHIPPED, "decide": "generate"})["decide"] == "generate"
 
     guided = DistilledAgent(model=SHIPPED)
     assert (guided.config.exemplars, guided.config.exemplar_force, guided.config.exemplar_values) == (
@@ -46,10 +50,10 @@ def test_the_shipped_student_is_guided_by_default_and_any_other_model_is_not(tmp
 
 def test_hybrid_records_its_local_sides_guidance_and_speculation_keeps_the_student_unguided() -> None:
     settled = HybridAgent.settle_args({"small": SHIPPED})
-    assert json.loads(settled["small_args"]) == FULL
+    assert json.loads(settled["small_args"]) == {**FULL, **AUTO}
     own = HybridAgent.settle_args({"small": SHIPPED, "small_args": '{"exemplars": "none"}'})
-    assert json.loads(own["small_args"]) == {"exemplars": "none"}
-    assert HybridAgent.settle_args({"small": "local"}) == {"small": "local"}
+    assert json.loads(own["small_args"]) == {"exemplars": "none", **AUTO}
+    assert HybridAgent.settle_args({"small": "local"}) == {"small": "local", "small_args": json.dumps(AUTO)}
     assert HybridAgent.settle_args({"style": "occam"}) == {"style": "occam"}
     spec = SpeculativeAgent(student_model=SHIPPED)
     assert spec.student.kb is None and spec.student.config.exemplars == "none"

@@ -95,7 +95,7 @@ def test_full_training_lowers_the_loss_and_the_model_reloads_and_acts(setup: dic
     ):
         assert (out / name).exists(), name
     assert json.loads((out / "train_config.json").read_text())["method"] == "full" and stats["engine"] == engine
-    agent = make_agent("distilled", {"model": f"local:{out}", "max_tokens": 16})
+    agent = make_agent("distilled", {"model": f"local:{out}", "max_tokens": 16, "decide": "generate"})
     assert agent.format.max_obs_chars == 300 and agent.answer_prefix() == "Rationale:"  # the training prompt format
     record, steps = run_episode(agent, "distilled", "shop.product_price.0", max_steps=2, seed=0)
     assert record["error"] is None and len(steps) == 2  # a tiny model's babble costs steps, never the episode
@@ -129,7 +129,7 @@ def test_lora_adapter_resumes_from_its_checkpoint(setup: dict[str, Path]) -> Non
     assert train_cli.main([*common, "--max-steps", "4"]) == 0
     stats = json.loads((out / "train_stats.json").read_text())
     assert stats["resumed_from"].endswith("checkpoint-2") and stats["steps"] == 4
-    agent = make_agent("distilled", {"model": f"local:{out}", "max_tokens": 8})
+    agent = make_agent("distilled", {"model": f"local:{out}", "max_tokens": 8, "decide": "generate"})
     from symbiotic_gym.llm import get_llm
 
     assert get_llm(f"local:{out}").adapter_path == out  # base model + adapter, in process
