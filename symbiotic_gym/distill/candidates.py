@@ -9,8 +9,9 @@ built from the current observation and the goal, each written the way the studen
 * ``click`` on each named interactive element; ``check``/``uncheck`` on each check box or radio button;
 * ``fill`` of each text field with each span of the goal (quoted text, every run of up to
   :data:`MAX_SPAN_WORDS` words); ``select_option`` of each list with its options and the goal's spans;
-* ``send_msg_to_user`` with ``Done``, each text of the page (whole, after a ``label:``, and each number or
-  price in it), each span of the goal and the small counts 0..:data:`MAX_COUNT`;
+* ``send_msg_to_user`` with ``Done`` (not when the goal asks a question: :func:`asks_question`), each text of
+  the page (whole, after a ``label:``, and each number or price in it), each span of the goal and the small
+  counts 0..:data:`MAX_COUNT`;
 * ``report_infeasible`` naming a span of the goal; ``goto`` each URL of the goal; ``go_back``; ``scroll``.
 
 Every candidate parses with the grammar, and every element it names resolves on this page to the element it
@@ -34,6 +35,8 @@ DONE = "Done"
 
 _QUOTED = re.compile(r"'([^']+)'|\"([^\"]+)\"")
 _URL = re.compile(r"https?://[^\s'\"]+")
+# a question mark that ends a sentence, not one inside a word ('Harbor?Willow11'); the full-width one anywhere
+_QUESTION_MARK = re.compile(r"\?(?=\s|$)|\uff1f")
 _NUMBER = re.compile(r"[$€£]?-?\d[\d,]*(?:\.\d+)?%?")
 _EDGE = ".,;:!?"  # stripped from the ends of a run of words ("order #83." -> "order #83")
 _MARKS = "#$€£"  # a number's mark, also dropped from a one-word value ("#83" -> "83")
@@ -55,6 +58,14 @@ def goal_spans(goal: str) -> list[str]:
             if run.endswith((".", "?", ",", "!")) and j == len(words):
                 spans.append(run[:-1])  # a final word's own '!' or '.' may belong to the value: keep both
     return _unique(spans)
+
+
+def asks_question(goal: str) -> bool:
+    """Whether the goal asks a question (a ``?`` that ends a sentence, outside its URLs and quoted texts: a post
+    titled 'Any tips?' is a task to carry out): its answer is a value, never ``Done``. No
+    oracle train episode whose goal has a question mark ends with ``Done``; the choosing student ended half of
+    its failed question episodes so (docs/student-choose.md, "Questions are not done")."""
+    return _QUESTION_MARK.search(_QUOTED.sub(" ", _URL.sub(" ", goal))) is not None
 
 
 def goal_url(found: str) -> str:
@@ -98,7 +109,8 @@ def candidate_actions(axtree: str, goal: str, *, refs: str = "name") -> list[str
     spans = goal_spans(goal)
     out: list[str] = []
     out.extend(_element_actions(elements, spans, by_id=refs == "bid"))
-    answers = [DONE, *page_texts(axtree), *spans, *(str(n) for n in range(MAX_COUNT + 1))]
+    done = [] if asks_question(goal) else [DONE]
+    answers = [*done, *page_texts(axtree), *spans, *(str(n) for n in range(MAX_COUNT + 1))]
     out.extend(str(Action("send_msg_to_user", (a,))) for a in _unique(answers))
     out.extend(str(Action("report_infeasible", (f"There is no {s}.",))) for s in spans)
     out.extend(str(Action("goto", (goal_url(u),))) for u in _URL.findall(goal))
@@ -139,4 +151,4 @@ def _unique(items: Iterable[str]) -> list[str]:
     return [s for s in dict.fromkeys(x for x in items if x and x.strip())]
 
 
-__all__ = ["candidate_actions", "goal_spans", "goal_url", "page_texts"]
+__all__ = ["asks_question", "candidate_actions", "goal_spans", "goal_url", "page_texts"]

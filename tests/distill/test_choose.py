@@ -157,6 +157,20 @@ def test_the_agent_acts_only_by_actions_of_the_page_and_not_twice_on_an_unchange
     assert third.meta["raw"] not in (first.meta["raw"], second.meta["raw"])
 
 
+def test_a_question_is_answered_with_a_value_never_done() -> None:
+    from symbiotic_gym.distill.candidates import asks_question
+
+    question = "What is the total of my last order? Answer with the amount."
+    answers = [c for c in candidate_actions(PAGE, question) if c.startswith("send_msg_to_user(")]
+    assert "send_msg_to_user('Done')" not in answers and "send_msg_to_user('$41.50')" in answers
+    assert "send_msg_to_user('Done')" in candidate_actions(PAGE, GOAL)  # a task to carry out ends with Done
+    assert not asks_question("Open http://shop.embedded.test/search?q=lamp and add it to the cart.")
+    assert not asks_question("Upvote the post 'Thoughts on cat litter?'.")  # a quoted question is a value
+    assert asks_question("Which products did I buy in my order #85?")
+    assert not asks_question("Change my password from Sunflower!2024 to Harbor?Willow11.")  # inside a word
+    assert asks_question("注文#85の合計はいくらですか？答えは金額で。")
+
+
 def test_a_goal_url_is_offered_without_the_sentence_around_it() -> None:
     from symbiotic_gym.distill.candidates import goal_url
 
