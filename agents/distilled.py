@@ -198,7 +198,7 @@ class DistilledAgent(LLMAgentBase):
             load_kb(str(exemplars_folder(c.exemplars))) if c.exemplars not in (*NO_EXEMPLARS, AUTO_EXEMPLARS) else None
         )
         self.guide: ExemplarGuide | None = None
-        self.deciding = "choose" if c.decide == "choose" else "generate"  # this task's way (decide=auto: reset)
+        self.deciding = self._deciding()  # this task's way; reset settles decide=auto again once the guide is known
 
     def answer_prefix(self) -> str:
         """The trained format's first word (observation budgets come from the prompt format too)."""

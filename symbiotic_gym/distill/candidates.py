@@ -62,9 +62,8 @@ def goal_spans(goal: str) -> list[str]:
 
 def asks_question(goal: str) -> bool:
     """Whether the goal asks a question (a ``?`` that ends a sentence, outside its URLs and quoted texts: a post
-    titled 'Any tips?' is a task to carry out): its answer is a value, never ``Done``. No
-    oracle train episode whose goal has a question mark ends with ``Done``; the choosing student ended half of
-    its failed question episodes so (docs/student-choose.md, "Questions are not done")."""
+    titled 'Any tips?' is a task to carry out): its answer is a value, never ``Done``. No oracle train episode
+    whose goal asks a question ends with ``Done`` (docs/student-choose.md, "Questions are not done")."""
     return _QUESTION_MARK.search(_QUOTED.sub(" ", _URL.sub(" ", goal))) is not None
 
 
