@@ -21,7 +21,7 @@ was built from (:func:`symbiotic_gym.distill.named_refs.resolve`), so the chosen
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 
 from symbiotic_gym.distill.named_refs import KIND_ROLES, resolve_among
 from symbiotic_gym.web.actions import Action
@@ -31,6 +31,7 @@ MAX_SPAN_WORDS = 8  # the longest run of goal words offered as a value (product 
 MAX_TEXT_CHARS = 80  # page texts longer than this are offered only through their numbers and labels
 MAX_COUNT = 20  # answers 0..MAX_COUNT are always offered (a count need not be written on the page)
 SCROLLS = ((0, 500), (0, -500))
+VALUE_KINDS = frozenset(("fill", "select_option"))  # the actions that give a field its value
 DONE = "Done"
 
 _QUOTED = re.compile(r"'([^']+)'|\"([^\"]+)\"")
@@ -101,13 +102,15 @@ def page_texts(axtree: str) -> list[str]:
     return _unique(out)
 
 
-def candidate_actions(axtree: str, goal: str, *, refs: str = "name") -> list[str]:
+def candidate_actions(axtree: str, goal: str, *, refs: str = "name", given: Collection[str] = ()) -> list[str]:
     """Every action this page allows for this goal, as the student writes them (see the module doc), in a
-    fixed order without repeats; ``refs`` (a prompt format's) says whether elements are named or given by id."""
+    fixed order without repeats; ``refs`` (a prompt format's) says whether elements are named or given by id.
+    ``given``: fields (as ``refs`` writes them) that already got their value on this page: they are not
+    filled or set again (no oracle episode of any split gives one field two values on one page)."""
     elements = parse_elements(axtree)
     spans = goal_spans(goal)
     out: list[str] = []
-    out.extend(_element_actions(elements, spans, by_id=refs == "bid"))
+    out.extend(_element_actions(elements, spans, by_id=refs == "bid", given=frozenset(given)))
     done = [] if asks_question(goal) else [DONE]
     answers = [*done, *page_texts(axtree), *spans, *(str(n) for n in range(MAX_COUNT + 1))]
     out.extend(str(Action("send_msg_to_user", (a,))) for a in _unique(answers))
@@ -118,7 +121,9 @@ def candidate_actions(axtree: str, goal: str, *, refs: str = "name") -> list[str
     return _unique(out)
 
 
-def _element_actions(elements: list[ElementLine], spans: list[str], *, by_id: bool) -> Iterator[str]:
+def _element_actions(
+    elements: list[ElementLine], spans: list[str], *, by_id: bool, given: frozenset[str] = frozenset()
+) -> Iterator[str]:
     options = _unique(e.name for e in elements if e.role == "option")
     for e in elements:
         name = e.name.strip()
@@ -133,6 +138,8 @@ def _element_actions(elements: list[ElementLine], spans: list[str], *, by_id: bo
                 if found is None or found.bid != e.bid:
                     continue  # the name leads to another element first: not this one's action
             ref = e.bid if by_id else name
+            if kind in VALUE_KINDS and ref in given:
+                continue  # this field got its value on this page already: another value would start a loop
             shown = e.prop("value")
             if kind == "fill":  # not the value the field already shows: that would change nothing
                 yield from (str(Action(kind, (ref, v))) for v in spans if v != shown)
@@ -150,4 +157,4 @@ def _unique(items: Iterable[str]) -> list[str]:
     return [s for s in dict.fromkeys(x for x in items if x and x.strip())]
 
 
-__all__ = ["asks_question", "candidate_actions", "goal_spans", "goal_url", "page_texts"]
+__all__ = ["VALUE_KINDS", "asks_question", "candidate_actions", "goal_spans", "goal_url", "page_texts"]

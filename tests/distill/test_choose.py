@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,6 +14,7 @@ from symbiotic_gym.distill.candidates import candidate_actions, goal_spans
 from symbiotic_gym.distill.named_refs import ground
 from symbiotic_gym.distill.prompt import PromptFormat
 from symbiotic_gym.errors import SymbioticGymError
+from symbiotic_gym.llm.base import Choice
 from symbiotic_gym.web.actions import parse_action
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "llm"))
@@ -155,6 +158,33 @@ def test_the_agent_acts_only_by_actions_of_the_page_and_not_twice_on_an_unchange
     typed = {**obs, "axtree_txt": PAGE.replace("value='(602) 555-0146'", "value='x', focused")}
     third = agent.act(typed)
     assert third.meta["raw"] not in (first.meta["raw"], second.meta["raw"])
+
+
+class _FillsPhone:
+    """A test double of an in-process model: chooses the first fill of the phone field, else the first action."""
+
+    model, route = "fills-phone", "local"
+
+    def choose(self, messages: Any, continuations: Sequence[str], *, search: str = "greedy") -> Choice:
+        fills = [i for i, c in enumerate(continuations) if c.startswith(" fill('Phone'")]
+        return Choice(index=fills[0] if fills else 0, logprob=0.0, forwards=1, prompt_tokens=1)
+
+
+def test_a_field_that_got_its_value_is_not_given_another_on_the_same_page(tiny: Path) -> None:
+    assert not any(c.startswith("fill('Phone'") for c in candidate_actions(PAGE, GOAL, given={"Phone"}))
+    assert any(c.startswith("fill('9'") for c in candidate_actions(PAGE, GOAL, refs="bid", given={"Phone"}))
+    agent = make_agent("distilled", {"model": f"local:{tiny}", "decide": "choose"})
+    agent._llm = _FillsPhone()  # type: ignore[assignment]
+    agent.reset(TaskInfo("t", GOAL))
+    obs = {"goal": GOAL, "url": "http://shop.embedded.test/account", "axtree_txt": PAGE}
+    first = agent.act(obs)
+    assert first.meta["raw"].startswith("fill('Phone'")
+    typed = {**obs, "axtree_txt": PAGE.replace("value='(602) 555-0146'", "value='(628) 555-0110', focused")}
+    refused = {**typed, "last_action_error": "Element 9 is disabled, so it cannot be used."}
+    assert agent.act(refused).meta["raw"].startswith("fill('Phone'")  # it failed: the field may be filled again
+    assert not agent.act(typed).meta["raw"].startswith("fill('Phone'")  # it has its value on this page
+    elsewhere = {**typed, "url": "http://shop.embedded.test/account/edit"}
+    assert agent.act(elsewhere).meta["raw"].startswith("fill('Phone'")  # another page: a new field
 
 
 def test_a_question_is_answered_with_a_value_never_done() -> None:
