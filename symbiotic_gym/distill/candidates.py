@@ -38,6 +38,9 @@ _QUOTED = re.compile(r"'([^']+)'|\"([^\"]+)\"")
 _URL = re.compile(r"https?://[^\s'\"]+")
 # a question mark that ends a sentence, not one inside a word ('Harbor?Willow11'); the full-width one anywhere
 _QUESTION_MARK = re.compile(r"\?(?=\s|$)|\uff1f")
+# what a number field (input type=number, role spinbutton) accepts: Chromium refuses other text, and Playwright's
+# fill fails on it ("Cannot type text into input[type=number]")
+_NUMERIC = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 _NUMBER = re.compile(r"[$€£]?-?\d[\d,]*(?:\.\d+)?%?")
 _EDGE = ".,;:!?"  # stripped from the ends of a run of words ("order #83." -> "order #83")
 _MARKS = "#$€£"  # a number's mark, also dropped from a one-word value ("#83" -> "83")
@@ -142,7 +145,8 @@ def _element_actions(
                 continue  # this field got its value on this page already: another value would start a loop
             shown = e.prop("value")
             if kind == "fill":  # not the value the field already shows: that would change nothing
-                yield from (str(Action(kind, (ref, v))) for v in spans if v != shown)
+                values = [v for v in spans if _NUMERIC.fullmatch(v)] if e.role == "spinbutton" else spans
+                yield from (str(Action(kind, (ref, v))) for v in values if v != shown)
             elif kind == "select_option":
                 yield from (str(Action(kind, (ref, v))) for v in _unique([*options, *spans]) if v != shown)
             elif kind in ("check", "uncheck"):

@@ -307,10 +307,26 @@ def strip_bids(text: str) -> str:
 _STATE_PROP = re.compile(rf", (?:value|focused|checked|selected|expanded)(?:=(?:{STRING}|[^,\n]*))?")
 
 
+_TYPED_FIELD = re.compile(r"^(\t*)\[[^\]]+\] (?:textbox|searchbox|textarea|spinbutton|combobox) ")
+_STATIC_TEXT = re.compile(r"^\t*StaticText ")
+
+
 def without_state(text: str) -> str:
     """The tree without what typing, clicking and choosing change in place (field values, focus, checked,
-    selected and expanded flags): two observations of the same page in another input state read the same."""
-    return _STATE_PROP.sub("", text)
+    selected and expanded flags, and the text a typed field shows as its child): two observations of the same
+    page in another input state read the same."""
+    lines: list[str] = []
+    field_depth = -1  # the indentation of the typed field whose children are being read, -1 outside one
+    for line in _STATE_PROP.sub("", text).split("\n"):
+        depth = len(line) - len(line.lstrip("\t"))
+        if field_depth >= 0 and depth > field_depth:
+            if _STATIC_TEXT.match(line):
+                continue  # the field's value, echoed as its text
+        else:
+            field = _TYPED_FIELD.match(line)
+            field_depth = len(field.group(1)) if field else -1
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def element_line(text: str, bid: str) -> str:

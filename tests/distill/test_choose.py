@@ -187,6 +187,26 @@ def test_a_field_that_got_its_value_is_not_given_another_on_the_same_page(tiny: 
     assert agent.act(elsewhere).meta["raw"].startswith("fill('Phone'")  # another page: a new field
 
 
+def test_the_page_without_its_input_state_drops_the_text_a_field_echoes() -> None:
+    from symbiotic_gym.web.observation import without_state
+
+    form = "RootWebArea 'New'\n\t[4] textbox 'Description', value='{v}', focused\n\t\tStaticText '{v}'\n{rest}"
+    rest = "\t[5] combobox 'Status', value='A'\n\t\t[6] option 'A', selected\n\tStaticText 'Total: $4'"
+    one, two = form.format(v="Cypress Dash", rest=rest), form.format(v="Cypress Dash Camera", rest=rest)
+    assert without_state(one) == without_state(two)
+    assert "[6] option 'A'" in without_state(one) and "StaticText 'Total: $4'" in without_state(one)
+    assert without_state(one) != without_state(one.replace("Total: $4", "Total: $5"))  # the page's own text
+
+
+def test_a_number_field_is_offered_numbers_only() -> None:
+    page = PAGE + "\t[40] spinbutton 'Quantity', value='1'\n"
+    goal = "Add a product with price $99.99 and 40 units in stock."
+    fills = [c for c in candidate_actions(page, goal) if c.startswith("fill('Quantity'")]
+    assert "fill('Quantity', '40')" in fills and "fill('Quantity', '99.99')" in fills
+    assert all(parse_action(c).args[1].replace(".", "").isdigit() for c in fills), fills  # never '40 units'
+    assert "fill('Phone', '40 units')" in candidate_actions(page, goal)  # a text field takes any span
+
+
 def test_a_question_is_answered_with_a_value_never_done() -> None:
     from symbiotic_gym.distill.candidates import asks_question
 
