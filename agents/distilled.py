@@ -192,8 +192,7 @@ class DistilledAgent(LLMAgentBase):
         self.history: list[str] = []
         self._last: tuple[str, str] | None = None  # (action, page) of the previous step
         self._tried: set[tuple[str, str]] = set()  # decide=choose: (action, page) pairs taken this episode
-        self._given: set[tuple[str, str]] = set()  # decide=choose: (field, page) pairs that got a value
-        self._giving: tuple[str, str] | None = None  # the last step's (field, page) if it gave one a value
+        self._given: set[tuple[str, str]] = set()  # decide=choose: (field, page) pairs given a value
         self._axtree = ""  # the page of the last observation (grounds named references)
         self._page_index: tuple[str, dict[str, ElementLine]] | None = None  # (page, its elements by id)
         self.kb = (
@@ -218,7 +217,6 @@ class DistilledAgent(LLMAgentBase):
         self._last = None
         self._tried = set()
         self._given = set()
-        self._giving = None
         self._axtree = ""
         self._retried = False  # the last step repeated an action that had failed (the one retry allowed)
         self.guide = None
@@ -335,17 +333,15 @@ class DistilledAgent(LLMAgentBase):
         on this very page (url and tree) is not offered again: on an unchanged page it changes nothing, and
         on a page the episode came back to it starts the same loop again (fill A, fill B, fill A ...). The page
         is compared without its input state (values, focus, checked): a fill changes the field's value, which
-        must not make the same page new again. Likewise a field that got its value on this page (without an
-        error) is not given another one (fill A with "x", then with "x y", ...): no oracle episode of any
-        split fills one field twice on one page."""
+        must not make the same page new again. Likewise a field given a value on this page is not given another
+        one (fill A with "x", then "x y", ...; after an error, other spans fail the same way: a list is not an
+        input, a disabled field stays disabled): no oracle episode of any split fills one field twice on one
+        page."""
         llm = self.llm
         if not isinstance(llm, ChoosesContinuations):
             raise SymbioticGymError(f"distilled: decide=choose needs an in-process model (local:...), not {llm!r}")
         state = self.state(obs)
         page = f"{obs.get('url', '')}\n{without_state(self._axtree)}"
-        if self._giving is not None and not obs.get("last_action_error"):
-            self._given.add(self._giving)
-        self._giving = None
         given = {field for field, on in self._given if on == page}
         candidates = candidate_actions(self._axtree, state.goal, refs=self.format.refs, given=given)
         candidates = [c for c in candidates if (c, page) not in self._tried] or candidates
@@ -375,7 +371,7 @@ class DistilledAgent(LLMAgentBase):
         self._last = (text, page)
         self._tried.add(self._last)
         if extracted.action.name in VALUE_KINDS:
-            self._giving = (str(extracted.action.args[0]), page)
+            self._given.add((str(extracted.action.args[0]), page))
         self.history.append(text)
         grounded = self._ground(extracted)
         if grounded is None:

@@ -41,6 +41,8 @@ _QUESTION_MARK = re.compile(r"\?(?=\s|$)|\uff1f")
 # what a number field (input type=number, role spinbutton) accepts: Chromium refuses other text, and Playwright's
 # fill fails on it ("Cannot type text into input[type=number]")
 _NUMERIC = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
+_LIST = re.compile(r"^(\t*)\[([^\]]+)\] (?:combobox|listbox) ")
+_OPTION = re.compile(r"^\t*(?:\[[^\]]+\] )?option ")
 _NUMBER = re.compile(r"[$€£]?-?\d[\d,]*(?:\.\d+)?%?")
 _EDGE = ".,;:!?"  # stripped from the ends of a run of words ("order #83." -> "order #83")
 _MARKS = "#$€£"  # a number's mark, also dropped from a one-word value ("#83" -> "83")
@@ -113,7 +115,7 @@ def candidate_actions(axtree: str, goal: str, *, refs: str = "name", given: Coll
     elements = parse_elements(axtree)
     spans = goal_spans(goal)
     out: list[str] = []
-    out.extend(_element_actions(elements, spans, by_id=refs == "bid", given=frozenset(given)))
+    out.extend(_element_actions(elements, spans, by_id=refs == "bid", given=frozenset(given), lists=_lists(axtree)))
     done = [] if asks_question(goal) else [DONE]
     answers = [*done, *page_texts(axtree), *spans, *(str(n) for n in range(MAX_COUNT + 1))]
     out.extend(str(Action("send_msg_to_user", (a,))) for a in _unique(answers))
@@ -125,7 +127,12 @@ def candidate_actions(axtree: str, goal: str, *, refs: str = "name", given: Coll
 
 
 def _element_actions(
-    elements: list[ElementLine], spans: list[str], *, by_id: bool, given: frozenset[str] = frozenset()
+    elements: list[ElementLine],
+    spans: list[str],
+    *,
+    by_id: bool,
+    given: frozenset[str] = frozenset(),
+    lists: frozenset[str] = frozenset(),
 ) -> Iterator[str]:
     options = _unique(e.name for e in elements if e.role == "option")
     for e in elements:
@@ -133,6 +140,8 @@ def _element_actions(
         if not name or name != e.name:
             continue  # a nameless element cannot be named; a padded name is not written back the same
         kinds = [k for k in ("fill", "select_option", "check", "uncheck") if e.role in KIND_ROLES[k]]
+        if e.bid in lists:
+            kinds.remove("fill")  # a list of options (a <select>) is chosen from, not typed into
         if e.role in INTERACTIVE:
             kinds.insert(0, "click")
         for kind in kinds:
@@ -155,6 +164,23 @@ def _element_actions(
                     yield str(Action(kind, (ref,)))
             else:
                 yield str(Action(kind, (ref,)))
+
+
+def _lists(axtree: str) -> frozenset[str]:
+    """The ids of the comboboxes and list boxes that show their options in the tree (a ``<select>``): Playwright
+    cannot fill one ("Element is not an <input>"); an editable combobox (a text field with suggestions) shows
+    none until it is typed into."""
+    out: set[str] = set()
+    open_list: tuple[str, int] | None = None  # (id, depth) of the list whose children are being read
+    for line in axtree.split("\n"):
+        depth = len(line) - len(line.lstrip("\t"))
+        if open_list is not None and depth > open_list[1]:
+            if _OPTION.match(line):
+                out.add(open_list[0])
+            continue
+        found = _LIST.match(line)
+        open_list = (found.group(2), len(found.group(1))) if found else None
+    return frozenset(out)
 
 
 def _unique(items: Iterable[str]) -> list[str]:

@@ -181,7 +181,7 @@ def test_a_field_that_got_its_value_is_not_given_another_on_the_same_page(tiny: 
     assert first.meta["raw"].startswith("fill('Phone'")
     typed = {**obs, "axtree_txt": PAGE.replace("value='(602) 555-0146'", "value='(628) 555-0110', focused")}
     refused = {**typed, "last_action_error": "Element 9 is disabled, so it cannot be used."}
-    assert agent.act(refused).meta["raw"].startswith("fill('Phone'")  # it failed: the field may be filled again
+    assert not agent.act(refused).meta["raw"].startswith("fill('Phone'")  # another span would fail the same way
     assert not agent.act(typed).meta["raw"].startswith("fill('Phone'")  # it has its value on this page
     elsewhere = {**typed, "url": "http://shop.embedded.test/account/edit"}
     assert agent.act(elsewhere).meta["raw"].startswith("fill('Phone'")  # another page: a new field
@@ -205,6 +205,9 @@ def test_a_number_field_is_offered_numbers_only() -> None:
     assert "fill('Quantity', '40')" in fills and "fill('Quantity', '99.99')" in fills
     assert all(parse_action(c).args[1].replace(".", "").isdigit() for c in fills), fills  # never '40 units'
     assert "fill('Phone', '40 units')" in candidate_actions(page, goal)  # a text field takes any span
+    assert not any(c.startswith("fill('Status'") for c in candidate_actions(page, goal))  # a <select>: options
+    editable = page + "\t[41] combobox 'City', value=''\n"  # a text field with suggestions, none shown yet
+    assert "fill('City', '40 units')" in candidate_actions(editable, goal)
 
 
 def test_a_question_is_answered_with_a_value_never_done() -> None:
