@@ -25,7 +25,7 @@ from collections.abc import Collection, Iterable, Iterator
 
 from symbiotic_gym.distill.named_refs import KIND_ROLES, resolve_among
 from symbiotic_gym.web.actions import Action
-from symbiotic_gym.web.observation import INTERACTIVE, ElementLine, parse_axtree_text, parse_elements
+from symbiotic_gym.web.observation import INTERACTIVE, ElementLine, page_url, parse_axtree_text, parse_elements
 
 MAX_SPAN_WORDS = 8  # the longest run of goal words offered as a value (product names, titles)
 MAX_TEXT_CHARS = 80  # page texts longer than this are offered only through their numbers and labels
@@ -115,7 +115,10 @@ def candidate_actions(axtree: str, goal: str, *, refs: str = "name", given: Coll
     elements = parse_elements(axtree)
     spans = goal_spans(goal)
     out: list[str] = []
-    out.extend(_element_actions(elements, spans, by_id=refs == "bid", given=frozenset(given), lists=_lists(axtree)))
+    here = page_url(axtree)
+    out.extend(
+        _element_actions(elements, spans, by_id=refs == "bid", given=frozenset(given), lists=_lists(axtree), here=here)
+    )
     done = [] if asks_question(goal) else [DONE]
     answers = [*done, *page_texts(axtree), *spans, *(str(n) for n in range(MAX_COUNT + 1))]
     out.extend(str(Action("send_msg_to_user", (a,))) for a in _unique(answers))
@@ -133,6 +136,7 @@ def _element_actions(
     by_id: bool,
     given: frozenset[str] = frozenset(),
     lists: frozenset[str] = frozenset(),
+    here: str | None = None,
 ) -> Iterator[str]:
     options = _unique(e.name for e in elements if e.role == "option")
     for e in elements:
@@ -142,8 +146,8 @@ def _element_actions(
         kinds = [k for k in ("fill", "select_option", "check", "uncheck") if e.role in KIND_ROLES[k]]
         if e.bid in lists:
             kinds.remove("fill")  # a list of options (a <select>) is chosen from, not typed into
-        if e.role in INTERACTIVE:
-            kinds.insert(0, "click")
+        if e.role in INTERACTIVE and not (here and e.role == "link" and e.prop("url") == here):
+            kinds.insert(0, "click")  # a link to this very page would only load it again
         for kind in kinds:
             if not by_id:
                 found = resolve_among(kind, name, elements)

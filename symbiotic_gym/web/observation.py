@@ -201,7 +201,7 @@ ELEMENT = re.compile(rf"(?:^|(?<=[\s|]))\[(?P<bid>[^\]\s]+)\] (?P<role>\S+) (?P<
 PROP = re.compile(rf", (?P<key>[\w-]+)(?:=(?P<value>{STRING}|[^,\n]*))?")
 # text that quotes an observation loosely (a model's echo, a hand-written line) may drop the commas
 LOOSE_PROP = re.compile(rf"(?:,\s*|\s+)(?P<key>[\w-]+)(?:=(?P<value>{STRING}|[^,\s]*))?")
-ROOT = re.compile(rf"RootWebArea (?P<name>{STRING})")
+ROOT = re.compile(rf"RootWebArea (?P<name>{STRING})(?P<props>{_PROPS})")
 HEADING = re.compile(rf"^\s*(?:\[[^\]]+\]\s+)?heading (?P<name>{STRING})", re.M)
 
 # roles an agent can act on, and the roles that stand for the same kind of control
@@ -342,6 +342,15 @@ def element_line(text: str, bid: str) -> str:
 def page_title(text: str) -> str | None:
     m = ROOT.search(text)
     return unquote(m.group("name")) if m else None
+
+
+def page_url(text: str) -> str | None:
+    """The URL the tree's root (the page's document) states, None when it states none."""
+    m = ROOT.search(text)
+    for prop in PROP.finditer(m.group("props") if m else ""):
+        if prop.group("key") == "url" and prop.group("value") is not None:
+            return unquote(prop.group("value"))
+    return None
 
 
 def headings(text: str) -> list[str]:

@@ -198,6 +198,20 @@ def test_the_page_without_its_input_state_drops_the_text_a_field_echoes() -> Non
     assert without_state(one) != without_state(one.replace("Total: $4", "Total: $5"))  # the page's own text
 
 
+def test_a_link_to_the_page_itself_is_not_offered() -> None:
+    from symbiotic_gym.web.observation import page_url
+
+    page = (
+        "RootWebArea 'Bestsellers', url='http://admin.embedded.test/bestsellers', focused\n"
+        "\t[5] link 'Bestsellers', url='http://admin.embedded.test/bestsellers'\n"
+        "\t[6] link 'Top', url='http://admin.embedded.test/bestsellers#top'\n"
+        "\t[7] link 'Orders', url='http://admin.embedded.test/orders'\n"
+    )
+    assert page_url(page) == "http://admin.embedded.test/bestsellers" and page_url(PAGE) is None
+    clicks = [c for c in candidate_actions(page, GOAL) if c.startswith("click(")]
+    assert clicks == ["click('Top')", "click('Orders')"]
+
+
 def test_a_number_field_is_offered_numbers_only() -> None:
     page = PAGE + "\t[40] spinbutton 'Quantity', value='1'\n"
     goal = "Add a product with price $99.99 and 40 units in stock."
