@@ -11,7 +11,7 @@ built from the current observation and the goal, each written the way the studen
   :data:`MAX_SPAN_WORDS` words); ``select_option`` of each list with its options and the goal's spans;
 * ``send_msg_to_user`` with ``Done`` (not when the goal asks a question: :func:`asks_question`), each text of
   the page (whole, after a ``label:``, and each number or price in it), each span of the goal and the small
-  counts 0..:data:`MAX_COUNT`;
+  counts 0..:data:`MAX_COUNT` (only the whole numbers when it asks how many: :func:`asks_count`);
 * ``report_infeasible`` naming a span of the goal; ``goto`` each URL of the goal; ``go_back``; ``scroll``.
 
 Every candidate parses with the grammar, and every element it names resolves on this page to the element it
@@ -43,6 +43,8 @@ _QUESTION_MARK = re.compile(r"\?(?=\s|$)|\uff1f")
 _NUMERIC = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 _LIST = re.compile(r"^(\t*)\[([^\]]+)\] (?:combobox|listbox) ")
 _OPTION = re.compile(r"^\t*(?:\[[^\]]+\] )?option ")
+_HOW_MANY = re.compile(r"\bhow many\b", re.I)
+_WHOLE_NUMBER = re.compile(r"[0-9]+")
 _NUMBER = re.compile(r"[$€£]?-?\d[\d,]*(?:\.\d+)?%?")
 _EDGE = ".,;:!?"  # stripped from the ends of a run of words ("order #83." -> "order #83")
 _MARKS = "#$€£"  # a number's mark, also dropped from a one-word value ("#83" -> "83")
@@ -107,6 +109,13 @@ def page_texts(axtree: str) -> list[str]:
     return _unique(out)
 
 
+def asks_count(goal: str) -> bool:
+    """Whether the goal asks how many (a question, :func:`asks_question`, with "how many"): its answer is a whole
+    number. The oracle answers all 117 such questions of every split with one; an instruction that mentions
+    how many ("Check how many units are in stock, then post that number") is carried out, not answered."""
+    return asks_question(goal) and _HOW_MANY.search(goal) is not None
+
+
 def candidate_actions(axtree: str, goal: str, *, refs: str = "name", given: Collection[str] = ()) -> list[str]:
     """Every action this page allows for this goal, as the student writes them (see the module doc), in a
     fixed order without repeats; ``refs`` (a prompt format's) says whether elements are named or given by id.
@@ -121,6 +130,8 @@ def candidate_actions(axtree: str, goal: str, *, refs: str = "name", given: Coll
     )
     done = [] if asks_question(goal) else [DONE]
     answers = [*done, *page_texts(axtree), *spans, *(str(n) for n in range(MAX_COUNT + 1))]
+    if asks_count(goal):
+        answers = [a for a in answers if _WHOLE_NUMBER.fullmatch(a)]
     out.extend(str(Action("send_msg_to_user", (a,))) for a in _unique(answers))
     out.extend(str(Action("report_infeasible", (f"There is no {s}.",))) for s in spans)
     out.extend(str(Action("goto", (goal_url(u),))) for u in _URL.findall(goal))
@@ -191,4 +202,4 @@ def _unique(items: Iterable[str]) -> list[str]:
     return [s for s in dict.fromkeys(x for x in items if x and x.strip())]
 
 
-__all__ = ["VALUE_KINDS", "asks_question", "candidate_actions", "goal_spans", "goal_url", "page_texts"]
+__all__ = ["VALUE_KINDS", "asks_count", "asks_question", "candidate_actions", "goal_spans", "goal_url", "page_texts"]

@@ -238,6 +238,18 @@ def test_a_question_is_answered_with_a_value_never_done() -> None:
     assert asks_question("注文#85の合計はいくらですか？答えは金額で。")
 
 
+def test_how_many_is_answered_with_a_whole_number() -> None:
+    from symbiotic_gym.distill.candidates import asks_count
+
+    page = PAGE + "\tStaticText '3 orders, $41.50 in all'\n"
+    question = "How many orders did I place in 2026?"
+    answers = [c for c in candidate_actions(page, question) if c.startswith("send_msg_to_user(")]
+    assert "send_msg_to_user('3')" in answers and "send_msg_to_user('0')" in answers
+    assert all(parse_action(a).args[0].isdigit() for a in answers), answers  # not '$41.50', not '3 orders'
+    assert not asks_count("Check how many units are in stock, then post that number on the forum.")
+    assert not asks_count("What is the total of my last order?")
+
+
 def test_a_goal_url_is_offered_without_the_sentence_around_it() -> None:
     from symbiotic_gym.distill.candidates import goal_url
 
