@@ -343,7 +343,9 @@ class DistilledAgent(LLMAgentBase):
         state = self.state(obs)
         page = f"{obs.get('url', '')}\n{without_state(self._axtree)}"
         given = {field for field, on in self._given if on == page}
-        candidates = candidate_actions(self._axtree, state.goal, refs=self.format.refs, given=given)
+        # a task is not done before the episode acted, nor while a value it typed waits to be submitted
+        may_end = bool(self.history) and not self._typed_last()
+        candidates = candidate_actions(self._axtree, state.goal, refs=self.format.refs, given=given, may_end=may_end)
         candidates = [c for c in candidates if (c, page) not in self._tried] or candidates
         primer: Message = {"role": "assistant", "content": self.answer_prefix()}
         t0 = time.perf_counter()
@@ -378,6 +380,13 @@ class DistilledAgent(LLMAgentBase):
             return AgentStep(text, "", meta)
         meta["named_action"] = text
         return AgentStep(grounded.action, "", meta)
+
+    def _typed_last(self) -> bool:
+        """Whether the episode's last action typed into a field (``fill``)."""
+        try:
+            return bool(self.history) and extract_action(self.history[-1], self.grammar).action.name == "fill"
+        except ActionError:
+            return False  # "(unreadable reply)": nothing was typed
 
     def _ends_task(self, extracted: ExtractedAction) -> bool:
         spec = self.grammar.get(extracted.action.name)

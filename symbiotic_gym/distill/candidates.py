@@ -116,11 +116,15 @@ def asks_count(goal: str) -> bool:
     return asks_question(goal) and _HOW_MANY.search(goal) is not None
 
 
-def candidate_actions(axtree: str, goal: str, *, refs: str = "name", given: Collection[str] = ()) -> list[str]:
+def candidate_actions(
+    axtree: str, goal: str, *, refs: str = "name", given: Collection[str] = (), may_end: bool = True
+) -> list[str]:
     """Every action this page allows for this goal, as the student writes them (see the module doc), in a
     fixed order without repeats; ``refs`` (a prompt format's) says whether elements are named or given by id.
     ``given``: fields (as ``refs`` writes them) that already got their value on this page: they are not
-    filled or set again (no oracle episode of any split gives one field two values on one page)."""
+    filled or set again (no oracle episode of any split gives one field two values on one page).
+    ``may_end=False``: ``Done`` is not offered (the agent says so before its first action and right after it
+    typed into a field: no oracle episode of any split ends at its first step or after typing)."""
     elements = parse_elements(axtree)
     spans = goal_spans(goal)
     out: list[str] = []
@@ -128,7 +132,7 @@ def candidate_actions(axtree: str, goal: str, *, refs: str = "name", given: Coll
     out.extend(
         _element_actions(elements, spans, by_id=refs == "bid", given=frozenset(given), lists=_lists(axtree), here=here)
     )
-    done = [] if asks_question(goal) else [DONE]
+    done = [DONE] if may_end and not asks_question(goal) else []
     answers = [*done, *page_texts(axtree), *spans, *(str(n) for n in range(MAX_COUNT + 1))]
     if asks_count(goal):
         answers = [a for a in answers if _WHOLE_NUMBER.fullmatch(a)]

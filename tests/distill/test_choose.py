@@ -150,7 +150,7 @@ def test_the_agent_acts_only_by_actions_of_the_page_and_not_twice_on_an_unchange
     action = parse_action(first.action)
     if action.bid is not None:
         assert f"[{action.bid}] " in PAGE  # the id of an element the page has
-    assert first.meta["choice"]["candidates"] == len(candidate_actions(PAGE, GOAL))
+    assert first.meta["choice"]["candidates"] == len(candidate_actions(PAGE, GOAL, may_end=False))
     second = agent.act(obs)  # the page did not change: the same action is not offered again
     assert second.meta["raw"] != first.meta["raw"]
     assert agent.history == [first.meta["raw"], second.meta["raw"]]
@@ -165,7 +165,11 @@ class _FillsPhone:
 
     model, route = "fills-phone", "local"
 
+    def __init__(self) -> None:
+        self.offered: list[list[str]] = []  # the candidates of each step
+
     def choose(self, messages: Any, continuations: Sequence[str], *, search: str = "greedy") -> Choice:
+        self.offered.append([c.strip() for c in continuations])
         fills = [i for i, c in enumerate(continuations) if c.startswith(" fill('Phone'")]
         return Choice(index=fills[0] if fills else 0, logprob=0.0, forwards=1, prompt_tokens=1)
 
@@ -185,6 +189,19 @@ def test_a_field_that_got_its_value_is_not_given_another_on_the_same_page(tiny: 
     assert not agent.act(typed).meta["raw"].startswith("fill('Phone'")  # it has its value on this page
     elsewhere = {**typed, "url": "http://shop.embedded.test/account/edit"}
     assert agent.act(elsewhere).meta["raw"].startswith("fill('Phone'")  # another page: a new field
+
+
+def test_done_is_not_offered_before_the_first_action_nor_right_after_typing(tiny: Path) -> None:
+    agent = make_agent("distilled", {"model": f"local:{tiny}", "decide": "choose"})
+    agent._llm = model = _FillsPhone()  # type: ignore[assignment]
+    agent.reset(TaskInfo("t", GOAL))
+    obs = {"goal": GOAL, "url": "http://shop.embedded.test/account", "axtree_txt": PAGE}
+    assert agent.act(obs).meta["raw"].startswith("fill('Phone'")
+    no_phone = {**obs, "axtree_txt": PAGE.replace("[9] textbox 'Phone', value='(602) 555-0146'", "[9] link 'Help'")}
+    agent.act(no_phone)  # the first action offered: a click
+    agent.act(no_phone)
+    done = "send_msg_to_user('Done')"
+    assert [done in offered for offered in model.offered] == [False, False, True]
 
 
 def test_the_page_without_its_input_state_drops_the_text_a_field_echoes() -> None:
