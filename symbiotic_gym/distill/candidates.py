@@ -25,7 +25,14 @@ from collections.abc import Collection, Iterable, Iterator
 
 from symbiotic_gym.distill.named_refs import KIND_ROLES, resolve_among
 from symbiotic_gym.web.actions import Action
-from symbiotic_gym.web.observation import INTERACTIVE, ElementLine, page_url, parse_axtree_text, parse_elements
+from symbiotic_gym.web.observation import (
+    INTERACTIVE,
+    AXNode,
+    ElementLine,
+    page_url,
+    parse_axtree_text,
+    parse_elements,
+)
 
 MAX_SPAN_WORDS = 8  # the longest run of goal words offered as a value (product names, titles)
 MAX_TEXT_CHARS = 80  # page texts longer than this are offered only through their numbers and labels
@@ -41,8 +48,6 @@ _QUESTION_MARK = re.compile(r"\?(?=\s|$)|\uff1f")
 # what a number field (input type=number, role spinbutton) accepts: Chromium refuses other text, and Playwright's
 # fill fails on it ("Cannot type text into input[type=number]")
 _NUMERIC = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
-_LIST = re.compile(r"^(\t*)\[([^\]]+)\] (?:combobox|listbox) ")
-_OPTION = re.compile(r"^\t*(?:\[[^\]]+\] )?option ")
 _HOW_MANY = re.compile(r"\bhow many\b", re.I)
 _WHOLE_NUMBER = re.compile(r"[0-9]+")
 _NUMBER = re.compile(r"[$€£]?-?\d[\d,]*(?:\.\d+)?%?")
@@ -190,16 +195,17 @@ def _lists(axtree: str) -> frozenset[str]:
     cannot fill one ("Element is not an <input>"); an editable combobox (a text field with suggestions) shows
     none until it is typed into."""
     out: set[str] = set()
-    open_list: tuple[str, int] | None = None  # (id, depth) of the list whose children are being read
-    for line in axtree.split("\n"):
-        depth = len(line) - len(line.lstrip("\t"))
-        if open_list is not None and depth > open_list[1]:
-            if _OPTION.match(line):
-                out.add(open_list[0])
-            continue
-        found = _LIST.match(line)
-        open_list = (found.group(2), len(found.group(1))) if found else None
+    stack = list(parse_axtree_text(axtree))
+    while stack:
+        node = stack.pop()
+        stack.extend(node.children)
+        if node.bid and node.role in KIND_ROLES["select_option"] and _holds_option(node):
+            out.add(node.bid)
     return frozenset(out)
+
+
+def _holds_option(node: AXNode) -> bool:
+    return any(child.role == "option" or _holds_option(child) for child in node.children)
 
 
 def _unique(items: Iterable[str]) -> list[str]:
