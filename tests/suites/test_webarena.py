@@ -279,3 +279,27 @@ def test_the_boundary_keeps_webarenas_rule_and_nothing_leaves(sites: dict[str, s
         outside.shutdown()
         outside.server_close()
     assert hits == []
+
+
+def test_task_setup_closes_its_login_tab_with_close_page(
+    sites: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """BrowserGym's ``ui_login`` closes its login tab right after submitting the form; Playwright's own close can
+    wait forever there (it hung the CI run in a task's setup), so the task's logins close it with close_page."""
+    from symbiotic_gym.web import browser
+
+    closed: list[str] = []
+    close_page = browser.close_page
+
+    def recording_close(page: Any) -> None:
+        closed.append(page.url)
+        close_page(page)
+
+    monkeypatch.setattr(browser, "close_page", recording_close)
+    task, context, page = _task(0)  # shopping_admin, require_login
+    try:
+        assert closed and len(context.pages) == 1
+        assert page.locator("input[type=password]").count() == 0  # logged in
+    finally:
+        task.teardown()
+        context.close()

@@ -9,7 +9,6 @@ import importlib.util
 import os
 import urllib.error
 import urllib.request
-from typing import Any
 
 from symbiotic_gym.suites.checks import Check, blocking_failures, format_report, summary
 from symbiotic_gym.suites.webarena import configs as wa
@@ -105,44 +104,6 @@ def check_reachable(timeout: float = 10.0) -> list[Check]:
 LOGIN_SITES = ("shopping", "shopping_admin", "reddit", "gitlab")
 
 
-class _LoginTab:
-    """What BrowserGym's ``ui_login`` uses of the tab it opens (``goto``, ``get_by_label``, ``get_by_role``,
-    ``close``), with a close that cannot hang: it closes the tab right after submitting the login form, the
-    close Chromium can drop (:func:`symbiotic_gym.web.browser.close_page`)."""
-
-    def __init__(self, page: Any) -> None:
-        self._page = page
-
-    def goto(self, url: str, **kwargs: Any) -> Any:
-        return self._page.goto(url, **kwargs)
-
-    def get_by_label(self, text: str, **kwargs: Any) -> Any:
-        return self._page.get_by_label(text, **kwargs)
-
-    def get_by_role(self, role: str, **kwargs: Any) -> Any:
-        return self._page.get_by_role(role, **kwargs)
-
-    def close(self) -> None:
-        from symbiotic_gym.web.browser import close_page
-
-        close_page(self._page)
-
-
-class _LoginContext:
-    def __init__(self, context: Any) -> None:
-        self._context = context
-
-    def new_page(self) -> _LoginTab:
-        return _LoginTab(self._context.new_page())
-
-
-class _LoginOpener:
-    """The page ``ui_login`` is given: it only reads ``page.context.new_page()`` to open its own login tab."""
-
-    def __init__(self, context: Any) -> None:
-        self.context = _LoginContext(context)
-
-
 def check_logins(sites: tuple[str, ...] = LOGIN_SITES) -> list[Check]:
     """Log in to each site as WebArena's harness does, then check no login form is shown any more."""
     from symbiotic_gym.suites.webarena.nltk_data import ensure_punkt_tab
@@ -150,6 +111,7 @@ def check_logins(sites: tuple[str, ...] = LOGIN_SITES) -> list[Check]:
     ensure_punkt_tab()  # importing browsergym.webarena would otherwise try to download it
     from browsergym.webarena.instance import WebArenaInstance
 
+    from symbiotic_gym.suites.webarena.login import log_in
     from symbiotic_gym.web.browser import shared_browser
 
     wa.require_sites()
@@ -161,7 +123,7 @@ def check_logins(sites: tuple[str, ...] = LOGIN_SITES) -> list[Check]:
         page = context.new_page()
         fix = f"check the {site} account in webarena's env_config (ACCOUNTS) and that the site is fully started"
         try:
-            instance.ui_login(site=site, page=_LoginOpener(context))
+            log_in(instance, site, context)
             page.goto(instance.urls[site])
             still_form = page.locator("input[type=password]").count() > 0
             ok = not still_form

@@ -23,6 +23,7 @@ from symbiotic_gym.suites.embedded.browser_task import final_answer
 from symbiotic_gym.suites.evaluators import EvalResult
 from symbiotic_gym.suites.webarena import configs as wa_configs
 from symbiotic_gym.suites.webarena import judge
+from symbiotic_gym.suites.webarena.login import log_in
 from symbiotic_gym.web.task_hooks import TaskHooks
 
 MODES = ("stock", "rectified", "verified")
@@ -94,7 +95,7 @@ class WebArenaTask(AbstractBrowserTask, TaskHooks):
         instance = WebArenaInstance()
         if self.config.get("require_login"):
             for site in self.config["sites"]:
-                instance.ui_login(site=site, page=page)
+                log_in(instance, site, page.context)
         if self.config.get("geolocation"):
             page.context.set_geolocation(self.config["geolocation"])
         if self.config.get("start_url"):
@@ -117,7 +118,7 @@ class WebArenaTask(AbstractBrowserTask, TaskHooks):
         instance = WebArenaInstance()
         if self.config.get("require_login"):
             for site in task["sites"]:
-                instance.ui_login(site=site, page=page)
+                log_in(instance, site, page.context)
         if self.config.get("geolocation"):
             page.context.set_geolocation(self.config["geolocation"])
         for i, url in enumerate(task.get("start_urls") or []):
