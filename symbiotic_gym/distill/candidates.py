@@ -40,6 +40,7 @@ MAX_COUNT = 20  # answers 0..MAX_COUNT are always offered (a count need not be w
 SCROLLS = ((0, 500), (0, -500))
 VALUE_KINDS = frozenset(("fill", "select_option"))  # the actions that give a field its value
 DONE = "Done"
+NOT_AVAILABLE = "N/A"
 
 _QUOTED = re.compile(r"'([^']+)'|\"([^\"]+)\"")
 _URL = re.compile(r"https?://[^\s'\"]+")
@@ -49,6 +50,16 @@ _QUESTION_MARK = re.compile(r"\?(?=\s|$)|\uff1f")
 # fill fails on it ("Cannot type text into input[type=number]")
 _NUMERIC = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 _HOW_MANY = re.compile(r"\bhow many\b", re.I)
+# the words of a question whose answer may be a bare number: a count, money, a measure, a date or time, a rank,
+# a code or id (the oracle's 139 number answers of every split follow "how many", "price", "total", "revenue")
+_QUANTITY = re.compile(
+    r"\b(?:how (?:many|much|long|old|far|often)|numbers?|price[sd]?|costs?|total|revenue|amount|sum|spen[dt]|paid|"
+    r"pay|fees?|tax|discount|balance|budget|percent(?:age)?|rates?|rating|scores?|stars?|votes?|points?|counts?|"
+    r"quantity|units|stock|rank(?:ed|ing)?|ages?|years?|when|dates?|days?|weeks?|months?|hours?|minutes?|times?|"
+    r"duration|distance|zip|postal|codes?|ids?|sku|phone|weight|size|height|width|length|version)\b|%",
+    re.I,
+)
+_EMAIL_ASKED = re.compile(r"\be-?mail address", re.I)
 _WHOLE_NUMBER = re.compile(r"[0-9]+")
 _NUMBER = re.compile(r"[$€£]?-?\d[\d,]*(?:\.\d+)?%?")
 _EDGE = ".,;:!?"  # stripped from the ends of a run of words ("order #83." -> "order #83")
@@ -121,6 +132,30 @@ def asks_count(goal: str) -> bool:
     return asks_question(goal) and _HOW_MANY.search(goal) is not None
 
 
+def asks_quantity(goal: str) -> bool:
+    """Whether a bare number or price may answer the goal: it asks no question, or its question names a
+    quantity (how many or much, a price, a total, a date, a rank, an id ...). "Who posted ...?", "Which products
+    did I buy ...?", "What is the status of order #3?" are answered with names, never with a bare number."""
+    return not asks_question(goal) or _QUANTITY.search(_QUOTED.sub(" ", goal)) is not None
+
+
+def asks_email(goal: str) -> bool:
+    """Whether the goal's question asks for an e-mail address: its answer holds an ``@`` (or says N/A)."""
+    return asks_question(goal) and _EMAIL_ASKED.search(_QUOTED.sub(" ", goal)) is not None
+
+
+def answer_fits(goal: str, answer: str) -> bool:
+    """Whether ``answer`` has the form the goal's question asks for (:func:`asks_count`, :func:`asks_quantity`,
+    :func:`asks_email`); ``N/A`` fits any other question (the object it asks about may not exist)."""
+    if asks_count(goal):
+        return _WHOLE_NUMBER.fullmatch(answer) is not None
+    if answer == NOT_AVAILABLE:
+        return True
+    if asks_email(goal) and "@" not in answer:
+        return False
+    return asks_quantity(goal) or _NUMBER.fullmatch(answer) is None
+
+
 def candidate_actions(
     axtree: str, goal: str, *, refs: str = "name", given: Collection[str] = (), may_end: bool = True
 ) -> list[str]:
@@ -139,8 +174,7 @@ def candidate_actions(
     )
     done = [DONE] if may_end and not asks_question(goal) else []
     answers = [*done, *page_texts(axtree), *spans, *(str(n) for n in range(MAX_COUNT + 1))]
-    if asks_count(goal):
-        answers = [a for a in answers if _WHOLE_NUMBER.fullmatch(a)]
+    answers = [a for a in answers if answer_fits(goal, a)]
     out.extend(str(Action("send_msg_to_user", (a,))) for a in _unique(answers))
     out.extend(str(Action("report_infeasible", (f"There is no {s}.",))) for s in spans)
     out.extend(str(Action("goto", (goal_url(u),))) for u in _URL.findall(goal))
@@ -212,4 +246,15 @@ def _unique(items: Iterable[str]) -> list[str]:
     return [s for s in dict.fromkeys(x for x in items if x and x.strip())]
 
 
-__all__ = ["VALUE_KINDS", "asks_count", "asks_question", "candidate_actions", "goal_spans", "goal_url", "page_texts"]
+__all__ = [
+    "VALUE_KINDS",
+    "answer_fits",
+    "asks_count",
+    "asks_email",
+    "asks_quantity",
+    "asks_question",
+    "candidate_actions",
+    "goal_spans",
+    "goal_url",
+    "page_texts",
+]

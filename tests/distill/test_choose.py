@@ -335,3 +335,24 @@ def test_skill_examples_come_from_train_pages_only_and_are_candidates(tmp_path: 
         assert action in candidate_actions(PAGE, goal), (ex["skill"], goal, action)
     save_dataset(ds, tmp_path / "skills", hf=False)
     assert len(load_examples(tmp_path / "skills")) == 5
+
+
+def test_a_question_gets_answers_of_the_form_it_asks_for() -> None:
+    """A bare number answers only a question about a quantity; an e-mail question gets e-mail addresses. No answer
+    of the oracle (679 episodes) nor any reference answer of WebArena or WebArena-Verified breaks these rules."""
+    from symbiotic_gym.distill.candidates import answer_fits
+
+    page = PAGE + "\tlink 'emma.lopez'\n\tStaticText '3 comments'\n\tStaticText 'olivia.smith@example.org'\n"
+
+    def answers(goal: str) -> list[str]:
+        return [parse_action(c).args[0] for c in candidate_actions(page, goal) if c.startswith("send_msg_to_user(")]
+
+    who = answers("Who posted the thread titled 'Best of 2024'?")
+    assert "emma.lopez" in who and "3" not in who and "$41.50" not in who and "2024" not in who
+    assert "$41.50" in answers("What was the total of my last order?")
+    assert "3" in answers("When was it posted?") and "3" in answers(
+        "Which order is the priciest? Answer with its number."
+    )
+    assert answers("What is the e-mail address of the customer of order #5?") == ["olivia.smith@example.org"]
+    assert answer_fits("What is the status of order #3?", "N/A") and not answer_fits("How many posts?", "N/A")
+    assert answer_fits("Tell me the number of posts in 2024", "3")  # an instruction, not a question: any answer
