@@ -11,7 +11,8 @@ built from the current observation and the goal, each written the way the studen
   :data:`MAX_SPAN_WORDS` words); ``select_option`` of each list with its options and the goal's spans;
 * ``send_msg_to_user`` with ``Done`` (not when the goal asks a question: :func:`asks_question`), each text of
   the page (whole, after a ``label:``, and each number or price in it), each span of the goal and the small
-  counts 0..:data:`MAX_COUNT` (only the whole numbers when it asks how many: :func:`asks_count`);
+  counts 0..:data:`MAX_COUNT`, each only where it has the form the question asks for (:func:`answer_fits`: a
+  whole number for how many, a bare number only for a quantity, an e-mail address for an e-mail);
 * ``report_infeasible`` naming a span of the goal; ``goto`` each URL of the goal; ``go_back``; ``scroll``.
 
 Every candidate parses with the grammar, and every element it names resolves on this page to the element it
