@@ -61,6 +61,9 @@ _QUANTITY = re.compile(
     re.I,
 )
 _EMAIL_ASKED = re.compile(r"\be-?mail address", re.I)
+# the question words of a question whose answer may be a name; the quantity words above are English, so a
+# question in another language keeps every answer form
+_WH_WORD = re.compile(r"\b(?:who|whom|whose|which|what)\b", re.I)
 _WHOLE_NUMBER = re.compile(r"[0-9]+")
 _NUMBER = re.compile(r"[$€£]?-?\d[\d,]*(?:\.\d+)?%?")
 _EDGE = ".,;:!?"  # stripped from the ends of a run of words ("order #83." -> "order #83")
@@ -136,8 +139,10 @@ def asks_count(goal: str) -> bool:
 def asks_quantity(goal: str) -> bool:
     """Whether a bare number or price may answer the goal: it asks no question, or its question names a
     quantity (how many or much, a price, a total, a date, a rank, an id ...). "Who posted ...?", "Which products
-    did I buy ...?", "What is the status of order #3?" are answered with names, never with a bare number."""
-    return not asks_question(goal) or _QUANTITY.search(_QUOTED.sub(" ", goal)) is not None
+    did I buy ...?", "What is the status of order #3?" are answered with names, never with a bare number. A
+    question without an English who/which/what (another language, "Is ...?") keeps every form."""
+    text = _QUOTED.sub(" ", goal)
+    return not asks_question(goal) or not _WH_WORD.search(text) or _QUANTITY.search(text) is not None
 
 
 def asks_email(goal: str) -> bool:

@@ -356,3 +356,4 @@ def test_a_question_gets_answers_of_the_form_it_asks_for() -> None:
     assert answers("What is the e-mail address of the customer of order #5?") == ["olivia.smith@example.org"]
     assert answer_fits("What is the status of order #3?", "N/A") and not answer_fits("How many posts?", "N/A")
     assert answer_fits("Tell me the number of posts in 2024", "3")  # an instruction, not a question: any answer
+    assert answer_fits("注文#85の合計はいくらですか？", "$41.50")  # the quantity words are English: no filter
