@@ -11,7 +11,7 @@ built from the current observation and the goal, each written the way the studen
   :data:`MAX_SPAN_WORDS` words); ``select_option`` of each list with its options and the goal's spans;
 * ``send_msg_to_user`` with ``Done`` (not when the goal asks a question: :func:`asks_question`), each text of
   the page (whole, after a ``label:``, and each number or price in it), each span of the goal and the small
-  counts 0..:data:`MAX_COUNT`, each only where it has the form the question asks for (:func:`answer_fits`: a
+  counts 0..:data:`MAX_COUNT`, each only where it has the form the question asks for (:class:`AnswerForm`: a
   whole number for how many, a bare number only for a quantity, an e-mail address for an e-mail);
 * ``report_infeasible`` naming a span of the goal; ``goto`` each URL of the goal; ``go_back``; ``scroll``.
 
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass
 
 from symbiotic_gym.distill.named_refs import KIND_ROLES, resolve_among
 from symbiotic_gym.web.actions import Action
@@ -150,16 +151,29 @@ def asks_email(goal: str) -> bool:
     return asks_question(goal) and _EMAIL_ASKED.search(_QUOTED.sub(" ", goal)) is not None
 
 
-def answer_fits(goal: str, answer: str) -> bool:
-    """Whether ``answer`` has the form the goal's question asks for (:func:`asks_count`, :func:`asks_quantity`,
-    :func:`asks_email`); ``N/A`` fits any other question (the object it asks about may not exist)."""
-    if asks_count(goal):
-        return _WHOLE_NUMBER.fullmatch(answer) is not None
-    if answer == NOT_AVAILABLE:
-        return True
-    if asks_email(goal) and "@" not in answer:
-        return False
-    return asks_quantity(goal) or _NUMBER.fullmatch(answer) is None
+@dataclass(frozen=True)
+class AnswerForm:
+    """The form a goal's question asks its answer to have, read off the goal once (:func:`asks_count`,
+    :func:`asks_email`, :func:`asks_quantity`) and then checked against each answer a page offers."""
+
+    count: bool
+    email: bool
+    quantity: bool
+
+    @classmethod
+    def of(cls, goal: str) -> AnswerForm:
+        return cls(count=asks_count(goal), email=asks_email(goal), quantity=asks_quantity(goal))
+
+    def fits(self, answer: str) -> bool:
+        """Whether ``answer`` has this form; ``N/A`` fits any question but a count (the object it asks about
+        may not exist)."""
+        if self.count:
+            return _WHOLE_NUMBER.fullmatch(answer) is not None
+        if answer == NOT_AVAILABLE:
+            return True
+        if self.email and "@" not in answer:
+            return False
+        return self.quantity or _NUMBER.fullmatch(answer) is None
 
 
 def candidate_actions(
@@ -180,7 +194,8 @@ def candidate_actions(
     )
     done = [DONE] if may_end and not asks_question(goal) else []
     answers = [*done, *page_texts(axtree), *spans, *(str(n) for n in range(MAX_COUNT + 1))]
-    answers = [a for a in answers if answer_fits(goal, a)]
+    form = AnswerForm.of(goal)
+    answers = [a for a in answers if form.fits(a)]
     out.extend(str(Action("send_msg_to_user", (a,))) for a in _unique(answers))
     out.extend(str(Action("report_infeasible", (f"There is no {s}.",))) for s in spans)
     out.extend(str(Action("goto", (goal_url(u),))) for u in _URL.findall(goal))
@@ -254,7 +269,7 @@ def _unique(items: Iterable[str]) -> list[str]:
 
 __all__ = [
     "VALUE_KINDS",
-    "answer_fits",
+    "AnswerForm",
     "asks_count",
     "asks_email",
     "asks_quantity",

@@ -340,7 +340,7 @@ def test_skill_examples_come_from_train_pages_only_and_are_candidates(tmp_path: 
 def test_a_question_gets_answers_of_the_form_it_asks_for() -> None:
     """A bare number answers only a question about a quantity; an e-mail question gets e-mail addresses. No answer
     of the oracle (679 episodes) nor any reference answer of WebArena or WebArena-Verified breaks these rules."""
-    from symbiotic_gym.distill.candidates import answer_fits
+    from symbiotic_gym.distill.candidates import AnswerForm
 
     page = PAGE + "\tlink 'emma.lopez'\n\tStaticText '3 comments'\n\tStaticText 'olivia.smith@example.org'\n"
 
@@ -354,6 +354,7 @@ def test_a_question_gets_answers_of_the_form_it_asks_for() -> None:
         "Which order is the priciest? Answer with its number."
     )
     assert answers("What is the e-mail address of the customer of order #5?") == ["olivia.smith@example.org"]
-    assert answer_fits("What is the status of order #3?", "N/A") and not answer_fits("How many posts?", "N/A")
-    assert answer_fits("Tell me the number of posts in 2024", "3")  # an instruction, not a question: any answer
-    assert answer_fits("注文#85の合計はいくらですか？", "$41.50")  # the quantity words are English: no filter
+    assert AnswerForm.of("What is the status of order #3?").fits("N/A")
+    assert not AnswerForm.of("How many posts?").fits("N/A")
+    assert AnswerForm.of("Tell me the number of posts in 2024").fits("3")  # an instruction, not a question: any answer
+    assert AnswerForm.of("注文#85の合計はいくらですか？").fits("$41.50")  # the quantity words are English: no filter
