@@ -153,16 +153,19 @@ def asks_email(goal: str) -> bool:
 
 @dataclass(frozen=True)
 class AnswerForm:
-    """The form a goal's question asks its answer to have, read off the goal once (:func:`asks_count`,
+    """The form a goal asks its answer to have, read off the goal once (:func:`asks_question`, :func:`asks_count`,
     :func:`asks_email`, :func:`asks_quantity`) and then checked against each answer a page offers."""
 
+    question: bool
     count: bool
     email: bool
     quantity: bool
 
     @classmethod
     def of(cls, goal: str) -> AnswerForm:
-        return cls(count=asks_count(goal), email=asks_email(goal), quantity=asks_quantity(goal))
+        return cls(
+            question=asks_question(goal), count=asks_count(goal), email=asks_email(goal), quantity=asks_quantity(goal)
+        )
 
     def fits(self, answer: str) -> bool:
         """Whether ``answer`` has this form; ``N/A`` fits any question but a count (the object it asks about
@@ -192,9 +195,9 @@ def candidate_actions(
     out.extend(
         _element_actions(elements, spans, by_id=refs == "bid", given=frozenset(given), lists=_lists(axtree), here=here)
     )
-    done = [DONE] if may_end and not asks_question(goal) else []
-    answers = [*done, *page_texts(axtree), *spans, *(str(n) for n in range(MAX_COUNT + 1))]
     form = AnswerForm.of(goal)
+    done = [DONE] if may_end and not form.question else []
+    answers = [*done, *page_texts(axtree), *spans, *(str(n) for n in range(MAX_COUNT + 1))]
     answers = [a for a in answers if form.fits(a)]
     out.extend(str(Action("send_msg_to_user", (a,))) for a in _unique(answers))
     out.extend(str(Action("report_infeasible", (f"There is no {s}.",))) for s in spans)
